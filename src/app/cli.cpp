@@ -1,0 +1,198 @@
+#include "app/cli.hpp"
+
+#include <charconv>
+#include <tuple>
+#include <cmath>
+
+#include "core/demo_document.hpp"
+#include "core/json_loader.hpp"
+#include "core/palette_registry.hpp"
+#include "core/value_stats.hpp"
+
+namespace th::app {
+
+// [SECTION] Values
+
+namespace {
+
+int ParseInt(const std::string& option, const std::string& text, int min, int max) {
+  int value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < min || value > max)
+    throw UsageError(option + ": expected a whole number from " + std::to_string(min) + " to " +
+                     std::to_string(max) + ", got \"" + text + "\"");
+  return value;
+}
+
+float ParseFloat(const std::string& option, const std::string& text) {
+  size_t used = 0;
+  float value = NAN;
+  try {
+    value = std::stof(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !std::isfinite(value))
+    throw UsageError(option + ": \"" + text + "\" is not a finite number");
+  return value;
+}
+
+std::pair<float, float> ParseRange(const std::string& text) {
+  // Split at the colon that follows a number, so "-1:-0.5" and "1e-3:2" both work.
+  for (size_t colon = text.find(':', 1); colon != std::string::npos; colon = text.find(':', colon + 1)) {
+    const float low = ParseFloat("--range", text.substr(0, colon));
+    const float high = ParseFloat("--range", text.substr(colon + 1));
+    if (high < low) throw UsageError("--range: LO must not be above HI, got \"" + text + "\"");
+    return {low, high};
+  }
+  throw UsageError("--range: expected LO:HI such as 0:1, got \"" + text + "\"");
+}
+
+}  // namespace
+
+// [SECTION] Arguments
+
+CommandLine ParseCommandLine(const std::vector<std::string>& args) {
+  CommandLine line;
+  size_t i = 0;
+  if (!args.empty()) {
+    if (args[0] == "render") line.command = Command::kRender, i = 1;
+    else if (args[0] == "info") line.command = Command::kInfo, i = 1;
+  }
+  bool demo = false;
+  const auto value_of = [&](const std::string& option) -> const std::string& {
+    if (i + 1 >= args.size()) throw UsageError(option + ": missing value");
+    return args[++i];
+  };
+  for (; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "-h" || arg == "--help") {
+      line.command = Command::kHelp;
+      return line;
+    } else if (arg == "--version") {
+      line.command = Command::kVersion;
+      return line;
+    } else if (arg == "--demo") {
+      demo = true;
+    } else if (arg == "--seq") {
+      line.view.sequence = ParseInt(arg, value_of(arg), 0, 1 << 30);
+    } else if (arg == "--channel") {
+      line.view.channel = value_of(arg);
+    } else if (arg == "--range") {
+      line.view.range = ParseRange(value_of(arg));
+    } else if (arg == "--palette") {
+      line.view.palette = value_of(arg);
+    } else if (arg == "--palette-file") {
+      line.view.palette_file = value_of(arg);
+    } else if (arg == "--font-size") {
+      line.view.font_size = ParseInt(arg, value_of(arg), 6, 96);
+    } else if (arg == "--font") {
+      line.view.font = value_of(arg);
+    } else if (arg == "--width" && line.command == Command::kRender) {
+      line.view.width = ParseInt(arg, value_of(arg), 64, 16384);
+    } else if ((arg == "-o" || arg == "--output") && line.command == Command::kRender) {
+      line.output = value_of(arg);
+    } else if (arg == "--layout" && line.command == Command::kRender) {
+      line.layout_output = value_of(arg);
+    } else if (arg == "--json" && line.command == Command::kInfo) {
+      line.json = true;
+    } else if (arg == "--frames" && line.command == Command::kView) {
+      line.frames = ParseInt(arg, value_of(arg), 1, 1 << 30);
+    } else if (arg == "--screenshot" && line.command == Command::kView) {
+      line.screenshot = value_of(arg);
+    } else if (arg.starts_with("-") && arg.size() > 1) {
+      throw UsageError("unknown option " + arg + " (see tokenheat --help)");
+    } else if (line.view.input) {
+      throw UsageError("more than one input file: " + *line.view.input + " and " + arg);
+    } else {
+      line.view.input = arg;
+    }
+  }
+  if (demo && line.view.input) throw UsageError("give either --demo or an input file, not both");
+  if (line.command != Command::kView && !demo && !line.view.input)
+    throw UsageError(std::string(line.command == Command::kRender ? "render" : "info") +
+                     ": missing INPUT (a file, or --demo)");
+  if (line.command == Command::kRender && line.output.empty()) throw UsageError("render: missing -o OUT.png");
+  if (line.screenshot && !line.frames) throw UsageError("--screenshot needs --frames N (it saves the last frame)");
+  return line;
+}
+
+std::string UsageText() {
+  return R"(tokenheat: a GPU text heatmap viewer for language-model interpretability
+
+Usage:
+  tokenheat [FILE] [view options] [--frames N]    open the viewer (the built-in demo without FILE)
+  tokenheat render (INPUT | --demo) -o OUT.png [view options] [--width PX] [--layout OUT.json]
+  tokenheat info (INPUT | --demo) [--json]
+
+Inputs: JSON {"tokens": [...], "values": [...]} or {"sequences": [{"name", "tokens", "channels"}]},
+        or JSONL with one sequence object per line.
+
+View options:
+  --seq N              sequence index (default 0)
+  --channel NAME       channel to colour by (default: the sequence's first)
+  --range LO:HI        manual range (default: min..max of the sequence's values)
+  --palette NAME       Reds, Blues, Greens, Purples, Greys, viridis, magma, inferno, plasma,
+                       cividis, RdBu, PiYG, BrBG; NAME_r reverses (default Reds)
+  --palette-file FILE  one #rrggbb per line: evenly spaced stops, linear in between
+  --font-size PX       text size in pixels (default 16)
+  --font PATTERN       fontconfig pattern of the monospace font (default "monospace")
+Render options:
+  -o, --output FILE    the PNG to write
+  --width PX           image width (default 1000); the height follows the content
+  --layout FILE        write every drawn token box as JSON, in the PNG's pixels
+Viewer options:
+  --frames N           draw N frames and exit (tests, scripted demos)
+  --screenshot FILE    with --frames: save the last frame of the window as a PNG
+)";
+}
+
+// [SECTION] Documents and views
+
+Document LoadInput(const ViewOptions& options) {
+  return options.input ? LoadDocumentFile(*options.input) : MakeDemoDocument();
+}
+
+ResolvedView ResolveView(const Document& document, const ViewOptions& options) {
+  ResolvedView view;
+  const int count = static_cast<int>(document.sequences.size());
+  if (options.sequence >= count)
+    throw UsageError("--seq " + std::to_string(options.sequence) + ": " + document.source + " has " +
+                     std::to_string(count) + " sequence" + (count == 1 ? "" : "s") + " (0.." +
+                     std::to_string(count - 1) + ")");
+  view.sequence = options.sequence;
+  const Sequence& sequence = document.sequences[view.sequence];
+  if (options.channel) {
+    view.channel = sequence.FindChannel(*options.channel);
+    if (view.channel < 0) {
+      std::string names;
+      for (const Channel& channel : sequence.channels) names += (names.empty() ? "" : ", ") + channel.name;
+      throw UsageError("--channel " + *options.channel + ": sequence " + std::to_string(view.sequence) +
+                       " has no such channel (it has: " + names + ")");
+    }
+  } else {
+    view.channel = sequence.channels.empty() ? -1 : 0;
+  }
+
+  if (options.range) {
+    std::tie(view.low, view.high) = *options.range;
+  } else if (view.channel >= 0) {
+    const ValueStats stats = ComputeStats(sequence.channels[view.channel].values);
+    view.low = stats.min;
+    view.high = stats.max;
+  }
+
+  if (options.palette_file) {
+    view.palette = LoadPaletteFile(*options.palette_file);
+  } else if (const auto palette = FindPalette(options.palette)) {
+    view.palette = *palette;
+  } else {
+    std::string names;
+    for (const std::string& name : BuiltinPaletteNames()) names += (names.empty() ? "" : ", ") + name;
+    throw UsageError("--palette " + options.palette + ": unknown palette (built in: " + names +
+                     "; add _r to reverse)");
+  }
+  return view;
+}
+
+}  // namespace th::app

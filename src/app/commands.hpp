@@ -1,0 +1,12 @@
+#pragma once
+// The three things tokenheat does. Each returns the process exit code.
+
+#include "app/cli.hpp"
+
+namespace th::app {
+
+int RunRender(const CommandLine& line);  // command_render.cpp
+int RunInfo(const CommandLine& line);    // command_info.cpp
+int RunViewer(const CommandLine& line);  // viewer.cpp
+
+}  // namespace th::app

@@ -1,0 +1,137 @@
+#include "app/platform_window.hpp"
+
+#include <glad/gl.h>
+#include <GLFW/glfw3.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "gfx/default_framebuffer.hpp"
+#include "imgui.h"
+#include "imgui_impl_glfw.h"
+#include "imgui_impl_opengl3.h"
+#include "text/font_match.hpp"
+
+namespace th::app {
+
+namespace {
+
+std::string s_last_glfw_error;
+
+void RecordGlfwError(int code, const char* description) {
+  s_last_glfw_error = std::string(description) + " (GLFW error 0x" + std::to_string(code) + ")";
+}
+
+// The UI font: a proportional sans from fontconfig, with the arrows and control pictures the
+// tooltips use to show whitespace.
+void LoadUiFont() {
+  ImGuiIO& io = ImGui::GetIO();
+  static ImVector<ImWchar> ranges;
+  ImFontGlyphRangesBuilder builder;
+  builder.AddRanges(io.Fonts->GetGlyphRangesDefault());
+  builder.AddRanges(io.Fonts->GetGlyphRangesCyrillic());
+  static const ImWchar kExtra[] = {0x0100, 0x024F, 0x0370, 0x03FF, 0x1E00, 0x1EFF, 0x2000, 0x206F,
+                                   0x2190, 0x21FF, 0x2200, 0x22FF, 0x2400, 0x243F, 0x25A0, 0x25FF,
+                                   0xFFFD, 0xFFFD, 0};
+  builder.AddRanges(kExtra);
+  builder.BuildRanges(&ranges);
+  try {
+    const std::string path = MatchFontFile("sans-serif");
+    if (io.Fonts->AddFontFromFileTTF(path.c_str(), 16.0f, nullptr, ranges.Data) != nullptr) return;
+  } catch (const std::exception&) {
+    // Fall through to ImGui's built-in font: the UI stays usable without fontconfig's sans.
+  }
+  io.Fonts->AddFontDefault();
+}
+
+}  // namespace
+
+PlatformWindow::PlatformWindow(const std::string& title, int width, int height) {
+  glfwSetErrorCallback(RecordGlfwError);
+  if (!glfwInit())
+    throw std::runtime_error("cannot open a window: " + s_last_glfw_error +
+                             "; without a display, use `tokenheat render` for a PNG");
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+  glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+  glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+  m_window = glfwCreateWindow(width, height, title.c_str(), nullptr, nullptr);
+  if (m_window == nullptr) {
+    glfwTerminate();
+    throw std::runtime_error("cannot create a GL 3.3 core window: " + s_last_glfw_error);
+  }
+  glfwMakeContextCurrent(m_window);
+  if (gladLoadGL(glfwGetProcAddress) == 0) {
+    glfwDestroyWindow(m_window);
+    glfwTerminate();
+    throw std::runtime_error("cannot load OpenGL 3.3 functions");
+  }
+  glfwSwapInterval(1);
+
+  // Our counters go in first; ImGui's backend chains to them when it installs its callbacks.
+  glfwSetWindowUserPointer(m_window, this);
+  glfwSetCursorPosCallback(m_window, [](GLFWwindow* w, double, double) { CountEvent(w); });
+  glfwSetMouseButtonCallback(m_window, [](GLFWwindow* w, int, int, int) { CountEvent(w); });
+  glfwSetScrollCallback(m_window, [](GLFWwindow* w, double, double) { CountEvent(w); });
+  glfwSetKeyCallback(m_window, [](GLFWwindow* w, int, int, int, int) { CountEvent(w); });
+  glfwSetCharCallback(m_window, [](GLFWwindow* w, unsigned) { CountEvent(w); });
+  glfwSetFramebufferSizeCallback(m_window, [](GLFWwindow* w, int, int) { CountEvent(w); });
+  glfwSetWindowRefreshCallback(m_window, [](GLFWwindow* w) { CountEvent(w); });
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;  // the layout is fixed; nothing to persist yet
+  ImGui::StyleColorsLight();
+  ImGuiStyle& style = ImGui::GetStyle();
+  style.WindowRounding = 0.0f;
+  style.FrameRounding = 3.0f;
+  style.GrabRounding = 3.0f;
+  style.WindowBorderSize = 0.0f;
+  LoadUiFont();
+  ImGui_ImplGlfw_InitForOpenGL(m_window, true);
+  ImGui_ImplOpenGL3_Init("#version 330");
+}
+
+PlatformWindow::~PlatformWindow() {
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(m_window);
+  glfwTerminate();
+}
+
+void PlatformWindow::CountEvent(GLFWwindow* window) {
+  static_cast<PlatformWindow*>(glfwGetWindowUserPointer(window))->m_events++;
+}
+
+bool PlatformWindow::ShouldClose() const { return glfwWindowShouldClose(m_window) != 0; }
+void PlatformWindow::PollEvents() { glfwPollEvents(); }
+void PlatformWindow::WaitEvents(double timeout_seconds) { glfwWaitEventsTimeout(timeout_seconds); }
+
+void PlatformWindow::BeginFrame() {
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+}
+
+void PlatformWindow::EndFrame(const std::function<void()>& before_swap) {
+  ImGui::Render();
+  gl::ClearDefaultFramebuffer(FramebufferWidth(), FramebufferHeight());
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  if (before_swap) before_swap();
+  glfwSwapBuffers(m_window);
+}
+
+int PlatformWindow::FramebufferWidth() const {
+  int width = 0, height = 0;
+  glfwGetFramebufferSize(m_window, &width, &height);
+  return width;
+}
+
+int PlatformWindow::FramebufferHeight() const {
+  int width = 0, height = 0;
+  glfwGetFramebufferSize(m_window, &width, &height);
+  return height;
+}
+
+}  // namespace th::app

@@ -1,0 +1,41 @@
+#pragma once
+// Palettes are data (ImPlot-style): a name and evenly spaced colour stops, interpolated
+// linearly between neighbours. The GPU samples a 256-entry table made from them.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace th {
+
+struct Rgb8 {
+  uint8_t r = 0, g = 0, b = 0;
+  bool operator==(const Rgb8&) const = default;
+};
+
+struct Palette {
+  std::string name;
+  std::vector<Rgb8> stops;  // at least 2, evenly spaced over [0, 1]
+  bool diverging = false;
+
+  // Colour at t in [0, 1] (clamped), linear interpolation between neighbouring stops,
+  // rounded to 8 bits.
+  Rgb8 At(float t) const;
+  // The 256-entry table the renderer uploads as a 1D texture.
+  static constexpr int kTableSize = 256;
+  std::array<Rgb8, kTableSize> Table() const;
+  Palette Reversed() const;
+};
+
+// Reads a palette file: one "#rrggbb" per line (blank lines and lines starting with '#'
+// followed by a space are ignored). Throws LoadError naming file:line on a bad line or on
+// fewer than two colours.
+Palette LoadPaletteFile(const std::string& path);
+
+// WCAG relative luminance of an sRGB colour, and the text colour (black or white) whose
+// contrast ratio against it is higher. The fragment shader mirrors this choice.
+float RelativeLuminance(Rgb8 c);
+Rgb8 ContrastingTextColour(Rgb8 background);
+
+}  // namespace th

@@ -1,0 +1,19 @@
+#pragma once
+// The registry of built-in palettes, by matplotlib's names. "NAME_r" gives the reversed map.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/palette.hpp"
+
+namespace th {
+
+// Names of the built-in palettes, without the _r variants, in menu order.
+const std::vector<std::string>& BuiltinPaletteNames();
+
+// The palette called name ("Reds", "viridis", "RdBu_r", ...), or nullopt.
+std::optional<Palette> FindPalette(std::string_view name);
+
+}  // namespace th

@@ -1,0 +1,155 @@
+#include "gfx/heatmap_renderer.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+#include "embedded_shaders.hpp"
+#include "gfx/shader_program.hpp"
+#include "layout/display_cells.hpp"
+
+namespace th::gl {
+
+namespace {
+
+constexpr int kCellsTextureWidth = 4096;  // must match token.frag
+enum TextureUnit : GLint { kPaletteUnit = 0, kCellsUnit = 1, kAtlasUnit = 2 };
+
+void SetSamplerFilter(GLenum target, GLint filter) {
+  glTexParameteri(target, GL_TEXTURE_MIN_FILTER, filter);
+  glTexParameteri(target, GL_TEXTURE_MAG_FILTER, filter);
+  glTexParameteri(target, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(target, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+}
+
+}  // namespace
+
+HeatmapRenderer::HeatmapRenderer(GlyphAtlas& atlas)
+    : m_atlas(&atlas),
+      m_program(BuildProgram(shaders::token_vert, shaders::token_frag, "token")),
+      m_vertex_array(MakeVertexArray()),
+      m_instances(MakeBuffer()),
+      m_palette(MakeTexture()),
+      m_cells(MakeTexture()),
+      m_atlas_texture(MakeTexture()) {
+  m_uniforms = {UniformLocation(m_program, "uViewportSize"), UniformLocation(m_program, "uOrigin"),
+                UniformLocation(m_program, "uCellSize"),     UniformLocation(m_program, "uLinePitch"),
+                UniformLocation(m_program, "uLow"),          UniformLocation(m_program, "uHigh"),
+                UniformLocation(m_program, "uPalette"),      UniformLocation(m_program, "uCells"),
+                UniformLocation(m_program, "uAtlas"),        UniformLocation(m_program, "uSlotsPerRow")};
+
+  // The instance layout mirrors TokenInstance field by field.
+  glBindVertexArray(m_vertex_array.Name());
+  glBindBuffer(GL_ARRAY_BUFFER, m_instances.Name());
+  constexpr GLsizei stride = sizeof(TokenInstance);
+  glEnableVertexAttribArray(0);
+  glVertexAttribIPointer(0, 4, GL_UNSIGNED_SHORT, stride,
+                         reinterpret_cast<const void*>(offsetof(TokenInstance, column)));
+  glVertexAttribDivisor(0, 1);
+  glEnableVertexAttribArray(1);
+  glVertexAttribPointer(1, 1, GL_FLOAT, GL_FALSE, stride,
+                        reinterpret_cast<const void*>(offsetof(TokenInstance, value)));
+  glVertexAttribDivisor(1, 1);
+  glEnableVertexAttribArray(2);
+  glVertexAttribIPointer(2, 1, GL_UNSIGNED_INT, stride,
+                         reinterpret_cast<const void*>(offsetof(TokenInstance, first_cell)));
+  glVertexAttribDivisor(2, 1);
+  glBindVertexArray(0);
+  static_assert(offsetof(TokenInstance, column) == 0 && offsetof(TokenInstance, flags) == 6,
+                "the four uint16 fields must be contiguous for the uvec4 attribute");
+
+  glBindTexture(GL_TEXTURE_1D, m_palette.Name());
+  SetSamplerFilter(GL_TEXTURE_1D, GL_LINEAR);
+  glBindTexture(GL_TEXTURE_2D, m_cells.Name());
+  SetSamplerFilter(GL_TEXTURE_2D, GL_NEAREST);
+  glBindTexture(GL_TEXTURE_2D, m_atlas_texture.Name());
+  SetSamplerFilter(GL_TEXTURE_2D, GL_NEAREST);
+  CheckErrors("HeatmapRenderer setup");
+}
+
+void HeatmapRenderer::SetAtlas(GlyphAtlas& atlas) {
+  m_atlas = &atlas;
+  m_atlas_generation = UINT64_MAX;
+}
+
+void HeatmapRenderer::SetPalette(const Palette& palette) {
+  const auto table = palette.Table();
+  static_assert(sizeof(table[0]) == 3, "the palette table is uploaded as packed RGB8");
+  glBindTexture(GL_TEXTURE_1D, m_palette.Name());
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glTexImage1D(GL_TEXTURE_1D, 0, GL_RGB8, Palette::kTableSize, 0, GL_RGB, GL_UNSIGNED_BYTE, table.data());
+  CheckErrors("HeatmapRenderer::SetPalette");
+}
+
+void HeatmapRenderer::SetLayout(const VisibleLayout& layout) {
+  // Display cells become atlas slots (keeping the marker bit); new glyphs are rasterised here.
+  const size_t cell_count = std::max<size_t>(layout.cells.size(), 1);
+  const size_t rows = (cell_count + kCellsTextureWidth - 1) / kCellsTextureWidth;
+  std::vector<uint32_t> slots(rows * kCellsTextureWidth, GlyphAtlas::kBlankSlot);
+  for (size_t i = 0; i < layout.cells.size(); ++i) {
+    const uint32_t cell = layout.cells[i];
+    slots[i] = m_atlas->SlotFor(static_cast<char32_t>(cell & ~kMarkerBit)) | (cell & kMarkerBit);
+  }
+  glBindTexture(GL_TEXTURE_2D, m_cells.Name());
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_R32UI, kCellsTextureWidth, static_cast<GLsizei>(rows), 0,
+               GL_RED_INTEGER, GL_UNSIGNED_INT, slots.data());
+
+  glBindBuffer(GL_ARRAY_BUFFER, m_instances.Name());
+  const size_t instance_bytes = layout.instances.size() * sizeof(TokenInstance);
+  glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(instance_bytes), layout.instances.data(),
+               GL_DYNAMIC_DRAW);
+  m_instance_count = layout.instances.size();
+  m_last_upload_bytes = instance_bytes + layout.cells.size() * sizeof(uint32_t);
+  UploadAtlasIfChanged();
+  CheckErrors("HeatmapRenderer::SetLayout");
+}
+
+void HeatmapRenderer::UploadAtlasIfChanged() {
+  if (m_atlas->Generation() == m_atlas_generation) return;
+  glBindTexture(GL_TEXTURE_2D, m_atlas_texture.Name());
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, m_atlas->Width(), m_atlas->Height(), 0, GL_RED,
+               GL_UNSIGNED_BYTE, m_atlas->Pixels().data());
+  m_atlas_generation = m_atlas->Generation();
+}
+
+void HeatmapRenderer::Draw(const HeatmapDrawParams& params) {
+  glViewport(0, 0, params.viewport_width, params.viewport_height);
+  glDisable(GL_BLEND);
+  glDisable(GL_DEPTH_TEST);
+  glDisable(GL_SCISSOR_TEST);
+  glDisable(GL_CULL_FACE);
+  glClearColor(params.canvas.r / 255.0f, params.canvas.g / 255.0f, params.canvas.b / 255.0f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  if (m_instance_count == 0) return;
+
+  glUseProgram(m_program.Name());
+  glUniform2f(m_uniforms.viewport_size, static_cast<float>(params.viewport_width),
+              static_cast<float>(params.viewport_height));
+  glUniform2f(m_uniforms.origin, params.origin_x, params.origin_y);
+  glUniform2f(m_uniforms.cell_size, static_cast<float>(params.geometry.cell_width),
+              static_cast<float>(params.geometry.cell_height));
+  glUniform1f(m_uniforms.line_pitch, static_cast<float>(params.geometry.LinePitch()));
+  glUniform1f(m_uniforms.low, params.low);
+  glUniform1f(m_uniforms.high, params.high);
+  glUniform1i(m_uniforms.palette, kPaletteUnit);
+  glUniform1i(m_uniforms.cells, kCellsUnit);
+  glUniform1i(m_uniforms.atlas, kAtlasUnit);
+  glUniform1i(m_uniforms.slots_per_row, GlyphAtlas::kSlotsPerRow);
+  glActiveTexture(GL_TEXTURE0 + kPaletteUnit);
+  glBindTexture(GL_TEXTURE_1D, m_palette.Name());
+  glActiveTexture(GL_TEXTURE0 + kCellsUnit);
+  glBindTexture(GL_TEXTURE_2D, m_cells.Name());
+  glActiveTexture(GL_TEXTURE0 + kAtlasUnit);
+  glBindTexture(GL_TEXTURE_2D, m_atlas_texture.Name());
+  glActiveTexture(GL_TEXTURE0);
+
+  glBindVertexArray(m_vertex_array.Name());
+  glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, static_cast<GLsizei>(m_instance_count));
+  glBindVertexArray(0);
+  glUseProgram(0);
+  CheckErrors("HeatmapRenderer::Draw");
+}
+
+}  // namespace th::gl

@@ -1,0 +1,61 @@
+#pragma once
+// Draws a VisibleLayout: one instanced draw of token boxes whose fragment shader maps each raw
+// value through the range uniforms and the palette texture, and copies glyph coverage from the
+// atlas. Range and palette changes touch only uniforms and a 256-texel texture.
+
+#include <cstdint>
+
+#include "core/palette.hpp"
+#include "gfx/gl_objects.hpp"
+#include "layout/visible_layout.hpp"
+#include "text/glyph_atlas.hpp"
+
+namespace th::gl {
+
+struct HeatmapDrawParams {
+  int viewport_width = 0;
+  int viewport_height = 0;
+  GridGeometry geometry;  // cell size must match the atlas's
+  float origin_x = 0;  // pixel position of the layout's row 0, column 0
+  float origin_y = 0;
+  float low = 0;       // range: values map to (v - low) / (high - low), clamped
+  float high = 1;
+  Rgb8 canvas{255, 255, 255};
+};
+
+class HeatmapRenderer {
+ public:
+  explicit HeatmapRenderer(GlyphAtlas& atlas);
+
+  // Glyphs come from this atlas from now on (after a font-size change); call SetLayout again.
+  void SetAtlas(GlyphAtlas& atlas);
+  void SetPalette(const Palette& palette);
+  // Uploads the instances and display cells (rasterising new glyphs into the atlas).
+  void SetLayout(const VisibleLayout& layout);
+  // Draws into the bound framebuffer.
+  void Draw(const HeatmapDrawParams& params);
+
+  // Bytes uploaded by the last SetLayout (instances + cells), for the stats overlay and benches.
+  size_t LastUploadBytes() const { return m_last_upload_bytes; }
+
+ private:
+  void UploadAtlasIfChanged();
+
+  GlyphAtlas* m_atlas;
+  Program m_program;
+  VertexArray m_vertex_array;
+  Buffer m_instances;
+  Texture m_palette;
+  Texture m_cells;
+  Texture m_atlas_texture;
+  uint64_t m_atlas_generation = UINT64_MAX;
+  int m_atlas_height = 0;
+  size_t m_instance_count = 0;
+  size_t m_last_upload_bytes = 0;
+  struct Uniforms {
+    GLint viewport_size, origin, cell_size, line_pitch, low, high, palette, cells, atlas,
+        slots_per_row;
+  } m_uniforms{};
+};
+
+}  // namespace th::gl

@@ -1,0 +1,80 @@
+#include "layout/line_index.hpp"
+
+#include <algorithm>
+
+#include "layout/display_cells.hpp"
+
+namespace th {
+
+namespace {
+
+// Cells up to and including the first newline (what must fit on the current line), and the
+// total cell count.
+struct TokenExtent {
+  uint32_t first_segment = 0;
+  uint32_t total = 0;
+};
+
+TokenExtent MeasureToken(std::string_view token) {
+  TokenExtent extent;
+  bool seen_break = false;
+  ForEachDisplayCell(token, [&](DisplayCell cell) {
+    ++extent.total;
+    if (!seen_break) ++extent.first_segment;
+    seen_break = seen_break || cell.breaks_line;
+  });
+  return extent;
+}
+
+}  // namespace
+
+LineIndex LineIndex::Build(const Sequence& sequence, int columns) {
+  LineIndex index;
+  index.m_columns = std::max(columns, 1);
+  index.m_token_count = sequence.TokenCount();
+  index.m_starts.push_back({0, 0});
+  const uint32_t width = static_cast<uint32_t>(index.m_columns);
+  uint32_t column = 0;
+  // A break is pending after a newline or a full line; it is materialised only when another
+  // cell follows, so the document never ends with an empty line.
+  bool pending_break = false;
+  const auto start_line = [&](uint64_t token, uint32_t cell) {
+    index.m_starts.push_back({token, cell});
+    column = 0;
+    pending_break = false;
+  };
+
+  for (uint64_t t = 0; t < index.m_token_count; ++t) {
+    const std::string_view token = sequence.Token(t);
+    const TokenExtent extent = MeasureToken(token);
+    if (pending_break) {
+      start_line(t, 0);
+    } else if (column > 0 && column + extent.first_segment > width && extent.first_segment <= width) {
+      start_line(t, 0);
+    }
+    uint32_t cell_index = 0;
+    ForEachDisplayCell(token, [&](DisplayCell cell) {
+      if (pending_break || column == width) start_line(t, cell_index);
+      ++column;
+      ++cell_index;
+      pending_break = cell.breaks_line || column == width;
+    });
+  }
+  return index;
+}
+
+LineStart LineIndex::LineEnd(size_t line) const {
+  if (line + 1 < m_starts.size()) return m_starts[line + 1];
+  return {m_token_count, 0};
+}
+
+size_t LineIndex::LineOfToken(uint64_t token) const {
+  // The last line that starts at or before the token's first cell.
+  const auto it = std::upper_bound(m_starts.begin(), m_starts.end(), LineStart{token, 0},
+                                   [](const LineStart& a, const LineStart& b) {
+                                     return a.token < b.token || (a.token == b.token && a.cell < b.cell);
+                                   });
+  return static_cast<size_t>(std::max<ptrdiff_t>(it - m_starts.begin() - 1, 0));
+}
+
+}  // namespace th

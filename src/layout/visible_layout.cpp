@@ -1,0 +1,84 @@
+#include "layout/visible_layout.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "layout/display_cells.hpp"
+
+namespace th {
+
+VisibleLayout LayoutLines(const Sequence& sequence, const LineIndex& index,
+                          std::span<const float> values, size_t first_line, size_t line_count) {
+  VisibleLayout layout;
+  layout.first_line = std::min(first_line, index.LineCount());
+  layout.line_count = std::min(line_count, index.LineCount() - layout.first_line);
+
+  for (size_t row = 0; row < layout.line_count; ++row) {
+    const size_t line = layout.first_line + row;
+    const LineStart begin = index.Line(line);
+    const LineStart end = index.LineEnd(line);
+    uint16_t column = 0;
+    for (uint64_t t = begin.token; t < end.token || (t == end.token && end.cell > 0); ++t) {
+      const uint32_t first = t == begin.token ? begin.cell : 0;
+      const uint32_t last = t == end.token ? end.cell : UINT32_MAX;  // exclusive
+      const std::string_view text = sequence.Token(t);
+      TokenInstance instance{};
+      instance.column = column;
+      instance.row = static_cast<uint16_t>(row);
+      instance.first_cell = static_cast<uint32_t>(layout.cells.size());
+      const float value = t < values.size() ? values[t] : NAN;
+      instance.value = value;
+      instance.flags = std::isfinite(value) ? 0 : kNoValueFlag;
+
+      // Walk the token's cells, keeping those of this line and the byte range they came from.
+      uint32_t cell_index = 0;
+      uint32_t byte_begin = 0;
+      uint32_t byte_end = 0;
+      if (text.empty()) {
+        if (first == 0) layout.cells.push_back(kEmptyTokenMarker | kMarkerBit);
+      } else {
+        size_t pos = 0;
+        while (pos < text.size() && cell_index < last) {
+          const size_t cp_begin = pos;
+          const DisplayCell cell = CellForCodePoint(DecodeUtf8(text, pos));
+          if (cell_index == first) byte_begin = static_cast<uint32_t>(cp_begin);
+          if (cell_index >= first) {
+            layout.cells.push_back(cell.value);
+            byte_end = static_cast<uint32_t>(pos);
+          }
+          ++cell_index;
+        }
+      }
+      instance.cells = static_cast<uint16_t>(layout.cells.size() - instance.first_cell);
+      if (instance.cells == 0) continue;
+      column = static_cast<uint16_t>(column + instance.cells);
+      layout.instances.push_back(instance);
+      layout.tokens.push_back(t);
+      layout.byte_begin.push_back(byte_begin);
+      layout.byte_end.push_back(byte_end);
+    }
+  }
+  return layout;
+}
+
+std::optional<size_t> HitTest(const VisibleLayout& layout, const GridGeometry& geometry, double x,
+                              double y) {
+  if (x < 0 || y < 0) return std::nullopt;
+  const double pitch = geometry.LinePitch();
+  const auto row = static_cast<uint64_t>(y / pitch);
+  if (y - static_cast<double>(row) * pitch >= geometry.cell_height) return std::nullopt;
+  const auto column = static_cast<uint64_t>(x / geometry.cell_width);
+  // Instances are ordered by (row, column): find the last one starting at or before the point.
+  const auto it = std::upper_bound(
+      layout.instances.begin(), layout.instances.end(), std::pair{row, column},
+      [](const std::pair<uint64_t, uint64_t>& point, const TokenInstance& instance) {
+        return point.first < instance.row || (point.first == instance.row && point.second < instance.column);
+      });
+  if (it == layout.instances.begin()) return std::nullopt;
+  const TokenInstance& candidate = *(it - 1);
+  if (candidate.row != row || column >= static_cast<uint64_t>(candidate.column) + candidate.cells)
+    return std::nullopt;
+  return static_cast<size_t>(it - 1 - layout.instances.begin());
+}
+
+}  // namespace th

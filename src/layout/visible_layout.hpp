@@ -1,0 +1,60 @@
+#pragma once
+// (sequence, line index, visible lines) -> the instances the renderer draws: one instance per
+// token piece on a line, drawing its background and its glyphs in one fragment pass, plus the
+// display cells those glyphs come from. Only visible lines are laid out, so the cost follows the
+// window, not the document.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <type_traits>
+#include <vector>
+
+#include "core/document.hpp"
+#include "layout/line_index.hpp"
+
+namespace th {
+
+// Uploaded to the GPU as is: keep it tightly packed (the vertex layout in gfx depends on it).
+struct TokenInstance {
+  uint16_t column;      // first cell of the piece on its line
+  uint16_t row;         // line, relative to the first laid-out line
+  uint16_t cells;       // width in cells (>= 1)
+  uint16_t flags;       // kNoValueFlag
+  float value;          // raw channel value; normalised in the fragment shader
+  uint32_t first_cell;  // index of the piece's first display cell
+};
+static_assert(sizeof(TokenInstance) == 16, "TokenInstance is uploaded as a 16-byte vertex");
+static_assert(std::is_standard_layout_v<TokenInstance> && std::is_trivially_copyable_v<TokenInstance>);
+
+inline constexpr uint16_t kNoValueFlag = 1;  // NaN or +-Inf: drawn hatched, never a palette colour
+
+struct VisibleLayout {
+  size_t first_line = 0;
+  size_t line_count = 0;
+  std::vector<TokenInstance> instances;  // ordered by (row, column)
+  std::vector<uint64_t> tokens;          // token index of each instance
+  std::vector<uint32_t> byte_begin;      // each piece's text: byte range within its token
+  std::vector<uint32_t> byte_end;
+  std::vector<uint32_t> cells;           // display cells (code point | kMarkerBit)
+};
+
+// Lays out lines [first_line, first_line + line_count) (clipped to the index). values may be
+// empty (every token then has no value).
+VisibleLayout LayoutLines(const Sequence& sequence, const LineIndex& index,
+                          std::span<const float> values, size_t first_line, size_t line_count);
+
+// Pixel geometry of the grid. Row r's boxes span [r * line_pitch, r * line_pitch + cell_height).
+struct GridGeometry {
+  int cell_width = 8;
+  int cell_height = 16;
+  int line_gap = 2;
+  int LinePitch() const { return cell_height + line_gap; }
+};
+
+// The instance under a point given in grid pixels relative to the first laid-out line's top-left
+// corner, or nullopt (the gap between lines and the space after a line's last token hit nothing).
+std::optional<size_t> HitTest(const VisibleLayout& layout, const GridGeometry& geometry, double x,
+                              double y);
+
+}  // namespace th

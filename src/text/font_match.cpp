@@ -1,0 +1,26 @@
+#include "text/font_match.hpp"
+
+#include <fontconfig/fontconfig.h>
+
+#include <memory>
+
+#include "text/font_source.hpp"
+
+namespace th {
+
+std::string MatchFontFile(const std::string& pattern) {
+  const auto destroy = [](FcPattern* p) { FcPatternDestroy(p); };
+  std::unique_ptr<FcPattern, decltype(destroy)> query(FcNameParse(reinterpret_cast<const FcChar8*>(pattern.c_str())),
+                                                      destroy);
+  if (!query) throw FontError("font \"" + pattern + "\": not a valid fontconfig pattern");
+  FcConfigSubstitute(nullptr, query.get(), FcMatchPattern);
+  FcDefaultSubstitute(query.get());
+  FcResult result = FcResultNoMatch;
+  std::unique_ptr<FcPattern, decltype(destroy)> match(FcFontMatch(nullptr, query.get(), &result), destroy);
+  FcChar8* file = nullptr;
+  if (!match || FcPatternGetString(match.get(), FC_FILE, 0, &file) != FcResultMatch || file == nullptr)
+    throw FontError("font \"" + pattern + "\": no installed font matches");
+  return reinterpret_cast<const char*>(file);
+}
+
+}  // namespace th

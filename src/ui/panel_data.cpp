@@ -1,0 +1,68 @@
+// The data panel: open a file, pick a sequence (name and token count) and a channel.
+#include <exception>
+
+#include "core/json_loader.hpp"
+#include "imgui.h"
+#include "ui/panels.hpp"
+
+namespace th::ui {
+
+void DrawDataPanel(Session& session, FrameContext& context) {
+  const Document& document = session.Doc();
+  ImGui::TextUnformatted("Data");
+  ImGui::TextDisabled("%s", document.source.c_str());
+
+  static char path[1024] = "";
+  ImGui::SetNextItemWidth(-70.0f);
+  const bool submitted = ImGui::InputTextWithHint("##path", "file.json / file.jsonl", path, sizeof path,
+                                                  ImGuiInputTextFlags_EnterReturnsTrue);
+  ImGui::SameLine();
+  if (ImGui::Button("Open") || submitted) {
+    try {
+      session.ReplaceDocument(LoadDocumentFile(path));
+      context.open_error.clear();
+    } catch (const std::exception& error) {
+      context.open_error = error.what();
+    }
+  }
+  if (!context.open_error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.2f, 0.2f, 1.0f));
+    ImGui::TextWrapped("%s", context.open_error.c_str());
+    ImGui::PopStyleColor();
+  }
+
+  ImGui::Spacing();
+  ImGui::TextUnformatted("Sequence");
+  const int count = static_cast<int>(document.sequences.size());
+  const float rows = static_cast<float>(count < 8 ? count : 8);
+  if (ImGui::BeginListBox("##sequences", ImVec2(-1.0f, rows * ImGui::GetTextLineHeightWithSpacing() + 6.0f))) {
+    ImGuiListClipper clipper;
+    clipper.Begin(count);
+    while (clipper.Step()) {
+      for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+        const Sequence& sequence = document.sequences[i];
+        ImGui::PushID(i);
+        if (ImGui::Selectable(sequence.name.c_str(), i == session.Settings().sequence))
+          session.SelectSequence(i);
+        ImGui::SameLine(ImGui::GetContentRegionAvail().x - 60.0f);
+        ImGui::TextDisabled("%8zu", sequence.TokenCount());
+        ImGui::PopID();
+      }
+    }
+    ImGui::EndListBox();
+  }
+
+  ImGui::TextUnformatted("Channel");
+  const Sequence& sequence = session.CurrentSequence();
+  const Channel* current = session.CurrentChannel();
+  ImGui::SetNextItemWidth(-1.0f);
+  if (ImGui::BeginCombo("##channel", current ? current->name.c_str() : "(none)")) {
+    for (int i = 0; i < static_cast<int>(sequence.channels.size()); ++i)
+      if (ImGui::Selectable(sequence.channels[i].name.c_str(), i == session.Settings().channel))
+        session.SelectChannel(i);
+    ImGui::EndCombo();
+  }
+  ImGui::Separator();
+}
+
+}  // namespace th::ui

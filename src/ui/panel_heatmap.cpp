@@ -1,0 +1,80 @@
+// The heatmap panel: the rendered text (an ImGui::Image of the app's texture), a scrollbar over
+// an integer pixel position, wheel and keyboard scrolling, and the hover tooltip.
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "imgui.h"
+#include "imgui_internal.h"  // ScrollbarEx: a scrollbar over 64-bit positions
+#include "layout/display_cells.hpp"
+#include "ui/panels.hpp"
+
+namespace th::ui {
+
+namespace {
+
+constexpr int kWheelLines = 3;
+
+void DrawTokenTooltip(const Session& session, size_t instance_index) {
+  const VisibleLayout& layout = session.Visible();
+  const uint64_t token = layout.tokens[instance_index];
+  const float value = layout.instances[instance_index].value;
+  const std::string visible = VisibleWhitespace(session.CurrentSequence().Token(token));
+  const Channel* channel = session.CurrentChannel();
+  ImGui::BeginTooltip();
+  ImGui::Text("\"%s\"", visible.c_str());
+  ImGui::Separator();
+  ImGui::Text("token %llu", static_cast<unsigned long long>(token));
+  ImGui::Text("%s: %.6g", channel ? channel->name.c_str() : "value", value);
+  if (const auto norm = NormaliseValue(value, session.Low(), session.High()))
+    ImGui::Text("normalised: %.4f", *norm);
+  else
+    ImGui::TextUnformatted("normalised: no value (NaN/Inf)");
+  ImGui::EndTooltip();
+}
+
+}  // namespace
+
+void DrawHeatmapPanel(Session& session, FrameContext& context) {
+  const float scrollbar_width = ImGui::GetStyle().ScrollbarSize;
+  const ImVec2 available = ImGui::GetContentRegionAvail();
+  const ImVec2 image_size(std::max(available.x - scrollbar_width, 1.0f), std::max(available.y, 1.0f));
+  context.heatmap_width = static_cast<int>(image_size.x);
+  context.heatmap_height = static_cast<int>(image_size.y);
+
+  const ImVec2 image_pos = ImGui::GetCursorScreenPos();
+  // The texture's rows are bottom-up (GL), so flip V.
+  ImGui::Image(reinterpret_cast<ImTextureID>(context.heatmap_texture), image_size, ImVec2(0, 1), ImVec2(1, 0));
+  const bool hovered = ImGui::IsItemHovered();
+
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  const ImRect bar(ImVec2(image_pos.x + image_size.x, image_pos.y),
+                   ImVec2(image_pos.x + image_size.x + scrollbar_width, image_pos.y + image_size.y));
+  ImS64 scroll = session.ScrollPixels();
+  const ImS64 content = std::max<ImS64>(session.ContentHeight(), static_cast<ImS64>(image_size.y));
+  if (ImGui::ScrollbarEx(bar, window->GetID("##heatmap_scroll"), ImGuiAxis_Y, &scroll,
+                         static_cast<ImS64>(image_size.y), content, ImDrawFlags_RoundCornersAll))
+    session.ScrollTo(scroll);
+
+  const int pitch = session.Geometry().LinePitch();
+  const ImGuiIO& io = ImGui::GetIO();
+  if (hovered && io.MouseWheel != 0.0f)
+    session.ScrollBy(static_cast<int64_t>(std::lround(-io.MouseWheel * kWheelLines * pitch)));
+  if (ImGui::IsWindowFocused() || hovered) {
+    const int64_t page = std::max<int64_t>(static_cast<int64_t>(image_size.y) - pitch, pitch);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageDown))) session.ScrollBy(page);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageUp))) session.ScrollBy(-page);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow))) session.ScrollBy(pitch);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))) session.ScrollBy(-pitch);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home))) session.ScrollTo(0);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End))) session.ScrollTo(session.MaxScroll());
+  }
+
+  if (hovered) {
+    const double x = io.MousePos.x - image_pos.x - Session::kPadding;
+    const double y = io.MousePos.y - image_pos.y - session.LayoutOriginY();
+    if (const auto hit = HitTest(session.Visible(), session.Geometry(), x, y)) DrawTokenTooltip(session, *hit);
+  }
+}
+
+}  // namespace th::ui

@@ -1,0 +1,50 @@
+#include "ui/panels.hpp"
+
+#include "imgui.h"
+
+namespace th::ui {
+
+namespace {
+constexpr float kSidebarWidth = 320.0f;
+constexpr float kColourBarHeight = 58.0f;
+constexpr ImGuiWindowFlags kFixedWindow = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                          ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                                          ImGuiWindowFlags_NoBringToFrontOnFocus;
+}  // namespace
+
+void DrawPanels(Session& session, FrameContext& context) {
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  const ImVec2 origin = viewport->WorkPos;
+  const ImVec2 size = viewport->WorkSize;
+
+  // Sidebar: data, range and palette, top to bottom.
+  ImGui::SetNextWindowPos(origin);
+  ImGui::SetNextWindowSize(ImVec2(kSidebarWidth, size.y));
+  ImGui::Begin("tokenheat", nullptr, kFixedWindow);
+  DrawDataPanel(session, context);
+  DrawRangePanel(session);
+  DrawPalettePanel(session);
+  ImGui::Separator();
+  ImGui::TextDisabled("%.1f ms/frame, %zu B uploaded", context.frame_ms, context.upload_bytes);
+  ImGui::End();
+
+  // Heatmap, with the colour bar always visible beneath it.
+  const float main_x = origin.x + kSidebarWidth;
+  const float main_width = size.x - kSidebarWidth;
+  ImGui::SetNextWindowPos(ImVec2(main_x, origin.y));
+  ImGui::SetNextWindowSize(ImVec2(main_width, size.y - kColourBarHeight));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::Begin("##heatmap", nullptr, kFixedWindow | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar |
+                                         ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::PopStyleVar();
+  DrawHeatmapPanel(session, context);
+  ImGui::End();
+
+  ImGui::SetNextWindowPos(ImVec2(main_x, origin.y + size.y - kColourBarHeight));
+  ImGui::SetNextWindowSize(ImVec2(main_width, kColourBarHeight));
+  ImGui::Begin("##colourbar", nullptr, kFixedWindow | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+  DrawColourBar(session);
+  ImGui::End();
+}
+
+}  // namespace th::ui

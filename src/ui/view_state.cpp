@@ -1,0 +1,147 @@
+#include "ui/view_state.hpp"
+
+#include <algorithm>
+
+#include "core/palette_registry.hpp"
+
+namespace th {
+
+Session::Session(Document document) : m_document(std::move(document)), m_palette(*FindPalette("Reds")) {
+  RecomputeStats();
+}
+
+void Session::ReplaceDocument(Document document) {
+  m_document = std::move(document);
+  m_settings.sequence = 0;
+  m_settings.channel = 0;
+  m_settings.range_mode = RangeMode::kAuto;
+  m_scroll_px = 0;
+  m_anchor_token.reset();
+  RecomputeStats();
+  InvalidateLines();
+}
+
+void Session::SelectSequence(int index) {
+  if (index < 0 || index >= static_cast<int>(m_document.sequences.size()) || index == m_settings.sequence)
+    return;
+  // Keep the channel by name when the new sequence has it.
+  const Channel* previous = CurrentChannel();
+  const std::string channel_name = previous ? previous->name : std::string();
+  m_settings.sequence = index;
+  m_settings.channel = std::max(CurrentSequence().FindChannel(channel_name), 0);
+  m_scroll_px = 0;
+  m_anchor_token.reset();
+  RecomputeStats();
+  InvalidateLines();
+}
+
+void Session::SelectChannel(int index) {
+  if (index < 0 || index >= static_cast<int>(CurrentSequence().channels.size())) return;
+  m_settings.channel = index;
+  RecomputeStats();
+  m_visible_valid = false;  // values live in the instances; the wrapping does not change
+}
+
+void Session::SetAutoRange() { m_settings.range_mode = RangeMode::kAuto; }
+
+void Session::SetManualRange(float low, float high) {
+  m_settings.range_mode = RangeMode::kManual;
+  m_settings.manual_low = low;
+  m_settings.manual_high = high;
+}
+
+void Session::SetFontSize(int pixels) { m_settings.font_size = std::clamp(pixels, 6, 96); }
+
+void Session::SetPalette(Palette palette) {
+  m_palette = std::move(palette);
+  ++m_palette_revision;
+}
+
+const Sequence& Session::CurrentSequence() const { return m_document.sequences[m_settings.sequence]; }
+
+const Channel* Session::CurrentChannel() const {
+  const Sequence& sequence = CurrentSequence();
+  if (sequence.channels.empty()) return nullptr;
+  return &sequence.channels[m_settings.channel];
+}
+
+std::span<const float> Session::CurrentValues() const {
+  const Channel* channel = CurrentChannel();
+  return channel ? std::span<const float>(channel->values) : std::span<const float>();
+}
+
+float Session::Low() const {
+  return m_settings.range_mode == RangeMode::kManual ? m_settings.manual_low : m_stats.min;
+}
+
+float Session::High() const {
+  return m_settings.range_mode == RangeMode::kManual ? m_settings.manual_high : m_stats.max;
+}
+
+void Session::RecomputeStats() {
+  m_stats = ComputeStats(CurrentValues());
+  if (m_settings.range_mode == RangeMode::kAuto) {
+    m_settings.manual_low = m_stats.min;
+    m_settings.manual_high = m_stats.max;
+  }
+}
+
+void Session::InvalidateLines() {
+  m_lines_valid = false;
+  m_visible_valid = false;
+}
+
+void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry geometry) {
+  const bool geometry_changed = geometry.cell_width != m_geometry.cell_width ||
+                                geometry.cell_height != m_geometry.cell_height ||
+                                geometry.line_gap != m_geometry.line_gap;
+  const int columns = std::max((viewport_width - 2 * kPadding) / geometry.cell_width, 1);
+  if (!m_lines_valid || geometry_changed || columns != m_lines.Columns()) {
+    // Re-wrap, keeping the token at the top of the view at the top.
+    if (m_lines_valid && m_lines.LineCount() > 0 && !m_anchor_token) {
+      const int64_t line = std::max<int64_t>(m_scroll_px - kPadding, 0) / m_geometry.LinePitch();
+      m_anchor_token = m_lines.Line(std::min<size_t>(line, m_lines.LineCount() - 1)).token;
+    }
+    m_geometry = geometry;
+    m_lines = LineIndex::Build(CurrentSequence(), columns);
+    m_lines_valid = true;
+    m_visible_valid = false;
+  }
+  m_viewport_width = viewport_width;
+  m_viewport_height = viewport_height;
+  if (m_anchor_token) {
+    const uint64_t token = *m_anchor_token;
+    m_anchor_token.reset();
+    ScrollToToken(token);
+  }
+  ScrollTo(m_scroll_px);  // re-clamp after a resize
+
+  const int64_t pitch = m_geometry.LinePitch();
+  const auto first_line = static_cast<size_t>(std::max<int64_t>(m_scroll_px - kPadding, 0) / pitch);
+  const size_t line_count = static_cast<size_t>(viewport_height / pitch + 2);
+  if (!m_visible_valid || first_line != m_visible.first_line || line_count != m_visible.line_count) {
+    m_visible = LayoutLines(CurrentSequence(), m_lines, CurrentValues(), first_line, line_count);
+    m_visible.line_count = line_count;  // what was asked for, so a short document is not re-laid
+    m_visible_valid = true;
+    ++m_layout_revision;
+  }
+}
+
+float Session::LayoutOriginY() const {
+  const int64_t row0 = kPadding + static_cast<int64_t>(m_visible.first_line) * m_geometry.LinePitch();
+  return static_cast<float>(row0 - m_scroll_px);
+}
+
+int64_t Session::ContentHeight() const {
+  return 2 * kPadding + static_cast<int64_t>(m_lines.LineCount()) * m_geometry.LinePitch() - m_geometry.line_gap;
+}
+
+int64_t Session::MaxScroll() const { return std::max<int64_t>(ContentHeight() - m_viewport_height, 0); }
+
+void Session::ScrollTo(int64_t pixels) { m_scroll_px = std::clamp<int64_t>(pixels, 0, MaxScroll()); }
+
+void Session::ScrollToToken(uint64_t token) {
+  ScrollTo(static_cast<int64_t>(m_lines.LineOfToken(token)) * m_geometry.LinePitch());
+}
+
+}  // namespace th

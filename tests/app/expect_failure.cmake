@@ -1,0 +1,16 @@
+# Runs BIN with ARGS (separated by |) and passes only if it exits non-zero with a one-line
+# stderr that matches REGEX.
+string(REPLACE "|" ";" arg_list "${ARGS}")
+execute_process(COMMAND ${BIN} ${arg_list} RESULT_VARIABLE code ERROR_VARIABLE err OUTPUT_VARIABLE out)
+if(code EQUAL 0)
+  message(FATAL_ERROR "expected a non-zero exit, got 0; stderr: ${err}")
+endif()
+if(NOT err MATCHES "${REGEX}")
+  message(FATAL_ERROR "stderr does not match \"${REGEX}\": ${err}")
+endif()
+string(REGEX MATCHALL "\n" lines "${err}")
+list(LENGTH lines line_count)
+if(NOT line_count EQUAL 1)
+  message(FATAL_ERROR "expected a one-line error, got ${line_count} lines: ${err}")
+endif()
+message(STATUS "exit ${code}: ${err}")
