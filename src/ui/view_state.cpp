@@ -141,7 +141,9 @@ int64_t Session::MaxScroll() const { return std::max<int64_t>(ContentHeight() - 
 void Session::ScrollTo(int64_t pixels) { m_scroll_px = std::clamp<int64_t>(pixels, 0, MaxScroll()); }
 
 void Session::ScrollToToken(uint64_t token) {
-  ScrollTo(static_cast<int64_t>(m_lines.LineOfToken(token)) * m_geometry.LinePitch());
+  // The token's line goes to the top of the view (the first line keeps its padding above).
+  const auto line = static_cast<int64_t>(m_lines.LineOfToken(token));
+  ScrollTo(line == 0 ? 0 : kPadding + line * m_geometry.LinePitch());
 }
 
 }  // namespace th

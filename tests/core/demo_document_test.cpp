@@ -39,7 +39,8 @@ TEST(DemoDocument, HasTwoNamedSequencesWithTheSameChannels) {
 }
 
 TEST(DemoDocument, LoremIpsumIsWordTokensWithLeadingSpaces) {
-  const Sequence& lorem = MakeDemoDocument().sequences[0];
+  const Document document = MakeDemoDocument();
+  const Sequence& lorem = document.sequences[0];
   ASSERT_GE(lorem.TokenCount(), 200u);
   EXPECT_EQ(lorem.Token(0), "Lorem");
   EXPECT_EQ(lorem.Token(1), " ipsum");
@@ -67,7 +68,8 @@ TEST(DemoDocument, LoremIpsumIsWordTokensWithLeadingSpaces) {
 }
 
 TEST(DemoDocument, CharactersCountLettersWithoutSpaceOrPunctuation) {
-  const Sequence& lorem = MakeDemoDocument().sequences[0];
+  const Document document = MakeDemoDocument();
+  const Sequence& lorem = document.sequences[0];
   const size_t consectetur = FindToken(lorem, " consectetur");
   ASSERT_LT(consectetur, lorem.TokenCount());
   EXPECT_EQ(lorem.channels[0].values[consectetur], 11.0f);
@@ -76,7 +78,8 @@ TEST(DemoDocument, CharactersCountLettersWithoutSpaceOrPunctuation) {
 }
 
 TEST(DemoDocument, VowelShareIsVowelsOverLetters) {
-  const Sequence& lorem = MakeDemoDocument().sequences[0];
+  const Document document = MakeDemoDocument();
+  const Sequence& lorem = document.sequences[0];
   EXPECT_FLOAT_EQ(lorem.channels[1].values[0], 2.0f / 5.0f);  // "Lorem": o, e
   EXPECT_FLOAT_EQ(lorem.channels[1].values[4], 2.0f / 4.0f);  // " amet,": a, e
   for (const float share : lorem.channels[1].values) {
@@ -86,7 +89,8 @@ TEST(DemoDocument, VowelShareIsVowelsOverLetters) {
 }
 
 TEST(DemoDocument, PangramsEndEachLineWithANewlineToken) {
-  const Sequence& pangrams = MakeDemoDocument().sequences[1];
+  const Document document = MakeDemoDocument();
+  const Sequence& pangrams = document.sequences[1];
   EXPECT_EQ(pangrams.Token(0), "The");
   EXPECT_EQ(pangrams.Token(1), " quick");
   EXPECT_TRUE(Concatenate(pangrams).starts_with("The quick brown fox jumps over the lazy dog.\n"));
@@ -97,7 +101,8 @@ TEST(DemoDocument, PangramsEndEachLineWithANewlineToken) {
     if (pangrams.Token(i) != "\n") continue;
     ++lines;
     EXPECT_EQ(pangrams.channels[0].values[i], 0.0f);
-    EXPECT_EQ(pangrams.Token(i - 1).back(), pangrams.Token(i - 1).back() == '!' ? '!' : '.');
+    const char sentence_end = pangrams.Token(i - 1).back();
+    EXPECT_TRUE(sentence_end == '.' || sentence_end == '!') << pangrams.Token(i - 1);
   }
   EXPECT_GE(lines, 4);
   EXPECT_LE(lines, 5);

@@ -1,0 +1,228 @@
+// The real GL pipeline, headless (EGL on Mesa's llvmpipe here, the driver on a GPU machine):
+// render small documents and check the pixels of every token box.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "app/headless_render.hpp"
+#include "core/palette_registry.hpp"
+#include "core/value_stats.hpp"
+#include "gfx/egl_context.hpp"
+#include "gfx/heatmap_renderer.hpp"
+#include "gfx/offscreen_target.hpp"
+#include "layout/line_index.hpp"
+#include "text/glyph_atlas.hpp"
+
+namespace th {
+namespace {
+
+// One context per test process: creating and tearing down EGL displays repeatedly is slow
+// and makes LeakSanitizer report Mesa's driver unloads.
+class GlTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!s_context) s_context = gl::HeadlessContext::Create();
+  }
+  static std::unique_ptr<gl::HeadlessContext> s_context;
+};
+std::unique_ptr<gl::HeadlessContext> GlTest::s_context;
+
+const Palette kBlueToRed{"blue-red", {{0, 0, 255}, {255, 0, 0}}, false};
+
+struct Pixel {
+  int r, g, b;
+};
+
+Pixel At(const app::RenderedImage& image, int x, int y) {
+  const size_t i = (static_cast<size_t>(y) * image.width + x) * 4;
+  return {image.pixels[i], image.pixels[i + 1], image.pixels[i + 2]};
+}
+
+bool Near(Pixel p, Rgb8 c, int tolerance) {
+  return std::abs(p.r - c.r) <= tolerance && std::abs(p.g - c.g) <= tolerance && std::abs(p.b - c.b) <= tolerance;
+}
+
+struct Box {
+  int x, y, w, h;
+};
+
+Box BoxOf(const app::RenderedImage& image, size_t instance) {
+  const TokenInstance& t = image.layout.instances[instance];
+  const GridGeometry& g = image.geometry;
+  return {image.padding + t.column * g.cell_width, image.padding + t.row * g.LinePitch(), t.cells * g.cell_width,
+          g.cell_height};
+}
+
+app::RenderedImage Render(const Sequence& sequence, float low, float high, const Palette& palette) {
+  app::RenderRequest request;
+  request.sequence = &sequence;
+  request.values = sequence.channels[0].values;
+  request.low = low;
+  request.high = high;
+  request.palette = palette;
+  request.font_size = 16;
+  request.width = 400;
+  return app::RenderSequenceImage(request);
+}
+
+Sequence MakeSequence(const std::vector<std::string>& tokens, const std::vector<float>& values) {
+  Sequence sequence;
+  for (const std::string& token : tokens) sequence.AppendToken(token);
+  sequence.channels.push_back({"value", values});
+  return sequence;
+}
+
+// Every pixel of the box's top and bottom rows (the atlas's padding rows, never touched by
+// glyphs) is the expected background, and the box has glyph pixels in the contrasting colour.
+void ExpectTokenBox(const app::RenderedImage& image, size_t instance, Rgb8 background, bool expect_glyphs) {
+  const Box box = BoxOf(image, instance);
+  SCOPED_TRACE("instance " + std::to_string(instance));
+  for (int x = box.x; x < box.x + box.w; ++x) {
+    for (const int y : {box.y, box.y + box.h - 1}) {
+      const Pixel p = At(image, x, y);
+      ASSERT_TRUE(Near(p, background, 2)) << "at " << x << "," << y << ": " << p.r << "," << p.g << "," << p.b
+                                          << " expected " << int(background.r) << "," << int(background.g) << ","
+                                          << int(background.b);
+    }
+  }
+  const Rgb8 text = ContrastingTextColour(background);
+  int glyph_pixels = 0;
+  for (int y = box.y; y < box.y + box.h; ++y)
+    for (int x = box.x; x < box.x + box.w; ++x) glyph_pixels += Near(At(image, x, y), text, 40) ? 1 : 0;
+  if (expect_glyphs)
+    EXPECT_GT(glyph_pixels, 8) << "no glyph pixels in the contrasting text colour";
+  else
+    EXPECT_EQ(glyph_pixels, 0);
+}
+
+TEST_F(GlTest, ContextIsAtLeastGl33Core) {
+  const std::string description = s_context->Description();
+  EXPECT_FALSE(description.empty());
+  GLint major = 0, minor = 0, profile = 0;
+  glGetIntegerv(GL_MAJOR_VERSION, &major);
+  glGetIntegerv(GL_MINOR_VERSION, &minor);
+  glGetIntegerv(GL_CONTEXT_PROFILE_MASK, &profile);
+  EXPECT_GE(major * 10 + minor, 33) << description;
+  EXPECT_TRUE(profile & GL_CONTEXT_CORE_PROFILE_BIT) << description;
+}
+
+TEST_F(GlTest, EachTokenBackgroundIsThePaletteColourAtItsNormalisedValue) {
+  const Sequence sequence = MakeSequence({"low", " quarter", " mid", " high", " over"}, {0.0f, 2.5f, 5.0f, 10.0f, 99.0f});
+  const app::RenderedImage image = Render(sequence, 0.0f, 10.0f, kBlueToRed);
+  ASSERT_EQ(image.layout.instances.size(), 5u);
+  const float norms[] = {0.0f, 0.25f, 0.5f, 1.0f, 1.0f};  // 99 is clamped to the top
+  for (size_t i = 0; i < 5; ++i) ExpectTokenBox(image, i, kBlueToRed.At(norms[i]), true);
+  // Blue (dark) gets white text, red gets black text under the WCAG rule.
+  EXPECT_EQ(ContrastingTextColour(kBlueToRed.At(0.0f)), (Rgb8{255, 255, 255}));
+  EXPECT_EQ(ContrastingTextColour(kBlueToRed.At(1.0f)), (Rgb8{0, 0, 0}));
+}
+
+TEST_F(GlTest, EqualMinAndMaxDrawThePalettesMiddle) {
+  const Sequence sequence = MakeSequence({"same", " same"}, {3.0f, 3.0f});
+  const ValueStats stats = ComputeStats(sequence.channels[0].values);
+  const app::RenderedImage image = Render(sequence, stats.min, stats.max, kBlueToRed);
+  for (size_t i = 0; i < 2; ++i) ExpectTokenBox(image, i, kBlueToRed.At(0.5f), true);
+}
+
+TEST_F(GlTest, NonFiniteValuesAreHatchedNotPaletteColours) {
+  const Sequence sequence = MakeSequence({"ok", " nan", " inf"}, {1.0f, NAN, -INFINITY});
+  const app::RenderedImage image = Render(sequence, 0.0f, 1.0f, kBlueToRed);
+  ExpectTokenBox(image, 0, kBlueToRed.At(1.0f), true);
+  for (size_t i = 1; i < 3; ++i) {
+    const Box box = BoxOf(image, i);
+    int light = 0, dark = 0;
+    for (int x = box.x; x < box.x + box.w; ++x) {
+      const Pixel p = At(image, x, box.y);
+      light += Near(p, {204, 204, 204}, 2);
+      dark += Near(p, {158, 158, 158}, 2);
+    }
+    EXPECT_GT(light, 0);
+    EXPECT_GT(dark, 0);
+    EXPECT_EQ(light + dark, box.w) << "the hatching has only its two greys";
+  }
+}
+
+TEST_F(GlTest, WhitespaceOnlyTokensHaveBoxesWithoutGlyphs) {
+  const Sequence sequence = MakeSequence({"a", "   ", "b"}, {0.0f, 0.5f, 1.0f});
+  const app::RenderedImage image = Render(sequence, 0.0f, 1.0f, kBlueToRed);
+  ExpectTokenBox(image, 1, kBlueToRed.At(0.5f), false);
+}
+
+TEST_F(GlTest, RangeAndPaletteChangesNeedNoNewUpload) {
+  const Sequence sequence = MakeSequence({"x", " y"}, {0.0f, 1.0f});
+  GlyphAtlas atlas("monospace", 16);
+  const GridGeometry geometry{atlas.CellWidth(), atlas.CellHeight(), 2};
+  const LineIndex lines = LineIndex::Build(sequence, 20);
+  gl::HeatmapRenderer renderer(atlas);
+  renderer.SetPalette(kBlueToRed);
+  renderer.SetLayout(LayoutLines(sequence, lines, sequence.channels[0].values, 0, 1));
+  gl::OffscreenTarget target;
+  target.Resize(200, 40);
+  const auto draw = [&](float low, float high) {
+    target.Bind();
+    gl::HeatmapDrawParams params;
+    params.viewport_width = 200;
+    params.viewport_height = 40;
+    params.geometry = geometry;
+    params.low = low;
+    params.high = high;
+    renderer.Draw(params);
+    const std::vector<uint8_t> pixels = target.ReadPixels();
+    return Pixel{pixels[0], pixels[1], pixels[2]};  // top-left: the first token's background
+  };
+  EXPECT_TRUE(Near(draw(0.0f, 1.0f), kBlueToRed.At(0.0f), 2));
+  EXPECT_TRUE(Near(draw(-1.0f, 1.0f), kBlueToRed.At(0.5f), 2));  // new range: uniforms only
+  renderer.SetPalette(*FindPalette("Greys"));                    // new palette: 256 texels only
+  EXPECT_TRUE(Near(draw(-1.0f, 1.0f), FindPalette("Greys")->At(0.5f), 2));
+}
+
+TEST_F(GlTest, LayoutJsonDescribesEveryDrawnBoxInImagePixels) {
+  const Sequence sequence =
+      MakeSequence({"Hello", " world", "\n", "a-very-long-token-that-wraps-across-lines", " ok"},
+                   {1.0f, 2.0f, 0.0f, 3.0f, NAN});
+  const app::RenderedImage image = Render(sequence, 0.0f, 3.0f, kBlueToRed);
+  const nlohmann::json layout = nlohmann::json::parse(app::LayoutJson(image, sequence, 0, 0.0f, 3.0f));
+  EXPECT_EQ(layout["width"], image.width);
+  EXPECT_EQ(layout["height"], image.height);
+  std::string text;
+  size_t index_boxes_of_long_token = 0;
+  for (const auto& token : layout["tokens"]) {
+    text += token["text"].get<std::string>();
+    EXPECT_GE(token["x"].get<int>(), 0);
+    EXPECT_LE(token["x"].get<int>() + token["w"].get<int>(), image.width);
+    EXPECT_LE(token["y"].get<int>() + token["h"].get<int>(), image.height);
+    if (token["index"] == 3) ++index_boxes_of_long_token;
+  }
+  EXPECT_EQ(text, "Hello world\na-very-long-token-that-wraps-across-lines ok");
+  EXPECT_GE(index_boxes_of_long_token, 2u) << "a token wider than the image is split into boxes";
+  const auto& world = layout["tokens"][1];
+  EXPECT_EQ(world["value"], 2.0);
+  EXPECT_NEAR(world["norm"].get<double>(), 2.0 / 3.0, 1e-6);
+  EXPECT_TRUE(layout["tokens"].back()["value"].is_null());
+  EXPECT_TRUE(layout["tokens"].back()["norm"].is_null());
+  // The box it names is drawn where it says: its background is the palette colour.
+  const Pixel p = At(image, world["x"].get<int>() + 1, world["y"].get<int>());
+  EXPECT_TRUE(Near(p, kBlueToRed.At(2.0f / 3.0f), 2));
+}
+
+TEST_F(GlTest, TallDocumentsAreStitchedFromBands) {
+  std::vector<std::string> tokens;
+  std::vector<float> values;
+  for (int i = 0; i < 300; ++i) {
+    tokens.push_back("line\n");
+    values.push_back(static_cast<float>(i % 2));
+  }
+  const Sequence sequence = MakeSequence(tokens, values);
+  const app::RenderedImage image = Render(sequence, 0.0f, 1.0f, kBlueToRed);
+  ASSERT_EQ(image.layout.instances.size(), 300u);
+  ASSERT_GT(image.height, 4096) << "the test must cross a band boundary";
+  for (size_t i = 0; i < 300; i += 37) ExpectTokenBox(image, i, kBlueToRed.At(static_cast<float>(i % 2)), true);
+}
+
+}  // namespace
+}  // namespace th

@@ -1,0 +1,101 @@
+// The viewer's session: scrolling is an exact integer position, re-wrapping keeps the top token
+// in view, and range or palette changes leave the laid-out instances alone.
+#include "ui/view_state.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/palette_registry.hpp"
+
+namespace th {
+namespace {
+
+Document MakeLines(int lines) {
+  Document document;
+  document.source = "<test>";
+  Sequence& sequence = document.sequences.emplace_back();
+  sequence.name = "lines";
+  Channel& channel = sequence.channels.emplace_back();
+  channel.name = "value";
+  for (int i = 0; i < lines; ++i) {
+    sequence.AppendToken("line " + std::to_string(i) + "\n");
+    channel.values.push_back(static_cast<float>(i));
+  }
+  return document;
+}
+
+constexpr GridGeometry kGeometry{10, 20, 2};
+
+TEST(Session, ScrollIsClampedToTheContent) {
+  Session session(MakeLines(100));
+  session.UpdateLayout(400, 220, kGeometry);
+  EXPECT_EQ(session.ContentHeight(), 2 * Session::kPadding + 100 * 22 - 2);
+  session.ScrollTo(-50);
+  EXPECT_EQ(session.ScrollPixels(), 0);
+  session.ScrollTo(1'000'000);
+  EXPECT_EQ(session.ScrollPixels(), session.ContentHeight() - 220);
+}
+
+TEST(Session, VisibleLayoutFollowsTheScrollPosition) {
+  Session session(MakeLines(100));
+  session.UpdateLayout(400, 220, kGeometry);
+  EXPECT_EQ(session.Visible().first_line, 0u);
+  session.ScrollTo(Session::kPadding + 50 * 22 + 5);
+  session.UpdateLayout(400, 220, kGeometry);
+  EXPECT_EQ(session.Visible().first_line, 50u);
+  EXPECT_EQ(session.Visible().tokens.front(), 50u);
+  EXPECT_FLOAT_EQ(session.LayoutOriginY(), -5.0f);
+}
+
+TEST(Session, RangeAndPaletteChangesDoNotRelayOut) {
+  Session session(MakeLines(100));
+  session.UpdateLayout(400, 220, kGeometry);
+  const uint64_t layout = session.LayoutRevision();
+  const uint64_t palette = session.PaletteRevision();
+  session.SetManualRange(10.0f, 20.0f);
+  session.SetPalette(*FindPalette("viridis"));
+  session.UpdateLayout(400, 220, kGeometry);
+  EXPECT_EQ(session.LayoutRevision(), layout);
+  EXPECT_NE(session.PaletteRevision(), palette);
+  EXPECT_EQ(session.Low(), 10.0f);
+  EXPECT_EQ(session.High(), 20.0f);
+  session.SetAutoRange();
+  EXPECT_EQ(session.Low(), 0.0f);
+  EXPECT_EQ(session.High(), 99.0f);
+}
+
+TEST(Session, ResizeRewrapsAndKeepsTheTopTokenInView) {
+  Document document;
+  Sequence& sequence = document.sequences.emplace_back();
+  sequence.channels.push_back({"value", {}});
+  for (int i = 0; i < 2000; ++i) {
+    sequence.AppendToken(" word");
+    sequence.channels[0].values.push_back(1.0f);
+  }
+  Session session(std::move(document));
+  session.UpdateLayout(2 * Session::kPadding + 200, 300, kGeometry);  // 20 columns: 4 tokens a line
+  session.ScrollTo(Session::kPadding + 100 * 22);
+  session.UpdateLayout(2 * Session::kPadding + 200, 300, kGeometry);
+  const uint64_t top = session.Visible().tokens.front();
+  EXPECT_EQ(top, 400u);
+  session.UpdateLayout(2 * Session::kPadding + 400, 300, kGeometry);  // 40 columns: 8 a line
+  EXPECT_EQ(session.Lines().Columns(), 40);
+  EXPECT_EQ(session.Visible().tokens.front(), top);
+}
+
+TEST(Session, SwitchingSequenceKeepsTheChannelByName) {
+  Document document = MakeLines(3);
+  Sequence second;
+  second.name = "second";
+  second.AppendToken("x");
+  second.channels.push_back({"other", {1.0f}});
+  second.channels.push_back({"value", {5.0f}});
+  document.sequences.push_back(second);
+  Session session(std::move(document));
+  session.SelectSequence(1);
+  ASSERT_NE(session.CurrentChannel(), nullptr);
+  EXPECT_EQ(session.CurrentChannel()->name, "value");
+  EXPECT_EQ(session.Low(), 5.0f);
+}
+
+}  // namespace
+}  // namespace th
