@@ -72,7 +72,8 @@ std::vector<std::string> ChannelNames(const Sequence& sequence) {
 // [SECTION] Formats
 
 TEST_F(JsonLoaderTest, ShortFormIsOneSequenceWithChannelValue) {
-  const std::string path = Write("short.json", R"({"tokens": ["Hello", " world"], "values": [0.1, 0.9]})");
+  const std::string path =
+      Write("short.json", R"({"tokens": ["Hello", " world"], "values": [0.1, 0.9]})");
   const Document document = LoadDocumentFile(path);
   EXPECT_EQ(document.source, path);
   ASSERT_EQ(document.sequences.size(), 1u);
@@ -286,13 +287,14 @@ TEST_F(JsonLoaderTest, ShortFormLengthMismatchUsesSingulars) {
 
 TEST_F(JsonLoaderTest, TokenIsNotAString) {
   const std::string path =
-      Write("tok.json", R"({"sequences": [{"tokens": ["a", "b", "c", "d", "e", 5], "values": []}]})");
+      Write("tok.json", R"({"sequences": [{"tokens": ["a", "b", "c", "d", "e", 5]}]})");
   EXPECT_EQ(ErrorOf(path),
             path + ": sequences[0].tokens[5]: token is not a string (found a number)");
 }
 
 TEST_F(JsonLoaderTest, ValueIsNotANumber) {
-  const std::string path = Write("val.json", R"({"tokens": ["a", "b", "c"], "values": [1, 2, "abc"]})");
+  const std::string path =
+      Write("val.json", R"({"tokens": ["a", "b", "c"], "values": [1, 2, "abc"]})");
   EXPECT_EQ(ErrorOf(path), path + ": values[2]: \"abc\" is not a number");
 }
 
