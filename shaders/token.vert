@@ -8,6 +8,7 @@ uniform vec2 uViewportSize;  // pixels
 uniform vec2 uOrigin;        // pixel position of row 0, column 0 (padding minus scroll)
 uniform vec2 uCellSize;      // cell width, cell height
 uniform float uLinePitch;    // cell height + gap between lines
+uniform float uTokenGap;     // canvas pixels left between neighbouring boxes
 
 out vec2 vLocal;             // pixel position inside the box, from its top-left corner
 flat out float vValue;
@@ -17,7 +18,7 @@ flat out uint vCellCount;
 
 void main() {
   vec2 corner = vec2(float(gl_VertexID & 1), float(gl_VertexID >> 1));
-  vec2 size = vec2(float(aCell.z) * uCellSize.x, uCellSize.y);
+  vec2 size = vec2(float(aCell.z) * uCellSize.x - uTokenGap, uCellSize.y);
   vec2 top_left = uOrigin + vec2(float(aCell.x) * uCellSize.x, float(aCell.y) * uLinePitch);
   vec2 pixel = top_left + corner * size;
   vLocal = corner * size;

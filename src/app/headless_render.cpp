@@ -33,7 +33,7 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
   GlyphAtlas atlas(request.font, request.font_size);
   RenderedImage image;
   image.padding = Session::kPadding;
-  image.geometry = {atlas.CellWidth(), atlas.CellHeight(), GridGeometry{}.line_gap};
+  image.geometry = GridGeometry::ForCell(atlas.CellWidth(), atlas.CellHeight());
   const int columns = std::max((request.width - 2 * image.padding) / image.geometry.cell_width, 1);
   const LineIndex lines = LineIndex::Build(*request.sequence, columns);
   image.layout = LayoutLines(*request.sequence, lines, request.values, 0, lines.LineCount());
@@ -87,7 +87,7 @@ std::string LayoutJson(const RenderedImage& image, const Sequence& sequence, int
                                          image.layout.byte_end[i] - image.layout.byte_begin[i]))},
         {"x", image.padding + instance.column * g.cell_width},
         {"y", image.padding + instance.row * g.LinePitch()},
-        {"w", instance.cells * g.cell_width},
+        {"w", g.BoxWidth(instance.cells)},
         {"h", g.cell_height},
         {"value", std::isfinite(instance.value) ? json(ShortestDouble(instance.value)) : json(nullptr)},
         {"norm", norm ? json(ShortestDouble(*norm)) : json(nullptr)},

@@ -3,6 +3,7 @@
 #include <glad/gl.h>
 #include <GLFW/glfw3.h>
 
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -19,7 +20,9 @@ namespace {
 std::string s_last_glfw_error;
 
 void RecordGlfwError(int code, const char* description) {
-  s_last_glfw_error = std::string(description) + " (GLFW error 0x" + std::to_string(code) + ")";
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "0x%05X", static_cast<unsigned>(code));
+  s_last_glfw_error = std::string(description) + " (GLFW error " + hex + ")";
 }
 
 // The UI font: a proportional sans from fontconfig, with the arrows and control pictures the

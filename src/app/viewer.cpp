@@ -76,7 +76,7 @@ int RunViewer(const CommandLine& line) {
     if (context.heatmap_width > 0 && context.heatmap_height > 0) {
       const uint64_t layout_before = session.LayoutRevision();
       session.UpdateLayout(context.heatmap_width, context.heatmap_height,
-                           {atlas->CellWidth(), atlas->CellHeight(), GridGeometry{}.line_gap});
+                           GridGeometry::ForCell(atlas->CellWidth(), atlas->CellHeight()));
       if (session.LayoutRevision() != layout_before || uploaded_layout == 0) {
         renderer.SetLayout(session.Visible());
         uploaded_layout = session.LayoutRevision();

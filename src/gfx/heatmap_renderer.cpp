@@ -34,6 +34,7 @@ HeatmapRenderer::HeatmapRenderer(GlyphAtlas& atlas)
       m_atlas_texture(MakeTexture()) {
   m_uniforms = {UniformLocation(m_program, "uViewportSize"), UniformLocation(m_program, "uOrigin"),
                 UniformLocation(m_program, "uCellSize"),     UniformLocation(m_program, "uLinePitch"),
+                UniformLocation(m_program, "uTokenGap"),
                 UniformLocation(m_program, "uLow"),          UniformLocation(m_program, "uHigh"),
                 UniformLocation(m_program, "uPalette"),      UniformLocation(m_program, "uCells"),
                 UniformLocation(m_program, "uAtlas"),        UniformLocation(m_program, "uSlotsPerRow")};
@@ -131,6 +132,7 @@ void HeatmapRenderer::Draw(const HeatmapDrawParams& params) {
   glUniform2f(m_uniforms.cell_size, static_cast<float>(params.geometry.cell_width),
               static_cast<float>(params.geometry.cell_height));
   glUniform1f(m_uniforms.line_pitch, static_cast<float>(params.geometry.LinePitch()));
+  glUniform1f(m_uniforms.token_gap, static_cast<float>(params.geometry.token_gap));
   glUniform1f(m_uniforms.low, params.low);
   glUniform1f(m_uniforms.high, params.high);
   glUniform1i(m_uniforms.palette, kPaletteUnit);

@@ -53,7 +53,7 @@ class HeatmapRenderer {
   size_t m_instance_count = 0;
   size_t m_last_upload_bytes = 0;
   struct Uniforms {
-    GLint viewport_size, origin, cell_size, line_pitch, low, high, palette, cells, atlas,
+    GLint viewport_size, origin, cell_size, line_pitch, token_gap, low, high, palette, cells, atlas,
         slots_per_row;
   } m_uniforms{};
 };

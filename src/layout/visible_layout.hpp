@@ -44,12 +44,22 @@ struct VisibleLayout {
 VisibleLayout LayoutLines(const Sequence& sequence, const LineIndex& index,
                           std::span<const float> values, size_t first_line, size_t line_count);
 
-// Pixel geometry of the grid. Row r's boxes span [r * line_pitch, r * line_pitch + cell_height).
+// Pixel geometry of the grid. Row r's boxes span [r * line_pitch, r * line_pitch + cell_height);
+// a box of n cells is n * cell_width - token_gap wide, so neighbouring tokens of equal colour
+// still read as separate tokens.
 struct GridGeometry {
   int cell_width = 8;
   int cell_height = 16;
   int line_gap = 2;
+  int token_gap = 1;
   int LinePitch() const { return cell_height + line_gap; }
+  int BoxWidth(int cells) const { return cells * cell_width - token_gap; }
+  static GridGeometry ForCell(int width, int height) {
+    GridGeometry geometry;
+    geometry.cell_width = width;
+    geometry.cell_height = height;
+    return geometry;
+  }
 };
 
 // The instance under a point given in grid pixels relative to the first laid-out line's top-left

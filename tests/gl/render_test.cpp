@@ -54,7 +54,7 @@ struct Box {
 Box BoxOf(const app::RenderedImage& image, size_t instance) {
   const TokenInstance& t = image.layout.instances[instance];
   const GridGeometry& g = image.geometry;
-  return {image.padding + t.column * g.cell_width, image.padding + t.row * g.LinePitch(), t.cells * g.cell_width,
+  return {image.padding + t.column * g.cell_width, image.padding + t.row * g.LinePitch(), g.BoxWidth(t.cells),
           g.cell_height};
 }
 
@@ -156,7 +156,7 @@ TEST_F(GlTest, WhitespaceOnlyTokensHaveBoxesWithoutGlyphs) {
 TEST_F(GlTest, RangeAndPaletteChangesNeedNoNewUpload) {
   const Sequence sequence = MakeSequence({"x", " y"}, {0.0f, 1.0f});
   GlyphAtlas atlas("monospace", 16);
-  const GridGeometry geometry{atlas.CellWidth(), atlas.CellHeight(), 2};
+  const GridGeometry geometry = GridGeometry::ForCell(atlas.CellWidth(), atlas.CellHeight());
   const LineIndex lines = LineIndex::Build(sequence, 20);
   gl::HeatmapRenderer renderer(atlas);
   renderer.SetPalette(kBlueToRed);
