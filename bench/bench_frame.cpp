@@ -7,9 +7,7 @@
 
 #include "core/palette_registry.hpp"
 #include "gfx/egl_context.hpp"
-#include "gfx/heatmap_renderer.hpp"
-#include "gfx/offscreen_target.hpp"
-#include "text/glyph_atlas.hpp"
+#include "app/heatmap_view.hpp"
 #include "ui/view_state.hpp"
 
 namespace {
@@ -36,31 +34,11 @@ th::Document MakeDocument(size_t tokens) {
 
 struct Scene {
   std::unique_ptr<th::gl::HeadlessContext> context = th::gl::HeadlessContext::Create();
-  th::GlyphAtlas atlas{"monospace", 16};
   th::Session session{MakeDocument(1'000'000)};
-  th::gl::HeatmapRenderer renderer{atlas};
-  th::gl::OffscreenTarget target;
+  th::app::HeatmapView view{"monospace", 16};
 
-  Scene() {
-    target.Resize(kWidth, kHeight);
-    renderer.SetPalette(session.CurrentPalette());
-    Layout();
-  }
-  void Layout() {
-    session.UpdateLayout(kWidth, kHeight, th::GridGeometry::ForCell(atlas.CellWidth(), atlas.CellHeight()));
-    renderer.SetLayout(session.Visible());
-  }
-  void Draw(float low, float high) {
-    target.Bind();
-    th::gl::HeatmapDrawParams params;
-    params.viewport_width = kWidth;
-    params.viewport_height = kHeight;
-    params.geometry = session.Geometry();
-    params.origin_x = th::Session::kPadding;
-    params.origin_y = session.LayoutOriginY();
-    params.low = low;
-    params.high = high;
-    renderer.Draw(params);
+  void Frame() {
+    view.Render(session, kWidth, kHeight);
     glFinish();
   }
 };
@@ -75,11 +53,10 @@ void BM_ScrollFrame1080p(benchmark::State& state) {
   int64_t step = 7;  // pixels per frame, so the visible lines change every few frames
   for (auto _ : state) {
     scene.session.ScrollBy(step * scene.session.Geometry().LinePitch() / 3);
-    scene.Layout();
-    scene.Draw(-3.0f, 3.0f);
+    scene.Frame();
   }
   state.counters["instances"] = static_cast<double>(scene.session.Visible().instances.size());
-  state.counters["upload_bytes"] = static_cast<double>(scene.renderer.LastUploadBytes());
+  state.counters["layout_upload_bytes"] = static_cast<double>(scene.view.LastLayoutUploadBytes());
 }
 BENCHMARK(BM_ScrollFrame1080p)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -87,12 +64,18 @@ void BM_RecolourFrame1080p(benchmark::State& state) {
   Scene& scene = SharedScene();
   const th::Palette palettes[] = {*th::FindPalette("viridis"), *th::FindPalette("RdBu")};
   int frame = 0;
+  scene.Frame();
+  const size_t uploaded_before = scene.view.UploadedBytesTotal();
   for (auto _ : state) {
-    scene.renderer.SetPalette(palettes[frame % 2]);
+    scene.session.SetPalette(palettes[frame % 2]);
     const float spread = 1.0f + static_cast<float>(frame % 10) * 0.2f;
-    scene.Draw(-spread, spread);
+    scene.session.SetManualRange(-spread, spread);
+    scene.Frame();
     ++frame;
   }
+  // Only palette texels (768 bytes a change), never per-token data.
+  state.counters["bytes_per_frame"] =
+      static_cast<double>(scene.view.UploadedBytesTotal() - uploaded_before) / static_cast<double>(frame);
 }
 BENCHMARK(BM_RecolourFrame1080p)->Unit(benchmark::kMillisecond)->UseRealTime();
 

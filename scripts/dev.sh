@@ -15,6 +15,7 @@ PACKAGES=(
   xvfb xauth
   libgtest-dev libgmock-dev libbenchmark-dev
   fonts-dejavu-core fontconfig
+  python3-numpy
 )
 
 install_missing() {

@@ -6,6 +6,8 @@ flat in vec3 vText;
 flat in uint vFlags;
 flat in uint vFirstCell;
 flat in uint vCellCount;
+flat in int vClipped;
+flat in vec2 vBoxSize;
 
 uniform usampler2D uCells;    // display cells, kCellsTextureWidth per row: atlas slot | marker bit
 uniform sampler2D uAtlas;     // R8 glyph coverage, slots of uCellSize laid out uSlotsPerRow a row
@@ -18,6 +20,7 @@ const uint kNoValueFlag = 1u;
 const uint kMarkerBit = 0x80000000u;
 const int kCellsTextureWidth = 4096;
 const float kMarkerCoverage = 0.45;  // whitespace and control markers are drawn dimmer than text
+const float kNotch = 5.0;            // legs of the corner triangle that marks a clipped value
 
 void main() {
   vec3 background = vBackground;
@@ -36,5 +39,9 @@ void main() {
   ivec2 in_cell = ivec2(local.x - cell_in_piece * int(uCellSize.x), local.y);
   float coverage = texelFetch(uAtlas, slot_origin + in_cell, 0).r;
   if ((cell & kMarkerBit) != 0u) coverage *= kMarkerCoverage;
+  // A value the range clipped gets a notch (top-right corner: above, bottom-left: below), so a
+  // saturated colour is never mistaken for a measured extreme.
+  if (vClipped > 0 && (vBoxSize.x - vLocal.x) + vLocal.y < kNotch) coverage = 1.0;
+  if (vClipped < 0 && vLocal.x + (vBoxSize.y - vLocal.y) < kNotch) coverage = 1.0;
   fragColour = vec4(mix(background, vText, coverage), 1.0);
 }

@@ -1,8 +1,8 @@
 // One instance per token piece: a box of `cells` grid cells on row `row`. The four corners come
 // from gl_VertexID (a triangle strip), so no vertex buffer is needed besides the instances. The
 // colours are per token, so they are computed here, four times per token, rather than for
-// every pixel: the range (uLow, uHigh) and the palette are uniforms, and changing either costs
-// no per-token work on the CPU.
+// every pixel: the mapping (uniforms) and the palette (a texture) change without any per-token
+// work on the CPU.
 layout(location = 0) in uvec4 aCell;       // column, row, cells, flags
 layout(location = 1) in float aValue;      // raw channel value
 layout(location = 2) in uint aFirstCell;   // index of the piece's first display cell
@@ -12,24 +12,57 @@ uniform vec2 uOrigin;        // pixel position of row 0, column 0 (padding minus
 uniform vec2 uCellSize;      // cell width, cell height
 uniform float uLinePitch;    // cell height + gap between lines
 uniform float uTokenGap;     // canvas pixels left between neighbouring boxes
+
+// The resolved ValueMapping (src/core/value_mapping.hpp): MapValue is mirrored below.
+uniform int uMode;             // 0 linear, 1 logarithmic, 2 buckets
 uniform float uLow;
 uniform float uHigh;
-uniform sampler1D uPalette;  // 256 entries, linear filtering, clamp to edge
+uniform float uGamma;
+uniform float uThresholds[15];
+uniform int uThresholdCount;
+uniform sampler1D uPalette;    // 256 entries: linear filtering, nearest for categorical palettes
+uniform int uPaletteStops;
+uniform bool uCategorical;
 
-out vec2 vLocal;             // pixel position inside the box, from its top-left corner
+out vec2 vLocal;               // pixel position inside the box, from its top-left corner
 flat out vec3 vBackground;
 flat out vec3 vText;
 flat out uint vFlags;
 flat out uint vFirstCell;
 flat out uint vCellCount;
+flat out int vClipped;         // -1 below the range, +1 above, 0 inside
+flat out vec2 vBoxSize;        // pixels
 
 const uint kNoValueFlag = 1u;
 const float kPaletteSize = 256.0;
+const int kLinear = 0;
+const int kLog = 1;
+const int kBuckets = 2;
 
-// Mirrors th::NormaliseValue: clamped min-max, and the palette's middle when hi == lo.
-float Normalise(float x) {
-  if (!(uHigh > uLow)) return 0.5;
-  return clamp((x - uLow) / (uHigh - uLow), 0.0, 1.0);
+// Mirrors th::MapValue: returns t in [0, 1] and sets clipped.
+float MapValue(float x, out int clipped) {
+  clipped = 0;
+  if (uMode == kBuckets) {
+    int bucket = 0;
+    for (int i = 0; i < uThresholdCount; ++i) bucket += x >= uThresholds[i] ? 1 : 0;
+    if (uCategorical) return (float(min(bucket, uPaletteStops - 1)) + 0.5) / float(uPaletteStops);
+    return uThresholdCount > 0 ? float(bucket) / float(uThresholdCount) : 0.5;
+  }
+  float lo = uLow;
+  float hi = uHigh;
+  float v = x;
+  clipped = x < lo ? -1 : (x > hi ? 1 : 0);
+  if (uMode == kLog) {
+    if (x <= 0.0 || lo <= 0.0 || hi <= 0.0) {
+      clipped = x <= 0.0 ? -1 : clipped;
+      return 0.0;
+    }
+    lo = log(lo);
+    hi = log(hi);
+    v = log(x);
+  }
+  float t = hi > lo ? clamp((v - lo) / (hi - lo), 0.0, 1.0) : 0.5;  // never NaN when hi == lo
+  return uGamma != 1.0 ? pow(t, uGamma) : t;
 }
 
 float Linear(float c) {
@@ -50,14 +83,18 @@ void main() {
   vec2 top_left = uOrigin + vec2(float(aCell.x) * uCellSize.x, float(aCell.y) * uLinePitch);
   vec2 pixel = top_left + corner * size;
   vLocal = corner * size;
+  vBoxSize = size;
   vFlags = aCell.w;
   vFirstCell = aFirstCell;
   vCellCount = aCell.z;
+  vClipped = 0;
   if ((aCell.w & kNoValueFlag) != 0u) {
     vBackground = vec3(0.0);  // the fragment shader hatches these; the text is black on grey
     vText = vec3(0.0);
   } else {
-    float t = Normalise(aValue);
+    int clipped;
+    float t = MapValue(aValue, clipped);
+    vClipped = clipped;
     vBackground = texture(uPalette, (t * (kPaletteSize - 1.0) + 0.5) / kPaletteSize).rgb;
     vText = ContrastingText(vBackground);
   }

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "core/demo_document.hpp"
-#include "core/json_loader.hpp"
+#include "core/load_document.hpp"
 #include "core/palette_registry.hpp"
 #include "core/value_stats.hpp"
 
@@ -74,12 +74,23 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
       return line;
     } else if (arg == "--demo") {
       demo = true;
+    } else if (arg == "--vocab") {
+      line.view.vocab = value_of(arg);
     } else if (arg == "--seq") {
       line.view.sequence = ParseInt(arg, value_of(arg), 0, 1 << 30);
     } else if (arg == "--channel") {
       line.view.channel = value_of(arg);
     } else if (arg == "--range") {
       line.view.range = ParseRange(value_of(arg));
+    } else if (arg == "--norm") {
+      line.view.norm = value_of(arg);
+    } else if (arg == "--scope") {
+      line.view.scope = value_of(arg);
+    } else if (arg == "--gamma") {
+      line.view.gamma = ParseFloat(arg, value_of(arg));
+      if (!(line.view.gamma > 0.0f)) throw UsageError("--gamma: must be above 0");
+    } else if (arg == "--shuffle") {
+      line.view.shuffle_seed = static_cast<uint64_t>(ParseInt(arg, value_of(arg), 0, 1 << 30));
     } else if (arg == "--palette") {
       line.view.palette = value_of(arg);
     } else if (arg == "--palette-file") {
@@ -125,8 +136,10 @@ Usage:
   tokenheat render (INPUT | --demo) -o OUT.png [view options] [--width PX] [--layout OUT.json]
   tokenheat info (INPUT | --demo) [--json]
 
-Inputs: JSON {"tokens": [...], "values": [...]} or {"sequences": [{"name", "tokens", "channels"}]},
-        or JSONL with one sequence object per line.
+Inputs (chosen by content): .npy, .npz, safetensors, JSON / JSONL (tokenheat's own, CircuitsVis,
+        OpenAI neuron-viewer, GLTR, inseq), CSV / TSV with a "token" column, or any text file.
+  --vocab FILE         vocabulary for inputs with token ids: tokenizer.json or one token per line
+                       (default: tokenizer.json or vocab.txt beside the input)
 
 View options:
   --seq N              sequence index (default 0)
@@ -150,49 +163,66 @@ Viewer options:
 // [SECTION] Documents and views
 
 Document LoadInput(const ViewOptions& options) {
-  return options.input ? LoadDocumentFile(*options.input) : MakeDemoDocument();
+  return options.input ? LoadDocumentFile(*options.input, LoadOptions{options.vocab}) : MakeDemoDocument();
 }
 
-ResolvedView ResolveView(const Document& document, const ViewOptions& options) {
-  ResolvedView view;
+void ConfigureSession(Session& session, const ViewOptions& options) {
+  const Document& document = session.Doc();
   const int count = static_cast<int>(document.sequences.size());
   if (options.sequence >= count)
     throw UsageError("--seq " + std::to_string(options.sequence) + ": " + document.source + " has " +
                      std::to_string(count) + " sequence" + (count == 1 ? "" : "s") + " (0.." +
                      std::to_string(count - 1) + ")");
-  view.sequence = options.sequence;
-  const Sequence& sequence = document.sequences[view.sequence];
+  session.SelectSequence(options.sequence);
+  const Sequence& sequence = session.CurrentSequence();
   if (options.channel) {
-    view.channel = sequence.FindChannel(*options.channel);
-    if (view.channel < 0) {
+    const int channel = sequence.FindChannel(*options.channel);
+    if (channel < 0) {
       std::string names;
-      for (const Channel& channel : sequence.channels) names += (names.empty() ? "" : ", ") + channel.name;
-      throw UsageError("--channel " + *options.channel + ": sequence " + std::to_string(view.sequence) +
+      for (const Channel& c : sequence.channels) names += (names.empty() ? "" : ", ") + c.name;
+      throw UsageError("--channel " + *options.channel + ": sequence " + std::to_string(options.sequence) +
                        " has no such channel (it has: " + names + ")");
     }
-  } else {
-    view.channel = sequence.channels.empty() ? -1 : 0;
+    session.SelectChannel(channel);
   }
-
-  if (options.range) {
-    std::tie(view.low, view.high) = *options.range;
-  } else if (view.channel >= 0) {
-    const ValueStats stats = ComputeStats(sequence.channels[view.channel].values);
-    view.low = stats.min;
-    view.high = stats.max;
-  }
+  session.SetShuffle(options.shuffle_seed);
+  session.SetFontSize(options.font_size);
 
   if (options.palette_file) {
-    view.palette = LoadPaletteFile(*options.palette_file);
-  } else if (const auto palette = FindPalette(options.palette)) {
-    view.palette = *palette;
-  } else {
-    std::string names;
-    for (const std::string& name : BuiltinPaletteNames()) names += (names.empty() ? "" : ", ") + name;
-    throw UsageError("--palette " + options.palette + ": unknown palette (built in: " + names +
-                     "; add _r to reverse)");
+    session.SetPalette(LoadPaletteFile(*options.palette_file));
+  } else if (options.palette) {
+    const auto palette = FindPalette(*options.palette);
+    if (!palette) {
+      std::string names;
+      for (const std::string& name : BuiltinPaletteNames()) names += (names.empty() ? "" : ", ") + name;
+      throw UsageError("--palette " + *options.palette + ": unknown palette (built in: " + names +
+                       "; add _r to reverse)");
+    }
+    session.SetPalette(*palette);
   }
-  return view;
+  const bool palette_given = options.palette_file || options.palette;
+
+  MappingSpec spec = session.Spec();
+  spec.gamma = options.gamma;
+  if (options.scope) {
+    if (*options.scope == "sequence") spec.scope = RangeScope::kSequence;
+    else if (*options.scope == "global") spec.scope = RangeScope::kGlobal;
+    else if (*options.scope == "visible") spec.scope = RangeScope::kVisible;
+    else throw UsageError("--scope " + *options.scope + ": expected sequence, global or visible");
+  }
+  session.SetSpec(spec);
+  if (options.norm) {
+    try {
+      ParseNormSpec(*options.norm, spec);
+    } catch (const std::invalid_argument& error) {
+      throw UsageError(error.what());
+    }
+    session.SetSpec(spec);
+    if (!palette_given) session.SetPalette(*FindPalette(DefaultPaletteName(spec.kind)));
+  } else {
+    session.ApplyDataDefaults(palette_given);
+  }
+  if (options.range) session.SetManualRange(options.range->first, options.range->second);
 }
 
 }  // namespace th::app

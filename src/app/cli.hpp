@@ -8,6 +8,7 @@
 
 #include "core/document.hpp"
 #include "core/palette.hpp"
+#include "ui/view_state.hpp"
 
 namespace th::app {
 
@@ -19,10 +20,15 @@ class UsageError : public std::runtime_error {
 // Options that choose what is shown; shared by the viewer and `render`.
 struct ViewOptions {
   std::optional<std::string> input;  // nullopt: the built-in demo
+  std::string vocab;                 // --vocab: vocabulary for token ids ("" = look beside the input)
   int sequence = 0;
   std::optional<std::string> channel;
   std::optional<std::pair<float, float>> range;
-  std::string palette = "Reds";
+  std::optional<std::string> norm;      // --norm: minmax, zero-max, symmetric, percentile:LO:HI, log, buckets:...
+  std::optional<std::string> scope;     // --scope: sequence, global, visible
+  float gamma = 1.0f;
+  std::optional<uint64_t> shuffle_seed;
+  std::optional<std::string> palette;   // nullopt: chosen from the data
   std::optional<std::string> palette_file;
   int font_size = 16;
   int width = 1000;    // render: image width in pixels
@@ -47,13 +53,9 @@ std::string UsageText();
 // The document named by the options (or the demo); throws LoadError.
 Document LoadInput(const ViewOptions& options);
 
-// What the options select inside a document, checked: throws UsageError naming the bad option.
-struct ResolvedView {
-  int sequence = 0;
-  int channel = -1;  // -1: the sequence has no channels
-  float low = 0, high = 1;
-  Palette palette;
-};
-ResolvedView ResolveView(const Document& document, const ViewOptions& options);
+// Applies the options to a session (sequence, channel, mapping, palette, shuffle, font size),
+// checked: throws UsageError naming the bad option. What the options leave open is chosen from
+// the data (Session::ApplyDataDefaults).
+void ConfigureSession(Session& session, const ViewOptions& options);
 
 }  // namespace th::app

@@ -24,32 +24,28 @@ void WriteTextFile(const std::string& path, const std::string& text) {
 }  // namespace
 
 int RunRender(const CommandLine& line) {
-  const Document document = LoadInput(line.view);
-  const ResolvedView view = ResolveView(document, line.view);
+  Session session(LoadInput(line.view));
+  ConfigureSession(session, line.view);
   if (line.view.input && (line.output == *line.view.input || line.layout_output == line.view.input))
     throw UsageError("refusing to overwrite the input file " + *line.view.input);
 
   const auto context = gl::HeadlessContext::Create();
-  const Sequence& sequence = document.sequences[view.sequence];
   RenderRequest request;
-  request.sequence = &sequence;
-  if (view.channel >= 0) request.values = sequence.channels[view.channel].values;
-  request.low = view.low;
-  request.high = view.high;
-  request.palette = view.palette;
-  request.font_size = line.view.font_size;
+  request.session = &session;
   request.font = line.view.font;
   request.width = line.view.width;
   const RenderedImage image = RenderSequenceImage(request);
 
   WritePng(line.output, image.width, image.height, image.pixels);
-  if (line.layout_output)
-    WriteTextFile(*line.layout_output, LayoutJson(image, sequence, view.sequence, view.low, view.high));
+  if (line.layout_output) WriteTextFile(*line.layout_output, LayoutJson(image, session));
   if (image.missing_glyphs > 0)
     std::fprintf(stderr, "tokenheat: warning: %zu characters had no glyph in any font and were drawn as boxes\n",
                  image.missing_glyphs);
-  std::printf("wrote %s (%dx%d, %zu tokens, range %g..%g, %s)\n", line.output.c_str(), image.width, image.height,
-              sequence.TokenCount(), view.low, view.high, view.palette.name.c_str());
+  const ValueMapping& mapping = session.Mapping();
+  std::printf("wrote %s (%dx%d, %zu tokens, %s %s, range %g..%g, %s%s)\n", line.output.c_str(), image.width,
+              image.height, session.CurrentSequence().TokenCount(), ScopeName(session.Spec().scope).c_str(),
+              NormName(mapping.kind).c_str(), mapping.low, mapping.high, session.CurrentPalette().name.c_str(),
+              session.Settings().shuffle_seed ? ", SHUFFLED" : "");
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "core/value_stats.hpp"
 #include "gfx/heatmap_renderer.hpp"
 #include "gfx/offscreen_target.hpp"
+#include "layout/display_cells.hpp"
 #include "layout/line_index.hpp"
 #include "text/glyph_atlas.hpp"
 #include "ui/view_state.hpp"
@@ -30,58 +31,73 @@ constexpr Rgb8 kCanvas{255, 255, 255};
 }  // namespace
 
 RenderedImage RenderSequenceImage(const RenderRequest& request) {
-  GlyphAtlas atlas(request.font, request.font_size);
+  const Session& session = *request.session;
+  GlyphAtlas atlas(request.font, session.Settings().font_size);
   RenderedImage image;
   image.padding = Session::kPadding;
   image.geometry = GridGeometry::ForCell(atlas.CellWidth(), atlas.CellHeight());
   const int columns = std::max((request.width - 2 * image.padding) / image.geometry.cell_width, 1);
-  const LineIndex lines = LineIndex::Build(*request.sequence, columns);
-  image.layout = LayoutLines(*request.sequence, lines, request.values, 0, lines.LineCount());
+  const LineIndex lines = LineIndex::Build(session.CurrentSequence(), columns);
+  image.layout = LayoutLines(session.CurrentSequence(), lines, session.CurrentValues(), 0, lines.LineCount());
   image.width = request.width;
   image.height = 2 * image.padding +
                  static_cast<int>(lines.LineCount()) * image.geometry.LinePitch() - image.geometry.line_gap;
 
   gl::HeatmapRenderer renderer(atlas);
-  renderer.SetPalette(request.palette);
-  renderer.SetLayout(image.layout);
-  image.missing_glyphs = atlas.MissingGlyphCount();
+  renderer.SetPalette(session.CurrentPalette());
 
+  // Bands of whole lines, each drawn from its own layout, so that the atlas holds one band's
+  // glyphs at a time: a band has no more cells than a full atlas surely holds (a unit never
+  // straddles two rows of slots, so a row may end in up to kMaxUnitCells - 1 unused slots).
+  const int pitch = image.geometry.LinePitch();
+  const size_t atlas_cells =
+      static_cast<size_t>(atlas.MaxRows()) * (GlyphAtlas::kSlotsPerRow - kMaxUnitCells + 1) - 1;
+  const size_t band_lines = std::max<size_t>(
+      1, std::min<size_t>((kBandHeight - image.padding) / pitch, atlas_cells / static_cast<size_t>(columns)));
   gl::OffscreenTarget target;
   const size_t row_bytes = static_cast<size_t>(image.width) * 4;
   image.pixels.resize(row_bytes * static_cast<size_t>(image.height));
-  for (int band_top = 0; band_top < image.height; band_top += kBandHeight) {
-    const int band_height = std::min(kBandHeight, image.height - band_top);
-    target.Resize(image.width, band_height);
+  for (size_t first_line = 0; first_line < lines.LineCount(); first_line += band_lines) {
+    const int band_top = first_line == 0 ? 0 : image.padding + static_cast<int>(first_line) * pitch;
+    const size_t end_line = first_line + band_lines;
+    const int band_bottom =
+        end_line >= lines.LineCount() ? image.height : image.padding + static_cast<int>(end_line) * pitch;
+    renderer.SetLayout(LayoutLines(session.CurrentSequence(), lines, session.CurrentValues(), first_line, band_lines));
+    image.dropped_glyphs += atlas.DroppedInLayout();
+    target.Resize(image.width, band_bottom - band_top);
     target.Bind();
     gl::HeatmapDrawParams params;
     params.viewport_width = image.width;
-    params.viewport_height = band_height;
+    params.viewport_height = band_bottom - band_top;
     params.geometry = image.geometry;
     params.origin_x = static_cast<float>(image.padding);
-    params.origin_y = static_cast<float>(image.padding - band_top);
-    params.low = request.low;
-    params.high = request.high;
+    params.origin_y = static_cast<float>(image.padding + static_cast<int>(first_line) * pitch - band_top);
+    params.mapping = session.Mapping();
     params.canvas = kCanvas;
     renderer.Draw(params);
     const std::vector<uint8_t> band = target.ReadPixels();
     std::memcpy(image.pixels.data() + static_cast<size_t>(band_top) * row_bytes, band.data(), band.size());
   }
+  image.missing_glyphs = atlas.MissingGlyphCount();
+  image.atlas_bytes = atlas.Pixels().size();
   gl::OffscreenTarget::BindDefault();
   return image;
 }
 
-std::string LayoutJson(const RenderedImage& image, const Sequence& sequence, int sequence_index, float low,
-                       float high) {
+std::string LayoutJson(const RenderedImage& image, const Session& session) {
   using nlohmann::json;
+  const Sequence& sequence = session.CurrentSequence();
+  const Palette& palette = session.CurrentPalette();
+  const bool categorical = palette.kind == PaletteKind::kCategorical;
   json tokens = json::array();
   const GridGeometry& g = image.geometry;
   for (size_t i = 0; i < image.layout.instances.size(); ++i) {
     const TokenInstance& instance = image.layout.instances[i];
     const uint64_t token = image.layout.tokens[i];
     const std::string_view text = sequence.Token(token);
-    const auto norm = NormaliseValue(instance.value, low, high);
+    const auto mapped = MapValue(session.Mapping(), instance.value, palette.stops.size(), categorical);
     tokens.push_back({
-        {"seq", sequence_index},
+        {"seq", session.Settings().sequence},
         {"index", token},
         {"text", std::string(text.substr(image.layout.byte_begin[i],
                                          image.layout.byte_end[i] - image.layout.byte_begin[i]))},
@@ -90,7 +106,7 @@ std::string LayoutJson(const RenderedImage& image, const Sequence& sequence, int
         {"w", g.BoxWidth(instance.cells)},
         {"h", g.cell_height},
         {"value", std::isfinite(instance.value) ? json(ShortestDouble(instance.value)) : json(nullptr)},
-        {"norm", norm ? json(ShortestDouble(*norm)) : json(nullptr)},
+        {"norm", mapped ? json(ShortestDouble(mapped->t)) : json(nullptr)},
     });
   }
   const json document = {{"width", image.width},

@@ -11,15 +11,12 @@
 #include "core/document.hpp"
 #include "core/palette.hpp"
 #include "layout/visible_layout.hpp"
+#include "ui/view_state.hpp"
 
 namespace th::app {
 
 struct RenderRequest {
-  const Sequence* sequence = nullptr;
-  std::span<const float> values;
-  float low = 0, high = 1;
-  Palette palette;
-  int font_size = 16;
+  const Session* session = nullptr;  // sequence, values, mapping and palette
   std::string font = "monospace";
   int width = 1000;
 };
@@ -31,7 +28,9 @@ struct RenderedImage {
   VisibleLayout layout;         // every line of the sequence
   GridGeometry geometry;
   int padding = 0;
-  size_t missing_glyphs = 0;
+  size_t missing_glyphs = 0;  // distinct characters drawn as the missing-glyph box
+  size_t dropped_glyphs = 0;  // glyphs not drawn because the atlas was full (0 unless a bug)
+  size_t atlas_bytes = 0;     // the glyph atlas's pixel memory at its largest
 };
 
 // Needs a current GL context (gl::HeadlessContext). Throws on GL or font errors.
@@ -39,8 +38,8 @@ RenderedImage RenderSequenceImage(const RenderRequest& request);
 
 // The --layout JSON: {"width","height","tokens":[{"seq","index","text","x","y","w","h","value","norm"}]}
 // with one entry per drawn box (a token wrapped across lines has one box per line, each with its
-// part of the text, so the texts concatenate to the sequence's text).
-std::string LayoutJson(const RenderedImage& image, const Sequence& sequence, int sequence_index, float low,
-                       float high);
+// part of the text, so the texts concatenate to the sequence's text). norm is the palette
+// position after the session's mapping.
+std::string LayoutJson(const RenderedImage& image, const Session& session);
 
 }  // namespace th::app

@@ -3,6 +3,7 @@
 #include <glad/gl.h>
 #include <GLFW/glfw3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -25,9 +26,9 @@ void RecordGlfwError(int code, const char* description) {
   s_last_glfw_error = std::string(description) + " (GLFW error " + hex + ")";
 }
 
-// The UI font: a proportional sans from fontconfig, with the arrows and control pictures the
-// tooltips use to show whitespace.
-void LoadUiFont() {
+// The UI font: a proportional sans from fontconfig at 16 px times the content scale, with the
+// arrows, control pictures and dotted box the tooltips use to show whitespace.
+void LoadUiFont(float scale) {
   ImGuiIO& io = ImGui::GetIO();
   static ImVector<ImWchar> ranges;
   ImFontGlyphRangesBuilder builder;
@@ -35,12 +36,12 @@ void LoadUiFont() {
   builder.AddRanges(io.Fonts->GetGlyphRangesCyrillic());
   static const ImWchar kExtra[] = {0x0100, 0x024F, 0x0370, 0x03FF, 0x1E00, 0x1EFF, 0x2000, 0x206F,
                                    0x2190, 0x21FF, 0x2200, 0x22FF, 0x2400, 0x243F, 0x25A0, 0x25FF,
-                                   0xFFFD, 0xFFFD, 0};
+                                   0x2B1A, 0x2B1A, 0xFFFD, 0xFFFD, 0};
   builder.AddRanges(kExtra);
   builder.BuildRanges(&ranges);
   try {
     const std::string path = MatchFontFile("sans-serif");
-    if (io.Fonts->AddFontFromFileTTF(path.c_str(), 16.0f, nullptr, ranges.Data) != nullptr) return;
+    if (io.Fonts->AddFontFromFileTTF(path.c_str(), 16.0f * scale, nullptr, ranges.Data) != nullptr) return;
   } catch (const std::exception&) {
     // Fall through to ImGui's built-in font: the UI stays usable without fontconfig's sans.
   }
@@ -90,7 +91,8 @@ PlatformWindow::PlatformWindow(const std::string& title, int width, int height) 
   style.FrameRounding = 3.0f;
   style.GrabRounding = 3.0f;
   style.WindowBorderSize = 0.0f;
-  LoadUiFont();
+  style.ScaleAllSizes(TextScale());
+  LoadUiFont(TextScale());
   ImGui_ImplGlfw_InitForOpenGL(m_window, true);
   ImGui_ImplOpenGL3_Init("#version 330");
 }
@@ -123,6 +125,16 @@ void PlatformWindow::EndFrame(const std::function<void()>& before_swap) {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   if (before_swap) before_swap();
   glfwSwapBuffers(m_window);
+}
+
+float PlatformWindow::TextScale() const {
+  float content_scale = 1.0f, unused = 1.0f;
+  glfwGetWindowContentScale(m_window, &content_scale, &unused);
+  int window_width = 0, window_height = 0;
+  glfwGetWindowSize(m_window, &window_width, &window_height);
+  const float framebuffer_scale =
+      window_width > 0 ? static_cast<float>(FramebufferWidth()) / static_cast<float>(window_width) : 1.0f;
+  return std::max(content_scale / framebuffer_scale, 0.25f);
 }
 
 int PlatformWindow::FramebufferWidth() const {

@@ -27,6 +27,9 @@ class PlatformWindow {
   void BeginFrame();  // ImGui new frame
   // ImGui renders into the window; before_swap may read the finished frame back.
   void EndFrame(const std::function<void()>& before_swap = {});
+  // How much larger than at 96 dpi text should be drawn, in the window's own pixels: the
+  // content scale (HiDPI) less what the framebuffer's scale already provides.
+  float TextScale() const;
   int FramebufferWidth() const;
   int FramebufferHeight() const;
 

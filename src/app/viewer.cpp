@@ -3,16 +3,15 @@
 // nothing changes.
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <memory>
 
 #include "app/commands.hpp"
 #include "app/platform_window.hpp"
 #include "gfx/default_framebuffer.hpp"
-#include "gfx/heatmap_renderer.hpp"
+#include "app/heatmap_view.hpp"
 #include "gfx/image_io.hpp"
-#include "gfx/offscreen_target.hpp"
 #include "imgui.h"
-#include "text/glyph_atlas.hpp"
 #include "ui/panels.hpp"
 
 namespace th::app {
@@ -23,33 +22,19 @@ constexpr int kWindowWidth = 1440;
 constexpr int kWindowHeight = 900;
 constexpr int kFramesAfterEvent = 3;     // ImGui settles hover and animation over a few frames
 constexpr double kIdleWaitSeconds = 0.5;
-constexpr Rgb8 kCanvas{255, 255, 255};
-
-Session MakeSession(const CommandLine& line) {
-  Document document = LoadInput(line.view);
-  const ResolvedView view = ResolveView(document, line.view);
-  Session session(std::move(document));
-  session.SelectSequence(view.sequence);
-  if (view.channel >= 0) session.SelectChannel(view.channel);
-  if (line.view.range) session.SetManualRange(view.low, view.high);
-  session.SetPalette(view.palette);
-  session.SetFontSize(line.view.font_size);
-  return session;
-}
 
 }  // namespace
 
 int RunViewer(const CommandLine& line) {
-  Session session = MakeSession(line);
+  Session session(LoadInput(line.view));
+  ConfigureSession(session, line.view);
   PlatformWindow window("tokenheat - " + session.Doc().source, kWindowWidth, kWindowHeight);
 
-  auto atlas = std::make_unique<GlyphAtlas>(line.view.font, session.Settings().font_size);
-  gl::HeatmapRenderer renderer(*atlas);
-  gl::OffscreenTarget target;
-  uint64_t uploaded_palette = 0;
-  uint64_t uploaded_layout = 0;
+  HeatmapView heatmap(line.view.font, session.Settings().font_size);
   ui::FrameContext context;
-  context.heatmap_texture = target.TextureId();
+  context.heatmap_texture = heatmap.TextureId();
+  context.font = heatmap.Font();
+  context.font_file = heatmap.Atlas().PrimaryFontPath();
 
   uint64_t seen_events = window.EventCount();
   int active_frames = kFramesAfterEvent;
@@ -68,37 +53,21 @@ int RunViewer(const CommandLine& line) {
     window.BeginFrame();
     ui::DrawPanels(session, context);
 
-    if (session.Settings().font_size != atlas->PixelSize()) {
-      atlas = std::make_unique<GlyphAtlas>(line.view.font, session.Settings().font_size);
-      renderer.SetAtlas(*atlas);
-      uploaded_layout = 0;
+    if (context.font != heatmap.Font()) {
+      try {
+        heatmap.SetFont(context.font);
+        context.font_error.clear();
+      } catch (const std::exception& error) {  // FontError: the old font stays
+        context.font_error = error.what();
+        context.font = heatmap.Font();
+      }
+      context.font_file = heatmap.Atlas().PrimaryFontPath();
     }
+    heatmap.SetContentScale(window.TextScale());
+
     if (context.heatmap_width > 0 && context.heatmap_height > 0) {
-      const uint64_t layout_before = session.LayoutRevision();
-      session.UpdateLayout(context.heatmap_width, context.heatmap_height,
-                           GridGeometry::ForCell(atlas->CellWidth(), atlas->CellHeight()));
-      if (session.LayoutRevision() != layout_before || uploaded_layout == 0) {
-        renderer.SetLayout(session.Visible());
-        uploaded_layout = session.LayoutRevision();
-        context.upload_bytes = renderer.LastUploadBytes();
-      }
-      if (session.PaletteRevision() != uploaded_palette) {
-        renderer.SetPalette(session.CurrentPalette());
-        uploaded_palette = session.PaletteRevision();
-      }
-      target.Resize(context.heatmap_width, context.heatmap_height);
-      target.Bind();
-      gl::HeatmapDrawParams params;
-      params.viewport_width = context.heatmap_width;
-      params.viewport_height = context.heatmap_height;
-      params.geometry = session.Geometry();
-      params.origin_x = static_cast<float>(Session::kPadding);
-      params.origin_y = session.LayoutOriginY();
-      params.low = session.Low();
-      params.high = session.High();
-      params.canvas = kCanvas;
-      renderer.Draw(params);
-      gl::OffscreenTarget::BindDefault();
+      heatmap.Render(session, context.heatmap_width, context.heatmap_height);
+      context.upload_bytes = heatmap.LastLayoutUploadBytes();
     }
 
     const bool last_frame = line.frames && frames_left == 1;

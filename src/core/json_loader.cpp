@@ -2,14 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
+#include <cmath>
 #include <limits>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <utility>
+
+#include "core/loaders/loaders.hpp"
 
 namespace th {
 
@@ -31,6 +29,7 @@ class JsonSyntaxError : public LoadError {
 struct Origin {
   const std::string& source;
   int line = 0;
+  const LoadContext* context = nullptr;  // nullptr for in-memory text (no vocabulary beside it)
 };
 
 [[noreturn]] void Fail(const Origin& origin, std::string_view key_path, std::string_view message) {
@@ -187,6 +186,48 @@ void ReadTokens(const Json& tokens, Sequence& sequence, const Origin& origin,
   for (const Json& token : items) sequence.AppendToken(token.get_ref<const std::string&>());
 }
 
+// Token ids: kept as the tokens' ids, and the token strings when the object has no "tokens".
+void ReadTokenIds(const Json& ids, Sequence& sequence, bool need_strings, const Origin& origin,
+                  std::string_view path) {
+  Expect(ids.is_array(), ids, "an array", origin, path);
+  if (need_strings && !origin.context)
+    Fail(origin, path, "token ids without \"tokens\" need a vocabulary file");
+  const Vocabulary* vocabulary = need_strings ? &origin.context->RequireVocabulary(path) : nullptr;
+  std::vector<int64_t> values;
+  values.reserve(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!ids[i].is_number_integer()) Fail(origin, Element(path, i), Quote(ids[i]) + " is not a token id");
+    values.push_back(ids[i].get<int64_t>());
+    if (!vocabulary) continue;
+    const auto token = vocabulary->Token(values.back());
+    if (!token)
+      Fail(origin, Element(path, i), "id " + std::to_string(values.back()) + " is not in the vocabulary " +
+                                         vocabulary->Path());
+    sequence.AppendToken(*token);
+  }
+  sequence.SetTokenIds(std::move(values));
+}
+
+// Top-k predictions, one list per token of [token, probability] pairs (GLTR's pred_topk form).
+void ReadTopK(const Json& top_k, Sequence& sequence, const Origin& origin, std::string_view path) {
+  Expect(top_k.is_array(), top_k, "an array", origin, path);
+  if (top_k.size() != sequence.TokenCount())
+    Fail(origin, path, "has " + CountOf(top_k.size(), "entry") + " but the sequence has " +
+                           CountOf(sequence.TokenCount(), "token"));
+  std::vector<TopKEntry> entries;
+  for (size_t i = 0; i < top_k.size(); ++i) {
+    entries.clear();
+    const std::string element = Element(path, i);
+    Expect(top_k[i].is_array(), top_k[i], "an array of [token, probability] pairs", origin, element);
+    for (const Json& pair : top_k[i]) {
+      if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_number())
+        Fail(origin, element, Quote(pair) + " is not a [token, probability] pair");
+      entries.push_back({pair[0].get_ref<const std::string&>(), pair[1].get<float>()});
+    }
+    sequence.AppendTopK(entries);
+  }
+}
+
 // Reads {"name", "tokens", "channels"} or {"name", "tokens", "values"}; path is the object's
 // key path ("" for a top-level or JSONL object).
 Sequence ReadSequence(const Json& object, std::string default_name, const Origin& origin,
@@ -200,17 +241,26 @@ Sequence ReadSequence(const Json& object, std::string default_name, const Origin
   }
 
   const auto tokens = object.find("tokens");
-  if (tokens == object.end()) Fail(origin, path, "\"tokens\" is missing");
-  ReadTokens(*tokens, sequence, origin, Member(path, "tokens"));
+  const auto ids = object.find("token_ids");
+  if (tokens == object.end() && ids == object.end()) Fail(origin, path, "\"tokens\" is missing");
+  if (ids != object.end()) ReadTokenIds(*ids, sequence, tokens == object.end(), origin, Member(path, "token_ids"));
+  if (tokens != object.end()) ReadTokens(*tokens, sequence, origin, Member(path, "tokens"));
+  if (const auto top_k = object.find("top_k"); top_k != object.end())
+    ReadTopK(*top_k, sequence, origin, Member(path, "top_k"));
 
-  const auto values = object.find("values");
+  // "activations" is OpenAI neuron-viewer's name for the values of an ActivationRecord.
+  auto values = object.find("values");
+  std::string values_key = "values";
+  std::string values_name = "value";
+  if (values == object.end() && (values = object.find("activations")) != object.end())
+    values_key = "activations", values_name = "activation";
   const auto channels = object.find("channels");
   if (values != object.end() && channels != object.end())
     Fail(origin, path, "both \"values\" and \"channels\" found");
   const size_t token_count = sequence.TokenCount();
   if (values != object.end()) {
     sequence.channels.push_back(
-        ReadChannel("value", *values, token_count, origin, Member(path, "values")));
+        ReadChannel(values_name, *values, token_count, origin, Member(path, values_key)));
   } else if (channels != object.end()) {
     const std::string channels_path = Member(path, "channels");
     Expect(channels->is_object(), *channels, "an object", origin, channels_path);
@@ -222,13 +272,10 @@ Sequence ReadSequence(const Json& object, std::string default_name, const Origin
   return sequence;
 }
 
-Document ReadDocument(const Json& root, const std::string& source) {
-  const Origin origin{source};
-  Expect(root.is_object(), root, "an object at the top level", origin, "");
-  Document document;
-  document.source = source;
+// tokenheat's own form: {"tokens", ...} (one sequence) or {"sequences": [...]}.
+void ReadOwnDocument(const Json& root, Document& document, const Origin& origin) {
   const auto sequences = root.find("sequences");
-  const bool has_tokens = root.contains("tokens");
+  const bool has_tokens = root.contains("tokens") || root.contains("token_ids");
   if (sequences != root.end() && has_tokens)
     Fail(origin, "", "both \"tokens\" and \"sequences\" found at the top level");
   if (sequences != root.end()) {
@@ -243,36 +290,169 @@ Document ReadDocument(const Json& root, const std::string& source) {
   } else {
     Fail(origin, "", "neither \"tokens\" nor \"sequences\" found at the top level");
   }
-  if (document.sequences.empty()) Fail(origin, "", "no sequences");
-  return document;
 }
 
-std::string ReadFile(const std::string& path) {
-  struct Closer {
-    void operator()(std::FILE* file) const { std::fclose(file); }
+// [SECTION] Other tools' JSON
+
+// OpenAI neuron-viewer NeuronRecord: lists of ActivationRecords {"tokens", "activations"}.
+constexpr std::string_view kNeuronRecordLists[] = {"most_positive_activation_records", "random_sample",
+                                                   "random_sample_by_quantile", "top_activating_records"};
+
+bool IsNeuronRecord(const Json& root) {
+  return std::any_of(std::begin(kNeuronRecordLists), std::end(kNeuronRecordLists),
+                     [&](std::string_view key) { return root.contains(key); });
+}
+
+void ReadNeuronRecord(const Json& root, Document& document, const Origin& origin) {
+  const auto read_list = [&](const Json& records, const std::string& path) {
+    Expect(records.is_array(), records, "an array", origin, path);
+    for (size_t i = 0; i < records.size(); ++i)
+      document.sequences.push_back(ReadSequence(records[i], Element(path, i), origin, Element(path, i)));
   };
-  const std::unique_ptr<std::FILE, Closer> file(std::fopen(path.c_str(), "rb"));
-  if (!file) throw LoadError(path + ": cannot open file (" + std::strerror(errno) + ")");
-  std::string text;
-  std::error_code size_error;
-  const auto size = std::filesystem::file_size(path, size_error);
-  if (!size_error) text.reserve(size);
-  char buffer[1 << 16];
-  while (const size_t count = std::fread(buffer, 1, sizeof buffer, file.get()))
-    text.append(buffer, count);
-  if (std::ferror(file.get()))
-    throw LoadError(path + ": cannot read file (" + std::strerror(errno) + ")");
-  return text;
+  for (const std::string_view key : kNeuronRecordLists) {
+    const auto list = root.find(key);
+    if (list == root.end()) continue;
+    const std::string path(key);
+    // random_sample_by_quantile is a list of lists of records.
+    if (list->is_array() && !list->empty() && (*list)[0].is_array()) {
+      for (size_t q = 0; q < list->size(); ++q) read_list((*list)[q], Element(path, q));
+    } else {
+      read_list(*list, path);
+    }
+  }
+}
+
+// GLTR: bpe_strings (the first is the start token), real_topk [rank, probability] and pred_topk
+// [[token, probability], ...] for each token after the first.
+void ReadGltr(const Json& root, Document& document, const Origin& origin) {
+  const Json& strings = root["bpe_strings"];
+  const Json& real = root["real_topk"];
+  Sequence sequence;
+  sequence.name = "GLTR";
+  ReadTokens(strings, sequence, origin, "bpe_strings");
+  const size_t count = sequence.TokenCount();
+  Expect(real.is_array(), real, "an array", origin, "real_topk");
+  if (real.size() + 1 != count)
+    Fail(origin, "real_topk", "has " + CountOf(real.size(), "entry") + " but bpe_strings has " +
+                                  CountOf(count, "token") + " (expected one fewer: the first is the start token)");
+  Channel rank{"rank", {}};
+  Channel probability{"probability", {}};
+  rank.values.push_back(NAN);
+  probability.values.push_back(NAN);
+  for (size_t i = 0; i < real.size(); ++i) {
+    const Json& entry = real[i];
+    if (!entry.is_array() || entry.size() != 2)
+      Fail(origin, Element("real_topk", i), Quote(entry) + " is not a [rank, probability] pair");
+    rank.values.push_back(ValueOf(entry[0], origin, Element("real_topk", i), 0));
+    probability.values.push_back(ValueOf(entry[1], origin, Element("real_topk", i), 1));
+  }
+  if (const auto predicted = root.find("pred_topk"); predicted != root.end() && predicted->is_array()) {
+    Json shifted = Json::array({Json::array()});  // nothing is predicted for the start token
+    for (const Json& entry : *predicted) shifted.push_back(entry);
+    ReadTopK(shifted, sequence, origin, "pred_topk");
+  }
+  sequence.channels.push_back(std::move(rank));
+  sequence.channels.push_back(std::move(probability));
+  document.sequences.push_back(std::move(sequence));
+}
+
+// inseq saves through json_tricks: objects as {"__instance_type__", "attributes"} and tensors as
+// {"__ndarray__": nested lists, "shape"}; with use_primitives both are plain.
+const Json& Unwrap(const Json& value) {
+  if (value.is_object() && value.contains("__instance_type__") && value.contains("attributes"))
+    return value["attributes"];
+  if (value.is_object() && value.contains("__ndarray__")) return value["__ndarray__"];
+  return value;
+}
+
+// inseq: one sequence per attributed example, its tokens the source then the target tokens; one
+// channel per generated token j holding every token's attribution to it, plus the step scores.
+void ReadInseq(const Json& root, Document& document, const Origin& origin) {
+  const Json& outputs = Unwrap(Unwrap(root)["sequence_attributions"]);
+  Expect(outputs.is_array(), outputs, "an array", origin, "sequence_attributions");
+  for (size_t n = 0; n < outputs.size(); ++n) {
+    const std::string path = Element("sequence_attributions", n);
+    const Json& output = Unwrap(outputs[n]);
+    Expect(output.is_object(), output, "an object", origin, path);
+    Sequence sequence;
+    sequence.name = "attribution " + std::to_string(n);
+    const auto read_tokens = [&](const char* key) {
+      const Json& list = output.contains(key) ? Unwrap(output[key]) : Json();
+      if (list.is_null()) return size_t{0};
+      Expect(list.is_array(), list, "an array", origin, Member(path, key));
+      for (const Json& item : list) {
+        const Json& token = Unwrap(item);
+        if (!token.is_object() || !token.contains("token") || !token["token"].is_string())
+          Fail(origin, Member(path, key), "expected {\"token\", \"id\"} entries");
+        sequence.AppendToken(token["token"].get_ref<const std::string&>());
+      }
+      return list.size();
+    };
+    const size_t sources = read_tokens("source");
+    const size_t targets = read_tokens("target");
+    const size_t count = sequence.TokenCount();
+    // attributions[i][j]: token i's attribution to target j (extra trailing axes are summed).
+    const auto cell = [&](const Json& matrix, size_t i, size_t j) -> float {
+      if (!matrix.is_array() || i >= matrix.size() || !matrix[i].is_array() || j >= matrix[i].size()) return NAN;
+      const Json& value = matrix[i][j];
+      if (!value.is_array()) return value.is_number() ? value.get<float>() : NAN;
+      float sum = 0;
+      for (const Json& part : value) sum += part.is_number() ? part.get<float>() : 0.0f;
+      return sum;
+    };
+    const Json& source_attributions = output.contains("source_attributions") ? Unwrap(output["source_attributions"]) : Json();
+    const Json& target_attributions = output.contains("target_attributions") ? Unwrap(output["target_attributions"]) : Json();
+    for (size_t j = 0; j < targets; ++j) {
+      Channel channel{"to " + std::to_string(j) + ": " + std::string(sequence.Token(sources + j)), {}};
+      for (size_t i = 0; i < count; ++i)
+        channel.values.push_back(i < sources ? cell(source_attributions, i, j) : cell(target_attributions, i - sources, j));
+      sequence.channels.push_back(std::move(channel));
+    }
+    if (output.contains("step_scores") && Unwrap(output["step_scores"]).is_object())
+      for (const auto& [name, scores] : Unwrap(output["step_scores"]).items()) {
+        const Json& list = Unwrap(scores);
+        Channel channel{name, {}};
+        for (size_t i = 0; i < count; ++i)
+          channel.values.push_back(i >= sources && list.is_array() && i - sources < list.size() &&
+                                           list[i - sources].is_number()
+                                       ? list[i - sources].get<float>()
+                                       : NAN);
+        sequence.channels.push_back(std::move(channel));
+      }
+    if (sequence.channels.empty()) Fail(origin, path, "no attributions or step scores");
+    document.sequences.push_back(std::move(sequence));
+  }
+}
+
+// [SECTION] Documents
+
+Document ReadDocument(const Json& root, const Origin& origin) {
+  Expect(root.is_object(), root, "an object at the top level", origin, "");
+  Document document;
+  document.source = origin.source;
+  if (IsNeuronRecord(root)) {
+    ReadNeuronRecord(root, document, origin);
+  } else if (root.contains("bpe_strings") && root.contains("real_topk")) {
+    ReadGltr(root, document, origin);
+  } else if (Unwrap(root).is_object() && Unwrap(root).contains("sequence_attributions")) {
+    ReadInseq(root, document, origin);
+  } else {
+    ReadOwnDocument(root, document, origin);
+  }
+  if (document.sequences.empty()) Fail(origin, "", "no sequences");
+  return document;
 }
 
 }  // namespace
 
 Document ParseJsonDocument(std::string_view text, const std::string& source_name) {
   text = StripBomAndCheckEmpty(text, source_name);
-  return ReadDocument(ParseJson(text, source_name, 1), source_name);
+  return ReadDocument(ParseJson(text, source_name, 1), Origin{source_name});
 }
 
-Document ParseJsonlDocument(std::string_view text, const std::string& source_name) {
+namespace {
+
+Document ParseJsonl(std::string_view text, const std::string& source_name, const LoadContext* context) {
   text = StripBomAndCheckEmpty(text, source_name);
   Document document;
   document.source = source_name;
@@ -281,7 +461,7 @@ Document ParseJsonlDocument(std::string_view text, const std::string& source_nam
     const std::string_view line = NextLine(text, pos);
     ++line_number;
     if (IsBlank(line)) continue;
-    const Origin origin{source_name, line_number};
+    const Origin origin{source_name, line_number, context};
     document.sequences.push_back(ReadSequence(ParseJson(line, source_name, line_number),
                                               "line " + std::to_string(line_number), origin,
                                               ""));
@@ -291,15 +471,21 @@ Document ParseJsonlDocument(std::string_view text, const std::string& source_nam
   return document;
 }
 
-Document LoadDocumentFile(const std::string& path) {
-  const std::string content = ReadFile(path);
-  const std::string_view text = StripBomAndCheckEmpty(content, path);
+}  // namespace
+
+Document ParseJsonlDocument(std::string_view text, const std::string& source_name) {
+  return ParseJsonl(text, source_name, nullptr);
+}
+
+Document LoadJsonText(const LoadContext& context, std::string_view text) {
+  const std::string& source = context.Source();
+  text = StripBomAndCheckEmpty(text, source);
   try {
-    return ParseJsonDocument(text, path);
+    return ReadDocument(ParseJson(text, source, 1), Origin{source, 0, &context});
   } catch (const JsonSyntaxError&) {
     if (!LooksLikeJsonl(text)) throw;
   }
-  return ParseJsonlDocument(text, path);
+  return ParseJsonl(text, source, &context);
 }
 
 }  // namespace th

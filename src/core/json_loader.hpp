@@ -1,5 +1,6 @@
 #pragma once
-// Loads tokenheat's JSON and JSONL documents.
+// Parses tokenheat's JSON and JSONL documents (and other tools' JSON: OpenAI neuron-viewer
+// NeuronRecords, GLTR, inseq) from memory. Files go through LoadDocumentFile (load_document.hpp).
 //
 //   {"tokens": ["Hello", " world"], "values": [0.1, 0.9]}           one sequence, channel "value"
 //   {"sequences": [{"name": "...", "tokens": [...], "channels": {"act": [...], ...}}]}
@@ -15,9 +16,6 @@
 #include "core/load_error.hpp"
 
 namespace th {
-
-// Reads and parses a file; the format (JSON or JSONL) is chosen from the content.
-Document LoadDocumentFile(const std::string& path);
 
 // Parses in-memory text; source_name is used in error messages and Document::source.
 Document ParseJsonDocument(std::string_view text, const std::string& source_name);

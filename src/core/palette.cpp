@@ -15,6 +15,8 @@ namespace th {
 
 Rgb8 Palette::At(float t) const {
   t = std::clamp(std::isfinite(t) ? t : 0.0f, 0.0f, 1.0f);
+  if (kind == PaletteKind::kCategorical)
+    return stops[std::min(static_cast<size_t>(t * static_cast<float>(stops.size())), stops.size() - 1)];
   const float position = t * static_cast<float>(stops.size() - 1);
   const size_t i = std::min(static_cast<size_t>(position), stops.size() - 2);
   const float f = position - static_cast<float>(i);

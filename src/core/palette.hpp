@@ -14,13 +14,17 @@ struct Rgb8 {
   bool operator==(const Rgb8&) const = default;
 };
 
+enum class PaletteKind { kSequential, kDiverging, kCategorical };
+
 struct Palette {
   std::string name;
   std::vector<Rgb8> stops;  // at least 2, evenly spaced over [0, 1]
-  bool diverging = false;
+  PaletteKind kind = PaletteKind::kSequential;
+  bool cvd_safe = false;    // readable with the common colour-vision deficiencies
 
-  // Colour at t in [0, 1] (clamped), linear interpolation between neighbouring stops,
-  // rounded to 8 bits.
+  // Colour at t in [0, 1] (clamped), rounded to 8 bits: linear interpolation between
+  // neighbouring stops, or for a categorical palette the stop whose equal share of [0, 1]
+  // holds t.
   Rgb8 At(float t) const;
   // The 256-entry table the renderer uploads as a 1D texture.
   static constexpr int kTableSize = 256;

@@ -7,11 +7,16 @@
 #include <vector>
 
 #include "core/palette.hpp"
+#include "core/value_mapping.hpp"
 
 namespace th {
 
 // Names of the built-in palettes, without the _r variants, in menu order.
 const std::vector<std::string>& BuiltinPaletteNames();
+
+// The palette a mapping gets when the user names none: diverging (RdBu_r, positive in red) for
+// symmetric, categorical (gltr) for buckets, Reds otherwise.
+const char* DefaultPaletteName(NormKind kind);
 
 // The palette called name ("Reds", "viridis", "RdBu_r", ...), or nullopt.
 std::optional<Palette> FindPalette(std::string_view name);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/value_mapping.hpp"
+
 namespace th {
 
 ValueStats ComputeStats(std::span<const float> values) {
@@ -26,9 +28,11 @@ ValueStats ComputeStats(std::span<const float> values) {
 }
 
 std::optional<float> NormaliseValue(float x, float lo, float hi) {
-  if (!std::isfinite(x)) return std::nullopt;
-  if (!(hi > lo)) return 0.5f;
-  return std::clamp((x - lo) / (hi - lo), 0.0f, 1.0f);
+  ValueMapping mapping;
+  mapping.low = lo;
+  mapping.high = hi;
+  const auto mapped = MapValue(mapping, x);
+  return mapped ? std::optional<float>(mapped->t) : std::nullopt;
 }
 
 }  // namespace th

@@ -18,7 +18,8 @@ struct ValueStats {
 ValueStats ComputeStats(std::span<const float> values);
 
 // x' = (x - lo) / (hi - lo), clamped to [0, 1]. When hi == lo every value maps to 0.5 (the
-// palette's middle) instead of NaN. Non-finite x has no normalised value.
+// palette's middle) instead of NaN. Non-finite x has no normalised value. (The linear min-max
+// case of MapValue in value_mapping.hpp.)
 std::optional<float> NormaliseValue(float x, float lo, float hi);
 
 }  // namespace th

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <string_view>
 #include <vector>
 
 #include "embedded_shaders.hpp"
@@ -32,12 +33,13 @@ HeatmapRenderer::HeatmapRenderer(GlyphAtlas& atlas)
       m_palette(MakeTexture()),
       m_cells(MakeTexture()),
       m_atlas_texture(MakeTexture()) {
-  m_uniforms = {UniformLocation(m_program, "uViewportSize"), UniformLocation(m_program, "uOrigin"),
-                UniformLocation(m_program, "uCellSize"),     UniformLocation(m_program, "uLinePitch"),
-                UniformLocation(m_program, "uTokenGap"),
-                UniformLocation(m_program, "uLow"),          UniformLocation(m_program, "uHigh"),
-                UniformLocation(m_program, "uPalette"),      UniformLocation(m_program, "uCells"),
-                UniformLocation(m_program, "uAtlas"),        UniformLocation(m_program, "uSlotsPerRow")};
+  const auto uniform = [&](const char* name) { return UniformLocation(m_program, name); };
+  m_uniforms = {uniform("uViewportSize"), uniform("uOrigin"),         uniform("uCellSize"),
+                uniform("uLinePitch"),    uniform("uTokenGap"),       uniform("uMode"),
+                uniform("uLow"),          uniform("uHigh"),           uniform("uGamma"),
+                uniform("uThresholds"),   uniform("uThresholdCount"), uniform("uPalette"),
+                uniform("uPaletteStops"), uniform("uCategorical"),    uniform("uCells"),
+                uniform("uAtlas"),        uniform("uSlotsPerRow")};
 
   // The instance layout mirrors TokenInstance field by field.
   glBindVertexArray(m_vertex_array.Name());
@@ -77,19 +79,47 @@ void HeatmapRenderer::SetPalette(const Palette& palette) {
   const auto table = palette.Table();
   static_assert(sizeof(table[0]) == 3, "the palette table is uploaded as packed RGB8");
   glBindTexture(GL_TEXTURE_1D, m_palette.Name());
+  // Categorical palettes have no in-between colours: sample them without filtering.
+  m_categorical = palette.kind == PaletteKind::kCategorical;
+  m_palette_stops = static_cast<int>(palette.stops.size());
+  SetSamplerFilter(GL_TEXTURE_1D, m_categorical ? GL_NEAREST : GL_LINEAR);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
   glTexImage1D(GL_TEXTURE_1D, 0, GL_RGB8, Palette::kTableSize, 0, GL_RGB, GL_UNSIGNED_BYTE, table.data());
+  m_total_upload_bytes += sizeof(table);
   CheckErrors("HeatmapRenderer::SetPalette");
 }
 
 void HeatmapRenderer::SetLayout(const VisibleLayout& layout) {
   // Display cells become atlas slots (keeping the marker bit); new glyphs are rasterised here.
+  // A unit wider than one cell takes adjacent slots: its continuation cells show the next one.
   const size_t cell_count = std::max<size_t>(layout.cells.size(), 1);
   const size_t rows = (cell_count + kCellsTextureWidth - 1) / kCellsTextureWidth;
   std::vector<uint32_t> slots(rows * kCellsTextureWidth, GlyphAtlas::kBlankSlot);
-  for (size_t i = 0; i < layout.cells.size(); ++i) {
-    const uint32_t cell = layout.cells[i];
-    slots[i] = m_atlas->SlotFor(static_cast<char32_t>(cell & ~kMarkerBit)) | (cell & kMarkerBit);
+  const auto map_cells = [&] {
+    m_atlas->BeginLayout();
+    for (size_t i = 0; i < layout.cells.size(); ++i) {
+      const uint32_t cell = layout.cells[i];
+      const uint32_t marker = cell & kMarkerBit;
+      if (cell & kContinuationBit) {
+        const uint32_t previous = slots[i - 1] & ~kMarkerBit;
+        slots[i] = (previous == GlyphAtlas::kBlankSlot ? previous : previous + 1) | marker;
+        continue;
+      }
+      int cells = 1;
+      while (i + cells < layout.cells.size() && (layout.cells[i + cells] & kContinuationBit)) ++cells;
+      const uint32_t value = cell & kCellValueMask;
+      const char32_t cp = static_cast<char32_t>(value);
+      const std::u32string_view cluster =
+          (cell & kClusterBit) ? std::u32string_view(layout.clusters[value]) : std::u32string_view(&cp, 1);
+      slots[i] = m_atlas->SlotFor(cluster, cells) | marker;
+    }
+  };
+  map_cells();
+  // Glyphs of earlier layouts can pin every row of a full atlas; starting afresh then makes room
+  // for all of this layout's glyphs unless they alone are more than the atlas holds.
+  if (m_atlas->DroppedInLayout() > 0) {
+    m_atlas->Clear();
+    map_cells();
   }
   glBindTexture(GL_TEXTURE_2D, m_cells.Name());
   glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
@@ -101,7 +131,8 @@ void HeatmapRenderer::SetLayout(const VisibleLayout& layout) {
   glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(instance_bytes), layout.instances.data(),
                GL_DYNAMIC_DRAW);
   m_instance_count = layout.instances.size();
-  m_last_upload_bytes = instance_bytes + layout.cells.size() * sizeof(uint32_t);
+  m_last_upload_bytes = instance_bytes + slots.size() * sizeof(uint32_t);
+  m_total_upload_bytes += m_last_upload_bytes;
   UploadAtlasIfChanged();
   CheckErrors("HeatmapRenderer::SetLayout");
 }
@@ -110,9 +141,18 @@ void HeatmapRenderer::UploadAtlasIfChanged() {
   if (m_atlas->Generation() == m_atlas_generation) return;
   glBindTexture(GL_TEXTURE_2D, m_atlas_texture.Name());
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, m_atlas->Width(), m_atlas->Height(), 0, GL_RED,
-               GL_UNSIGNED_BYTE, m_atlas->Pixels().data());
+  if (m_atlas->Height() != m_atlas_height || m_atlas_generation == UINT64_MAX) {
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R8, m_atlas->Width(), m_atlas->Height(), 0, GL_RED, GL_UNSIGNED_BYTE,
+                 m_atlas->Pixels().data());
+    m_atlas_height = m_atlas->Height();
+  } else if (const auto [first, end] = m_atlas->DirtyRows(); first < end) {
+    // Only the rows that changed: new glyphs and evictions touch a few rows per frame.
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, first, m_atlas->Width(), end - first, GL_RED, GL_UNSIGNED_BYTE,
+                    m_atlas->Pixels().data() + static_cast<size_t>(first) * m_atlas->Width());
+  }
+  m_atlas->ClearDirtyRows();
   m_atlas_generation = m_atlas->Generation();
+  m_total_upload_bytes += m_atlas->Pixels().size();
 }
 
 void HeatmapRenderer::Draw(const HeatmapDrawParams& params) {
@@ -133,9 +173,17 @@ void HeatmapRenderer::Draw(const HeatmapDrawParams& params) {
               static_cast<float>(params.geometry.cell_height));
   glUniform1f(m_uniforms.line_pitch, static_cast<float>(params.geometry.LinePitch()));
   glUniform1f(m_uniforms.token_gap, static_cast<float>(params.geometry.token_gap));
-  glUniform1f(m_uniforms.low, params.low);
-  glUniform1f(m_uniforms.high, params.high);
+  const ValueMapping& mapping = params.mapping;
+  glUniform1i(m_uniforms.mode, mapping.Bucketed() ? 2 : (mapping.Logarithmic() ? 1 : 0));
+  glUniform1f(m_uniforms.low, mapping.low);
+  glUniform1f(m_uniforms.high, mapping.high);
+  glUniform1f(m_uniforms.gamma, mapping.gamma);
+  const GLsizei threshold_count = static_cast<GLsizei>(std::min(mapping.thresholds.size(), kMaxThresholds));
+  if (threshold_count > 0) glUniform1fv(m_uniforms.thresholds, threshold_count, mapping.thresholds.data());
+  glUniform1i(m_uniforms.threshold_count, threshold_count);
   glUniform1i(m_uniforms.palette, kPaletteUnit);
+  glUniform1i(m_uniforms.palette_stops, m_palette_stops);
+  glUniform1i(m_uniforms.categorical, m_categorical ? 1 : 0);
   glUniform1i(m_uniforms.cells, kCellsUnit);
   glUniform1i(m_uniforms.atlas, kAtlasUnit);
   glUniform1i(m_uniforms.slots_per_row, GlyphAtlas::kSlotsPerRow);

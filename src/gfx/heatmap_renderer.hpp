@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "core/palette.hpp"
+#include "core/value_mapping.hpp"
 #include "gfx/gl_objects.hpp"
 #include "layout/visible_layout.hpp"
 #include "text/glyph_atlas.hpp"
@@ -18,8 +19,7 @@ struct HeatmapDrawParams {
   GridGeometry geometry;  // cell size must match the atlas's
   float origin_x = 0;  // pixel position of the layout's row 0, column 0
   float origin_y = 0;
-  float low = 0;       // range: values map to (v - low) / (high - low), clamped
-  float high = 1;
+  ValueMapping mapping;  // uniforms only: changing it costs no per-token work
   Rgb8 canvas{255, 255, 255};
 };
 
@@ -37,6 +37,8 @@ class HeatmapRenderer {
 
   // Bytes uploaded by the last SetLayout (instances + cells), for the stats overlay and benches.
   size_t LastUploadBytes() const { return m_last_upload_bytes; }
+  // Every byte sent to the GPU since creation: instances, cells, palette texels and atlas.
+  size_t UploadedBytesTotal() const { return m_total_upload_bytes; }
 
  private:
   void UploadAtlasIfChanged();
@@ -51,10 +53,13 @@ class HeatmapRenderer {
   uint64_t m_atlas_generation = UINT64_MAX;
   int m_atlas_height = 0;
   size_t m_instance_count = 0;
+  int m_palette_stops = 2;
+  bool m_categorical = false;
   size_t m_last_upload_bytes = 0;
+  size_t m_total_upload_bytes = 0;
   struct Uniforms {
-    GLint viewport_size, origin, cell_size, line_pitch, token_gap, low, high, palette, cells, atlas,
-        slots_per_row;
+    GLint viewport_size, origin, cell_size, line_pitch, token_gap, mode, low, high, gamma, thresholds,
+        threshold_count, palette, palette_stops, categorical, cells, atlas, slots_per_row;
   } m_uniforms{};
 };
 

@@ -1,5 +1,7 @@
 #include "layout/display_cells.hpp"
 
+#include <algorithm>
+
 namespace th {
 
 namespace {
@@ -10,8 +12,8 @@ constexpr char32_t kSpaceMarker = 0x00B7;     // ·
 constexpr char32_t kControlPictures = 0x2400; // ␀ ... ␟
 constexpr char32_t kDeleteMarker = 0x2421;    // ␡
 
-// The visible stand-in for a whitespace or control code point, or 0 for ordinary text.
-char32_t MarkerFor(char32_t cp) {
+// The visible stand-in for a control code point, or 0 for anything else.
+char32_t ControlMarker(char32_t cp) {
   if (cp == '\n') return kNewlineMarker;
   if (cp == '\t') return kTabMarker;
   if (cp < 0x20) return kControlPictures + cp;
@@ -22,17 +24,78 @@ char32_t MarkerFor(char32_t cp) {
 
 }  // namespace
 
-DisplayCell CellForCodePoint(char32_t cp) {
-  const char32_t marker = MarkerFor(cp);
-  if (marker == 0) return {static_cast<uint32_t>(cp), false};
-  return {static_cast<uint32_t>(marker) | kMarkerBit, cp == '\n'};
+void SplitDisplayUnits(std::string_view token, std::vector<DisplayUnit>& units) {
+  units.clear();
+  if (token.empty()) {
+    units.push_back({.glyph = kEmptyTokenMarker, .marker = true});
+    return;
+  }
+  // The script of the run the last unit is, or 0 when it is a grapheme (or a marker) that
+  // takes no more base characters.
+  uint32_t open_run = 0;
+  size_t pos = 0;
+  while (pos < token.size()) {
+    const auto begin = static_cast<uint32_t>(pos);
+    const char32_t cp = DecodeUtf8(token, pos);
+    const auto end = static_cast<uint32_t>(pos);
+    const CharClass info = ClassifyChar(cp);
+    DisplayUnit* const last = units.empty() || units.back().marker ? nullptr : &units.back();
+    // Joiners shape Arabic and Indic runs; anywhere else they would be invisible, so are shown.
+    const bool joins_run = open_run != 0 && (cp == kZeroWidthJoiner || cp == kZeroWidthNonJoiner);
+    const bool attaches = info.kind == CharKind::kMark || info.kind == CharKind::kSpacingMark;
+    const bool continues_run = open_run != 0 && info.complex_script == open_run &&
+                               last->cells + info.cells <= kMaxUnitCells;
+
+    if (last != nullptr && (joins_run || attaches || continues_run)) {
+      last->byte_end = end;
+      last->glyph = 0;
+      if (open_run != 0 && last->cells + info.cells <= kMaxUnitCells) last->cells += info.cells;
+      continue;
+    }
+    if (const char32_t control = ControlMarker(cp); control != 0 || info.kind == CharKind::kFormat) {
+      units.push_back({begin, end, control != 0 ? control : kZeroWidthMarker, 1, true, cp == '\n'});
+      open_run = 0;
+      continue;
+    }
+    // A mark with nothing to attach to still gets a cell (HarfBuzz draws it on a dotted circle).
+    units.push_back({begin, end, cp, std::max<uint8_t>(info.cells, 1), false, false, info.bidi});
+    open_run = info.complex_script;
+  }
+}
+
+void ReorderForDisplay(std::span<DisplayUnit> units) {
+  size_t i = 0;
+  while (i < units.size()) {
+    if (units[i].bidi != BidiClass::kRightToLeft) {
+      ++i;
+      continue;
+    }
+    // The span runs to the last right-to-left letter or number before a left-to-right letter;
+    // neutrals after it stay where they are.
+    size_t end = i + 1;
+    for (size_t j = i + 1; j < units.size() && units[j].bidi != BidiClass::kLeftToRight; ++j)
+      if (units[j].bidi != BidiClass::kNeutral) end = j + 1;
+    const auto span = units.subspan(i, end - i);
+    std::reverse(span.begin(), span.end());
+    for (auto number = span.begin(); number != span.end();) {
+      const auto is_number = [](const DisplayUnit& u) { return u.bidi == BidiClass::kNumber; };
+      number = std::find_if(number, span.end(), is_number);
+      const auto after = std::find_if_not(number, span.end(), is_number);
+      std::reverse(number, after);
+      number = after;
+    }
+    for (DisplayUnit& unit : span)
+      if (unit.glyph != 0 && !unit.marker) unit.glyph = MirroredChar(unit.glyph);
+    i = end;
+  }
 }
 
 std::string VisibleWhitespace(std::string_view token) {
   std::string out;
   ForEachCodePoint(token, [&](char32_t cp) {
-    const char32_t marker = cp == ' ' ? kSpaceMarker : MarkerFor(cp);
-    AppendUtf8(out, marker ? marker : cp);
+    char32_t shown = cp == ' ' ? kSpaceMarker : ControlMarker(cp);
+    if (shown == 0 && ClassifyChar(cp).kind == CharKind::kFormat) shown = kZeroWidthMarker;
+    AppendUtf8(out, shown != 0 ? shown : cp);
   });
   return out;
 }

@@ -1,42 +1,58 @@
 #pragma once
-// How a token's text becomes cells of the monospace grid. Whitespace and control characters are
-// made visible as dim markers (a newline is drawn as U+21B5 and then breaks the line), so a
-// token's box always has a width, and an empty token shows U+2205 instead of vanishing.
+// How a token's text becomes cells of the monospace grid. The text is split into display units:
+// a grapheme (a base character with its combining marks) or, for scripts that shape across
+// characters (Arabic, Hebrew, Indic, Thai...), a run of that script, which is shaped and drawn
+// as one image. A unit takes one cell per character, two for East Asian Wide and Fullwidth
+// ones; combining marks take none. Whitespace, control and zero-width characters are made
+// visible as dim markers (a newline is drawn as U+21B5 and then breaks the line), so a token's
+// box always has a width, and an empty token shows U+2205 instead of vanishing.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/utf8.hpp"
+#include "layout/char_class.hpp"
 
 namespace th {
 
-// A display cell: the code point to draw, with kMarkerBit set when it stands for whitespace or
-// a control character (drawn dimmer than text). Code points never use the top bit.
-inline constexpr uint32_t kMarkerBit = 0x80000000u;
+// Encoding of a display cell in VisibleLayout::cells. Code points never use the top three bits.
+inline constexpr uint32_t kMarkerBit = 0x80000000u;        // drawn dimmer than text
+inline constexpr uint32_t kContinuationBit = 0x40000000u;  // the next cell of the glyph started before it
+inline constexpr uint32_t kClusterBit = 0x20000000u;       // the value indexes VisibleLayout::clusters
+inline constexpr uint32_t kCellValueMask = 0x1FFFFFFFu;    // code point or cluster index
 
-struct DisplayCell {
-  uint32_t value;        // code point | optional kMarkerBit
-  bool breaks_line;      // the line ends after this cell (a newline)
-};
-
-// The cell that stands for cp in the grid.
-DisplayCell CellForCodePoint(char32_t cp);
+// A shaped run is cut after this many cells; the atlas keeps each unit in one row of slots.
+inline constexpr int kMaxUnitCells = 16;
 
 inline constexpr char32_t kEmptyTokenMarker = 0x2205;  // ∅
+inline constexpr char32_t kZeroWidthMarker = 0x2B1A;   // ⬚ for ZWSP, joiners, bidi controls, BOM
 
-// Calls fn(DisplayCell) for each cell of the token, left to right.
-template <typename Fn>
-void ForEachDisplayCell(std::string_view token, Fn&& fn) {
-  if (token.empty()) {
-    fn(DisplayCell{kEmptyTokenMarker | kMarkerBit, false});
-    return;
-  }
-  ForEachCodePoint(token, [&](char32_t cp) { fn(CellForCodePoint(cp)); });
-}
+struct DisplayUnit {
+  uint32_t byte_begin = 0;  // the unit's text within the token
+  uint32_t byte_end = 0;
+  // The one code point drawn, or 0 when the unit is several code points shaped together (its
+  // text, byte_begin..byte_end).
+  char32_t glyph = 0;
+  uint8_t cells = 1;
+  bool marker = false;       // glyph stands for whitespace, a control or a zero-width character
+  bool breaks_line = false;  // the line ends after this unit (a newline)
+  BidiClass bidi = BidiClass::kNeutral;
+};
+
+// Replaces units with the token's units in logical (reading) order.
+void SplitDisplayUnits(std::string_view token, std::vector<DisplayUnit>& units);
+
+// Logical to visual order for the units of one line: each span of right-to-left text, with the
+// spaces and numbers inside it, is reversed; numbers keep their digits left to right, and
+// brackets in the span are mirrored. The rest of the line stays left to right.
+void ReorderForDisplay(std::span<DisplayUnit> units);
 
 // The token's text with whitespace made visible for tooltips: space as U+00B7, newline as
-// U+21B5, tab as U+21E5, other control characters as their U+24xx pictures.
+// U+21B5, tab as U+21E5, other control characters as their U+24xx pictures, zero-width
+// characters as U+2B1A.
 std::string VisibleWhitespace(std::string_view token);
 
 }  // namespace th

@@ -15,14 +15,14 @@ struct TokenExtent {
   uint32_t total = 0;
 };
 
-TokenExtent MeasureToken(std::string_view token) {
+TokenExtent MeasureToken(const std::vector<DisplayUnit>& units) {
   TokenExtent extent;
   bool seen_break = false;
-  ForEachDisplayCell(token, [&](DisplayCell cell) {
-    ++extent.total;
-    if (!seen_break) ++extent.first_segment;
-    seen_break = seen_break || cell.breaks_line;
-  });
+  for (const DisplayUnit& unit : units) {
+    extent.total += unit.cells;
+    if (!seen_break) extent.first_segment += unit.cells;
+    seen_break = seen_break || unit.breaks_line;
+  }
   return extent;
 }
 
@@ -44,21 +44,23 @@ LineIndex LineIndex::Build(const Sequence& sequence, int columns) {
     pending_break = false;
   };
 
+  std::vector<DisplayUnit> units;
   for (uint64_t t = 0; t < index.m_token_count; ++t) {
-    const std::string_view token = sequence.Token(t);
-    const TokenExtent extent = MeasureToken(token);
+    SplitDisplayUnits(sequence.Token(t), units);
+    const TokenExtent extent = MeasureToken(units);
     if (pending_break) {
       start_line(t, 0);
     } else if (column > 0 && column + extent.first_segment > width && extent.first_segment <= width) {
       start_line(t, 0);
     }
     uint32_t cell_index = 0;
-    ForEachDisplayCell(token, [&](DisplayCell cell) {
-      if (pending_break || column == width) start_line(t, cell_index);
-      ++column;
-      ++cell_index;
-      pending_break = cell.breaks_line || column == width;
-    });
+    for (const DisplayUnit& unit : units) {
+      // A unit is never split; one wider than a whole line gets a line of its own.
+      if (pending_break || (column > 0 && column + unit.cells > width)) start_line(t, cell_index);
+      column += unit.cells;
+      cell_index += unit.cells;
+      pending_break = unit.breaks_line || column >= width;
+    }
   }
   return index;
 }

@@ -5,7 +5,8 @@
 //
 // Wrapping rules: a token moves to the next line when it does not fit in what is left of the
 // current one but fits on an empty line; a token longer than a whole line is split across
-// lines at cell boundaries; a newline cell ends its line.
+// lines between its display units (a wide character or a shaped run is never cut); a newline
+// ends its line.
 
 #include <cstdint>
 #include <vector>

@@ -7,9 +7,28 @@
 
 namespace th {
 
+namespace {
+
+// The unit's cells: its code point, or its text as a cluster, then a continuation per extra cell.
+void AppendCells(std::string_view text, const DisplayUnit& unit, VisibleLayout& layout) {
+  uint32_t first = unit.glyph;
+  if (unit.glyph == 0) {
+    std::u32string& cluster = layout.clusters.emplace_back();
+    ForEachCodePoint(text.substr(unit.byte_begin, unit.byte_end - unit.byte_begin),
+                     [&cluster](char32_t cp) { cluster.push_back(cp); });
+    first = static_cast<uint32_t>(layout.clusters.size() - 1) | kClusterBit;
+  }
+  const uint32_t marker = unit.marker ? kMarkerBit : 0;
+  layout.cells.push_back(first | marker);
+  for (int i = 1; i < unit.cells; ++i) layout.cells.push_back(kContinuationBit | marker);
+}
+
+}  // namespace
+
 VisibleLayout LayoutLines(const Sequence& sequence, const LineIndex& index,
                           std::span<const float> values, size_t first_line, size_t line_count) {
   VisibleLayout layout;
+  std::vector<DisplayUnit> units;
   layout.first_line = std::min(first_line, index.LineCount());
   layout.line_count = std::min(line_count, index.LineCount() - layout.first_line);
 
@@ -30,25 +49,20 @@ VisibleLayout LayoutLines(const Sequence& sequence, const LineIndex& index,
       instance.value = value;
       instance.flags = std::isfinite(value) ? 0 : kNoValueFlag;
 
-      // Walk the token's cells, keeping those of this line and the byte range they came from.
+      // Keep the token's units that fall on this line, in visual order, and their byte range.
+      SplitDisplayUnits(text, units);
       uint32_t cell_index = 0;
-      uint32_t byte_begin = 0;
-      uint32_t byte_end = 0;
-      if (text.empty()) {
-        if (first == 0) layout.cells.push_back(kEmptyTokenMarker | kMarkerBit);
-      } else {
-        size_t pos = 0;
-        while (pos < text.size() && cell_index < last) {
-          const size_t cp_begin = pos;
-          const DisplayCell cell = CellForCodePoint(DecodeUtf8(text, pos));
-          if (cell_index == first) byte_begin = static_cast<uint32_t>(cp_begin);
-          if (cell_index >= first) {
-            layout.cells.push_back(cell.value);
-            byte_end = static_cast<uint32_t>(pos);
-          }
-          ++cell_index;
-        }
+      size_t first_unit = units.size(), end_unit = units.size();
+      for (size_t u = 0; u < units.size(); ++u) {
+        if (cell_index == first) first_unit = u;
+        if (cell_index == last) end_unit = u;
+        cell_index += units[u].cells;
       }
+      const std::span<DisplayUnit> piece(units.data() + first_unit, end_unit - first_unit);
+      const uint32_t byte_begin = piece.empty() ? 0 : piece.front().byte_begin;
+      const uint32_t byte_end = piece.empty() ? 0 : piece.back().byte_end;
+      ReorderForDisplay(piece);
+      for (const DisplayUnit& unit : piece) AppendCells(text, unit, layout);
       instance.cells = static_cast<uint16_t>(layout.cells.size() - instance.first_cell);
       if (instance.cells == 0) continue;
       column = static_cast<uint16_t>(column + instance.cells);

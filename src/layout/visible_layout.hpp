@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -36,7 +37,11 @@ struct VisibleLayout {
   std::vector<uint64_t> tokens;          // token index of each instance
   std::vector<uint32_t> byte_begin;      // each piece's text: byte range within its token
   std::vector<uint32_t> byte_end;
-  std::vector<uint32_t> cells;           // display cells (code point | kMarkerBit)
+  // Per instance, how many following tokens its box also covers (MergeGroupBoxes); empty when
+  // no box covers more than one token. The text then runs to byte_end of the last token.
+  std::vector<uint32_t> merged_tokens;
+  std::vector<uint32_t> cells;           // display cells, encoded as in display_cells.hpp
+  std::vector<std::u32string> clusters;  // text of the shaped units that cells refer to
 };
 
 // Lays out lines [first_line, first_line + line_count) (clipped to the index). values may be
@@ -61,6 +66,10 @@ struct GridGeometry {
     return geometry;
   }
 };
+
+// Merges neighbouring pieces on one row whose tokens share a group (GroupTokens) into one box:
+// values per word, line or sentence are drawn as one box per group and line.
+void MergeGroupBoxes(VisibleLayout& layout, std::span<const uint32_t> groups);
 
 // The instance under a point given in grid pixels relative to the first laid-out line's top-left
 // corner, or nullopt (the gap between lines and the space after a line's last token hit nothing).

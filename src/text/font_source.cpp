@@ -1,5 +1,9 @@
 #include "text/font_source.hpp"
 
+#include <hb-ft.h>
+
+#include <algorithm>
+
 namespace th {
 namespace {
 
@@ -18,6 +22,20 @@ const char* ErrorText(FT_Error error_code) {
 
 const FcChar8* FcString(const std::string& s) {
   return reinterpret_cast<const FcChar8*>(s.c_str());
+}
+
+// Characters that shape to nothing visible (joiners, variation selectors, bidi controls, tags):
+// HarfBuzz hides them, so a face needs no glyph for them.
+bool IsDefaultIgnorable(char32_t cp) {
+  return cp == 0x00AD || cp == 0x034F || (cp >= 0x180B && cp <= 0x180F) || (cp >= 0x200B && cp <= 0x200F) ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+         cp == 0xFEFF || (cp >= 0xE0000 && cp <= 0xE0FFF);
+}
+
+bool FaceCovers(FT_Face face, std::u32string_view text) {
+  for (const char32_t cp : text)
+    if (!IsDefaultIgnorable(cp) && FT_Get_Char_Index(face, cp) == 0) return false;
+  return true;
 }
 
 }  // namespace
@@ -82,39 +100,58 @@ std::optional<FontSource::GlyphSource> FontSource::Find(char32_t cp) {
     return GlyphSource{m_primary, glyph};
   }
   if (const auto it = m_found.find(cp); it != m_found.end()) return it->second;
-  const std::optional<GlyphSource> found = FindFallback(cp);
+  std::optional<GlyphSource> found;
+  if (const FT_Face face = FindFallback(std::u32string_view(&cp, 1)); face != nullptr) {
+    if (const FT_UInt glyph = FT_Get_Char_Index(face, cp); glyph != 0) found = GlyphSource{face, glyph};
+  }
   m_found.emplace(cp, found);
   return found;
 }
 
-std::optional<FontSource::GlyphSource> FontSource::FindFallback(char32_t cp) {
+FT_Face FontSource::FaceFor(std::u32string_view cluster) {
+  if (cluster.empty()) return nullptr;
+  const std::optional<GlyphSource> first = Find(cluster.front());
+  if (!first) return nullptr;
+  if (FaceCovers(first->face, cluster)) return first->face;
+  if (FaceCovers(m_primary, cluster)) return m_primary;
+  const FT_Face face = FindFallback(cluster);
+  return face != nullptr ? face : first->face;
+}
+
+hb_font_t* FontSource::ShapingFont(FT_Face face) {
+  HbFontPtr& font = m_shaping_fonts[face];
+  if (!font) {
+    font.reset(hb_ft_font_create_referenced(face));
+    // Advances as the glyphs will be rasterised (GlyphAtlas loads them with light hinting).
+    hb_ft_font_set_load_flags(font.get(), FT_LOAD_TARGET_LIGHT);
+  }
+  return font.get();
+}
+
+FT_Face FontSource::FindFallback(std::u32string_view text) {
   if (!m_fallbacks) {
     // Sorted once for the family rather than per code point: the order (the family's own
     // substitutes, e.g. other monospace fonts, first) does not depend on cp, and a sort over
     // every installed font per code point is slow for CJK-heavy text.
     FcResult result = FcResultNoMatch;
     m_fallbacks.reset(FcFontSort(nullptr, m_pattern.get(), FcFalse, nullptr, &result));
-    if (!m_fallbacks) return std::nullopt;
+    if (!m_fallbacks) return nullptr;
   }
   for (int i = 0; i < m_fallbacks->nfont; ++i) {
     const FcPattern* font = m_fallbacks->fonts[i];
     FcCharSet* charset = nullptr;
-    if (FcPatternGetCharSet(font, FC_CHARSET, 0, &charset) != FcResultMatch ||
-        !FcCharSetHasChar(charset, cp)) {
-      continue;
-    }
+    if (FcPatternGetCharSet(font, FC_CHARSET, 0, &charset) != FcResultMatch) continue;
+    const auto has = [charset](char32_t cp) { return IsDefaultIgnorable(cp) || FcCharSetHasChar(charset, cp); };
+    if (!std::all_of(text.begin(), text.end(), has)) continue;
     FcChar8* file = nullptr;
     if (FcPatternGetString(font, FC_FILE, 0, &file) != FcResultMatch) continue;
     int index = 0;
     FcPatternGetInteger(font, FC_INDEX, 0, &index);
     const FT_Face face = FallbackFace(reinterpret_cast<const char*>(file), index);
-    if (!face) continue;
     // fontconfig's charset and the face's cmap can disagree; trust the face.
-    if (const FT_UInt glyph = FT_Get_Char_Index(face, cp); glyph != 0) {
-      return GlyphSource{face, glyph};
-    }
+    if (face != nullptr && FaceCovers(face, text)) return face;
   }
-  return std::nullopt;
+  return nullptr;
 }
 
 FT_Face FontSource::FallbackFace(const std::string& path, int index) {

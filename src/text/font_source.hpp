@@ -1,17 +1,20 @@
 #pragma once
 // Where the glyph atlas gets its glyphs: a primary FreeType face that fontconfig picks for a
-// family pattern, plus fallback faces, found per code point, for what the primary face lacks.
-// Private to GlyphAtlas; this is the only header that pulls in FreeType and fontconfig.
+// family pattern, plus fallback faces, found per code point, for what the primary face lacks,
+// and the HarfBuzz fonts that shape text with those faces. Private to GlyphAtlas; this is the
+// only header that pulls in FreeType, fontconfig and HarfBuzz.
 
 #include <fontconfig/fontconfig.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
+#include <hb.h>
 
 #include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -47,6 +50,15 @@ class FontSource {
   // installed font has it. Decisions are cached, so repeated calls are cheap.
   std::optional<GlyphSource> Find(char32_t cp);
 
+  // The face to shape a cluster with: the face Find() gives its first code point when that face
+  // has every code point of the cluster that needs a glyph, else the first face that has them
+  // all, else that first face anyway (the rest then shape to .notdef). Null when no installed
+  // font has the first code point.
+  FT_Face FaceFor(std::u32string_view cluster);
+
+  // A HarfBuzz font over one of this source's faces, created on first use.
+  hb_font_t* ShapingFont(FT_Face face);
+
  private:
   struct LibraryDeleter {
     void operator()(FT_Library library) const { FT_Done_FreeType(library); }
@@ -60,15 +72,21 @@ class FontSource {
   struct FontSetDeleter {
     void operator()(FcFontSet* set) const { FcFontSetDestroy(set); }
   };
+  struct HbFontDeleter {
+    void operator()(hb_font_t* font) const { hb_font_destroy(font); }
+  };
   using LibraryPtr = std::unique_ptr<FT_LibraryRec_, LibraryDeleter>;
   using FacePtr = std::unique_ptr<FT_FaceRec_, FaceDeleter>;
   using PatternPtr = std::unique_ptr<FcPattern, PatternDeleter>;
   using FontSetPtr = std::unique_ptr<FcFontSet, FontSetDeleter>;
+  using HbFontPtr = std::unique_ptr<hb_font_t, HbFontDeleter>;
 
   // Face `index` of the file at `path`, sized to pixel_size; null with *error set on failure.
   static FacePtr OpenFace(FT_Library library, const std::string& path, int index,
                           int pixel_size, FT_Error* error);
-  std::optional<GlyphSource> FindFallback(char32_t cp);
+  // The first fallback face, in fontconfig's order for the family, with a glyph for every code
+  // point of text that needs one; null when there is none.
+  FT_Face FindFallback(std::u32string_view text);
   // A cached face for (path, index), or null when FreeType cannot use it at m_pixel_size.
   FT_Face FallbackFace(const std::string& path, int index);
 
@@ -81,6 +99,8 @@ class FontSource {
   FT_Face m_primary = nullptr;  // owned by m_faces
   std::map<std::pair<std::string, int>, FacePtr> m_faces;
   std::unordered_map<char32_t, std::optional<GlyphSource>> m_found;
+  // Declared after m_faces: each holds a reference to its face and is released first.
+  std::unordered_map<FT_Face, HbFontPtr> m_shaping_fonts;
 };
 
 }  // namespace th

@@ -1,7 +1,10 @@
 #include "text/glyph_atlas.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <cstring>
+#include <functional>
 
 #include "text/font_source.hpp"
 
@@ -12,8 +15,11 @@ namespace {
 int CeilPx(FT_Pos v) { return static_cast<int>((v + 63) >> 6); }
 int FloorPx(FT_Pos v) { return static_cast<int>(v >> 6); }
 int RoundPx(FT_Pos v) { return static_cast<int>((v + 32) >> 6); }
+double Px(FT_Pos v) { return static_cast<double>(v) / 64.0; }
 
-// One slot's rectangle inside the atlas.
+constexpr FT_Int32 kLoadFlags = FT_LOAD_TARGET_LIGHT;
+
+// The rectangle of a unit's slots inside the atlas.
 struct SlotView {
   uint8_t* origin;
   int stride;
@@ -40,31 +46,22 @@ uint8_t Coverage(unsigned char pixel_mode, const uint8_t* row, int x) {
   }
 }
 
-// Renders the glyph into the slot with its origin on the baseline, clipped to the slot. Glyphs
-// from fallback fonts have the metrics of a different (often proportional) design, so they are
-// centred instead, or start at x = 0 when wider than the cell. Returns whether any pixel got
-// coverage.
-bool Rasterise(const FontSource::GlyphSource& source, bool centre, int baseline,
-               const SlotView& slot) {
-  if (FT_Load_Glyph(source.face, source.glyph_index, FT_LOAD_RENDER | FT_LOAD_TARGET_LIGHT)) {
-    return false;
-  }
-  const FT_GlyphSlot glyph = source.face->glyph;
-  const FT_Bitmap& bitmap = glyph->bitmap;
+// Adds the rendered glyph with its bitmap's top-left corner at (left, top) of the view, clipped
+// to it; glyphs of one cluster overlap (marks on bases), so coverage is combined by max. Returns
+// whether any pixel got coverage.
+bool Blit(const FT_Bitmap& bitmap, int left, int top, const SlotView& view) {
   const int width = static_cast<int>(bitmap.width);
   const int rows = static_cast<int>(bitmap.rows);
-  const int left = centre ? std::max(0, (slot.width - width) / 2) : glyph->bitmap_left;
-  const int top = baseline - glyph->bitmap_top;
   // With a negative pitch the buffer starts at the bottom row.
   const uint8_t* top_row = bitmap.buffer;
   if (bitmap.pitch < 0) top_row -= static_cast<ptrdiff_t>(bitmap.pitch) * (rows - 1);
-
   bool inked = false;
-  for (int y = std::max(0, -top); y < rows && top + y < slot.height; ++y) {
+  for (int y = std::max(0, -top); y < rows && top + y < view.height; ++y) {
     const uint8_t* row = top_row + static_cast<ptrdiff_t>(y) * bitmap.pitch;
-    for (int x = std::max(0, -left); x < width && left + x < slot.width; ++x) {
+    for (int x = std::max(0, -left); x < width && left + x < view.width; ++x) {
       const uint8_t coverage = Coverage(bitmap.pixel_mode, row, x);
-      slot.At(left + x, top + y) = coverage;
+      uint8_t& pixel = view.At(left + x, top + y);
+      pixel = std::max(pixel, coverage);
       inked = inked || coverage != 0;
     }
   }
@@ -84,8 +81,16 @@ void DrawBox(const SlotView& slot) {
 
 }  // namespace
 
-GlyphAtlas::GlyphAtlas(const std::string& family, int pixel_size)
-    : m_fonts(std::make_unique<FontSource>(family, pixel_size)), m_pixel_size(pixel_size) {
+size_t GlyphAtlas::KeyHash::operator()(const Key& key) const {
+  return std::hash<std::u32string_view>()(key.text) ^ static_cast<size_t>(key.cells);
+}
+
+void GlyphAtlas::HbBufferDeleter::operator()(hb_buffer_t* buffer) const { hb_buffer_destroy(buffer); }
+
+GlyphAtlas::GlyphAtlas(const std::string& family, int pixel_size, int max_rows)
+    : m_fonts(std::make_unique<FontSource>(family, pixel_size)),
+      m_buffer(hb_buffer_create()),
+      m_pixel_size(pixel_size) {
   const FT_Face face = m_fonts->Primary();
   const FT_Size_Metrics& metrics = face->size->metrics;
   const int ascender = CeilPx(metrics.ascender);
@@ -93,53 +98,159 @@ GlyphAtlas::GlyphAtlas(const std::string& family, int pixel_size)
   m_baseline = 1 + ascender;
 
   // Hinting may round the advance, so measure it the way glyphs will be loaded.
-  const FT_Pos advance = FT_Load_Char(face, 'M', FT_LOAD_TARGET_LIGHT) == 0
-                             ? face->glyph->advance.x
-                             : metrics.max_advance;
+  const FT_Pos advance = FT_Load_Char(face, 'M', kLoadFlags) == 0 ? face->glyph->advance.x : metrics.max_advance;
   m_cell_width = std::max(1, RoundPx(advance));
 
-  AllocateSlot();  // kBlankSlot, left all zeros
+  const int fitting_rows = std::max(1, kMaxHeight / m_cell_height);
+  m_max_rows = max_rows > 0 ? std::min(max_rows, fitting_rows) : fitting_rows;
+  m_rows.emplace_back().used = 1;  // kBlankSlot, left all zeros
+  m_pixels.assign(static_cast<size_t>(Width()) * Height(), 0);
 }
 
 GlyphAtlas::~GlyphAtlas() = default;
 
 const std::string& GlyphAtlas::PrimaryFontPath() const { return m_fonts->PrimaryPath(); }
 
-uint32_t GlyphAtlas::SlotFor(char32_t cp) {
-  if (cp == 0 || cp == U' ') return kBlankSlot;
-  if (const auto it = m_slots.find(cp); it != m_slots.end()) return it->second;
-
-  std::optional<FontSource::GlyphSource> source = m_fonts->Find(cp);
-  const bool missing = !source;
-  if (missing) {
-    ++m_missing;
-    source = FontSource::GlyphSource{m_fonts->Primary(), 0};  // .notdef
-  }
-
-  const uint32_t slot = AllocateSlot();
-  const int column = static_cast<int>(slot % kSlotsPerRow);
-  const int row = static_cast<int>(slot / kSlotsPerRow);
-  const SlotView view{
-      m_pixels.data() + static_cast<ptrdiff_t>(row) * m_cell_height * Width() +
-          column * m_cell_width,
-      Width(), m_cell_width, m_cell_height};
-  const bool fallback = source->face != m_fonts->Primary();
-  if (!Rasterise(*source, fallback, m_baseline, view) && missing) DrawBox(view);
-
-  ++m_generation;
-  m_slots.emplace(cp, slot);
-  return slot;
+void GlyphAtlas::BeginLayout() {
+  ++m_layout;
+  m_dropped = 0;
 }
 
-uint32_t GlyphAtlas::AllocateSlot() {
-  const uint32_t slot = m_next_slot++;
-  if (static_cast<int>(slot / kSlotsPerRow) >= m_rows) {
-    // Appending a row of cells keeps every earlier slot at its place because Width() is fixed.
-    ++m_rows;
-    m_pixels.resize(static_cast<size_t>(Width()) * Height(), 0);
-    ++m_generation;
+void GlyphAtlas::Clear() {
+  for (size_t row = 0; row < m_rows.size(); ++row) ClearRow(row);
+}
+
+std::pair<int, int> GlyphAtlas::DirtyRows() const {
+  return {static_cast<int>(m_dirty_first) * m_cell_height, static_cast<int>(m_dirty_end) * m_cell_height};
+}
+
+void GlyphAtlas::ClearDirtyRows() { m_dirty_first = m_dirty_end = 0; }
+
+void GlyphAtlas::MarkDirty(size_t row) {
+  if (m_dirty_first == m_dirty_end) {
+    m_dirty_first = row;
+    m_dirty_end = row + 1;
+  } else {
+    m_dirty_first = std::min(m_dirty_first, row);
+    m_dirty_end = std::max(m_dirty_end, row + 1);
   }
-  return slot;
+  ++m_generation;
+}
+
+uint32_t GlyphAtlas::SlotFor(std::u32string_view cluster, int cells) {
+  if (cluster.empty() || (cluster.size() == 1 && (cluster[0] == 0 || cluster[0] == U' '))) return kBlankSlot;
+  Key key{std::u32string(cluster), std::clamp(cells, 1, kSlotsPerRow)};
+  if (const auto it = m_slots.find(key); it != m_slots.end()) {
+    m_rows[it->second / kSlotsPerRow].last_use = m_layout;
+    return it->second;
+  }
+  const std::optional<uint32_t> slot = Allocate(key.cells);
+  if (!slot) {
+    ++m_dropped;
+    return kBlankSlot;
+  }
+  Rasterise(cluster, *slot, key.cells);
+  Row& row = m_rows[*slot / kSlotsPerRow];
+  row.keys.push_back(key);
+  m_slots.emplace(std::move(key), *slot);
+  return *slot;
+}
+
+std::optional<uint32_t> GlyphAtlas::Allocate(int cells) {
+  const auto take = [this, cells](size_t row) {
+    Row& r = m_rows[row];
+    const auto slot = static_cast<uint32_t>(row * kSlotsPerRow + r.used);
+    r.used += cells;
+    r.last_use = m_layout;
+    return slot;
+  };
+  for (size_t row = 0; row < m_rows.size(); ++row)
+    if (m_rows[row].used + cells <= kSlotsPerRow) return take(row);
+  if (static_cast<int>(m_rows.size()) < m_max_rows) {
+    m_rows.emplace_back();
+    m_pixels.resize(static_cast<size_t>(Width()) * Height(), 0);  // earlier rows keep their place
+    MarkDirty(m_rows.size() - 1);
+    return take(m_rows.size() - 1);
+  }
+  // Full: reuse the least recently used row that the current layout does not need.
+  size_t victim = m_rows.size();
+  for (size_t row = 0; row < m_rows.size(); ++row) {
+    if (m_rows[row].last_use < m_layout && (victim == m_rows.size() || m_rows[row].last_use < m_rows[victim].last_use))
+      victim = row;
+  }
+  if (victim == m_rows.size()) return std::nullopt;
+  ClearRow(victim);
+  return take(victim);
+}
+
+void GlyphAtlas::ClearRow(size_t row) {
+  for (const Key& key : m_rows[row].keys) m_slots.erase(key);
+  m_rows[row].keys.clear();
+  m_rows[row].used = row == 0 ? 1 : 0;  // the blank slot stays
+  const size_t row_bytes = static_cast<size_t>(Width()) * m_cell_height;
+  std::memset(m_pixels.data() + row * row_bytes, 0, row_bytes);
+  MarkDirty(row);
+  ++m_evicted_rows;
+}
+
+void GlyphAtlas::Rasterise(std::u32string_view cluster, uint32_t slot, int cells) {
+  const int column = static_cast<int>(slot % kSlotsPerRow);
+  const size_t row = slot / kSlotsPerRow;
+  const SlotView view{m_pixels.data() + row * m_cell_height * Width() + column * m_cell_width, Width(),
+                      cells * m_cell_width, m_cell_height};
+  MarkDirty(row);
+
+  FT_Face face = m_fonts->FaceFor(cluster);
+  if (face == nullptr) face = m_fonts->Primary();  // shapes to .notdef, counted below
+  hb_buffer_t* const buffer = m_buffer.get();
+  hb_buffer_clear_contents(buffer);
+  static_assert(sizeof(char32_t) == sizeof(uint32_t));
+  hb_buffer_add_utf32(buffer, reinterpret_cast<const uint32_t*>(cluster.data()), static_cast<int>(cluster.size()), 0,
+                      static_cast<int>(cluster.size()));
+  hb_buffer_guess_segment_properties(buffer);  // script and direction: right-to-left runs come out reversed
+  hb_shape(m_fonts->ShapingFont(face), buffer, nullptr, 0);
+  unsigned count = 0;
+  const hb_glyph_info_t* const infos = hb_buffer_get_glyph_infos(buffer, &count);
+  const hb_glyph_position_t* const positions = hb_buffer_get_glyph_positions(buffer, &count);
+
+  // Measure the shaped cluster: its advance and how far its ink reaches above and below the
+  // baseline, to scale it into the cells without clipping (tall stacked marks, wide conjuncts).
+  bool missing = false;
+  FT_Pos advance = 0, top = 0, bottom = 0;
+  for (unsigned i = 0; i < count; ++i) {
+    if (infos[i].codepoint == 0) {
+      missing = true;
+      m_missing.insert(cluster[infos[i].cluster]);
+    }
+    advance += positions[i].x_advance;
+    if (FT_Load_Glyph(face, infos[i].codepoint, kLoadFlags) != 0) continue;
+    const FT_Glyph_Metrics& metrics = face->glyph->metrics;
+    top = std::max(top, positions[i].y_offset + metrics.horiBearingY);
+    bottom = std::min(bottom, positions[i].y_offset + metrics.horiBearingY - metrics.height);
+  }
+  const double room_above = m_baseline - 1;  // the padding rows stay clear
+  const double room_below = m_cell_height - 1 - m_baseline;
+  double scale = 1.0;
+  if (Px(top) > room_above) scale = room_above / Px(top);
+  if (-Px(bottom) > room_below) scale = std::min(scale, room_below / -Px(bottom));
+  const double scale_x = advance > 0 ? std::min(scale, view.width / Px(advance)) : scale;
+
+  // Scalable glyphs are scaled by FreeType; bitmap strikes ignore the transform and are clipped.
+  FT_Matrix matrix{static_cast<FT_Fixed>(scale_x * 65536.0), 0, 0, static_cast<FT_Fixed>(scale * 65536.0)};
+  FT_Set_Transform(face, &matrix, nullptr);
+  double pen = (view.width - Px(advance) * scale_x) / 2.0;  // centred; 0 for the primary font's own glyphs
+  bool inked = false;
+  for (unsigned i = 0; i < count; ++i) {
+    if (FT_Load_Glyph(face, infos[i].codepoint, kLoadFlags | FT_LOAD_RENDER) == 0) {
+      const FT_GlyphSlot glyph = face->glyph;
+      const int left = static_cast<int>(std::lround(pen + Px(positions[i].x_offset) * scale_x)) + glyph->bitmap_left;
+      const int top_px = m_baseline - static_cast<int>(std::lround(Px(positions[i].y_offset) * scale)) - glyph->bitmap_top;
+      inked = Blit(glyph->bitmap, left, top_px, view) || inked;
+    }
+    pen += Px(positions[i].x_advance) * scale_x;
+  }
+  FT_Set_Transform(face, nullptr, nullptr);
+  if (missing && !inked) DrawBox(view);
 }
 
 }  // namespace th

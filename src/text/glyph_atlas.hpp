@@ -1,14 +1,27 @@
 #pragma once
-// A CPU glyph atlas for a monospace grid: every glyph is rasterised once, with FreeType, into a
-// fixed-size slot of CellWidth() x CellHeight() pixels with the baseline already applied, so
-// the fragment shader copies slot texels without any per-glyph metrics. No GL here: the
-// renderer uploads Pixels() whenever Generation() changes.
+// A CPU glyph atlas for a monospace grid. Each display unit of the grid (a character, a base with
+// its combining marks, or a run of Arabic or Indic text) is shaped with HarfBuzz and rasterised
+// once, with FreeType, across `cells` adjacent slots of CellWidth() x CellHeight() pixels in one
+// row of the atlas, with the baseline already applied, so the fragment shader copies slot texels
+// without any per-glyph metrics: cell k of a unit shows slot + k. No GL here: the renderer
+// uploads DirtyRows() of Pixels() whenever Generation() changes.
+//
+// Memory is bounded: the atlas grows a row of kSlotsPerRow slots at a time up to MaxRows(), at
+// most kMaxHeight pixels (so at most MaxBytes() = Width() x kMaxHeight bytes: 2.6 MB at 16 px,
+// 15 MB at 96 px). When it is full, the least recently used row that the current layout does not
+// use is cleared and reused.
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
+
+struct hb_buffer_t;
 
 namespace th {
 
@@ -16,48 +29,95 @@ class FontSource;
 
 class GlyphAtlas {
  public:
-  // family: a fontconfig pattern such as "monospace" or "DejaVu Sans Mono".
+  static constexpr uint32_t kBlankSlot = 0;  // spaces and empty cells; never evicted
+  static constexpr int kSlotsPerRow = 64;
+  static constexpr int kMaxHeight = 4096;    // pixels; within every GL 3.3 driver's texture limit
+
+  // family: a fontconfig pattern such as "monospace" or "DejaVu Sans Mono". max_rows lowers the
+  // bound below kMaxHeight / CellHeight() (tests use it to exercise eviction); 0 keeps it.
   // Throws FontError (font_source.hpp) when no usable font is found.
-  GlyphAtlas(const std::string& family, int pixel_size);
+  GlyphAtlas(const std::string& family, int pixel_size, int max_rows = 0);
   ~GlyphAtlas();
   GlyphAtlas(const GlyphAtlas&) = delete;
   GlyphAtlas& operator=(const GlyphAtlas&) = delete;
-
-  static constexpr uint32_t kBlankSlot = 0;  // spaces and empty cells
-  static constexpr int kSlotsPerRow = 64;
 
   int PixelSize() const { return m_pixel_size; }
   int CellWidth() const { return m_cell_width; }    // advance of the primary font, in pixels
   int CellHeight() const { return m_cell_height; }  // line height, in pixels
   int Baseline() const { return m_baseline; }       // from the top of a cell
 
-  // The slot holding cp, rasterised on first use (through fallback fonts when the primary font
-  // lacks it; the primary font's missing-glyph box when no font has it).
-  uint32_t SlotFor(char32_t cp);
+  // Starts a new layout: the slots that SlotFor hands out from now until the next call are in
+  // use and never evicted before it.
+  void BeginLayout();
+  // Forgets every glyph (for a layout whose glyphs did not fit beside the ones in use).
+  void Clear();
+
+  // The first of `cells` adjacent slots (1..kSlotsPerRow, in one row) that hold the cluster,
+  // shaped and rasterised on first use through fallback fonts where the primary font lacks a
+  // character, and the font's missing-glyph box where no font has it. Glyphs are centred in
+  // their cells and scaled down, never clipped, when they do not fit. Returns kBlankSlot for
+  // spaces, and when every slot is in use by the current layout (counted by DroppedInLayout).
+  uint32_t SlotFor(std::u32string_view cluster, int cells);
+  uint32_t SlotFor(char32_t cp) { return SlotFor(std::u32string_view(&cp, 1), 1); }
 
   int Width() const { return kSlotsPerRow * m_cell_width; }
-  int Height() const { return m_rows * m_cell_height; }
+  int Height() const { return static_cast<int>(m_rows.size()) * m_cell_height; }
   const std::vector<uint8_t>& Pixels() const { return m_pixels; }  // R8 coverage, Width()*Height()
   uint64_t Generation() const { return m_generation; }
+  // Pixel rows [first, end) changed since ClearDirtyRows(); first == end when none did.
+  std::pair<int, int> DirtyRows() const;
+  void ClearDirtyRows();
 
-  // How many distinct code points had no glyph in any font.
-  size_t MissingGlyphCount() const { return m_missing; }
+  int MaxRows() const { return m_max_rows; }
+  size_t MaxBytes() const { return static_cast<size_t>(Width()) * m_max_rows * m_cell_height; }
+  size_t EvictedRowCount() const { return m_evicted_rows; }
+  size_t DroppedInLayout() const { return m_dropped; }  // since BeginLayout()
+
+  // How many distinct code points were drawn as the missing-glyph box (no font has them).
+  size_t MissingGlyphCount() const { return m_missing.size(); }
   const std::string& PrimaryFontPath() const;
 
  private:
-  uint32_t AllocateSlot();
+  struct Key {
+    std::u32string text;
+    int cells;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& key) const;
+  };
+  struct Row {
+    int used = 0;            // slots taken from the left
+    uint64_t last_use = 0;   // the layout that last used one of its slots
+    std::vector<Key> keys;   // what lives in it, to forget on eviction
+  };
+  struct HbBufferDeleter {
+    void operator()(hb_buffer_t* buffer) const;
+  };
+
+  // A free run of `cells` slots: in a row with room, a new row, or an evicted one.
+  std::optional<uint32_t> Allocate(int cells);
+  void ClearRow(size_t row);
+  void Rasterise(std::u32string_view cluster, uint32_t slot, int cells);
+  void MarkDirty(size_t row);
 
   std::unique_ptr<FontSource> m_fonts;
+  std::unique_ptr<hb_buffer_t, HbBufferDeleter> m_buffer;
   int m_pixel_size = 0;
   int m_cell_width = 0;
   int m_cell_height = 0;
   int m_baseline = 0;
-  int m_rows = 0;
-  uint32_t m_next_slot = 0;
+  int m_max_rows = 0;
+  uint64_t m_layout = 1;
   uint64_t m_generation = 0;
-  size_t m_missing = 0;
+  size_t m_dirty_first = 0;  // rows of slots
+  size_t m_dirty_end = 0;
+  size_t m_evicted_rows = 0;
+  size_t m_dropped = 0;
   std::vector<uint8_t> m_pixels;
-  std::unordered_map<char32_t, uint32_t> m_slots;
+  std::vector<Row> m_rows;
+  std::unordered_map<Key, uint32_t, KeyHash> m_slots;
+  std::unordered_set<char32_t> m_missing;
 };
 
 }  // namespace th

@@ -1,7 +1,7 @@
 // The data panel: open a file, pick a sequence (name and token count) and a channel.
 #include <exception>
 
-#include "core/json_loader.hpp"
+#include "core/load_document.hpp"
 #include "imgui.h"
 #include "ui/panels.hpp"
 

@@ -14,6 +14,21 @@ namespace th::ui {
 namespace {
 
 constexpr int kWheelLines = 3;
+// ImGui 1.86's GLFW backend indexes io.KeysDown by GLFW key code; these are GLFW's codes.
+constexpr int kKeyMinus = 45, kKey0 = 48, kKeyEqual = 61, kKeyPad0 = 320, kKeyPadSubtract = 333, kKeyPadAdd = 334;
+
+// Ctrl+wheel over the text and Ctrl+plus/minus change the text size; Ctrl+0 restores the default.
+void HandleZoom(Session& session, bool hovered) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (!io.KeyCtrl) return;
+  const auto pressed = [](int a, int b) { return ImGui::IsKeyPressed(a) || ImGui::IsKeyPressed(b); };
+  int size = session.Settings().font_size;
+  if (hovered && io.MouseWheel != 0.0f) size += io.MouseWheel > 0.0f ? 1 : -1;
+  if (pressed(kKeyEqual, kKeyPadAdd)) ++size;
+  if (pressed(kKeyMinus, kKeyPadSubtract)) --size;
+  if (pressed(kKey0, kKeyPad0)) size = ViewSettings{}.font_size;
+  if (size != session.Settings().font_size) session.SetFontSize(size);
+}
 
 void DrawTokenTooltip(const Session& session, size_t instance_index) {
   const VisibleLayout& layout = session.Visible();
@@ -26,8 +41,11 @@ void DrawTokenTooltip(const Session& session, size_t instance_index) {
   ImGui::Separator();
   ImGui::Text("token %llu", static_cast<unsigned long long>(token));
   ImGui::Text("%s: %.6g", channel ? channel->name.c_str() : "value", value);
-  if (const auto norm = NormaliseValue(value, session.Low(), session.High()))
-    ImGui::Text("normalised: %.4f", *norm);
+  const Palette& palette = session.CurrentPalette();
+  if (const auto mapped = MapValue(session.Mapping(), value, palette.stops.size(),
+                                   palette.kind == PaletteKind::kCategorical))
+    ImGui::Text("normalised: %.4f%s", mapped->t,
+                mapped->clipped < 0 ? " (clipped below)" : (mapped->clipped > 0 ? " (clipped above)" : ""));
   else
     ImGui::TextUnformatted("normalised: no value (NaN/Inf)");
   ImGui::EndTooltip();
@@ -58,7 +76,7 @@ void DrawHeatmapPanel(Session& session, FrameContext& context) {
 
   const int pitch = session.Geometry().LinePitch();
   const ImGuiIO& io = ImGui::GetIO();
-  if (hovered && io.MouseWheel != 0.0f)
+  if (hovered && io.MouseWheel != 0.0f && !io.KeyCtrl)
     session.ScrollBy(static_cast<int64_t>(std::lround(-io.MouseWheel * kWheelLines * pitch)));
   if (ImGui::IsWindowFocused() || hovered) {
     const int64_t page = std::max<int64_t>(static_cast<int64_t>(image_size.y) - pitch, pitch);
@@ -68,6 +86,7 @@ void DrawHeatmapPanel(Session& session, FrameContext& context) {
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))) session.ScrollBy(-pitch);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home))) session.ScrollTo(0);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End))) session.ScrollTo(session.MaxScroll());
+    HandleZoom(session, hovered);
   }
 
   if (hovered) {

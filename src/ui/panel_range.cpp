@@ -1,45 +1,196 @@
-// The range panel: automatic min..max of the channel, or a manual low/high set by slider or by a
-// typed number. Every change only moves two shader uniforms.
+// The range panel: scope, mapping, gamma, a histogram of the values in scope with draggable
+// low/high handles, the statistics in view and the guards against reading noise (outlier
+// warning, shuffled control). Every change moves shader uniforms only.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 #include "imgui.h"
 #include "ui/panels.hpp"
 
 namespace th::ui {
 
-void DrawRangePanel(Session& session) {
-  const ValueStats& stats = session.CurrentStats();
-  ImGui::TextUnformatted("Range");
-  const bool automatic = session.Settings().range_mode == RangeMode::kAuto;
-  if (ImGui::RadioButton("Auto (min..max)", automatic)) session.SetAutoRange();
-  ImGui::SameLine();
-  if (ImGui::RadioButton("Manual", !automatic)) session.SetManualRange(session.Low(), session.High());
+namespace {
 
+constexpr float kHistogramHeight = 70.0f;
+constexpr float kHandleGrab = 6.0f;  // pixels either side of a handle that pick it up
+constexpr NormKind kKinds[] = {NormKind::kMinMax,     NormKind::kZeroMax, NormKind::kSymmetric,
+                               NormKind::kPercentile, NormKind::kLog,     NormKind::kBuckets};
+constexpr RangeScope kScopes[] = {RangeScope::kSequence, RangeScope::kGlobal, RangeScope::kVisible,
+                                  RangeScope::kManual};
+
+template <typename T, size_t N>
+bool EnumCombo(const char* label, T& value, const T (&options)[N], std::string (*name)(T)) {
+  bool changed = false;
+  if (ImGui::BeginCombo(label, name(value).c_str())) {
+    for (const T option : options)
+      if (ImGui::Selectable(name(option).c_str(), option == value)) value = option, changed = true;
+    ImGui::EndCombo();
+  }
+  return changed;
+}
+
+// The histogram of the scope's values with the range's handles; dragging a handle sets a
+// manual range. Mean (blue) and median (dashed dark) are marked.
+void DrawHistogram(Session& session) {
+  const ScopeSummary& summary = session.Summary();
+  const std::vector<size_t>& bins = session.Histogram();
+  const ImVec2 start = ImGui::GetCursorScreenPos();
+  const float width = ImGui::GetContentRegionAvail().x;
+  ImGui::InvisibleButton("##histogram", ImVec2(width, kHistogramHeight));
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddRectFilled(start, ImVec2(start.x + width, start.y + kHistogramHeight), IM_COL32(255, 255, 255, 255));
+  if (summary.Count() == 0 || bins.empty()) return;
+
+  const float lo = summary.Min();
+  const float hi = summary.Max() > summary.Min() ? summary.Max() : summary.Min() + 1.0f;
+  const auto to_x = [&](float v) { return start.x + std::clamp((v - lo) / (hi - lo), 0.0f, 1.0f) * width; };
+  const auto to_value = [&](float x) { return lo + (x - start.x) / width * (hi - lo); };
+  const size_t tallest = std::max<size_t>(*std::max_element(bins.begin(), bins.end()), 1);
+  const float bin_width = width / static_cast<float>(bins.size());
+  for (size_t i = 0; i < bins.size(); ++i) {
+    if (bins[i] == 0) continue;
+    // Square-root heights keep small bins visible next to a dominant one.
+    const float h = std::sqrt(static_cast<float>(bins[i]) / static_cast<float>(tallest)) * (kHistogramHeight - 4.0f);
+    const float x0 = start.x + bin_width * static_cast<float>(i);
+    draw->AddRectFilled(ImVec2(x0, start.y + kHistogramHeight - h), ImVec2(x0 + bin_width - 1.0f, start.y + kHistogramHeight),
+                        IM_COL32(150, 150, 160, 255));
+  }
+  const float mean_x = to_x(static_cast<float>(summary.Mean()));
+  draw->AddLine(ImVec2(mean_x, start.y), ImVec2(mean_x, start.y + kHistogramHeight), IM_COL32(40, 90, 200, 255), 1.5f);
+  const float median_x = to_x(summary.Median());
+  for (float y = start.y; y < start.y + kHistogramHeight; y += 6.0f)
+    draw->AddLine(ImVec2(median_x, y), ImVec2(median_x, y + 3.0f), IM_COL32(30, 30, 30, 255), 1.5f);
+
+  if (session.Mapping().Bucketed()) return;  // thresholds are typed, not dragged
+  const float low_x = to_x(session.Low());
+  const float high_x = to_x(session.High());
+  draw->AddRectFilled(start, ImVec2(low_x, start.y + kHistogramHeight), IM_COL32(0, 0, 0, 40));
+  draw->AddRectFilled(ImVec2(high_x, start.y), ImVec2(start.x + width, start.y + kHistogramHeight), IM_COL32(0, 0, 0, 40));
+  for (const float x : {low_x, high_x})
+    draw->AddRectFilled(ImVec2(x - 1.5f, start.y), ImVec2(x + 1.5f, start.y + kHistogramHeight), IM_COL32(200, 60, 30, 255));
+
+  // Which handle a drag holds lives in ImGui's storage, keyed by this widget.
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  const ImGuiID held_key = ImGui::GetID("##held_handle");
+  const float mouse_x = ImGui::GetIO().MousePos.x;
+  if (ImGui::IsItemActivated()) {
+    const float to_low = std::fabs(mouse_x - low_x), to_high = std::fabs(mouse_x - high_x);
+    const int held = std::min(to_low, to_high) > kHandleGrab ? 0 : (to_low <= to_high ? 1 : 2);
+    storage->SetInt(held_key, held);
+  }
+  const int held = ImGui::IsItemActive() ? storage->GetInt(held_key, 0) : 0;
+  if (held != 0 && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f)) {
+    const float value = to_value(mouse_x);
+    if (held == 1) session.SetManualRange(std::min(value, session.High()), session.High());
+    else session.SetManualRange(session.Low(), std::max(value, session.Low()));
+  }
+  if (ImGui::IsItemHovered() && (std::fabs(mouse_x - low_x) <= kHandleGrab || std::fabs(mouse_x - high_x) <= kHandleGrab))
+    ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
+}
+
+void DrawMappingControls(Session& session) {
+  MappingSpec spec = session.Spec();
+  bool changed = false;
+  ImGui::SetNextItemWidth(-70.0f);
+  changed |= EnumCombo("scope", spec.scope, kScopes, ScopeName);
+  ImGui::SetNextItemWidth(-70.0f);
+  changed |= EnumCombo("mapping", spec.kind, kKinds, NormName);
+  if (spec.kind == NormKind::kPercentile) {
+    ImGui::SetNextItemWidth(-70.0f);
+    changed |= ImGui::DragFloatRange2("percentiles", &spec.percentile_low, &spec.percentile_high, 0.1f, 0.0f, 100.0f,
+                                      "%.1f", "%.1f", ImGuiSliderFlags_AlwaysClamp);
+  }
+  if (spec.kind == NormKind::kBuckets) {
+    static char thresholds[128] = "10,100,1000";
+    ImGui::SetNextItemWidth(-70.0f);
+    if (ImGui::InputText("thresholds", thresholds, sizeof thresholds) || spec.thresholds.empty()) {
+      try {
+        ParseNormSpec(std::string("buckets:") + thresholds, spec);
+        changed = true;
+      } catch (const std::exception&) {
+        ImGui::TextColored(ImVec4(0.8f, 0.2f, 0.2f, 1.0f), "increasing numbers, comma-separated");
+      }
+    }
+  }
+  if (spec.kind != NormKind::kBuckets) {
+    ImGui::SetNextItemWidth(-70.0f);
+    changed |= ImGui::SliderFloat("gamma", &spec.gamma, 0.2f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
+  }
+  if (ImGui::SmallButton("0..max")) {
+    spec.kind = NormKind::kZeroMax;
+    spec.scope = spec.scope == RangeScope::kManual ? RangeScope::kSequence : spec.scope;
+    changed = true;
+  }
+  ImGui::SameLine();
+  if (ImGui::SmallButton("1..99%")) {
+    spec.kind = NormKind::kPercentile, spec.percentile_low = 1.0f, spec.percentile_high = 99.0f;
+    spec.scope = spec.scope == RangeScope::kManual ? RangeScope::kSequence : spec.scope;
+    changed = true;
+  }
+  ImGui::SameLine();
+  if (ImGui::SmallButton("gamma 1")) spec.gamma = 1.0f, changed = true;
+  if (changed) session.SetSpec(spec);
+}
+
+void DrawManualRange(Session& session) {
   float low = session.Low();
   float high = session.High();
-  // The sliders span the data, widened so a manual range can reach a little past it.
-  const float span = std::max(stats.max - stats.min, 1e-6f);
-  const float slider_min = std::min(stats.min - 0.25f * span, low);
-  const float slider_max = std::max(stats.max + 0.25f * span, high);
   bool changed = false;
-  ImGui::SetNextItemWidth(-60.0f);
-  changed |= ImGui::SliderFloat("low##slider", &low, slider_min, slider_max, "%.4g");
-  ImGui::SetNextItemWidth(-60.0f);
-  changed |= ImGui::SliderFloat("high##slider", &high, slider_min, slider_max, "%.4g");
-  ImGui::SetNextItemWidth(-60.0f);
-  changed |= ImGui::InputFloat("low##typed", &low, 0.0f, 0.0f, "%.6g");
-  ImGui::SetNextItemWidth(-60.0f);
-  changed |= ImGui::InputFloat("high##typed", &high, 0.0f, 0.0f, "%.6g");
-  // low never passes high: pushing one handle past the other drags the other along.
+  ImGui::SetNextItemWidth(-70.0f);
+  changed |= ImGui::InputFloat("low", &low, 0.0f, 0.0f, "%.6g");
+  ImGui::SetNextItemWidth(-70.0f);
+  changed |= ImGui::InputFloat("high", &high, 0.0f, 0.0f, "%.6g");
+  // low never passes high: pushing one past the other drags the other along.
   if (changed && std::isfinite(low) && std::isfinite(high))
     session.SetManualRange(std::min(low, high), high < low ? low : high);
+}
 
-  if (stats.finite > 0)
-    ImGui::TextDisabled("data: %.4g .. %.4g", stats.min, stats.max);
-  else
-    ImGui::TextDisabled("data: no finite values");
-  if (stats.non_finite > 0) ImGui::TextDisabled("%zu tokens have no value (NaN/Inf)", stats.non_finite);
+void DrawStatistics(Session& session) {
+  const ScopeSummary& summary = session.Summary();
+  if (summary.Count() == 0) {
+    ImGui::TextDisabled("no finite values in scope");
+    return;
+  }
+  ImGui::TextDisabled("n %zu  mean %.4g  sd %.4g", summary.Count(), summary.Mean(), summary.StdDev());
+  ImGui::TextDisabled("min %.4g  median %.4g  max %.4g", summary.Min(), summary.Median(), summary.Max());
+  if (!session.Mapping().Bucketed())
+    ImGui::TextDisabled("clipped: %zu below, %zu above", summary.CountBelow(session.Low()),
+                        summary.CountAbove(session.High()));
+  if (summary.NonFinite() > 0) ImGui::TextDisabled("%zu tokens have no value (NaN/Inf)", summary.NonFinite());
+  if (summary.OutlierDominated()) {
+    ImGui::TextColored(ImVec4(0.85f, 0.4f, 0.0f, 1.0f), "Outliers dominate: <1%% of tokens span most of the range.");
+    if (ImGui::SmallButton("use percentile 1..99")) {
+      MappingSpec spec = session.Spec();
+      spec.kind = NormKind::kPercentile, spec.percentile_low = 1.0f, spec.percentile_high = 99.0f;
+      if (spec.scope == RangeScope::kManual) spec.scope = RangeScope::kSequence;
+      session.SetSpec(spec);
+    }
+  }
+}
+
+void DrawShuffleControl(Session& session) {
+  static int seed = 1;
+  bool shuffled = session.Settings().shuffle_seed.has_value();
+  if (ImGui::Checkbox("Shuffled values (S)", &shuffled))
+    session.SetShuffle(shuffled ? std::optional<uint64_t>(static_cast<uint64_t>(seed)) : std::nullopt);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(-1.0f);
+  if (ImGui::InputInt("##seed", &seed) && shuffled) session.SetShuffle(static_cast<uint64_t>(std::max(seed, 0)));
+  if (ImGui::IsKeyPressed('S', false) && !ImGui::GetIO().WantTextInput)
+    session.SetShuffle(session.Settings().shuffle_seed ? std::nullopt : std::optional<uint64_t>(static_cast<uint64_t>(seed)));
+}
+
+}  // namespace
+
+void DrawRangePanel(Session& session) {
+  ImGui::TextUnformatted("Range");
+  DrawMappingControls(session);
+  DrawHistogram(session);
+  DrawManualRange(session);
+  DrawStatistics(session);
+  DrawShuffleControl(session);
   ImGui::Separator();
 }
 

@@ -24,6 +24,7 @@ void DrawPanels(Session& session, FrameContext& context) {
   DrawDataPanel(session, context);
   DrawRangePanel(session);
   DrawPalettePanel(session);
+  DrawFontPanel(session, context);
   ImGui::Separator();
   ImGui::TextDisabled("%.1f ms/frame, %zu B uploaded", context.frame_ms, context.upload_bytes);
   ImGui::End();

@@ -15,6 +15,9 @@ struct FrameContext {
   int heatmap_width = 0;          // out: the size the heatmap should be rendered at
   int heatmap_height = 0;
   std::string open_error;         // shown in the data panel; set by a failed open
+  std::string font;               // fontconfig pattern of the heatmap font; the font panel may change it
+  std::string font_file;          // the file it resolved to
+  std::string font_error;         // why the app refused the last pattern
   double frame_ms = 0;
   size_t upload_bytes = 0;
 };
@@ -25,6 +28,7 @@ void DrawPanels(Session& session, FrameContext& context);
 void DrawDataPanel(Session& session, FrameContext& context);     // panel_data.cpp
 void DrawRangePanel(Session& session);                           // panel_range.cpp
 void DrawPalettePanel(Session& session);                         // panel_palette.cpp
+void DrawFontPanel(Session& session, FrameContext& context);     // panel_font.cpp
 void DrawHeatmapPanel(Session& session, FrameContext& context);  // panel_heatmap.cpp
 void DrawColourBar(const Session& session);                      // colour_bar.cpp
 

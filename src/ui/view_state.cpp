@@ -7,17 +7,16 @@
 namespace th {
 
 Session::Session(Document document) : m_document(std::move(document)), m_palette(*FindPalette("Reds")) {
-  RecomputeStats();
+  ValuesChanged();
 }
 
 void Session::ReplaceDocument(Document document) {
   m_document = std::move(document);
   m_settings.sequence = 0;
   m_settings.channel = 0;
-  m_settings.range_mode = RangeMode::kAuto;
   m_scroll_px = 0;
   m_anchor_token.reset();
-  RecomputeStats();
+  ValuesChanged();
   InvalidateLines();
 }
 
@@ -31,23 +30,14 @@ void Session::SelectSequence(int index) {
   m_settings.channel = std::max(CurrentSequence().FindChannel(channel_name), 0);
   m_scroll_px = 0;
   m_anchor_token.reset();
-  RecomputeStats();
+  ValuesChanged();
   InvalidateLines();
 }
 
 void Session::SelectChannel(int index) {
   if (index < 0 || index >= static_cast<int>(CurrentSequence().channels.size())) return;
   m_settings.channel = index;
-  RecomputeStats();
-  m_visible_valid = false;  // values live in the instances; the wrapping does not change
-}
-
-void Session::SetAutoRange() { m_settings.range_mode = RangeMode::kAuto; }
-
-void Session::SetManualRange(float low, float high) {
-  m_settings.range_mode = RangeMode::kManual;
-  m_settings.manual_low = low;
-  m_settings.manual_high = high;
+  ValuesChanged();
 }
 
 void Session::SetFontSize(int pixels) { m_settings.font_size = std::clamp(pixels, 6, 96); }
@@ -55,6 +45,43 @@ void Session::SetFontSize(int pixels) { m_settings.font_size = std::clamp(pixels
 void Session::SetPalette(Palette palette) {
   m_palette = std::move(palette);
   ++m_palette_revision;
+}
+
+void Session::SetSpec(const MappingSpec& spec) {
+  const bool scope_changed = spec.scope != m_settings.mapping.scope;
+  if (spec.kind != m_settings.mapping.kind) m_default_reason.clear();  // no longer the default
+  m_settings.mapping = spec;
+  if (scope_changed)
+    RecomputeSummary();
+  else
+    m_histogram = m_summary.Histogram(m_summary.Min(), m_summary.Max(), kHistogramBins);
+  m_mapping = ResolveMapping(m_settings.mapping, m_summary);
+}
+
+void Session::SetManualRange(float low, float high) {
+  MappingSpec spec = m_settings.mapping;
+  spec.scope = RangeScope::kManual;
+  spec.manual_low = low;
+  spec.manual_high = high;
+  SetSpec(spec);
+}
+
+std::string Session::ApplyDataDefaults(bool keep_palette) {
+  const bool sequence_scope = m_settings.mapping.scope == RangeScope::kSequence;
+  const ScopeSummary summary = sequence_scope ? m_summary : ScopeSummary(CurrentValues());
+  MappingSpec spec = m_settings.mapping;
+  spec.kind = DefaultNormKind(summary);
+  SetSpec(spec);
+  const bool signed_values = spec.kind == NormKind::kSymmetric;
+  if (!keep_palette) SetPalette(*FindPalette(DefaultPaletteName(spec.kind)));
+  m_default_reason = signed_values ? "values have both signs: symmetric about 0" : "no negative values: min..max";
+  return m_default_reason;
+}
+
+void Session::SetShuffle(std::optional<uint64_t> seed) {
+  if (seed == m_settings.shuffle_seed) return;
+  m_settings.shuffle_seed = seed;
+  ValuesChanged();
 }
 
 const Sequence& Session::CurrentSequence() const { return m_document.sequences[m_settings.sequence]; }
@@ -66,24 +93,47 @@ const Channel* Session::CurrentChannel() const {
 }
 
 std::span<const float> Session::CurrentValues() const {
+  if (m_settings.shuffle_seed) return m_shuffled;
   const Channel* channel = CurrentChannel();
   return channel ? std::span<const float>(channel->values) : std::span<const float>();
 }
 
-float Session::Low() const {
-  return m_settings.range_mode == RangeMode::kManual ? m_settings.manual_low : m_stats.min;
-}
-
-float Session::High() const {
-  return m_settings.range_mode == RangeMode::kManual ? m_settings.manual_high : m_stats.max;
-}
-
-void Session::RecomputeStats() {
-  m_stats = ComputeStats(CurrentValues());
-  if (m_settings.range_mode == RangeMode::kAuto) {
-    m_settings.manual_low = m_stats.min;
-    m_settings.manual_high = m_stats.max;
+void Session::ValuesChanged() {
+  m_shuffled.clear();
+  if (m_settings.shuffle_seed) {
+    const Channel* channel = CurrentChannel();
+    if (channel) m_shuffled = ShuffledValues(channel->values, *m_settings.shuffle_seed);
   }
+  m_visible_valid = false;  // values live in the instances; the wrapping does not change
+  RecomputeSummary();
+}
+
+void Session::RecomputeSummary() {
+  switch (m_settings.mapping.scope) {
+    case RangeScope::kSequence:
+    case RangeScope::kManual:  // manual ranges still show the sequence's statistics
+      m_summary = ScopeSummary(CurrentValues());
+      break;
+    case RangeScope::kGlobal: {
+      // The channel of the same name in every sequence: colours comparable across sequences.
+      const Channel* current = CurrentChannel();
+      std::vector<float> all;
+      for (const Sequence& sequence : m_document.sequences) {
+        const int index = current ? sequence.FindChannel(current->name) : -1;
+        if (index >= 0) all.insert(all.end(), sequence.channels[index].values.begin(), sequence.channels[index].values.end());
+      }
+      m_summary = ScopeSummary(all);
+      break;
+    }
+    case RangeScope::kVisible: {
+      std::vector<float> visible;
+      visible.reserve(m_visible.instances.size());
+      for (const TokenInstance& instance : m_visible.instances) visible.push_back(instance.value);
+      m_summary = ScopeSummary(visible);
+      break;
+    }
+  }
+  m_mapping = ResolveMapping(m_settings.mapping, m_summary);
 }
 
 void Session::InvalidateLines() {
@@ -124,6 +174,7 @@ void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry
     m_visible.line_count = line_count;  // what was asked for, so a short document is not re-laid
     m_visible_valid = true;
     ++m_layout_revision;
+    if (m_settings.mapping.scope == RangeScope::kVisible) RecomputeSummary();
   }
 }
 

@@ -12,20 +12,17 @@
 
 #include "core/document.hpp"
 #include "core/palette.hpp"
-#include "core/value_stats.hpp"
+#include "core/value_mapping.hpp"
 #include "layout/line_index.hpp"
 #include "layout/visible_layout.hpp"
 
 namespace th {
 
-enum class RangeMode { kAuto, kManual };
-
 struct ViewSettings {
   int sequence = 0;
   int channel = 0;
-  RangeMode range_mode = RangeMode::kAuto;
-  float manual_low = 0.0f;
-  float manual_high = 1.0f;
+  MappingSpec mapping;
+  std::optional<uint64_t> shuffle_seed;  // set: values are shown permuted among the tokens
   int font_size = 16;
 };
 
@@ -35,16 +32,35 @@ class Session {
 
   explicit Session(Document document);
 
-  // Replaces the document, keeping the palette and font size; the range returns to auto.
+  // Replaces the document, keeping the palette, mapping and font size.
   void ReplaceDocument(Document document);
   const Document& Doc() const { return m_document; }
 
   const ViewSettings& Settings() const { return m_settings; }
   void SelectSequence(int index);
   void SelectChannel(int index);
-  void SetAutoRange();
-  void SetManualRange(float low, float high);
   void SetFontSize(int pixels);
+
+  // [Mapping] What the user chose, the scope's statistics and the numbers the shader gets.
+  const MappingSpec& Spec() const { return m_settings.mapping; }
+  void SetSpec(const MappingSpec& spec);
+  void SetManualRange(float low, float high);  // switches the scope to manual
+  const ScopeSummary& Summary() const { return m_summary; }
+  // The summary's histogram over [Min(), Max()], kHistogramBins bins, cached with the summary.
+  static constexpr size_t kHistogramBins = 64;
+  const std::vector<size_t>& Histogram() const { return m_histogram; }
+  const ValueMapping& Mapping() const { return m_mapping; }
+  float Low() const { return m_mapping.low; }
+  float High() const { return m_mapping.high; }
+  // Chooses the mapping and palette from the data: min-max on Reds when no value is negative,
+  // symmetric about zero on RdBu_r when values have both signs. keep_palette leaves a palette
+  // the user named alone. Returns the reason, which the legend shows.
+  std::string ApplyDataDefaults(bool keep_palette);
+  const std::string& DefaultReason() const { return m_default_reason; }
+
+  // [Shuffle] The same values permuted at random among the tokens that have one (seeded), to
+  // show what chance looks like. Nothing changes for tokens without a value.
+  void SetShuffle(std::optional<uint64_t> seed);
 
   const Palette& CurrentPalette() const { return m_palette; }
   uint64_t PaletteRevision() const { return m_palette_revision; }
@@ -52,11 +68,8 @@ class Session {
 
   const Sequence& CurrentSequence() const;
   const Channel* CurrentChannel() const;  // nullptr when the sequence has no channels
+  // The values drawn: the channel's, or their shuffled copy.
   std::span<const float> CurrentValues() const;
-  const ValueStats& CurrentStats() const { return m_stats; }
-  // The range the shader uses: the data's min..max in auto mode, the typed numbers otherwise.
-  float Low() const;
-  float High() const;
 
   // [Layout] Called once per frame with the heatmap's size; rebuilds only what changed.
   void UpdateLayout(int viewport_width, int viewport_height, GridGeometry geometry);
@@ -77,14 +90,19 @@ class Session {
   int ViewportHeight() const { return m_viewport_height; }
 
  private:
-  void RecomputeStats();
+  void ValuesChanged();        // channel, sequence or shuffle: new values, same wrapping
+  void RecomputeSummary();     // the scope's statistics, then the mapping
   void InvalidateLines();
 
   Document m_document;
   ViewSettings m_settings;
   Palette m_palette;
   uint64_t m_palette_revision = 1;
-  ValueStats m_stats;
+  std::vector<float> m_shuffled;
+  ScopeSummary m_summary;
+  std::vector<size_t> m_histogram;
+  ValueMapping m_mapping;
+  std::string m_default_reason;
 
   GridGeometry m_geometry;
   int m_viewport_width = 0;

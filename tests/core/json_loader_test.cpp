@@ -1,4 +1,5 @@
 #include "core/json_loader.hpp"
+#include "core/load_document.hpp"
 
 #include <gtest/gtest.h>
 
@@ -161,7 +162,7 @@ TEST_F(JsonLoaderTest, NullAndNonFiniteSpellingsAreNoValue) {
   const Document document = LoadDocumentFile(Write("nan.json", R"({
     "tokens": ["a", "b", "c", "d", "e", "f", "g", "h", "i"],
     "values": [null, "NaN", "nan", "Infinity", "inf", "-Infinity", "-inf", 3, -2.5e1]})"));
-  const std::vector<float>& values = document.sequences[0].channels[0].values;
+  const ValueColumn& values = document.sequences[0].channels[0].values;
   ASSERT_EQ(values.size(), 9u);
   EXPECT_TRUE(std::isnan(values[0]));
   EXPECT_TRUE(std::isnan(values[1]));

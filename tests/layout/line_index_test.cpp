@@ -63,14 +63,15 @@ TEST(LineIndex, SplitsTokensLongerThanALine) {
 }
 
 TEST(LineIndex, CountsCodePointsNotBytes) {
-  // "héllo" is 6 bytes but 5 cells; "日本" is 2 cells for now (wide cells come with shaping).
+  // "héllo" is 6 bytes but 5 cells; "日本" is 6 bytes and 4 cells (wide characters take two).
   const Sequence sequence = MakeSequence({"héllo", "日本"});
-  const LineIndex index = LineIndex::Build(sequence, 7);
+  const LineIndex index = LineIndex::Build(sequence, 9);
   EXPECT_EQ(index.LineCount(), 1u);
   const VisibleLayout layout = LayoutLines(sequence, index, {}, 0, 1);
   ASSERT_EQ(layout.instances.size(), 2u);
   EXPECT_EQ(layout.instances[0].cells, 5);
   EXPECT_EQ(layout.instances[1].column, 5);
+  EXPECT_EQ(layout.instances[1].cells, 4);
 }
 
 TEST(LineIndex, LineOfTokenUsesBinarySearchOverStarts) {

@@ -58,7 +58,9 @@ TEST(Session, RangeAndPaletteChangesDoNotRelayOut) {
   EXPECT_NE(session.PaletteRevision(), palette);
   EXPECT_EQ(session.Low(), 10.0f);
   EXPECT_EQ(session.High(), 20.0f);
-  session.SetAutoRange();
+  MappingSpec spec = session.Spec();
+  spec.scope = RangeScope::kSequence;
+  session.SetSpec(spec);
   EXPECT_EQ(session.Low(), 0.0f);
   EXPECT_EQ(session.High(), 99.0f);
 }
@@ -95,6 +97,50 @@ TEST(Session, SwitchingSequenceKeepsTheChannelByName) {
   ASSERT_NE(session.CurrentChannel(), nullptr);
   EXPECT_EQ(session.CurrentChannel()->name, "value");
   EXPECT_EQ(session.Low(), 5.0f);
+}
+
+}  // namespace
+}  // namespace th
+
+namespace th {
+namespace {
+
+Document MakeValues(const std::vector<float>& values) {
+  Document document;
+  Sequence& sequence = document.sequences.emplace_back();
+  for (size_t i = 0; i < values.size(); ++i) sequence.AppendToken(" t");
+  sequence.channels.push_back({"v", values});
+  return document;
+}
+
+TEST(SessionDefaults, SignedValuesGetSymmetricOnADivergingPalette) {
+  Session session(MakeValues({-2.0f, 0.5f, 1.0f}));
+  EXPECT_NE(session.ApplyDataDefaults(false).find("both signs"), std::string::npos);
+  EXPECT_EQ(session.Spec().kind, NormKind::kSymmetric);
+  EXPECT_EQ(session.CurrentPalette().name, "RdBu_r");
+  EXPECT_EQ(session.Low(), -2.0f);
+  EXPECT_EQ(session.High(), 2.0f);
+}
+
+TEST(SessionDefaults, NonNegativeValuesGetMinMaxOnReds) {
+  Session session(MakeValues({0.0f, 0.5f, 3.0f}));
+  session.ApplyDataDefaults(false);
+  EXPECT_EQ(session.Spec().kind, NormKind::kMinMax);
+  EXPECT_EQ(session.CurrentPalette().name, "Reds");
+  EXPECT_EQ(session.Low(), 0.0f);
+  EXPECT_EQ(session.High(), 3.0f);
+}
+
+TEST(SessionDefaults, AModeNeverChangesByItself) {
+  // Switching to a sequence of another sign keeps the mapping the user sees.
+  Document document = MakeValues({0.0f, 1.0f});
+  Document other = MakeValues({-5.0f, 5.0f});
+  document.sequences.push_back(std::move(other.sequences[0]));
+  Session session(std::move(document));
+  session.ApplyDataDefaults(false);
+  session.SelectSequence(1);
+  EXPECT_EQ(session.Spec().kind, NormKind::kMinMax);
+  EXPECT_EQ(session.Low(), -5.0f);
 }
 
 }  // namespace

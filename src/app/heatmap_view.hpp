@@ -1,0 +1,54 @@
+#pragma once
+// The heatmap as the viewer (and the benchmarks and tests) draw it: keeps the GPU copies of the
+// session's visible layout and palette current, uploading only what changed, and draws into an
+// offscreen texture. A range or palette change uploads no per-token data: the layout revision
+// does not move, so only uniforms (and at most 256 palette texels) change.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gfx/heatmap_renderer.hpp"
+#include "gfx/offscreen_target.hpp"
+#include "text/glyph_atlas.hpp"
+#include "ui/view_state.hpp"
+
+namespace th::app {
+
+class HeatmapView {
+ public:
+  // Needs a current GL context.
+  HeatmapView(std::string font, int font_size);
+
+  // Lays out (Session::UpdateLayout), uploads what changed and draws a width x height frame.
+  void Render(Session& session, int width, int height);
+
+  // A new fontconfig pattern for the text; throws FontError and keeps the old font when it is
+  // unusable.
+  void SetFont(const std::string& font);
+  const std::string& Font() const { return m_font; }
+  // The window's content scale (HiDPI): glyphs are rasterised at font size x scale pixels.
+  void SetContentScale(float scale) { m_scale = scale; }
+
+  uintptr_t TextureId() const { return m_target.TextureId(); }
+  std::vector<uint8_t> ReadPixels() const { return m_target.ReadPixels(); }
+  const GlyphAtlas& Atlas() const { return *m_atlas; }
+  // Bytes sent to the GPU since creation (instances, cells, palette texels, atlas), and by the
+  // last layout upload alone.
+  size_t UploadedBytesTotal() const { return m_renderer.UploadedBytesTotal(); }
+  size_t LastLayoutUploadBytes() const { return m_renderer.LastUploadBytes(); }
+
+ private:
+  int PixelSize(const Session& session) const;
+
+  std::string m_font;
+  float m_scale = 1.0f;
+  std::unique_ptr<GlyphAtlas> m_atlas;
+  gl::HeatmapRenderer m_renderer;
+  gl::OffscreenTarget m_target;
+  uint64_t m_uploaded_layout = 0;
+  uint64_t m_uploaded_palette = 0;
+};
+
+}  // namespace th::app

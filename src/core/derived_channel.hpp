@@ -1,0 +1,34 @@
+#pragma once
+// Channel arithmetic: a channel computed from two others, per token.
+//   "A-B"        difference
+//   "A/B"        ratio (no value where B is 0)
+//   "z(A)-z(B)"  difference of z-scores (each channel standardised over its sequence)
+// A and B are channel names. Derived channels are signed comparisons, so they are drawn on a
+// zero-anchored diverging scale by default.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/document.hpp"
+
+namespace th {
+
+struct ChannelExpression {
+  enum class Op { kDifference, kRatio, kZScoreDifference };
+  Op op = Op::kDifference;
+  std::string a, b;
+};
+
+// Parses expression against the sequence's channel names (so names may contain '-' or '/');
+// nullopt when it is not an expression over two of its channels.
+std::optional<ChannelExpression> ParseChannelExpression(const Sequence& sequence, const std::string& expression);
+
+std::vector<float> EvaluateChannelExpression(const Sequence& sequence, const ChannelExpression& expression);
+
+// Adds the channel named `expression` to every sequence that has both operands and returns
+// true, or returns false when no sequence has them (nothing is changed). Existing channels of
+// that name are left alone.
+bool AddDerivedChannel(Document& document, const std::string& expression);
+
+}  // namespace th

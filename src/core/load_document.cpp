@@ -1,0 +1,87 @@
+#include "core/load_document.hpp"
+
+#include <filesystem>
+#include <new>
+
+#include "core/loaders/loaders.hpp"
+#include "core/token_decoding.hpp"
+
+namespace th {
+
+namespace {
+
+std::string_view StripBom(std::string_view text) {
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  return text.starts_with(kBom) ? text.substr(kBom.size()) : text;
+}
+
+// Binary content that no loader recognised: refused rather than shown as garbage text.
+bool LooksBinary(std::string_view bytes) {
+  return bytes.substr(0, 4096).find('\0') != std::string_view::npos;
+}
+
+Document LoadByContent(const LoadContext& context) {
+  const std::string_view bytes = context.File()->Bytes();
+  if (bytes.starts_with("\x93NUMPY")) return LoadNpy(context);
+  if (bytes.starts_with("PK\x03\x04") || bytes.starts_with("PK\x05\x06")) return LoadNpz(context);
+  if (LooksLikeSafetensors(bytes)) return LoadSafetensors(context);
+  const std::string_view text = StripBom(bytes);
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) throw LoadError(context.Source() + ": file is empty");
+  if (text[first] == '{' || text[first] == '[') return LoadJsonText(context, bytes);
+  if (LooksBinary(bytes))
+    context.Fail("byte 0", "not a format tokenheat reads (npy, npz, safetensors, JSON, JSONL, CSV, TSV, text)");
+  if (const char separator = DelimitedSeparator(text)) return LoadDelimited(context, text, separator);
+  return LoadPlainText(context, text);
+}
+
+}  // namespace
+
+const Vocabulary& LoadContext::RequireVocabulary(std::string_view place) const {
+  if (m_vocabulary) return *m_vocabulary;
+  std::string path = m_options.vocabulary;
+  if (path.empty()) {
+    const std::filesystem::path directory = std::filesystem::path(Source()).parent_path();
+    for (const char* name : {"tokenizer.json", "vocab.txt"}) {
+      std::error_code error;
+      if (std::filesystem::exists(directory / name, error)) {
+        path = (directory / name).string();
+        break;
+      }
+    }
+  }
+  if (path.empty())
+    Fail(place, "token ids need a vocabulary: pass --vocab FILE (tokenizer.json or one token per line), or put "
+                "tokenizer.json or vocab.txt beside the file");
+  m_vocabulary = Vocabulary::Load(path);
+  return *m_vocabulary;
+}
+
+TokenizerHints LoadContext::Hints() const { return m_vocabulary ? m_vocabulary->Hints() : TokenizerHints{}; }
+
+std::optional<std::vector<std::vector<std::string>>> LoadContext::SidecarTokens() const {
+  const std::string path = Source() + ".tokens.json";
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) return std::nullopt;
+  const auto file = MappedFile::Open(path);
+  const LoadContext sidecar(file, m_options);
+  return ParseTokenListJson(file->Bytes(), sidecar, "tokens");
+}
+
+void LoadContext::Fail(std::string_view place, std::string_view message) const {
+  throw LoadError(Source() + ":" + (place.empty() || std::isdigit(static_cast<unsigned char>(place[0])) ? "" : " ") +
+                  std::string(place) + ": " + std::string(message));
+}
+
+Document LoadDocumentFile(const std::string& path, const LoadOptions& options) {
+  const LoadContext context(MappedFile::Open(path), options);
+  try {
+    Document document = LoadByContent(context);
+    DecodeDocumentTokens(document, context.Hints());
+    return document;
+  } catch (const std::bad_alloc&) {
+    throw LoadError(path + ": the file does not fit in memory");
+  }
+}
+
+}  // namespace th

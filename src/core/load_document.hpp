@@ -1,0 +1,26 @@
+#pragma once
+// The single entry point for reading a document from a file. The format is chosen from the
+// content (magic bytes, then the shape of the text), not from the file name:
+//   .npy, .npz (np.save / np.savez / np.savez_compressed), safetensors, JSON / JSONL (tokenheat's
+//   own, CircuitsVis, OpenAI neuron-viewer, GLTR, inseq), CSV / TSV with a "token" column, and
+//   any other text, which is split into words and whitespace.
+// Token strings from tokenizers (byte-level BPE, SentencePiece, WordPiece) are decoded for
+// display; the raw strings stay available (Sequence::RawToken). Every failure throws LoadError
+// with one line "PATH:PLACE: message".
+
+#include <string>
+
+#include "core/document.hpp"
+#include "core/load_error.hpp"
+
+namespace th {
+
+struct LoadOptions {
+  // Vocabulary for inputs that hold token ids instead of strings: a Hugging Face tokenizer.json
+  // or a text file with one token per line. Empty: tokenizer.json or vocab.txt beside the input.
+  std::string vocabulary;
+};
+
+Document LoadDocumentFile(const std::string& path, const LoadOptions& options = {});
+
+}  // namespace th

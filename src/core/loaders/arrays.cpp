@@ -1,0 +1,504 @@
+#include "core/loaders/arrays.hpp"
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <optional>
+
+#include "core/utf8.hpp"
+
+namespace th {
+
+namespace {
+
+std::string ShapeText(const std::vector<uint64_t>& shape) {
+  std::string text = "(";
+  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + (shape.size() == 1 ? ",)" : ")");
+}
+
+std::string ArrayPlace(std::string_view name) { return "array '" + std::string(name) + "'"; }
+
+// [SECTION] .npy header: a Python dict literal {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }
+
+class HeaderParser {
+ public:
+  HeaderParser(std::string_view text, const LoadContext& context, std::string place)
+      : m_text(text), m_context(context), m_place(std::move(place)) {}
+
+  void Parse(ArrayData& array) {
+    std::optional<std::string> descr;
+    std::optional<bool> fortran;
+    std::optional<std::vector<uint64_t>> shape;
+    Expect('{');
+    while (Peek() != '}') {
+      const std::string key = String();
+      Expect(':');
+      if (key == "descr") {
+        if (Peek() != '\'' && Peek() != '"')
+          Fail("structured dtypes are not supported (save each field as its own array)");
+        descr = String();
+      } else if (key == "fortran_order") {
+        fortran = Bool();
+      } else if (key == "shape") {
+        shape = Tuple();
+      } else {
+        Fail("unexpected key '" + key + "' in the header");
+      }
+      if (Peek() == ',') ++m_pos;
+    }
+    if (!descr || !fortran || !shape) Fail("the header lacks descr, fortran_order or shape");
+    SetDType(array, *descr);
+    array.fortran_order = *fortran;
+    array.shape = *shape;
+  }
+
+ private:
+  [[noreturn]] void Fail(const std::string& message) const { m_context.Fail(m_place, message); }
+
+  char Peek() {
+    while (m_pos < m_text.size() && (m_text[m_pos] == ' ' || m_text[m_pos] == '\n')) ++m_pos;
+    if (m_pos >= m_text.size()) Fail("the header ends early");
+    return m_text[m_pos];
+  }
+
+  void Expect(char c) {
+    if (Peek() != c) Fail(std::string("malformed header: expected '") + c + "' at header byte " + std::to_string(m_pos));
+    ++m_pos;
+  }
+
+  std::string String() {
+    const char quote = Peek();
+    if (quote != '\'' && quote != '"') Fail("malformed header at header byte " + std::to_string(m_pos));
+    const size_t end = m_text.find(quote, m_pos + 1);
+    if (end == std::string_view::npos) Fail("malformed header: unterminated string");
+    std::string text(m_text.substr(m_pos + 1, end - m_pos - 1));
+    m_pos = end + 1;
+    return text;
+  }
+
+  bool Bool() {
+    Peek();
+    for (const auto& [word, value] : {std::pair{"True", true}, std::pair{"False", false}})
+      if (m_text.substr(m_pos).starts_with(word)) {
+        m_pos += std::strlen(word);
+        return value;
+      }
+    Fail("malformed header: fortran_order is not True or False");
+  }
+
+  std::vector<uint64_t> Tuple() {
+    Expect('(');
+    std::vector<uint64_t> shape;
+    while (Peek() != ')') {
+      uint64_t value = 0;
+      const size_t begin = m_pos;
+      while (m_pos < m_text.size() && m_text[m_pos] >= '0' && m_text[m_pos] <= '9') {
+        if (value > (std::numeric_limits<uint64_t>::max() - 9) / 10) Fail("a dimension is too large");
+        value = value * 10 + static_cast<uint64_t>(m_text[m_pos++] - '0');
+      }
+      if (m_pos == begin) Fail("malformed header: bad shape");
+      shape.push_back(value);
+      if (Peek() == ',') ++m_pos;
+    }
+    ++m_pos;
+    return shape;
+  }
+
+  void SetDType(ArrayData& array, const std::string& descr) {
+    if (descr.size() < 2) Fail("unsupported dtype '" + descr + "'");
+    const char order = descr[0];
+    const char kind = descr[1];
+    if (kind == 'O')
+      Fail("object arrays need pickle, which tokenheat never runs; save token strings as a unicode "
+           "array instead: np.array(tokens, dtype=str)");
+    size_t size = 0;
+    for (size_t i = 2; i < descr.size(); ++i) {
+      if (descr[i] < '0' || descr[i] > '9' || size > (1u << 20)) Fail("unsupported dtype '" + descr + "'");
+      size = size * 10 + static_cast<size_t>(descr[i] - '0');
+    }
+    const bool numeric_size = (kind == 'f' && (size == 2 || size == 4 || size == 8)) ||
+                              ((kind == 'i' || kind == 'u') && (size == 1 || size == 2 || size == 4 || size == 8)) ||
+                              (kind == 'b' && size == 1);
+    if (!(numeric_size || ((kind == 'U' || kind == 'S') && size > 0)) || (order != '<' && order != '>' && order != '|' && order != '='))
+      Fail("unsupported dtype '" + descr + "' (floats, integers, bools and unicode strings are)");
+    array.kind = kind;
+    array.item_size = kind == 'U' ? size * 4 : size;
+    array.big_endian = order == '>';
+  }
+
+  std::string_view m_text;
+  const LoadContext& m_context;
+  std::string m_place;
+  size_t m_pos = 0;
+};
+
+// [SECTION] Reading elements
+
+template <typename T>
+T Load(const char* p, bool swap) {
+  T value;
+  std::memcpy(&value, p, sizeof value);
+  if (swap && sizeof(T) > 1) {
+    auto bytes = std::bit_cast<std::array<unsigned char, sizeof(T)>>(value);
+    std::reverse(bytes.begin(), bytes.end());
+    value = std::bit_cast<T>(bytes);
+  }
+  return value;
+}
+
+float HalfToFloat(uint16_t half) {
+  const uint32_t sign = static_cast<uint32_t>(half & 0x8000) << 16;
+  const uint32_t exponent = (half >> 10) & 0x1F;
+  const uint32_t mantissa = half & 0x3FF;
+  if (exponent == 0x1F) return std::bit_cast<float>(sign | 0x7F800000u | (mantissa << 13));
+  if (exponent != 0) return std::bit_cast<float>(sign | ((exponent + 112) << 23) | (mantissa << 13));
+  const float magnitude = std::ldexp(static_cast<float>(mantissa), -24);  // subnormal
+  return sign ? -magnitude : magnitude;
+}
+
+float NumberAt(const ArrayData& array, uint64_t element) {
+  const char* p = array.bytes.data() + element * array.item_size;
+  const bool swap = array.big_endian;
+  switch (array.kind) {
+    case 'f':
+      if (array.item_size == 2) return HalfToFloat(Load<uint16_t>(p, swap));
+      if (array.item_size == 4) return Load<float>(p, swap);
+      return static_cast<float>(Load<double>(p, swap));
+    case 'B':
+      return std::bit_cast<float>(static_cast<uint32_t>(Load<uint16_t>(p, swap)) << 16);
+    case 'b':
+      return *p ? 1.0f : 0.0f;
+    case 'i':
+      if (array.item_size == 1) return static_cast<float>(Load<int8_t>(p, swap));
+      if (array.item_size == 2) return static_cast<float>(Load<int16_t>(p, swap));
+      if (array.item_size == 4) return static_cast<float>(Load<int32_t>(p, swap));
+      return static_cast<float>(Load<int64_t>(p, swap));
+    default:
+      if (array.item_size == 1) return static_cast<float>(Load<uint8_t>(p, swap));
+      if (array.item_size == 2) return static_cast<float>(Load<uint16_t>(p, swap));
+      if (array.item_size == 4) return static_cast<float>(Load<uint32_t>(p, swap));
+      return static_cast<float>(Load<uint64_t>(p, swap));
+  }
+}
+
+int64_t IntegerAt(const ArrayData& array, uint64_t element) {
+  const char* p = array.bytes.data() + element * array.item_size;
+  const bool swap = array.big_endian;
+  const bool is_signed = array.kind == 'i';
+  switch (array.item_size) {
+    case 1: return is_signed ? Load<int8_t>(p, swap) : Load<uint8_t>(p, swap);
+    case 2: return is_signed ? Load<int16_t>(p, swap) : Load<uint16_t>(p, swap);
+    case 4: return is_signed ? Load<int32_t>(p, swap) : Load<uint32_t>(p, swap);
+    default: return Load<int64_t>(p, swap);
+  }
+}
+
+void AppendTextAt(std::string& out, const ArrayData& array, uint64_t element) {
+  const char* p = array.bytes.data() + element * array.item_size;
+  if (array.kind == 'S') {
+    size_t length = array.item_size;
+    while (length > 0 && p[length - 1] == '\0') --length;  // numpy pads with NULs
+    out.append(p, length);
+    return;
+  }
+  size_t units = array.item_size / 4;
+  while (units > 0 && Load<uint32_t>(p + (units - 1) * 4, array.big_endian) == 0) --units;
+  for (size_t i = 0; i < units; ++i) {
+    const char32_t cp = Load<uint32_t>(p + i * 4, array.big_endian);
+    AppendUtf8(out, cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ? kReplacementChar : cp);
+  }
+}
+
+// [SECTION] The token grid: S sequences of T tokens
+
+struct Grid {
+  uint64_t sequences = 1;
+  uint64_t tokens = 0;
+};
+
+enum class Fit { kNone, kExact, kChannels };
+
+// How an array lines up with the grid: [T] or [S, T] exactly, or with a trailing channel axis.
+Fit FitOf(const ArrayData& array, const Grid& grid) {
+  const auto& shape = array.shape;
+  if (grid.sequences == 1 && shape.size() == 1 && shape[0] == grid.tokens) return Fit::kExact;
+  if (shape.size() == 2 && shape[0] == grid.sequences && shape[1] == grid.tokens) return Fit::kExact;
+  if (grid.sequences == 1 && shape.size() == 2 && shape[0] == grid.tokens) return Fit::kChannels;
+  if (shape.size() == 3 && shape[0] == grid.sequences && shape[1] == grid.tokens) return Fit::kChannels;
+  return Fit::kNone;
+}
+
+// Element index of (s, t, c) for an array that fits the grid, in either memory order.
+uint64_t ElementIndex(const ArrayData& array, const Grid& grid, uint64_t s, uint64_t t, uint64_t c) {
+  const bool has_sequence_axis = array.shape.size() == 3 || (array.shape.size() == 2 && FitOf(array, grid) == Fit::kExact);
+  const uint64_t channels = FitOf(array, grid) == Fit::kChannels ? array.shape.back() : 1;
+  const uint64_t sequences = has_sequence_axis ? grid.sequences : 1;
+  const uint64_t s_index = has_sequence_axis ? s : 0;
+  if (array.fortran_order) return s_index + t * sequences + c * sequences * grid.tokens;
+  return (s_index * grid.tokens + t) * channels + c;
+}
+
+// Channel c of sequence s. float32 little-endian in C order (and aligned) is borrowed from the
+// file's mapping; any other dtype or order is converted, which is a copy.
+ValueColumn ChannelValues(const ArrayData& array, const Grid& grid, uint64_t s, uint64_t c) {
+  const uint64_t first = ElementIndex(array, grid, s, 0, c);
+  const bool contiguous = grid.tokens < 2 || ElementIndex(array, grid, s, 1, c) == first + 1;
+  const char* begin = array.bytes.data() + first * 4;
+  if (array.kind == 'f' && array.item_size == 4 && !array.big_endian && contiguous &&
+      reinterpret_cast<uintptr_t>(begin) % alignof(float) == 0)
+    return ValueColumn::Borrow({reinterpret_cast<const float*>(begin), grid.tokens}, array.owner);
+  std::vector<float> values(grid.tokens);
+  for (uint64_t t = 0; t < grid.tokens; ++t) values[t] = NumberAt(array, ElementIndex(array, grid, s, t, c));
+  return values;
+}
+
+class DocumentBuilder {
+ public:
+  DocumentBuilder(const LoadContext& context, std::vector<ArrayData> arrays,
+                  std::vector<std::vector<std::string>> extra_tokens)
+      : m_context(context), m_arrays(std::move(arrays)), m_extra_tokens(std::move(extra_tokens)) {}
+
+  Document Build() {
+    const ArrayData* tokens = Find({"tokens"});
+    const ArrayData* ids = Find({"token_ids", "input_ids"});
+    const ArrayData* values = Find({"values"});
+    if (tokens && !tokens->IsText())
+      m_context.Fail(ArrayPlace(tokens->name), "tokens must be a unicode array (dtype <U), not numbers");
+    if (ids && (ids->kind != 'i' && ids->kind != 'u'))
+      m_context.Fail(ArrayPlace(ids->name), "token ids must be integers");
+    ChooseGrid(tokens ? tokens : ids ? ids : values);
+
+    Document document;
+    document.source = m_context.Source();
+    document.sequences.resize(m_grid.sequences);
+    FillTokens(document, tokens, ids);
+    AddChannels(document, values);
+    Names(document);
+    RemovePadding(document);
+    return document;
+  }
+
+ private:
+  const ArrayData* Find(std::initializer_list<std::string_view> names) const {
+    for (const std::string_view name : names)
+      for (const ArrayData& array : m_arrays)
+        if (array.name == name) return &array;
+    return nullptr;
+  }
+
+  bool Reserved(std::string_view name) const {
+    for (const std::string_view reserved : {"tokens", "token_ids", "input_ids", "values", "names", "channel_names",
+                                            "mask", "attention_mask"})
+      if (name == reserved) return true;
+    return false;
+  }
+
+  // The grid comes from the tokens (or ids), else from the sidecar/metadata tokens, else from the
+  // first value array: [T] is one sequence, [S, T] and [S, T, C] are S sequences.
+  void ChooseGrid(const ArrayData* primary) {
+    if (!primary && m_extra_tokens.empty())
+      for (const ArrayData& array : m_arrays)
+        if (array.IsNumeric() && !Reserved(array.name)) {
+          primary = &array;
+          break;
+        }
+    if (primary) {
+      const auto& shape = primary->shape;
+      const bool text_grid = primary->name == "tokens" || primary->name == "token_ids" || primary->name == "input_ids";
+      if (shape.empty() || shape.size() > (text_grid ? 2u : 3u))
+        m_context.Fail(ArrayPlace(primary->name), "has shape " + ShapeText(shape) + "; expected [tokens], "
+                       "[sequences, tokens]" + (text_grid ? "" : " or [sequences, tokens, channels]"));
+      m_grid = shape.size() == 1 ? Grid{1, shape[0]} : Grid{shape[0], shape[1]};
+    } else if (!m_extra_tokens.empty()) {
+      m_grid = {m_extra_tokens.size(), m_extra_tokens[0].size()};
+      for (size_t s = 0; s < m_extra_tokens.size(); ++s)
+        if (m_extra_tokens[s].size() != m_grid.tokens)
+          m_context.Fail("tokens[" + std::to_string(s) + "]", "has " + std::to_string(m_extra_tokens[s].size()) +
+                         " tokens but tokens[0] has " + std::to_string(m_grid.tokens) + " (pad shorter sequences)");
+    } else {
+      m_context.Fail("arrays", "no numeric array to show (expected 'values' or float arrays)");
+    }
+    if (m_grid.sequences == 0) m_context.Fail(ArrayPlace(primary ? primary->name : "tokens"), "has no sequences");
+  }
+
+  void RequireFit(const ArrayData& array, bool allow_channels) const {
+    const Fit fit = FitOf(array, m_grid);
+    if (fit == Fit::kExact || (allow_channels && fit == Fit::kChannels)) return;
+    const std::vector<uint64_t> grid_shape = m_grid.sequences == 1 && array.shape.size() == 1
+                                                 ? std::vector<uint64_t>{m_grid.tokens}
+                                                 : std::vector<uint64_t>{m_grid.sequences, m_grid.tokens};
+    m_context.Fail(ArrayPlace(array.name), "has shape " + ShapeText(array.shape) + " but the tokens have shape " +
+                   ShapeText(grid_shape));
+  }
+
+  void FillTokens(Document& document, const ArrayData* tokens, const ArrayData* ids) {
+    if (tokens) RequireFit(*tokens, false);
+    if (ids) RequireFit(*ids, false);
+    if (!tokens && !ids && !m_extra_tokens.empty() &&
+        (m_extra_tokens.size() != m_grid.sequences || m_extra_tokens[0].size() != m_grid.tokens))
+      m_context.Fail("tokens", "have shape (" + std::to_string(m_extra_tokens.size()) + ", " +
+                     std::to_string(m_extra_tokens[0].size()) + ") but the values have (" +
+                     std::to_string(m_grid.sequences) + ", " + std::to_string(m_grid.tokens) + ")");
+    const Vocabulary* vocabulary = !tokens && ids ? &m_context.RequireVocabulary(ArrayPlace(ids->name)) : nullptr;
+    std::string text;
+    for (uint64_t s = 0; s < m_grid.sequences; ++s) {
+      Sequence& sequence = document.sequences[s];
+      sequence.ReserveTokens(m_grid.tokens, m_grid.tokens * 4);
+      std::vector<int64_t> sequence_ids;
+      for (uint64_t t = 0; t < m_grid.tokens; ++t) {
+        text.clear();
+        if (ids) {
+          sequence_ids.push_back(IntegerAt(*ids, ElementIndex(*ids, m_grid, s, t, 0)));
+          if (vocabulary) {
+            const auto token = vocabulary->Token(sequence_ids.back());
+            if (!token)
+              m_context.Fail(ArrayPlace(ids->name) + "[" + std::to_string(s) + ", " + std::to_string(t) + "]",
+                             "id " + std::to_string(sequence_ids.back()) + " is not in the vocabulary " +
+                             vocabulary->Path());
+            text = *token;
+          }
+        }
+        if (tokens) AppendTextAt(text, *tokens, ElementIndex(*tokens, m_grid, s, t, 0));
+        else if (!ids && !m_extra_tokens.empty()) text = m_extra_tokens[s][t];
+        else if (!ids) text = std::to_string(t);  // no token strings at all: show positions
+        sequence.AppendToken(text);
+      }
+      if (ids) sequence.SetTokenIds(std::move(sequence_ids));
+    }
+  }
+
+  std::vector<std::string> ChannelNames(uint64_t count) const {
+    std::vector<std::string> names;
+    if (const ArrayData* given = Find({"channel_names"})) {
+      if (!given->IsText() || given->shape.size() != 1 || given->shape[0] != count)
+        m_context.Fail(ArrayPlace("channel_names"), "must be a unicode array of " + std::to_string(count) +
+                       " names, one per channel (it has shape " + ShapeText(given->shape) + ")");
+      for (uint64_t c = 0; c < count; ++c) AppendTextAt(names.emplace_back(), *given, c);
+      return names;
+    }
+    for (uint64_t c = 0; c < count; ++c) names.push_back("channel " + std::to_string(c));
+    return names;
+  }
+
+  void AddArrayChannels(Document& document, const ArrayData& array, std::string_view name) {
+    const Fit fit = FitOf(array, m_grid);
+    const uint64_t count = fit == Fit::kChannels ? array.shape.back() : 1;
+    std::vector<std::string> names;
+    if (fit == Fit::kExact) names.emplace_back(name);
+    else if (array.name == "values") names = ChannelNames(count);
+    else for (uint64_t c = 0; c < count; ++c) names.push_back(std::string(name) + "[" + std::to_string(c) + "]");
+    for (uint64_t s = 0; s < m_grid.sequences; ++s)
+      for (uint64_t c = 0; c < count; ++c)
+        document.sequences[s].channels.push_back({names[c], ChannelValues(array, m_grid, s, c)});
+  }
+
+  void AddChannels(Document& document, const ArrayData* values) {
+    if (values) {
+      if (!values->IsNumeric()) m_context.Fail(ArrayPlace("values"), "values must be numbers");
+      RequireFit(*values, true);
+      AddArrayChannels(document, *values, "value");
+    }
+    for (const ArrayData& array : m_arrays)
+      if (array.IsNumeric() && !Reserved(array.name) && FitOf(array, m_grid) != Fit::kNone)
+        AddArrayChannels(document, array, array.name);
+    if (document.sequences[0].channels.empty())
+      m_context.Fail("arrays", "no numeric array has the tokens' shape (" + std::to_string(m_grid.sequences) +
+                     ", " + std::to_string(m_grid.tokens) + ")");
+  }
+
+  void Names(Document& document) const {
+    const ArrayData* names = Find({"names"});
+    if (names && (!names->IsText() || names->shape.size() != 1 || names->shape[0] != m_grid.sequences))
+      m_context.Fail(ArrayPlace("names"), "must be a unicode array of " + std::to_string(m_grid.sequences) +
+                     " sequence names (it has shape " + ShapeText(names->shape) + ")");
+    for (uint64_t s = 0; s < m_grid.sequences; ++s) {
+      if (names) AppendTextAt(document.sequences[s].name, *names, s);
+      else document.sequences[s].name = "sequence " + std::to_string(s);
+    }
+  }
+
+  // Padding of shorter sequences: mask == 0, or (without a mask, in a batch) a trailing run of
+  // tokens whose values are NaN in every channel.
+  void RemovePadding(Document& document) const {
+    const ArrayData* mask = Find({"mask", "attention_mask"});
+    if (mask) {
+      if (!mask->IsNumeric()) m_context.Fail(ArrayPlace(mask->name), "mask must be numbers or bools");
+      RequireFit(*mask, false);
+    } else if (m_grid.sequences < 2) {
+      return;
+    }
+    for (uint64_t s = 0; s < m_grid.sequences; ++s) {
+      Sequence& sequence = document.sequences[s];
+      std::vector<bool> keep(m_grid.tokens, true);
+      if (mask) {
+        for (uint64_t t = 0; t < m_grid.tokens; ++t)
+          keep[t] = NumberAt(*mask, ElementIndex(*mask, m_grid, s, t, 0)) != 0.0f;
+      } else {
+        for (uint64_t t = m_grid.tokens; t-- > 0;) {
+          const bool all_nan = std::all_of(sequence.channels.begin(), sequence.channels.end(),
+                                           [&](const Channel& channel) { return std::isnan(channel.values[t]); });
+          if (!all_nan) break;
+          keep[t] = false;
+        }
+      }
+      if (std::find(keep.begin(), keep.end(), false) != keep.end()) sequence.KeepTokens(keep);
+    }
+  }
+
+  const LoadContext& m_context;
+  std::vector<ArrayData> m_arrays;
+  std::vector<std::vector<std::string>> m_extra_tokens;
+  Grid m_grid;
+};
+
+}  // namespace
+
+uint64_t ArrayData::ElementCount() const {
+  uint64_t count = 1;
+  for (const uint64_t dimension : shape) {
+    if (dimension != 0 && count > std::numeric_limits<uint64_t>::max() / dimension / item_size)
+      return std::numeric_limits<uint64_t>::max();
+    count *= dimension;
+  }
+  return count;
+}
+
+ArrayData ParseNpy(const LoadContext& context, std::string_view bytes, std::string name,
+                   std::shared_ptr<const void> owner) {
+  const std::string place = name.empty() ? std::string("header") : ArrayPlace(name);
+  if (bytes.size() < 10 || !bytes.starts_with("\x93NUMPY")) context.Fail(place, "not a .npy array (bad magic)");
+  const int major = static_cast<unsigned char>(bytes[6]);
+  if (major < 1 || major > 3) context.Fail(place, "unsupported .npy version " + std::to_string(major));
+  const size_t length_bytes = major == 1 ? 2 : 4;
+  if (bytes.size() < 8 + length_bytes) context.Fail(place, "truncated .npy header");
+  uint32_t header_length = 0;
+  for (size_t i = 0; i < length_bytes; ++i)
+    header_length |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
+  const size_t data_offset = 8 + length_bytes + header_length;
+  if (data_offset > bytes.size())
+    context.Fail(place, "header length " + std::to_string(header_length) + " runs past the end of the data (" +
+                 std::to_string(bytes.size()) + " bytes)");
+  ArrayData array;
+  array.name = name.empty() ? "values" : std::move(name);
+  HeaderParser(bytes.substr(8 + length_bytes, header_length), context, place).Parse(array);
+  const uint64_t count = array.ElementCount();
+  const uint64_t available = bytes.size() - data_offset;
+  if (count == std::numeric_limits<uint64_t>::max() || count * array.item_size > available)
+    context.Fail(place, "the header says shape " + ShapeText(array.shape) + " (" +
+                 (count == std::numeric_limits<uint64_t>::max() ? std::string("too many")
+                                                                 : std::to_string(count * array.item_size)) +
+                 " bytes) but only " + std::to_string(available) + " bytes follow it at byte " +
+                 std::to_string(data_offset) + " (truncated file?)");
+  array.bytes = bytes.substr(data_offset, count * array.item_size);
+  array.owner = std::move(owner);
+  return array;
+}
+
+Document BuildDocumentFromArrays(const LoadContext& context, std::vector<ArrayData> arrays,
+                                 std::vector<std::vector<std::string>> extra_tokens) {
+  return DocumentBuilder(context, std::move(arrays), std::move(extra_tokens)).Build();
+}
+
+}  // namespace th

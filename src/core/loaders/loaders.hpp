@@ -1,0 +1,55 @@
+#pragma once
+// One loader per format, called by LoadDocumentFile once it has recognised the content.
+// Internal to th_core.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/document.hpp"
+#include "core/load_document.hpp"
+#include "core/loaders/mapped_file.hpp"
+#include "core/loaders/vocabulary.hpp"
+
+namespace th {
+
+class LoadContext {
+ public:
+  LoadContext(std::shared_ptr<const MappedFile> file, const LoadOptions& options)
+      : m_file(std::move(file)), m_options(options) {}
+  const std::string& Source() const { return m_file->Path(); }
+  const std::shared_ptr<const MappedFile>& File() const { return m_file; }
+  // The vocabulary for token ids, loaded on first use; place names what needed it.
+  const Vocabulary& RequireVocabulary(std::string_view place) const;
+  // Token strings from the sidecar PATH.tokens.json ([...] or [[...], ...]), if there is one.
+  std::optional<std::vector<std::vector<std::string>>> SidecarTokens() const;
+  // Decoding hints from the vocabulary, when one was loaded.
+  TokenizerHints Hints() const;
+  // Throws LoadError "PATH:PLACE: message" (PLACE a line:column) or "PATH: PLACE: message".
+  [[noreturn]] void Fail(std::string_view place, std::string_view message) const;
+
+ private:
+  std::shared_ptr<const MappedFile> m_file;
+  const LoadOptions& m_options;
+  mutable std::optional<Vocabulary> m_vocabulary;
+};
+
+Document LoadNpy(const LoadContext& context);
+Document LoadNpz(const LoadContext& context);
+Document LoadSafetensors(const LoadContext& context);
+Document LoadJsonText(const LoadContext& context, std::string_view text);
+Document LoadDelimited(const LoadContext& context, std::string_view text, char separator);
+Document LoadPlainText(const LoadContext& context, std::string_view text);
+
+// A JSON list of token strings ([...] or [[...], ...]): safetensors metadata and sidecars.
+std::vector<std::vector<std::string>> ParseTokenListJson(std::string_view text, const LoadContext& context,
+                                                         const std::string& place);
+
+// Recognisers used by the dispatcher (and the fuzzers).
+bool LooksLikeSafetensors(std::string_view bytes);
+// ',' or '\t' when the first line is a header with a "token" column, else 0.
+char DelimitedSeparator(std::string_view text);
+
+}  // namespace th

@@ -1,0 +1,122 @@
+// safetensors: an 8-byte little-endian header length, a JSON header naming each tensor's dtype,
+// shape and byte range, then the data. Tensors become channels (through the shared array path);
+// token strings come from __metadata__.tokens (a JSON list, stored as a string since metadata
+// values are strings) or from the sidecar PATH.tokens.json.
+#include <nlohmann/json.hpp>
+
+#include "core/loaders/arrays.hpp"
+
+namespace th {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+struct DType {
+  std::string_view name;
+  char kind;
+  size_t size;
+};
+
+constexpr DType kDTypes[] = {{"F16", 'f', 2}, {"BF16", 'B', 2}, {"F32", 'f', 4}, {"F64", 'f', 8},
+                             {"I8", 'i', 1},  {"I16", 'i', 2},  {"I32", 'i', 4}, {"I64", 'i', 8},
+                             {"U8", 'u', 1},  {"U16", 'u', 2},  {"U32", 'u', 4}, {"U64", 'u', 8},
+                             {"BOOL", 'b', 1}};
+
+uint64_t HeaderLength(std::string_view bytes) {
+  uint64_t length = 0;
+  for (size_t i = 0; i < 8; ++i) length |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
+  return length;
+}
+
+// Token strings as [...] (one sequence) or [[...], ...].
+std::vector<std::vector<std::string>> TokenLists(const Json& value, const LoadContext& context,
+                                                 const std::string& place) {
+  const auto strings = [&](const Json& list) {
+    if (!list.is_array()) context.Fail(place, "expected a list of token strings");
+    std::vector<std::string> tokens;
+    for (const Json& token : list) {
+      if (!token.is_string()) context.Fail(place, "expected a list of token strings");
+      tokens.push_back(token.get<std::string>());
+    }
+    return tokens;
+  };
+  if (value.is_array() && !value.empty() && value[0].is_array()) {
+    std::vector<std::vector<std::string>> lists;
+    for (const Json& list : value) lists.push_back(strings(list));
+    return lists;
+  }
+  return {strings(value)};
+}
+
+}  // namespace
+
+bool LooksLikeSafetensors(std::string_view bytes) {
+  if (bytes.size() < 10) return false;
+  const uint64_t length = HeaderLength(bytes);
+  return length >= 2 && bytes[8] == '{' && length <= bytes.size() - 8;
+}
+
+std::vector<std::vector<std::string>> ParseTokenListJson(std::string_view text, const LoadContext& context,
+                                                         const std::string& place) {
+  try {
+    return TokenLists(Json::parse(text.begin(), text.end()), context, place);
+  } catch (const Json::exception& error) {
+    context.Fail(place, std::string("not a JSON list of tokens (") + error.what() + ")");
+  }
+}
+
+Document LoadSafetensors(const LoadContext& context) {
+  const std::string_view bytes = context.File()->Bytes();
+  const uint64_t length = HeaderLength(bytes);
+  const std::string_view data = bytes.substr(8 + length);
+  Json header;
+  try {
+    header = Json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<ptrdiff_t>(length));
+  } catch (const Json::exception& error) {
+    context.Fail("header", std::string("not valid JSON (") + error.what() + ")");
+  }
+  if (!header.is_object()) context.Fail("header", "expected a JSON object");
+  std::vector<ArrayData> arrays;
+  std::vector<std::vector<std::string>> tokens;
+  for (const auto& [name, info] : header.items()) {
+    const std::string place = "tensor '" + name + "'";
+    if (name == "__metadata__") {
+      if (info.is_object() && info.contains("tokens")) {
+        const Json& value = info["tokens"];
+        tokens = value.is_string() ? ParseTokenListJson(value.get_ref<const std::string&>(), context,
+                                                        "__metadata__.tokens")
+                                   : TokenLists(value, context, "__metadata__.tokens");
+      }
+      continue;
+    }
+    try {
+      const std::string dtype = info.at("dtype").get<std::string>();
+      const auto* type = std::find_if(std::begin(kDTypes), std::end(kDTypes),
+                                      [&](const DType& t) { return t.name == dtype; });
+      if (type == std::end(kDTypes)) context.Fail(place, "unsupported dtype " + dtype);
+      ArrayData array;
+      array.name = name;
+      array.kind = type->kind;
+      array.item_size = type->size;
+      array.shape = info.at("shape").get<std::vector<uint64_t>>();
+      const auto offsets = info.at("data_offsets").get<std::vector<uint64_t>>();
+      if (offsets.size() != 2 || offsets[0] > offsets[1] || offsets[1] > data.size())
+        context.Fail(place, "data_offsets lie outside the file's " + std::to_string(data.size()) +
+                                " data bytes (truncated file?)");
+      const uint64_t count = array.ElementCount();
+      if (count == std::numeric_limits<uint64_t>::max() || count * array.item_size != offsets[1] - offsets[0])
+        context.Fail(place, "shape and dtype need a different byte count than data_offsets give");
+      array.bytes = data.substr(offsets[0], offsets[1] - offsets[0]);
+      array.owner = context.File();
+      arrays.push_back(std::move(array));
+    } catch (const Json::exception& error) {
+      context.Fail(place, std::string("bad header entry (") + error.what() + ")");
+    }
+  }
+  if (tokens.empty())
+    if (auto sidecar = context.SidecarTokens()) tokens = std::move(*sidecar);
+  return BuildDocumentFromArrays(context, std::move(arrays), std::move(tokens));
+}
+
+}  // namespace th

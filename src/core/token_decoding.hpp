@@ -1,0 +1,44 @@
+#pragma once
+// Tokens as a person reads them. Tokenizers hand out strings such as "Ġworld" (GPT-2 byte-level
+// BPE), "▁world" or "<0x0A>" (SentencePiece) and "##ing" (WordPiece); these are decoded to the
+// text they stand for, with the raw strings kept for the viewer's "raw tokens" toggle.
+//
+// Exactness: the decoded tokens of a sequence concatenate to exactly the decoded text. A
+// character whose bytes are split across tokens (common for CJK, Vietnamese and emoji in
+// byte-level BPE) is shown whole on the token where it starts; the tokens holding only the
+// rest of its bytes become empty (drawn as the empty-token marker) and keep their raw strings.
+// Bytes that never form a valid character stay as they are and are drawn as hex bytes.
+
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "core/document.hpp"
+
+namespace th {
+
+enum class TokenEncoding {
+  kAuto,           // detect from the tokens
+  kDecoded,        // already text (possibly with U+FFFD where a token held part of a character)
+  kByteLevel,      // GPT-2 byte-to-unicode alphabet
+  kSentencePiece,  // ▁ for space, <0xHH> byte tokens
+  kWordPiece,      // ## continuations, a space before every other word
+};
+
+struct TokenizerHints {
+  TokenEncoding encoding = TokenEncoding::kAuto;
+  const std::unordered_set<std::string>* special_tokens = nullptr;  // from a tokenizer.json
+};
+
+// The common special tokens: <|...|>, <s>, </s>, <pad>, <unk>, <mask>, <bos>, <eos>, [CLS],
+// [SEP], [PAD], [MASK], [UNK]...
+bool IsSpecialToken(std::string_view token);
+
+// Looks at every token of every sequence.
+TokenEncoding DetectTokenEncoding(const Document& document, const TokenizerHints& hints = {});
+
+// Decodes every sequence in place (keeping raw strings where a token changed) and flags
+// special tokens.
+void DecodeDocumentTokens(Document& document, const TokenizerHints& hints = {});
+
+}  // namespace th

@@ -1,0 +1,31 @@
+// The font panel: the heatmap's monospace font as a fontconfig pattern (applied by the app, which
+// owns the glyph atlas), the file it resolved to, and the text size.
+#include <cstdio>
+
+#include "imgui.h"
+#include "ui/panels.hpp"
+
+namespace th::ui {
+
+void DrawFontPanel(Session& session, FrameContext& context) {
+  ImGui::TextUnformatted("Font");
+  static char pattern[256] = "";
+  if (pattern[0] == '\0') std::snprintf(pattern, sizeof pattern, "%s", context.font.c_str());
+  ImGui::SetNextItemWidth(-70.0f);
+  const bool submitted = ImGui::InputTextWithHint("##font", "monospace, DejaVu Sans Mono:bold, ...", pattern,
+                                                  sizeof pattern, ImGuiInputTextFlags_EnterReturnsTrue);
+  ImGui::SameLine();
+  if (ImGui::Button("Apply") || submitted) context.font = pattern;
+  ImGui::TextDisabled("%s", context.font_file.c_str());
+  if (!context.font_error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.2f, 0.2f, 1.0f));
+    ImGui::TextWrapped("%s", context.font_error.c_str());
+    ImGui::PopStyleColor();
+  }
+  int size = session.Settings().font_size;
+  ImGui::SetNextItemWidth(-1.0f);
+  if (ImGui::SliderInt("##font_size", &size, 6, 96, "%d px (Ctrl+wheel, Ctrl +/-/0)")) session.SetFontSize(size);
+  ImGui::Separator();
+}
+
+}  // namespace th::ui

@@ -1,0 +1,125 @@
+#include "core/value_mapping.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+namespace th {
+namespace {
+
+TEST(MapValue, LinearClampsAndReportsClipping) {
+  ValueMapping mapping;
+  mapping.low = 0.0f, mapping.high = 10.0f;
+  EXPECT_FLOAT_EQ(MapValue(mapping, 2.5f)->t, 0.25f);
+  EXPECT_EQ(MapValue(mapping, 2.5f)->clipped, 0);
+  EXPECT_EQ(MapValue(mapping, -1.0f)->t, 0.0f);
+  EXPECT_EQ(MapValue(mapping, -1.0f)->clipped, -1);
+  EXPECT_EQ(MapValue(mapping, 11.0f)->t, 1.0f);
+  EXPECT_EQ(MapValue(mapping, 11.0f)->clipped, 1);
+  EXPECT_EQ(MapValue(mapping, 10.0f)->clipped, 0) << "the maximum itself is measured, not clipped";
+  EXPECT_FALSE(MapValue(mapping, NAN).has_value());
+  EXPECT_FALSE(MapValue(mapping, -INFINITY).has_value());
+}
+
+TEST(MapValue, EqualEndsGiveThePalettesMiddle) {
+  ValueMapping mapping;
+  mapping.low = mapping.high = 3.0f;
+  EXPECT_EQ(MapValue(mapping, 3.0f)->t, 0.5f);
+  mapping.gamma = 2.0f;
+  EXPECT_FALSE(std::isnan(MapValue(mapping, 3.0f)->t));
+}
+
+TEST(MapValue, GammaAndLog) {
+  ValueMapping mapping;
+  mapping.low = 0.0f, mapping.high = 1.0f, mapping.gamma = 2.0f;
+  EXPECT_FLOAT_EQ(MapValue(mapping, 0.5f)->t, 0.25f);
+  mapping = {};
+  mapping.kind = NormKind::kLog, mapping.low = 1.0f, mapping.high = 1000.0f;
+  EXPECT_NEAR(MapValue(mapping, 10.0f)->t, 1.0f / 3.0f, 1e-6f);
+  EXPECT_EQ(MapValue(mapping, 0.0f)->clipped, -1);
+  EXPECT_EQ(MapValue(mapping, -3.0f)->t, 0.0f);
+}
+
+TEST(MapValue, BucketsCountThresholdsAtOrBelow) {
+  ValueMapping mapping;
+  mapping.kind = NormKind::kBuckets;
+  mapping.thresholds = {10.0f, 100.0f, 1000.0f};
+  EXPECT_EQ(MapValue(mapping, 9.0f)->t, 0.0f);
+  EXPECT_FLOAT_EQ(MapValue(mapping, 10.0f)->t, 1.0f / 3.0f);
+  EXPECT_EQ(MapValue(mapping, 1e6f)->t, 1.0f);
+  EXPECT_FLOAT_EQ(MapValue(mapping, 150.0f, 4, true)->t, 2.5f / 4.0f);  // categorical: stop 2's centre
+  EXPECT_FLOAT_EQ(MapValue(mapping, 1e6f, 2, true)->t, 1.5f / 2.0f);    // more buckets than stops
+}
+
+TEST(ScopeSummary, StatisticsPercentilesAndClippedCounts) {
+  const std::vector<float> values = {4.0f, NAN, 1.0f, 3.0f, 2.0f, INFINITY};
+  const ScopeSummary summary(values);
+  EXPECT_EQ(summary.Count(), 4u);
+  EXPECT_EQ(summary.NonFinite(), 2u);
+  EXPECT_EQ(summary.Min(), 1.0f);
+  EXPECT_EQ(summary.Max(), 4.0f);
+  EXPECT_DOUBLE_EQ(summary.Mean(), 2.5);
+  EXPECT_NEAR(summary.StdDev(), std::sqrt(1.25), 1e-9);
+  EXPECT_FLOAT_EQ(summary.Median(), 2.5f);
+  EXPECT_FLOAT_EQ(summary.Percentile(25.0f), 1.75f);  // NumPy's linear interpolation
+  EXPECT_EQ(summary.CountBelow(2.0f), 1u);
+  EXPECT_EQ(summary.CountAbove(3.0f), 1u);
+  EXPECT_EQ(summary.Histogram(1.0f, 4.0f, 3), (std::vector<size_t>{1, 1, 2}));
+}
+
+TEST(ScopeSummary, OutlierDominatedWhenAFewTokensSpanTheRange) {
+  std::vector<float> values(1000, 1.0f);
+  for (int i = 0; i < 1000; ++i) values[i] += static_cast<float>(i % 10) * 0.01f;
+  EXPECT_FALSE(ScopeSummary(values).OutlierDominated());
+  values[0] = 500.0f;  // one token in a thousand
+  EXPECT_TRUE(ScopeSummary(values).OutlierDominated());
+}
+
+TEST(ResolveMapping, EachKindOverAScope) {
+  const ScopeSummary scope(std::vector<float>{-4.0f, -1.0f, 0.5f, 2.0f});
+  MappingSpec spec;
+  EXPECT_EQ(ResolveMapping(spec, scope).low, -4.0f);
+  spec.kind = NormKind::kZeroMax;
+  EXPECT_EQ(ResolveMapping(spec, scope).low, 0.0f);
+  EXPECT_EQ(ResolveMapping(spec, scope).high, 2.0f);
+  spec.kind = NormKind::kSymmetric;
+  EXPECT_EQ(ResolveMapping(spec, scope).low, -4.0f);
+  EXPECT_EQ(ResolveMapping(spec, scope).high, 4.0f);
+  spec.kind = NormKind::kLog;
+  EXPECT_EQ(ResolveMapping(spec, scope).low, 0.5f);
+  spec.scope = RangeScope::kManual, spec.manual_low = 7.0f, spec.manual_high = 9.0f;
+  EXPECT_EQ(ResolveMapping(spec, scope).low, 7.0f);
+  EXPECT_EQ(DefaultNormKind(scope), NormKind::kSymmetric);
+  EXPECT_EQ(DefaultNormKind(ScopeSummary(std::vector<float>{0.0f, 1.0f})), NormKind::kMinMax);
+}
+
+TEST(ShuffledValues, PermutesFiniteValuesOnlyAndIsSeeded) {
+  const std::vector<float> values = {1, 2, NAN, 3, 4, 5, 6, 7, 8};
+  const std::vector<float> a = ShuffledValues(values, 3);
+  EXPECT_TRUE(std::isnan(a[2]));
+  EXPECT_EQ(ShuffledValues(values, 3)[0], a[0]);
+  std::vector<float> sorted;
+  for (const float v : a)
+    if (!std::isnan(v)) sorted.push_back(v);
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, (std::vector<float>{1, 2, 3, 4, 5, 6, 7, 8}));
+  EXPECT_NE(ShuffledValues(values, 3), ShuffledValues(values, 4));
+}
+
+TEST(ParseNormSpec, SpellingsAndErrors) {
+  MappingSpec spec;
+  ParseNormSpec("percentile:1:99", spec);
+  EXPECT_EQ(spec.kind, NormKind::kPercentile);
+  EXPECT_EQ(spec.percentile_high, 99.0f);
+  ParseNormSpec("buckets:10,100,1000", spec);
+  EXPECT_EQ(spec.thresholds, (std::vector<float>{10, 100, 1000}));
+  ParseNormSpec("zero-max", spec);
+  EXPECT_EQ(spec.kind, NormKind::kZeroMax);
+  for (const char* bad : {"linear", "percentile:99:1", "percentile:5", "buckets:10,5", "buckets:", "buckets:a"})
+    EXPECT_THROW(ParseNormSpec(bad, spec), std::invalid_argument) << bad;
+}
+
+}  // namespace
+}  // namespace th
