@@ -15,7 +15,9 @@ PACKAGES=(
   xvfb xauth
   libgtest-dev libgmock-dev libbenchmark-dev
   fonts-dejavu-core fontconfig
-  python3-numpy
+  # fallback fonts: Arabic, Hebrew, Devanagari, Thai... (noto-core), CJK, monochrome emoji and symbols
+  fonts-noto-core fonts-noto-cjk fonts-symbola
+  python3-numpy zlib1g-dev
 )
 
 install_missing() {

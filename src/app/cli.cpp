@@ -91,6 +91,10 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
       if (!(line.view.gamma > 0.0f)) throw UsageError("--gamma: must be above 0");
     } else if (arg == "--shuffle") {
       line.view.shuffle_seed = static_cast<uint64_t>(ParseInt(arg, value_of(arg), 0, 1 << 30));
+    } else if (arg == "--granularity") {
+      line.view.granularity = value_of(arg);
+    } else if (arg == "--merge") {
+      line.view.merge = value_of(arg);
     } else if (arg == "--palette") {
       line.view.palette = value_of(arg);
     } else if (arg == "--palette-file") {
@@ -144,9 +148,18 @@ Inputs (chosen by content): .npy, .npz, safetensors, JSON / JSONL (tokenheat's o
 View options:
   --seq N              sequence index (default 0)
   --channel NAME       channel to colour by (default: the sequence's first)
-  --range LO:HI        manual range (default: min..max of the sequence's values)
-  --palette NAME       Reds, Blues, Greens, Purples, Greys, viridis, magma, inferno, plasma,
-                       cividis, RdBu, PiYG, BrBG; NAME_r reverses (default Reds)
+  --range LO:HI        a manual range (scope manual) for the mapping
+  --channel "A-B"      a derived channel: A-B, A/B or z(A)-z(B) (zero-anchored, diverging)
+  --norm MAPPING       minmax | zero-max | symmetric | percentile:LO:HI | log | buckets:T1,T2,...
+                       (default: minmax when no value is negative, symmetric when values have both signs)
+  --scope SCOPE        sequence | global (the channel over every sequence) | visible (default sequence)
+  --gamma G            bend the scale: t' = t^G (default 1)
+  --shuffle SEED       show the values permuted at random among the tokens (what chance looks like)
+  --granularity G      token | word | line | sentence: one value and one box per group
+  --merge AGG          how a group's value is made: sum | mean | max | max-abs (default mean)
+  --palette NAME       Reds, Blues, Greens, Purples, Greys, viridis, magma, inferno, plasma, cividis,
+                       turbo, RdBu, coolwarm, PiYG, BrBG, tab10, Set2, gltr; NAME_r reverses
+                       (default: Reds, RdBu_r for symmetric, gltr for buckets)
   --palette-file FILE  one #rrggbb per line: evenly spaced stops, linear in between
   --font-size PX       text size in pixels (default 16)
   --font PATTERN       fontconfig pattern of the monospace font (default "monospace")
@@ -175,17 +188,27 @@ void ConfigureSession(Session& session, const ViewOptions& options) {
                      std::to_string(count - 1) + ")");
   session.SelectSequence(options.sequence);
   const Sequence& sequence = session.CurrentSequence();
+  // A derived channel ("A-B", "A/B", "z(A)-z(B)") is a signed comparison: zero-anchored and
+  // diverging unless the options say otherwise.
+  bool derived = false;
+  if (options.channel && sequence.FindChannel(*options.channel) < 0)
+    derived = session.AddDerivedChannel(*options.channel);
   if (options.channel) {
-    const int channel = sequence.FindChannel(*options.channel);
+    const int channel = session.CurrentSequence().FindChannel(*options.channel);
     if (channel < 0) {
       std::string names;
       for (const Channel& c : sequence.channels) names += (names.empty() ? "" : ", ") + c.name;
       throw UsageError("--channel " + *options.channel + ": sequence " + std::to_string(options.sequence) +
-                       " has no such channel (it has: " + names + ")");
+                       " has no such channel (it has: " + names + "; or derive one: A-B, A/B, z(A)-z(B))");
     }
     session.SelectChannel(channel);
   }
   session.SetShuffle(options.shuffle_seed);
+  try {
+    session.SetGranularity(ParseGranularity(options.granularity), ParseAggregate(options.merge));
+  } catch (const std::invalid_argument& error) {
+    throw UsageError(error.what());
+  }
   session.SetFontSize(options.font_size);
 
   if (options.palette_file) {
@@ -217,6 +240,10 @@ void ConfigureSession(Session& session, const ViewOptions& options) {
     } catch (const std::invalid_argument& error) {
       throw UsageError(error.what());
     }
+    session.SetSpec(spec);
+    if (!palette_given) session.SetPalette(*FindPalette(DefaultPaletteName(spec.kind)));
+  } else if (derived) {
+    spec.kind = NormKind::kSymmetric;
     session.SetSpec(spec);
     if (!palette_given) session.SetPalette(*FindPalette(DefaultPaletteName(spec.kind)));
   } else {

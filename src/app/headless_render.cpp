@@ -38,7 +38,7 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
   image.geometry = GridGeometry::ForCell(atlas.CellWidth(), atlas.CellHeight());
   const int columns = std::max((request.width - 2 * image.padding) / image.geometry.cell_width, 1);
   const LineIndex lines = LineIndex::Build(session.CurrentSequence(), columns);
-  image.layout = LayoutLines(session.CurrentSequence(), lines, session.CurrentValues(), 0, lines.LineCount());
+  image.layout = session.LayoutRange(lines, 0, lines.LineCount());
   image.width = request.width;
   image.height = 2 * image.padding +
                  static_cast<int>(lines.LineCount()) * image.geometry.LinePitch() - image.geometry.line_gap;
@@ -62,7 +62,7 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
     const size_t end_line = first_line + band_lines;
     const int band_bottom =
         end_line >= lines.LineCount() ? image.height : image.padding + static_cast<int>(end_line) * pitch;
-    renderer.SetLayout(LayoutLines(session.CurrentSequence(), lines, session.CurrentValues(), first_line, band_lines));
+    renderer.SetLayout(session.LayoutRange(lines, first_line, band_lines));
     image.dropped_glyphs += atlas.DroppedInLayout();
     target.Resize(image.width, band_bottom - band_top);
     target.Bind();
@@ -94,20 +94,22 @@ std::string LayoutJson(const RenderedImage& image, const Session& session) {
   for (size_t i = 0; i < image.layout.instances.size(); ++i) {
     const TokenInstance& instance = image.layout.instances[i];
     const uint64_t token = image.layout.tokens[i];
-    const std::string_view text = sequence.Token(token);
     const auto mapped = MapValue(session.Mapping(), instance.value, palette.stops.size(), categorical);
-    tokens.push_back({
+    json box = {
         {"seq", session.Settings().sequence},
         {"index", token},
-        {"text", std::string(text.substr(image.layout.byte_begin[i],
-                                         image.layout.byte_end[i] - image.layout.byte_begin[i]))},
+        {"text", BoxText(sequence, image.layout, i)},
         {"x", image.padding + instance.column * g.cell_width},
         {"y", image.padding + instance.row * g.LinePitch()},
         {"w", g.BoxWidth(instance.cells)},
         {"h", g.cell_height},
         {"value", std::isfinite(instance.value) ? json(ShortestDouble(instance.value)) : json(nullptr)},
         {"norm", mapped ? json(ShortestDouble(mapped->t)) : json(nullptr)},
-    });
+    };
+    // A box merged over several tokens (--granularity) names its last token too.
+    if (!image.layout.merged_tokens.empty() && image.layout.merged_tokens[i] > 0)
+      box["last_index"] = token + image.layout.merged_tokens[i];
+    tokens.push_back(std::move(box));
   }
   const json document = {{"width", image.width},
                          {"height", image.height},

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <string>
 
 #include "layout/visible_layout.hpp"
 
@@ -30,6 +31,19 @@ void MergeGroupBoxes(VisibleLayout& layout, std::span<const uint32_t> groups) {
     merged.merged_tokens.push_back(0);
   }
   layout = std::move(merged);
+}
+
+std::string BoxText(const Sequence& sequence, const VisibleLayout& layout, size_t instance) {
+  const uint64_t first = layout.tokens[instance];
+  const uint64_t last = first + (layout.merged_tokens.empty() ? 0 : layout.merged_tokens[instance]);
+  std::string text;
+  for (uint64_t t = first; t <= last; ++t) {
+    const std::string_view token = sequence.Token(t);
+    const size_t begin = t == first ? layout.byte_begin[instance] : 0;
+    const size_t end = t == last ? layout.byte_end[instance] : token.size();
+    text.append(token.substr(begin, end - begin));
+  }
+  return text;
 }
 
 }  // namespace th

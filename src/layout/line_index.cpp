@@ -28,7 +28,7 @@ TokenExtent MeasureToken(const std::vector<DisplayUnit>& units) {
 
 }  // namespace
 
-LineIndex LineIndex::Build(const Sequence& sequence, int columns) {
+LineIndex LineIndex::Build(const Sequence& sequence, int columns, TokenText text) {
   LineIndex index;
   index.m_columns = std::max(columns, 1);
   index.m_token_count = sequence.TokenCount();
@@ -46,7 +46,7 @@ LineIndex LineIndex::Build(const Sequence& sequence, int columns) {
 
   std::vector<DisplayUnit> units;
   for (uint64_t t = 0; t < index.m_token_count; ++t) {
-    SplitDisplayUnits(sequence.Token(t), units);
+    SplitDisplayUnits(sequence.Token(t, text), units);
     const TokenExtent extent = MeasureToken(units);
     if (pending_break) {
       start_line(t, 0);

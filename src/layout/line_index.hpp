@@ -25,7 +25,8 @@ class LineIndex {
  public:
   LineIndex() = default;
   // columns >= 1. O(total bytes of the sequence).
-  static LineIndex Build(const Sequence& sequence, int columns);
+  // text: which of the tokens' texts is drawn (decoded or raw); both keep the same boxes.
+  static LineIndex Build(const Sequence& sequence, int columns, TokenText text = TokenText::kDecoded);
 
   int Columns() const { return m_columns; }
   size_t LineCount() const { return m_starts.size(); }

@@ -26,7 +26,8 @@ void AppendCells(std::string_view text, const DisplayUnit& unit, VisibleLayout& 
 }  // namespace
 
 VisibleLayout LayoutLines(const Sequence& sequence, const LineIndex& index,
-                          std::span<const float> values, size_t first_line, size_t line_count) {
+                          std::span<const float> values, size_t first_line, size_t line_count,
+                          TokenText which) {
   VisibleLayout layout;
   std::vector<DisplayUnit> units;
   layout.first_line = std::min(first_line, index.LineCount());
@@ -40,14 +41,15 @@ VisibleLayout LayoutLines(const Sequence& sequence, const LineIndex& index,
     for (uint64_t t = begin.token; t < end.token || (t == end.token && end.cell > 0); ++t) {
       const uint32_t first = t == begin.token ? begin.cell : 0;
       const uint32_t last = t == end.token ? end.cell : UINT32_MAX;  // exclusive
-      const std::string_view text = sequence.Token(t);
+      const std::string_view text = sequence.Token(t, which);
       TokenInstance instance{};
       instance.column = column;
       instance.row = static_cast<uint16_t>(row);
       instance.first_cell = static_cast<uint32_t>(layout.cells.size());
       const float value = t < values.size() ? values[t] : NAN;
       instance.value = value;
-      instance.flags = std::isfinite(value) ? 0 : kNoValueFlag;
+      instance.flags = static_cast<uint16_t>((std::isfinite(value) ? 0 : kNoValueFlag) |
+                                            (sequence.Flags(t) & kTokenSpecial ? kSpecialTokenFlag : 0));
 
       // Keep the token's units that fall on this line, in visual order, and their byte range.
       SplitDisplayUnits(text, units);

@@ -21,7 +21,7 @@ struct TokenInstance {
   uint16_t column;      // first cell of the piece on its line
   uint16_t row;         // line, relative to the first laid-out line
   uint16_t cells;       // width in cells (>= 1)
-  uint16_t flags;       // kNoValueFlag
+  uint16_t flags;       // kNoValueFlag | kSpecialTokenFlag
   float value;          // raw channel value; normalised in the fragment shader
   uint32_t first_cell;  // index of the piece's first display cell
 };
@@ -29,6 +29,7 @@ static_assert(sizeof(TokenInstance) == 16, "TokenInstance is uploaded as a 16-by
 static_assert(std::is_standard_layout_v<TokenInstance> && std::is_trivially_copyable_v<TokenInstance>);
 
 inline constexpr uint16_t kNoValueFlag = 1;  // NaN or +-Inf: drawn hatched, never a palette colour
+inline constexpr uint16_t kSpecialTokenFlag = 2;  // <|endoftext|>, <s>, [CLS]...: drawn in a distinct style
 
 struct VisibleLayout {
   size_t first_line = 0;
@@ -47,7 +48,8 @@ struct VisibleLayout {
 // Lays out lines [first_line, first_line + line_count) (clipped to the index). values may be
 // empty (every token then has no value).
 VisibleLayout LayoutLines(const Sequence& sequence, const LineIndex& index,
-                          std::span<const float> values, size_t first_line, size_t line_count);
+                          std::span<const float> values, size_t first_line, size_t line_count,
+                          TokenText text = TokenText::kDecoded);
 
 // Pixel geometry of the grid. Row r's boxes span [r * line_pitch, r * line_pitch + cell_height);
 // a box of n cells is n * cell_width - token_gap wide, so neighbouring tokens of equal colour
@@ -70,6 +72,9 @@ struct GridGeometry {
 // Merges neighbouring pieces on one row whose tokens share a group (GroupTokens) into one box:
 // values per word, line or sentence are drawn as one box per group and line.
 void MergeGroupBoxes(VisibleLayout& layout, std::span<const uint32_t> groups);
+
+// The text a box stands for: its part of its token, or for a merged box, every token it covers.
+std::string BoxText(const Sequence& sequence, const VisibleLayout& layout, size_t instance);
 
 // The instance under a point given in grid pixels relative to the first laid-out line's top-left
 // corner, or nullopt (the gap between lines and the space after a line's last token hit nothing).

@@ -228,11 +228,16 @@ void GlyphAtlas::Rasterise(std::u32string_view cluster, uint32_t slot, int cells
     top = std::max(top, positions[i].y_offset + metrics.horiBearingY);
     bottom = std::min(bottom, positions[i].y_offset + metrics.horiBearingY - metrics.height);
   }
-  const double room_above = m_baseline - 1;  // the padding rows stay clear
+  // Ink taller than the cell is scaled down; ink that fits but reaches past the font's ascent or
+  // descent (stacked marks, Indic vowel signs) is moved up or down instead, staying clear of the
+  // padding rows.
+  const double room_above = m_baseline - 1;
   const double room_below = m_cell_height - 1 - m_baseline;
-  double scale = 1.0;
-  if (Px(top) > room_above) scale = room_above / Px(top);
-  if (-Px(bottom) > room_below) scale = std::min(scale, room_below / -Px(bottom));
+  const double scale = std::min(1.0, (room_above + room_below) / std::max(Px(top - bottom), 1.0));
+  double shift = 0.0;  // pixels down
+  if (Px(top) * scale > room_above) shift = std::ceil(Px(top) * scale - room_above);
+  if (-Px(bottom) * scale > room_below) shift = -std::ceil(-Px(bottom) * scale - room_below);
+  const int baseline = m_baseline + static_cast<int>(shift);
   const double scale_x = advance > 0 ? std::min(scale, view.width / Px(advance)) : scale;
 
   // Scalable glyphs are scaled by FreeType; bitmap strikes ignore the transform and are clipped.
@@ -244,7 +249,7 @@ void GlyphAtlas::Rasterise(std::u32string_view cluster, uint32_t slot, int cells
     if (FT_Load_Glyph(face, infos[i].codepoint, kLoadFlags | FT_LOAD_RENDER) == 0) {
       const FT_GlyphSlot glyph = face->glyph;
       const int left = static_cast<int>(std::lround(pen + Px(positions[i].x_offset) * scale_x)) + glyph->bitmap_left;
-      const int top_px = m_baseline - static_cast<int>(std::lround(Px(positions[i].y_offset) * scale)) - glyph->bitmap_top;
+      const int top_px = baseline - static_cast<int>(std::lround(Px(positions[i].y_offset) * scale)) - glyph->bitmap_top;
       inked = Blit(glyph->bitmap, left, top_px, view) || inked;
     }
     pen += Px(positions[i].x_advance) * scale_x;

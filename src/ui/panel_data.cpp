@@ -62,6 +62,11 @@ void DrawDataPanel(Session& session, FrameContext& context) {
         session.SelectChannel(i);
     ImGui::EndCombo();
   }
+  // Decoded text by default; the raw tokenizer strings ("Ġworld", "▁the", "##ing") on demand.
+  if (sequence.HasRawTokens()) {
+    bool raw = session.Settings().token_text == TokenText::kRaw;
+    if (ImGui::Checkbox("Raw tokens", &raw)) session.SetTokenText(raw ? TokenText::kRaw : TokenText::kDecoded);
+  }
   ImGui::Separator();
 }
 

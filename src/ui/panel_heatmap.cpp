@@ -34,12 +34,17 @@ void DrawTokenTooltip(const Session& session, size_t instance_index) {
   const VisibleLayout& layout = session.Visible();
   const uint64_t token = layout.tokens[instance_index];
   const float value = layout.instances[instance_index].value;
-  const std::string visible = VisibleWhitespace(session.CurrentSequence().Token(token));
+  const Sequence& sequence = session.CurrentSequence();
+  const std::string visible = VisibleWhitespace(sequence.Token(token));
   const Channel* channel = session.CurrentChannel();
   ImGui::BeginTooltip();
-  ImGui::Text("\"%s\"", visible.c_str());
+  ImGui::Text("\"%s\"%s", visible.c_str(), sequence.Flags(token) & kTokenSpecial ? "  (special token)" : "");
+  if (sequence.RawToken(token) != sequence.Token(token))
+    ImGui::TextDisabled("raw: \"%s\"", VisibleWhitespace(sequence.RawToken(token)).c_str());
   ImGui::Separator();
   ImGui::Text("token %llu", static_cast<unsigned long long>(token));
+  if (token < sequence.TokenIds().size())
+    ImGui::Text("token id %lld", static_cast<long long>(sequence.TokenIds()[token]));
   ImGui::Text("%s: %.6g", channel ? channel->name.c_str() : "value", value);
   const Palette& palette = session.CurrentPalette();
   if (const auto mapped = MapValue(session.Mapping(), value, palette.stops.size(),
@@ -48,6 +53,16 @@ void DrawTokenTooltip(const Session& session, size_t instance_index) {
                 mapped->clipped < 0 ? " (clipped below)" : (mapped->clipped > 0 ? " (clipped above)" : ""));
   else
     ImGui::TextUnformatted("normalised: no value (NaN/Inf)");
+  if (sequence.channels.size() > 1) {
+    ImGui::Separator();
+    for (const Channel& other : sequence.channels) ImGui::Text("%s: %.6g", other.name.c_str(), other.values[token]);
+  }
+  if (const std::vector<TopKEntry> top_k = sequence.TopK(token); !top_k.empty()) {
+    ImGui::Separator();
+    ImGui::TextUnformatted("predicted next:");
+    for (const TopKEntry& entry : top_k)
+      ImGui::Text("  %-16s %.4f", VisibleWhitespace(entry.token).c_str(), entry.probability);
+  }
   ImGui::EndTooltip();
 }
 

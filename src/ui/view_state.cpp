@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/derived_channel.hpp"
 #include "core/palette_registry.hpp"
 
 namespace th {
@@ -41,6 +42,12 @@ void Session::SelectChannel(int index) {
 }
 
 void Session::SetFontSize(int pixels) { m_settings.font_size = std::clamp(pixels, 6, 96); }
+
+void Session::SetTokenText(TokenText text) {
+  if (text == m_settings.token_text) return;
+  m_settings.token_text = text;
+  InvalidateLines();  // raw and decoded texts wrap differently
+}
 
 void Session::SetPalette(Palette palette) {
   m_palette = std::move(palette);
@@ -84,6 +91,21 @@ void Session::SetShuffle(std::optional<uint64_t> seed) {
   ValuesChanged();
 }
 
+void Session::SetGranularity(Granularity granularity, Aggregate aggregate) {
+  if (granularity == m_settings.granularity && aggregate == m_settings.aggregate) return;
+  m_settings.granularity = granularity;
+  m_settings.aggregate = aggregate;
+  ValuesChanged();
+}
+
+bool Session::AddDerivedChannel(const std::string& expression) {
+  if (!ParseChannelExpression(CurrentSequence(), expression) && CurrentSequence().FindChannel(expression) < 0)
+    return false;
+  th::AddDerivedChannel(m_document, expression);
+  SelectChannel(CurrentSequence().FindChannel(expression));
+  return true;
+}
+
 const Sequence& Session::CurrentSequence() const { return m_document.sequences[m_settings.sequence]; }
 
 const Channel* Session::CurrentChannel() const {
@@ -93,16 +115,26 @@ const Channel* Session::CurrentChannel() const {
 }
 
 std::span<const float> Session::CurrentValues() const {
+  if (m_settings.granularity != Granularity::kToken) return m_merged;
   if (m_settings.shuffle_seed) return m_shuffled;
   const Channel* channel = CurrentChannel();
   return channel ? std::span<const float>(channel->values) : std::span<const float>();
 }
 
 void Session::ValuesChanged() {
+  // Shuffle first, then aggregate: shuffled groups are made of shuffled token values.
+  const Channel* channel = CurrentChannel();
+  std::span<const float> values = channel ? std::span<const float>(channel->values) : std::span<const float>();
   m_shuffled.clear();
   if (m_settings.shuffle_seed) {
-    const Channel* channel = CurrentChannel();
-    if (channel) m_shuffled = ShuffledValues(channel->values, *m_settings.shuffle_seed);
+    m_shuffled = ShuffledValues(values, *m_settings.shuffle_seed);
+    values = m_shuffled;
+  }
+  m_groups.clear();
+  m_merged.clear();
+  if (m_settings.granularity != Granularity::kToken) {
+    m_groups = GroupTokens(CurrentSequence(), m_settings.granularity);
+    m_merged = AggregateByGroup(values, m_groups, m_settings.aggregate);
   }
   m_visible_valid = false;  // values live in the instances; the wrapping does not change
   RecomputeSummary();
@@ -153,7 +185,7 @@ void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry
       m_anchor_token = m_lines.Line(std::min<size_t>(line, m_lines.LineCount() - 1)).token;
     }
     m_geometry = geometry;
-    m_lines = LineIndex::Build(CurrentSequence(), columns);
+    m_lines = LineIndex::Build(CurrentSequence(), columns, m_settings.token_text);
     m_lines_valid = true;
     m_visible_valid = false;
   }
@@ -170,12 +202,19 @@ void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry
   const auto first_line = static_cast<size_t>(std::max<int64_t>(m_scroll_px - kPadding, 0) / pitch);
   const size_t line_count = static_cast<size_t>(viewport_height / pitch + 2);
   if (!m_visible_valid || first_line != m_visible.first_line || line_count != m_visible.line_count) {
-    m_visible = LayoutLines(CurrentSequence(), m_lines, CurrentValues(), first_line, line_count);
+    m_visible = LayoutRange(m_lines, first_line, line_count);
     m_visible.line_count = line_count;  // what was asked for, so a short document is not re-laid
     m_visible_valid = true;
     ++m_layout_revision;
     if (m_settings.mapping.scope == RangeScope::kVisible) RecomputeSummary();
   }
+}
+
+VisibleLayout Session::LayoutRange(const LineIndex& lines, size_t first_line, size_t line_count) const {
+  VisibleLayout layout =
+      LayoutLines(CurrentSequence(), lines, CurrentValues(), first_line, line_count, m_settings.token_text);
+  if (!m_groups.empty()) MergeGroupBoxes(layout, m_groups);
+  return layout;
 }
 
 float Session::LayoutOriginY() const {

@@ -12,6 +12,7 @@
 
 #include "core/document.hpp"
 #include "core/palette.hpp"
+#include "core/granularity.hpp"
 #include "core/value_mapping.hpp"
 #include "layout/line_index.hpp"
 #include "layout/visible_layout.hpp"
@@ -23,7 +24,10 @@ struct ViewSettings {
   int channel = 0;
   MappingSpec mapping;
   std::optional<uint64_t> shuffle_seed;  // set: values are shown permuted among the tokens
+  Granularity granularity = Granularity::kToken;
+  Aggregate aggregate = Aggregate::kMean;
   int font_size = 16;
+  TokenText token_text = TokenText::kDecoded;  // decoded text, or the tokenizer's raw strings
 };
 
 class Session {
@@ -40,6 +44,8 @@ class Session {
   void SelectSequence(int index);
   void SelectChannel(int index);
   void SetFontSize(int pixels);
+  // Draws the decoded tokens or the raw tokenizer strings; the token boxes stay the same tokens.
+  void SetTokenText(TokenText text);
 
   // [Mapping] What the user chose, the scope's statistics and the numbers the shader gets.
   const MappingSpec& Spec() const { return m_settings.mapping; }
@@ -62,6 +68,13 @@ class Session {
   // show what chance looks like. Nothing changes for tokens without a value.
   void SetShuffle(std::optional<uint64_t> seed);
 
+  // [Granularity] Values per word, line or sentence (aggregated), each group drawn as one box.
+  void SetGranularity(Granularity granularity, Aggregate aggregate);
+
+  // [Derived channels] Adds "A-B", "A/B" or "z(A)-z(B)" to every sequence that has A and B and
+  // selects it; false when the current sequence cannot compute it.
+  bool AddDerivedChannel(const std::string& expression);
+
   const Palette& CurrentPalette() const { return m_palette; }
   uint64_t PaletteRevision() const { return m_palette_revision; }
   void SetPalette(Palette palette);
@@ -77,6 +90,11 @@ class Session {
   const LineIndex& Lines() const { return m_lines; }
   const VisibleLayout& Visible() const { return m_visible; }
   uint64_t LayoutRevision() const { return m_layout_revision; }
+  // Lines [first_line, first_line + line_count) of the current sequence wrapped by `lines`, laid
+  // out as the view lays out its visible lines (exports and `render` draw with it).
+  // Lines [first_line, first_line + line_count) of the current sequence wrapped by `lines`, laid
+  // out as the view lays out its visible lines (exports and `render` draw with it).
+  VisibleLayout LayoutRange(const LineIndex& lines, size_t first_line, size_t line_count) const;
   // Pixel position of the visible layout's row 0 inside the viewport.
   float LayoutOriginY() const;
 
@@ -99,6 +117,8 @@ class Session {
   Palette m_palette;
   uint64_t m_palette_revision = 1;
   std::vector<float> m_shuffled;
+  std::vector<uint32_t> m_groups;  // granularity groups of the current sequence
+  std::vector<float> m_merged;     // per-token group aggregates
   ScopeSummary m_summary;
   std::vector<size_t> m_histogram;
   ValueMapping m_mapping;

@@ -1,0 +1,142 @@
+// Loading speed and memory: a 1M-token JSONL file and a 10M-token .npz (token ids + vocabulary,
+// float32 values, as np.savez writes them), generated in a temporary directory. Reports MB/s,
+// load time and the peak resident memory of the load itself (VmHWM, reset before each run).
+#include <benchmark/benchmark.h>
+#include <zlib.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/load_document.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path& Directory() {
+  static const fs::path directory = [] {
+    const fs::path path = fs::temp_directory_path() / ("tokenheat_bench_load_" + std::to_string(::getpid()));
+    fs::create_directories(path);
+    return path;
+  }();
+  return directory;
+}
+
+constexpr const char* kWords[] = {"Ġthe", "Ġmodel", "Ġattention", ",", "Ġof", "Ġtokens", ".", "Ċ", "Ġa", "Ġlayer"};
+
+std::string MakeJsonl(size_t lines, size_t tokens_per_line) {
+  const std::string path = (Directory() / "bench.jsonl").string();
+  std::ofstream out(path);
+  std::mt19937 random(1);
+  std::uniform_real_distribution<float> value(-8.0f, 0.0f);
+  for (size_t line = 0; line < lines; ++line) {
+    std::string tokens, values;
+    for (size_t i = 0; i < tokens_per_line; ++i) {
+      tokens += std::string(i ? ", " : "") + "\"" + kWords[random() % 10] + "\"";
+      values += (i ? ", " : "") + std::to_string(value(random));
+    }
+    out << "{\"name\": \"line " << line << "\", \"tokens\": [" << tokens << "], \"channels\": {\"logprob\": ["
+        << values << "]}}\n";
+  }
+  return path;
+}
+
+std::string NpyHeader(const std::string& descr, size_t rows, size_t columns) {
+  std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + std::to_string(rows) +
+                       ", " + std::to_string(columns) + "), }";
+  header.append(64 - (10 + header.size() + 1) % 64, ' ');
+  header += '\n';
+  std::string out = "\x93NUMPY\x01";
+  out += '\0';
+  out += static_cast<char>(header.size() & 0xFF);
+  out += static_cast<char>(header.size() >> 8);
+  return out + header;
+}
+
+void Put(std::string& out, uint64_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) out += static_cast<char>((value >> (8 * i)) & 0xFF);
+}
+
+// A stored (uncompressed) zip of .npy members, like np.savez.
+std::string MakeNpz(size_t sequences, size_t tokens) {
+  std::mt19937 random(2);
+  std::vector<int32_t> ids(sequences * tokens);
+  std::vector<float> values(sequences * tokens);
+  for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int32_t>(random() % 10), values[i] = static_cast<float>(random() % 1000) / 100.0f;
+  const std::pair<std::string, std::string> members[] = {
+      {"token_ids.npy", NpyHeader("<i4", sequences, tokens) + std::string(reinterpret_cast<const char*>(ids.data()), ids.size() * 4)},
+      {"values.npy", NpyHeader("<f4", sequences, tokens) + std::string(reinterpret_cast<const char*>(values.data()), values.size() * 4)}};
+  std::string zip, directory;
+  for (const auto& [name, data] : members) {
+    const uint32_t crc = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
+    std::string fields;
+    Put(fields, 20, 2), Put(fields, 0, 2), Put(fields, 0, 2), Put(fields, 0, 4);  // version, flags, stored, time
+    Put(fields, crc, 4), Put(fields, data.size(), 4), Put(fields, data.size(), 4), Put(fields, name.size(), 2);
+    directory += "PK\x01\x02";
+    Put(directory, 20, 2);  // version made by
+    directory += fields + std::string(8, '\0');
+    Put(directory, 0, 4), Put(directory, zip.size(), 4);
+    directory += name;
+    zip += "PK\x03\x04" + fields + std::string(2, '\0') + name + data;
+  }
+  const size_t directory_offset = zip.size();
+  zip += directory + "PK\x05\x06" + std::string(4, '\0');
+  Put(zip, 2, 2), Put(zip, 2, 2), Put(zip, directory.size(), 4), Put(zip, directory_offset, 4), Put(zip, 0, 2);
+  const fs::path folder = Directory() / "npz";
+  fs::create_directories(folder);
+  std::ofstream(folder / "vocab.txt") << "Ġthe\nĠmodel\nĠattention\n,\nĠof\nĠtokens\n.\nĊ\nĠa\nĠlayer\n";
+  const std::string path = (folder / "bench.npz").string();
+  std::ofstream(path, std::ios::binary) << zip;
+  return path;
+}
+
+long PeakRssKiB() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.starts_with("VmHWM:")) return std::stol(line.substr(6));
+  return 0;
+}
+
+void ResetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+
+void Load(benchmark::State& state, const std::string& path, double values_mib) {
+  const double megabytes = static_cast<double>(fs::file_size(path)) / 1e6;
+  long peak = 0;
+  for (auto _ : state) {
+    ResetPeakRss();
+    const long before = PeakRssKiB();
+    const th::Document document = th::LoadDocumentFile(path);
+    benchmark::DoNotOptimize(document.sequences.data());
+    peak = std::max(peak, PeakRssKiB() - before);
+  }
+  state.counters["MB/s"] = benchmark::Counter(megabytes * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["peak_MiB"] = static_cast<double>(peak) / 1024.0;
+  state.counters["values_MiB"] = values_mib;
+}
+
+void BM_LoadJsonl1MTokens(benchmark::State& state) {
+  static const std::string path = MakeJsonl(1000, 1000);
+  Load(state, path, 1e6 * 4 / 1048576.0);
+}
+BENCHMARK(BM_LoadJsonl1MTokens)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+void BM_LoadNpz10MTokens(benchmark::State& state) {
+  static const std::string path = MakeNpz(10, 1000000);
+  Load(state, path, 1e7 * 4 / 1048576.0);
+}
+BENCHMARK(BM_LoadNpz10MTokens)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  std::error_code ignored;
+  fs::remove_all(Directory(), ignored);
+  return 0;
+}

@@ -1,0 +1,112 @@
+// Shaped clusters, wide glyphs and the atlas's memory bound, against the installed fonts
+// (Debian: fonts-dejavu-core, fonts-noto-core, fonts-noto-cjk, fonts-symbola).
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "text/glyph_atlas.hpp"
+
+namespace th {
+namespace {
+
+// Inked pixels of cells [first_cell, first_cell + cells) of the slot's row.
+int InkIn(const GlyphAtlas& atlas, uint32_t slot, int first_cell, int cells) {
+  const int x0 = static_cast<int>(slot % GlyphAtlas::kSlotsPerRow + first_cell) * atlas.CellWidth();
+  const int y0 = static_cast<int>(slot / GlyphAtlas::kSlotsPerRow) * atlas.CellHeight();
+  int inked = 0;
+  for (int y = y0; y < y0 + atlas.CellHeight(); ++y)
+    for (int x = x0; x < x0 + cells * atlas.CellWidth(); ++x)
+      inked += atlas.Pixels()[static_cast<size_t>(y) * atlas.Width() + x] != 0;
+  return inked;
+}
+
+TEST(ShapingAtlas, WideGlyphSpansTwoAdjacentSlotsWithInkInBoth) {
+  GlyphAtlas atlas("monospace", 16);
+  const uint32_t slot = atlas.SlotFor(U"中", 2);
+  EXPECT_GT(InkIn(atlas, slot, 0, 1), 4);
+  EXPECT_GT(InkIn(atlas, slot, 1, 1), 4);
+  EXPECT_EQ(slot % GlyphAtlas::kSlotsPerRow + 1 < GlyphAtlas::kSlotsPerRow, true) << "both halves in one row";
+  EXPECT_NE(atlas.SlotFor(U"文", 2), slot + 1) << "the second half is not handed out again";
+  EXPECT_EQ(atlas.MissingGlyphCount(), 0u);
+}
+
+TEST(ShapingAtlas, ScriptsFromFallbackFontsHaveGlyphs) {
+  GlyphAtlas atlas("monospace", 16);
+  const std::vector<std::pair<std::u32string, int>> clusters = {
+      {U"ả", 1}, {U"ự", 1},        {U"e\u0301", 1}, {U"مرحبا", 5}, {U"שלום", 4}, {U"नमस्ते", 4},
+      {U"สวัสดี", 4}, {U"日", 2}, {U"ア", 2},       {U"한", 2},     {U"🙂", 2},   {U"★", 1}};
+  for (const auto& [text, cells] : clusters) {
+    const uint32_t slot = atlas.SlotFor(text, cells);
+    EXPECT_GT(InkIn(atlas, slot, 0, cells), 4 * cells) << std::string(text.begin(), text.end()).size();
+  }
+  EXPECT_EQ(atlas.MissingGlyphCount(), 0u);
+}
+
+TEST(ShapingAtlas, CombiningMarkIsDrawnOnItsBaseNotAsABox) {
+  GlyphAtlas atlas("monospace", 16);
+  const uint32_t plain = atlas.SlotFor(U"e", 1);
+  const uint32_t accented = atlas.SlotFor(U"e\u0301", 1);
+  EXPECT_GT(InkIn(atlas, accented, 0, 1), InkIn(atlas, plain, 0, 1)) << "the acute adds ink above the e";
+  EXPECT_EQ(atlas.MissingGlyphCount(), 0u);
+}
+
+TEST(ShapingAtlas, MissingCodePointsAreCountedOncePerCodePoint) {
+  GlyphAtlas atlas("monospace", 16);
+  atlas.SlotFor(U"\U0010FFFD", 1);
+  atlas.SlotFor(U"\U0010FFFD", 2);  // another key, the same missing character
+  EXPECT_EQ(atlas.MissingGlyphCount(), 1u);
+}
+
+TEST(ShapingAtlas, FullAtlasEvictsRowsTheCurrentLayoutDoesNotUse) {
+  GlyphAtlas atlas("monospace", 16, 2);
+  ASSERT_EQ(atlas.MaxRows(), 2);
+  EXPECT_EQ(atlas.MaxBytes(), static_cast<size_t>(atlas.Width()) * 2 * atlas.CellHeight());
+  // Layouts of 40 distinct CJK characters (80 slots each) in a 127-slot atlas: each layout fits,
+  // two do not, so every new layout evicts what the one before left. When glyphs kept for the
+  // layout pin every row, starting afresh (what HeatmapRenderer::SetLayout does) makes room.
+  for (int layout = 0; layout < 6; ++layout) {
+    std::vector<uint32_t> slots;
+    const auto map = [&] {
+      atlas.BeginLayout();
+      slots.clear();
+      for (int i = 0; i < 40; ++i)
+        slots.push_back(atlas.SlotFor(std::u32string(1, U'\u4E00' + layout * 30 + i), 2));
+    };
+    map();
+    if (atlas.DroppedInLayout() > 0) {
+      atlas.Clear();
+      map();
+    }
+    EXPECT_EQ(atlas.DroppedInLayout(), 0u);
+    EXPECT_LE(atlas.Pixels().size(), atlas.MaxBytes());
+    for (const uint32_t slot : slots) EXPECT_GT(InkIn(atlas, slot, 0, 2), 8);
+  }
+  EXPECT_GT(atlas.EvictedRowCount(), 0u);
+  EXPECT_EQ(atlas.MissingGlyphCount(), 0u);
+}
+
+TEST(ShapingAtlas, SlotsInUseAreNeverEvictedAndOverflowIsCounted) {
+  GlyphAtlas atlas("monospace", 16, 1);
+  atlas.BeginLayout();
+  const uint32_t first = atlas.SlotFor(U"中", 2);
+  for (int i = 1; i < 40; ++i) atlas.SlotFor(std::u32string(1, U'\u4E00' + i), 2);
+  EXPECT_GT(atlas.DroppedInLayout(), 0u) << "63 free slots hold 31 wide glyphs";
+  EXPECT_EQ(atlas.SlotFor(U"中", 2), first);
+  atlas.Clear();
+  atlas.BeginLayout();
+  EXPECT_EQ(atlas.DroppedInLayout(), 0u);
+  EXPECT_NE(atlas.SlotFor(U"中", 2), GlyphAtlas::kBlankSlot);
+}
+
+TEST(ShapingAtlas, DirtyRowsCoverNewGlyphs) {
+  GlyphAtlas atlas("monospace", 16);
+  atlas.ClearDirtyRows();
+  EXPECT_EQ(atlas.DirtyRows().first, atlas.DirtyRows().second);
+  atlas.SlotFor(U"x", 1);
+  EXPECT_EQ(atlas.DirtyRows(), std::make_pair(0, atlas.CellHeight()));
+}
+
+}  // namespace
+}  // namespace th
