@@ -8,6 +8,8 @@ flat in uint vFirstCell;
 flat in uint vCellCount;
 flat in int vClipped;
 flat in vec2 vBoxSize;
+flat in vec3 vUnderlineColour;
+flat in float vUnderlineThickness;
 
 uniform usampler2D uCells;    // display cells, kCellsTextureWidth per row: atlas slot | marker bit
 uniform sampler2D uAtlas;     // R8 glyph coverage, slots of uCellSize laid out uSlotsPerRow a row
@@ -17,6 +19,7 @@ uniform int uSlotsPerRow;
 out vec4 fragColour;
 
 const uint kNoValueFlag = 1u;
+const uint kSpecialTokenFlag = 2u;
 const uint kMarkerBit = 0x80000000u;
 const int kCellsTextureWidth = 4096;
 const float kMarkerCoverage = 0.45;  // whitespace and control markers are drawn dimmer than text
@@ -43,5 +46,12 @@ void main() {
   // saturated colour is never mistaken for a measured extreme.
   if (vClipped > 0 && (vBoxSize.x - vLocal.x) + vLocal.y < kNotch) coverage = 1.0;
   if (vClipped < 0 && vLocal.x + (vBoxSize.y - vLocal.y) < kNotch) coverage = 1.0;
-  fragColour = vec4(mix(background, vText, coverage), 1.0);
+  vec3 colour = mix(background, vText, coverage);
+  // Special tokens (<|endoftext|>, [CLS]...) get a dotted frame in the text colour.
+  if ((vFlags & kSpecialTokenFlag) != 0u) {
+    bool edge = vLocal.x < 1.0 || vLocal.y < 1.0 || vBoxSize.x - vLocal.x < 1.0 || vBoxSize.y - vLocal.y < 1.0;
+    if (edge && mod(floor(vLocal.x) + floor(vLocal.y), 3.0) < 1.5) colour = vText;
+  }
+  if (vBoxSize.y - vLocal.y <= vUnderlineThickness) colour = vUnderlineColour;
+  fragColour = vec4(colour, 1.0);
 }

@@ -6,6 +6,7 @@
 layout(location = 0) in uvec4 aCell;       // column, row, cells, flags
 layout(location = 1) in float aValue;      // raw channel value
 layout(location = 2) in uint aFirstCell;   // index of the piece's first display cell
+layout(location = 3) in float aUnderline;  // second channel's raw value (NaN: none)
 
 uniform vec2 uViewportSize;  // pixels
 uniform vec2 uOrigin;        // pixel position of row 0, column 0 (padding minus scroll)
@@ -23,6 +24,10 @@ uniform int uThresholdCount;
 uniform sampler1D uPalette;    // 256 entries: linear filtering, nearest for categorical palettes
 uniform int uPaletteStops;
 uniform bool uCategorical;
+uniform bool uUnderline;          // a second channel is drawn as an underline
+uniform float uUnderlineLow;      // its linear range
+uniform float uUnderlineHigh;
+uniform sampler1D uUnderlinePalette;
 
 out vec2 vLocal;               // pixel position inside the box, from its top-left corner
 flat out vec3 vBackground;
@@ -32,12 +37,15 @@ flat out uint vFirstCell;
 flat out uint vCellCount;
 flat out int vClipped;         // -1 below the range, +1 above, 0 inside
 flat out vec2 vBoxSize;        // pixels
+flat out vec3 vUnderlineColour;
+flat out float vUnderlineThickness;  // pixels, 0 for none
 
 const uint kNoValueFlag = 1u;
 const float kPaletteSize = 256.0;
 const int kLinear = 0;
 const int kLog = 1;
 const int kBuckets = 2;
+const float kMaxUnderline = 4.0;  // pixels: the second channel's maximum draws this thick
 
 // Mirrors th::MapValue: returns t in [0, 1] and sets clipped.
 float MapValue(float x, out int clipped) {
@@ -97,6 +105,15 @@ void main() {
     vClipped = clipped;
     vBackground = texture(uPalette, (t * (kPaletteSize - 1.0) + 0.5) / kPaletteSize).rgb;
     vText = ContrastingText(vBackground);
+  }
+  // The second channel: thickness and colour both grow with its value (min-max of its range).
+  vUnderlineThickness = 0.0;
+  vUnderlineColour = vec3(0.0);
+  if (uUnderline && !isnan(aUnderline) && !isinf(aUnderline)) {
+    float u = uUnderlineHigh > uUnderlineLow ? clamp((aUnderline - uUnderlineLow) / (uUnderlineHigh - uUnderlineLow), 0.0, 1.0)
+                                             : 0.5;
+    vUnderlineThickness = 1.0 + floor(u * (kMaxUnderline - 1.0) + 0.5);
+    vUnderlineColour = texture(uUnderlinePalette, (u * (kPaletteSize - 1.0) + 0.5) / kPaletteSize).rgb;
   }
   // Pixels grow downwards; clip space grows upwards.
   gl_Position = vec4(pixel.x / uViewportSize.x * 2.0 - 1.0, 1.0 - pixel.y / uViewportSize.y * 2.0, 0.0, 1.0);

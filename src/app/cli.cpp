@@ -50,6 +50,14 @@ std::pair<float, float> ParseRange(const std::string& text) {
 
 }  // namespace
 
+// The built-in palette called name, or a UsageError that lists them.
+Palette CheckedPalette(const std::string& option, const std::string& name) {
+  if (const auto palette = FindPalette(name)) return *palette;
+  std::string names;
+  for (const std::string& builtin : BuiltinPaletteNames()) names += (names.empty() ? "" : ", ") + builtin;
+  throw UsageError(option + " " + name + ": unknown palette (built in: " + names + "; add _r to reverse)");
+}
+
 // [SECTION] Arguments
 
 CommandLine ParseCommandLine(const std::vector<std::string>& args) {
@@ -91,6 +99,10 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
       if (!(line.view.gamma > 0.0f)) throw UsageError("--gamma: must be above 0");
     } else if (arg == "--shuffle") {
       line.view.shuffle_seed = static_cast<uint64_t>(ParseInt(arg, value_of(arg), 0, 1 << 30));
+    } else if (arg == "--underline") {
+      line.view.underline = value_of(arg);
+    } else if (arg == "--underline-palette") {
+      line.view.underline_palette = value_of(arg);
     } else if (arg == "--granularity") {
       line.view.granularity = value_of(arg);
     } else if (arg == "--merge") {
@@ -155,6 +167,8 @@ View options:
   --scope SCOPE        sequence | global (the channel over every sequence) | visible (default sequence)
   --gamma G            bend the scale: t' = t^G (default 1)
   --shuffle SEED       show the values permuted at random among the tokens (what chance looks like)
+  --underline CHANNEL  draw a second channel as an underline (thickness and colour from its min..max)
+  --underline-palette NAME  the underline's palette (default Greys)
   --granularity G      token | word | line | sentence: one value and one box per group
   --merge AGG          how a group's value is made: sum | mean | max | max-abs (default mean)
   --palette NAME       Reds, Blues, Greens, Purples, Greys, viridis, magma, inferno, plasma, cividis,
@@ -204,6 +218,13 @@ void ConfigureSession(Session& session, const ViewOptions& options) {
     session.SelectChannel(channel);
   }
   session.SetShuffle(options.shuffle_seed);
+  if (options.underline) {
+    if (session.CurrentSequence().FindChannel(*options.underline) < 0 && !session.AddDerivedChannel(*options.underline))
+      throw UsageError("--underline " + *options.underline + ": sequence " + std::to_string(options.sequence) +
+                       " has no such channel");
+    session.SetUnderline(options.underline);
+  }
+  if (options.underline_palette) session.SetUnderlinePalette(CheckedPalette("--underline-palette", *options.underline_palette));
   try {
     session.SetGranularity(ParseGranularity(options.granularity), ParseAggregate(options.merge));
   } catch (const std::invalid_argument& error) {
@@ -214,14 +235,7 @@ void ConfigureSession(Session& session, const ViewOptions& options) {
   if (options.palette_file) {
     session.SetPalette(LoadPaletteFile(*options.palette_file));
   } else if (options.palette) {
-    const auto palette = FindPalette(*options.palette);
-    if (!palette) {
-      std::string names;
-      for (const std::string& name : BuiltinPaletteNames()) names += (names.empty() ? "" : ", ") + name;
-      throw UsageError("--palette " + *options.palette + ": unknown palette (built in: " + names +
-                       "; add _r to reverse)");
-    }
-    session.SetPalette(*palette);
+    session.SetPalette(CheckedPalette("--palette", *options.palette));
   }
   const bool palette_given = options.palette_file || options.palette;
 

@@ -28,6 +28,8 @@ struct ViewOptions {
   std::optional<std::string> scope;     // --scope: sequence, global, visible
   float gamma = 1.0f;
   std::optional<uint64_t> shuffle_seed;
+  std::optional<std::string> underline;          // --underline CHANNEL
+  std::optional<std::string> underline_palette;  // --underline-palette NAME (default Greys)
   std::string granularity = "token";    // --granularity token|word|line|sentence
   std::string merge = "mean";           // --merge sum|mean|max|max-abs
   std::optional<std::string> palette;   // nullopt: chosen from the data

@@ -45,6 +45,7 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
 
   gl::HeatmapRenderer renderer(atlas);
   renderer.SetPalette(session.CurrentPalette());
+  renderer.SetUnderlinePalette(session.UnderlinePalette());
 
   // Bands of whole lines, each drawn from its own layout, so that the atlas holds one band's
   // glyphs at a time: a band has no more cells than a full atlas surely holds (a unit never
@@ -73,6 +74,7 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
     params.origin_x = static_cast<float>(image.padding);
     params.origin_y = static_cast<float>(image.padding + static_cast<int>(first_line) * pitch - band_top);
     params.mapping = session.Mapping();
+    params.underline = session.UnderlineMapping();
     params.canvas = kCanvas;
     renderer.Draw(params);
     const std::vector<uint8_t> band = target.ReadPixels();
@@ -106,6 +108,8 @@ std::string LayoutJson(const RenderedImage& image, const Session& session) {
         {"value", std::isfinite(instance.value) ? json(ShortestDouble(instance.value)) : json(nullptr)},
         {"norm", mapped ? json(ShortestDouble(mapped->t)) : json(nullptr)},
     };
+    if (session.UnderlineMapping())
+      box["underline"] = std::isfinite(instance.underline) ? json(ShortestDouble(instance.underline)) : json(nullptr);
     // A box merged over several tokens (--granularity) names its last token too.
     if (!image.layout.merged_tokens.empty() && image.layout.merged_tokens[i] > 0)
       box["last_index"] = token + image.layout.merged_tokens[i];

@@ -39,6 +39,10 @@ void HeatmapView::Render(Session& session, int width, int height) {
     m_renderer.SetPalette(session.CurrentPalette());
     m_uploaded_palette = session.PaletteRevision();
   }
+  if (session.UnderlinePaletteRevision() != m_uploaded_underline_palette) {
+    m_renderer.SetUnderlinePalette(session.UnderlinePalette());
+    m_uploaded_underline_palette = session.UnderlinePaletteRevision();
+  }
   m_target.Resize(width, height);
   m_target.Bind();
   gl::HeatmapDrawParams params;
@@ -48,6 +52,7 @@ void HeatmapView::Render(Session& session, int width, int height) {
   params.origin_x = static_cast<float>(Session::kPadding);
   params.origin_y = session.LayoutOriginY();
   params.mapping = session.Mapping();
+  params.underline = session.UnderlineMapping();
   params.canvas = kCanvas;
   m_renderer.Draw(params);
   gl::OffscreenTarget::BindDefault();

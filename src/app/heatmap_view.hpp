@@ -49,6 +49,7 @@ class HeatmapView {
   gl::OffscreenTarget m_target;
   uint64_t m_uploaded_layout = 0;
   uint64_t m_uploaded_palette = 0;
+  uint64_t m_uploaded_underline_palette = 0;
 };
 
 }  // namespace th::app

@@ -14,7 +14,7 @@ namespace th::gl {
 namespace {
 
 constexpr int kCellsTextureWidth = 4096;  // must match token.frag
-enum TextureUnit : GLint { kPaletteUnit = 0, kCellsUnit = 1, kAtlasUnit = 2 };
+enum TextureUnit : GLint { kPaletteUnit = 0, kCellsUnit = 1, kAtlasUnit = 2, kUnderlinePaletteUnit = 3 };
 
 void SetSamplerFilter(GLenum target, GLint filter) {
   glTexParameteri(target, GL_TEXTURE_MIN_FILTER, filter);
@@ -31,6 +31,7 @@ HeatmapRenderer::HeatmapRenderer(GlyphAtlas& atlas)
       m_vertex_array(MakeVertexArray()),
       m_instances(MakeBuffer()),
       m_palette(MakeTexture()),
+      m_underline_palette(MakeTexture()),
       m_cells(MakeTexture()),
       m_atlas_texture(MakeTexture()) {
   const auto uniform = [&](const char* name) { return UniformLocation(m_program, name); };
@@ -39,7 +40,8 @@ HeatmapRenderer::HeatmapRenderer(GlyphAtlas& atlas)
                 uniform("uLow"),          uniform("uHigh"),           uniform("uGamma"),
                 uniform("uThresholds"),   uniform("uThresholdCount"), uniform("uPalette"),
                 uniform("uPaletteStops"), uniform("uCategorical"),    uniform("uCells"),
-                uniform("uAtlas"),        uniform("uSlotsPerRow")};
+                uniform("uAtlas"),        uniform("uSlotsPerRow"),    uniform("uUnderline"),
+                uniform("uUnderlineLow"), uniform("uUnderlineHigh"),  uniform("uUnderlinePalette")};
 
   // The instance layout mirrors TokenInstance field by field.
   glBindVertexArray(m_vertex_array.Name());
@@ -57,6 +59,10 @@ HeatmapRenderer::HeatmapRenderer(GlyphAtlas& atlas)
   glVertexAttribIPointer(2, 1, GL_UNSIGNED_INT, stride,
                          reinterpret_cast<const void*>(offsetof(TokenInstance, first_cell)));
   glVertexAttribDivisor(2, 1);
+  glEnableVertexAttribArray(3);
+  glVertexAttribPointer(3, 1, GL_FLOAT, GL_FALSE, stride,
+                        reinterpret_cast<const void*>(offsetof(TokenInstance, underline)));
+  glVertexAttribDivisor(3, 1);
   glBindVertexArray(0);
   static_assert(offsetof(TokenInstance, column) == 0 && offsetof(TokenInstance, flags) == 6,
                 "the four uint16 fields must be contiguous for the uvec4 attribute");
@@ -75,19 +81,25 @@ void HeatmapRenderer::SetAtlas(GlyphAtlas& atlas) {
   m_atlas_generation = UINT64_MAX;
 }
 
-void HeatmapRenderer::SetPalette(const Palette& palette) {
+void HeatmapRenderer::UploadPalette(const Texture& texture, const Palette& palette) {
   const auto table = palette.Table();
   static_assert(sizeof(table[0]) == 3, "the palette table is uploaded as packed RGB8");
-  glBindTexture(GL_TEXTURE_1D, m_palette.Name());
+  glBindTexture(GL_TEXTURE_1D, texture.Name());
   // Categorical palettes have no in-between colours: sample them without filtering.
-  m_categorical = palette.kind == PaletteKind::kCategorical;
-  m_palette_stops = static_cast<int>(palette.stops.size());
-  SetSamplerFilter(GL_TEXTURE_1D, m_categorical ? GL_NEAREST : GL_LINEAR);
+  SetSamplerFilter(GL_TEXTURE_1D, palette.kind == PaletteKind::kCategorical ? GL_NEAREST : GL_LINEAR);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
   glTexImage1D(GL_TEXTURE_1D, 0, GL_RGB8, Palette::kTableSize, 0, GL_RGB, GL_UNSIGNED_BYTE, table.data());
   m_total_upload_bytes += sizeof(table);
-  CheckErrors("HeatmapRenderer::SetPalette");
+  CheckErrors("HeatmapRenderer::UploadPalette");
 }
+
+void HeatmapRenderer::SetPalette(const Palette& palette) {
+  m_categorical = palette.kind == PaletteKind::kCategorical;
+  m_palette_stops = static_cast<int>(palette.stops.size());
+  UploadPalette(m_palette, palette);
+}
+
+void HeatmapRenderer::SetUnderlinePalette(const Palette& palette) { UploadPalette(m_underline_palette, palette); }
 
 void HeatmapRenderer::SetLayout(const VisibleLayout& layout) {
   // Display cells become atlas slots (keeping the marker bit); new glyphs are rasterised here.
@@ -187,6 +199,12 @@ void HeatmapRenderer::Draw(const HeatmapDrawParams& params) {
   glUniform1i(m_uniforms.cells, kCellsUnit);
   glUniform1i(m_uniforms.atlas, kAtlasUnit);
   glUniform1i(m_uniforms.slots_per_row, GlyphAtlas::kSlotsPerRow);
+  glUniform1i(m_uniforms.underline, params.underline ? 1 : 0);
+  glUniform1f(m_uniforms.underline_low, params.underline ? params.underline->low : 0.0f);
+  glUniform1f(m_uniforms.underline_high, params.underline ? params.underline->high : 1.0f);
+  glUniform1i(m_uniforms.underline_palette, kUnderlinePaletteUnit);
+  glActiveTexture(GL_TEXTURE0 + kUnderlinePaletteUnit);
+  glBindTexture(GL_TEXTURE_1D, m_underline_palette.Name());
   glActiveTexture(GL_TEXTURE0 + kPaletteUnit);
   glBindTexture(GL_TEXTURE_1D, m_palette.Name());
   glActiveTexture(GL_TEXTURE0 + kCellsUnit);

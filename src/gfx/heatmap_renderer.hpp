@@ -4,6 +4,7 @@
 // atlas. Range and palette changes touch only uniforms and a 256-texel texture.
 
 #include <cstdint>
+#include <optional>
 
 #include "core/palette.hpp"
 #include "core/value_mapping.hpp"
@@ -20,6 +21,8 @@ struct HeatmapDrawParams {
   float origin_x = 0;  // pixel position of the layout's row 0, column 0
   float origin_y = 0;
   ValueMapping mapping;  // uniforms only: changing it costs no per-token work
+  // The second channel's linear range, when TokenInstance::underline is drawn.
+  std::optional<ValueMapping> underline;
   Rgb8 canvas{255, 255, 255};
 };
 
@@ -30,6 +33,7 @@ class HeatmapRenderer {
   // Glyphs come from this atlas from now on (after a font-size change); call SetLayout again.
   void SetAtlas(GlyphAtlas& atlas);
   void SetPalette(const Palette& palette);
+  void SetUnderlinePalette(const Palette& palette);
   // Uploads the instances and display cells (rasterising new glyphs into the atlas).
   void SetLayout(const VisibleLayout& layout);
   // Draws into the bound framebuffer.
@@ -42,12 +46,14 @@ class HeatmapRenderer {
 
  private:
   void UploadAtlasIfChanged();
+  void UploadPalette(const Texture& texture, const Palette& palette);
 
   GlyphAtlas* m_atlas;
   Program m_program;
   VertexArray m_vertex_array;
   Buffer m_instances;
   Texture m_palette;
+  Texture m_underline_palette;
   Texture m_cells;
   Texture m_atlas_texture;
   uint64_t m_atlas_generation = UINT64_MAX;
@@ -59,7 +65,8 @@ class HeatmapRenderer {
   size_t m_total_upload_bytes = 0;
   struct Uniforms {
     GLint viewport_size, origin, cell_size, line_pitch, token_gap, mode, low, high, gamma, thresholds,
-        threshold_count, palette, palette_stops, categorical, cells, atlas, slots_per_row;
+        threshold_count, palette, palette_stops, categorical, cells, atlas, slots_per_row, underline,
+        underline_low, underline_high, underline_palette;
   } m_uniforms{};
 };
 

@@ -48,6 +48,7 @@ VisibleLayout LayoutLines(const Sequence& sequence, const LineIndex& index,
       instance.first_cell = static_cast<uint32_t>(layout.cells.size());
       const float value = t < values.size() ? values[t] : NAN;
       instance.value = value;
+      instance.underline = NAN;  // the session fills it when an underline channel is chosen
       instance.flags = static_cast<uint16_t>((std::isfinite(value) ? 0 : kNoValueFlag) |
                                             (sequence.Flags(t) & kTokenSpecial ? kSpecialTokenFlag : 0));
 

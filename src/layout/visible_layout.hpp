@@ -22,10 +22,11 @@ struct TokenInstance {
   uint16_t row;         // line, relative to the first laid-out line
   uint16_t cells;       // width in cells (>= 1)
   uint16_t flags;       // kNoValueFlag | kSpecialTokenFlag
-  float value;          // raw channel value; normalised in the fragment shader
+  float value;          // raw channel value; mapped to a colour in the vertex shader
   uint32_t first_cell;  // index of the piece's first display cell
+  float underline;      // second channel's raw value, drawn as an underline (NaN: none)
 };
-static_assert(sizeof(TokenInstance) == 16, "TokenInstance is uploaded as a 16-byte vertex");
+static_assert(sizeof(TokenInstance) == 20, "TokenInstance is uploaded as a 20-byte vertex");
 static_assert(std::is_standard_layout_v<TokenInstance> && std::is_trivially_copyable_v<TokenInstance>);
 
 inline constexpr uint16_t kNoValueFlag = 1;  // NaN or +-Inf: drawn hatched, never a palette colour

@@ -7,7 +7,8 @@
 
 namespace th {
 
-Session::Session(Document document) : m_document(std::move(document)), m_palette(*FindPalette("Reds")) {
+Session::Session(Document document)
+    : m_document(std::move(document)), m_palette(*FindPalette("Reds")), m_underline_palette(*FindPalette("Greys")) {
   ValuesChanged();
 }
 
@@ -106,6 +107,21 @@ bool Session::AddDerivedChannel(const std::string& expression) {
   return true;
 }
 
+void Session::SetUnderline(std::optional<std::string> channel) {
+  m_settings.underline = std::move(channel);
+  ValuesChanged();
+}
+
+void Session::SetUnderlinePalette(Palette palette) {
+  m_underline_palette = std::move(palette);
+  ++m_underline_palette_revision;
+}
+
+std::optional<ValueMapping> Session::UnderlineMapping() const {
+  if (m_underline.empty()) return std::nullopt;
+  return m_underline_mapping;
+}
+
 const Sequence& Session::CurrentSequence() const { return m_document.sequences[m_settings.sequence]; }
 
 const Channel* Session::CurrentChannel() const {
@@ -135,6 +151,16 @@ void Session::ValuesChanged() {
   if (m_settings.granularity != Granularity::kToken) {
     m_groups = GroupTokens(CurrentSequence(), m_settings.granularity);
     m_merged = AggregateByGroup(values, m_groups, m_settings.aggregate);
+  }
+  m_underline.clear();
+  const int underline = m_settings.underline ? CurrentSequence().FindChannel(*m_settings.underline) : -1;
+  if (underline >= 0) {
+    const ValueColumn& column = CurrentSequence().channels[underline].values;
+    m_underline = m_groups.empty() ? std::vector<float>(column.begin(), column.end())
+                                   : AggregateByGroup(column, m_groups, m_settings.aggregate);
+    const ScopeSummary summary(m_underline);
+    m_underline_mapping.low = summary.Min();
+    m_underline_mapping.high = summary.Max();
   }
   m_visible_valid = false;  // values live in the instances; the wrapping does not change
   RecomputeSummary();
@@ -214,6 +240,8 @@ VisibleLayout Session::LayoutRange(const LineIndex& lines, size_t first_line, si
   VisibleLayout layout =
       LayoutLines(CurrentSequence(), lines, CurrentValues(), first_line, line_count, m_settings.token_text);
   if (!m_groups.empty()) MergeGroupBoxes(layout, m_groups);
+  if (!m_underline.empty())
+    for (size_t i = 0; i < layout.instances.size(); ++i) layout.instances[i].underline = m_underline[layout.tokens[i]];
   return layout;
 }
 

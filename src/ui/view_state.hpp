@@ -24,6 +24,7 @@ struct ViewSettings {
   int channel = 0;
   MappingSpec mapping;
   std::optional<uint64_t> shuffle_seed;  // set: values are shown permuted among the tokens
+  std::optional<std::string> underline;  // a second channel drawn as an underline, by name
   Granularity granularity = Granularity::kToken;
   Aggregate aggregate = Aggregate::kMean;
   int font_size = 16;
@@ -70,6 +71,16 @@ class Session {
 
   // [Granularity] Values per word, line or sentence (aggregated), each group drawn as one box.
   void SetGranularity(Granularity granularity, Aggregate aggregate);
+
+  // [Underline] A second channel beneath the background: thickness and colour from its own
+  // min..max over the sequence and its own palette. nullopt, or a name the sequence lacks, draws
+  // none.
+  void SetUnderline(std::optional<std::string> channel);
+  const Palette& UnderlinePalette() const { return m_underline_palette; }
+  void SetUnderlinePalette(Palette palette);
+  uint64_t UnderlinePaletteRevision() const { return m_underline_palette_revision; }
+  // The underline's linear range, when one is drawn.
+  std::optional<ValueMapping> UnderlineMapping() const;
 
   // [Derived channels] Adds "A-B", "A/B" or "z(A)-z(B)" to every sequence that has A and B and
   // selects it; false when the current sequence cannot compute it.
@@ -119,6 +130,10 @@ class Session {
   std::vector<float> m_shuffled;
   std::vector<uint32_t> m_groups;  // granularity groups of the current sequence
   std::vector<float> m_merged;     // per-token group aggregates
+  std::vector<float> m_underline;  // per-token underline values (empty: no underline)
+  ValueMapping m_underline_mapping;
+  Palette m_underline_palette;
+  uint64_t m_underline_palette_revision = 1;
   ScopeSummary m_summary;
   std::vector<size_t> m_histogram;
   ValueMapping m_mapping;
