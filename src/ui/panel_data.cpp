@@ -2,14 +2,72 @@
 #include <exception>
 
 #include "core/load_document.hpp"
+#include "core/palette_registry.hpp"
 #include "imgui.h"
 #include "ui/panels.hpp"
 
 namespace th::ui {
 
+namespace {
+
+constexpr Granularity kGranularities[] = {Granularity::kToken, Granularity::kWord, Granularity::kLine,
+                                          Granularity::kSentence};
+constexpr Aggregate kAggregates[] = {Aggregate::kSum, Aggregate::kMean, Aggregate::kMax, Aggregate::kMaxAbs};
+
+// Derived channels, the underline channel, and values per word/line/sentence.
+void DrawChannelTools(Session& session) {
+  static char expression[128] = "";
+  static bool failed = false;
+  ImGui::SetNextItemWidth(-70.0f);
+  const bool entered = ImGui::InputTextWithHint("##derive", "A-B, A/B, z(A)-z(B)", expression, sizeof expression,
+                                                ImGuiInputTextFlags_EnterReturnsTrue);
+  ImGui::SameLine();
+  if (ImGui::Button("Derive") || entered) {
+    failed = !session.AddDerivedChannel(expression);
+    if (!failed) {
+      // A derived channel compares two others: zero-anchored and diverging.
+      MappingSpec spec = session.Spec();
+      spec.kind = NormKind::kSymmetric;
+      session.SetSpec(spec);
+      session.SetPalette(*FindPalette(DefaultPaletteName(spec.kind)));
+    }
+  }
+  if (failed) ImGui::TextColored(ImVec4(0.85f, 0.2f, 0.2f, 1.0f), "needs two channels of this sequence");
+
+  const Sequence& sequence = session.CurrentSequence();
+  const std::string underline = session.Settings().underline.value_or("");
+  ImGui::SetNextItemWidth(-70.0f);
+  if (ImGui::BeginCombo("underline", underline.empty() ? "(none)" : underline.c_str())) {
+    if (ImGui::Selectable("(none)", underline.empty())) session.SetUnderline(std::nullopt);
+    for (const Channel& channel : sequence.channels)
+      if (ImGui::Selectable(channel.name.c_str(), channel.name == underline)) session.SetUnderline(channel.name);
+    ImGui::EndCombo();
+  }
+
+  Granularity granularity = session.Settings().granularity;
+  Aggregate aggregate = session.Settings().aggregate;
+  ImGui::SetNextItemWidth(90.0f);
+  if (ImGui::BeginCombo("##granularity", ("per " + GranularityName(granularity)).c_str())) {
+    for (const Granularity option : kGranularities)
+      if (ImGui::Selectable(("per " + GranularityName(option)).c_str(), option == granularity)) granularity = option;
+    ImGui::EndCombo();
+  }
+  if (granularity != Granularity::kToken) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(90.0f);
+    if (ImGui::BeginCombo("##aggregate", AggregateName(aggregate).c_str())) {
+      for (const Aggregate option : kAggregates)
+        if (ImGui::Selectable(AggregateName(option).c_str(), option == aggregate)) aggregate = option;
+      ImGui::EndCombo();
+    }
+  }
+  session.SetGranularity(granularity, aggregate);
+}
+
+}  // namespace
+
 void DrawDataPanel(Session& session, FrameContext& context) {
   const Document& document = session.Doc();
-  ImGui::TextUnformatted("Data");
   ImGui::TextDisabled("%s", document.source.c_str());
 
   static char path[1024] = "";
@@ -67,7 +125,7 @@ void DrawDataPanel(Session& session, FrameContext& context) {
     bool raw = session.Settings().token_text == TokenText::kRaw;
     if (ImGui::Checkbox("Raw tokens", &raw)) session.SetTokenText(raw ? TokenText::kRaw : TokenText::kDecoded);
   }
-  ImGui::Separator();
+  DrawChannelTools(session);
 }
 
 }  // namespace th::ui

@@ -8,7 +8,6 @@
 namespace th::ui {
 
 void DrawFontPanel(Session& session, FrameContext& context) {
-  ImGui::TextUnformatted("Font");
   static char pattern[256] = "";
   if (pattern[0] == '\0') std::snprintf(pattern, sizeof pattern, "%s", context.font.c_str());
   ImGui::SetNextItemWidth(-70.0f);
@@ -25,7 +24,6 @@ void DrawFontPanel(Session& session, FrameContext& context) {
   int size = session.Settings().font_size;
   ImGui::SetNextItemWidth(-1.0f);
   if (ImGui::SliderInt("##font_size", &size, 6, 96, "%d px (Ctrl+wheel, Ctrl +/-/0)")) session.SetFontSize(size);
-  ImGui::Separator();
 }
 
 }  // namespace th::ui

@@ -18,6 +18,13 @@ bool PaletteRow(const char* label, const Palette& palette, bool selected) {
   ImGui::PopID();
   ImGui::GetWindowDrawList()->AddText(ImVec2(start.x + 4.0f, start.y + 3.0f), ImGui::GetColorU32(ImGuiCol_Text),
                                       label);
+  // Palettes readable with the common colour-vision deficiencies carry a green dot.
+  if (palette.cvd_safe)
+    ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(start.x + kLabelWidth - 10.0f, start.y + height * 0.5f), 3.5f,
+                                                IM_COL32(40, 150, 60, 255));
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("%s%s", palette.name.c_str(),
+                      palette.cvd_safe ? ": safe for colour-vision deficiencies" : ": not colour-vision safe");
   DrawPaletteGradient(palette, start.x + kLabelWidth, start.y + 3.0f,
                       start.x + ImGui::GetContentRegionAvail().x - 4.0f, start.y + height - 3.0f);
   return clicked;
@@ -39,12 +46,12 @@ void DrawPaletteGradient(const Palette& palette, float min_x, float min_y, float
 }
 
 void DrawPalettePanel(Session& session) {
-  ImGui::TextUnformatted("Palette");
   const std::string current = session.CurrentPalette().name;
   bool reversed = current.ends_with("_r");
   if (ImGui::Checkbox("Reversed (_r)", &reversed)) session.SetPalette(session.CurrentPalette().Reversed());
 
-  if (ImGui::BeginChild("##palettes", ImVec2(0, 0), false)) {
+  constexpr float kVisibleRows = 8.5f;  // the rest scrolls, so the sections below stay in reach
+  if (ImGui::BeginChild("##palettes", ImVec2(0, kVisibleRows * ImGui::GetFrameHeightWithSpacing()), false)) {
     for (const std::string& base : BuiltinPaletteNames()) {
       const std::string name = reversed ? base + "_r" : base;
       const Palette palette = *FindPalette(name);

@@ -185,13 +185,11 @@ void DrawShuffleControl(Session& session) {
 }  // namespace
 
 void DrawRangePanel(Session& session) {
-  ImGui::TextUnformatted("Range");
   DrawMappingControls(session);
   DrawHistogram(session);
   DrawManualRange(session);
   DrawStatistics(session);
   DrawShuffleControl(session);
-  ImGui::Separator();
 }
 
 }  // namespace th::ui

@@ -21,11 +21,12 @@ void DrawPanels(Session& session, FrameContext& context) {
   ImGui::SetNextWindowPos(origin);
   ImGui::SetNextWindowSize(ImVec2(kSidebarWidth, size.y));
   ImGui::Begin("tokenheat", nullptr, kFixedWindow);
-  DrawDataPanel(session, context);
-  DrawRangePanel(session);
-  DrawPalettePanel(session);
-  DrawFontPanel(session, context);
-  ImGui::Separator();
+  // Each section folds away, so a small window still reaches every control.
+  if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen)) DrawDataPanel(session, context);
+  if (ImGui::CollapsingHeader("Range", ImGuiTreeNodeFlags_DefaultOpen)) DrawRangePanel(session);
+  if (ImGui::CollapsingHeader("Palette", ImGuiTreeNodeFlags_DefaultOpen)) DrawPalettePanel(session);
+  if (ImGui::CollapsingHeader("Font")) DrawFontPanel(session, context);
+  ImGui::Spacing();
   ImGui::TextDisabled("%.1f ms/frame, %zu B uploaded", context.frame_ms, context.upload_bytes);
   ImGui::End();
 
