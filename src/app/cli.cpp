@@ -162,7 +162,8 @@ View options:
   --channel NAME       channel to colour by (default: the sequence's first)
   --range LO:HI        a manual range (scope manual) for the mapping
   --channel "A-B"      a derived channel: A-B, A/B or z(A)-z(B) (zero-anchored, diverging)
-  --norm MAPPING       minmax | zero-max | symmetric | percentile:LO:HI | log | buckets:T1,T2,...
+  --norm MAPPING       minmax | zero-max | symmetric[:P] | percentile:LO:HI | log | buckets:T1,T2,...
+                       (symmetric:98 clips at the 98th percentile of |x|)
                        (default: minmax when no value is negative, symmetric when values have both signs)
   --scope SCOPE        sequence | global (the channel over every sequence) | visible (default sequence)
   --gamma G            bend the scale: t' = t^G (default 1)

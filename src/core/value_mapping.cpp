@@ -65,6 +65,23 @@ ScopeSummary::ScopeSummary(std::span<const float> values) {
 
 float ScopeSummary::MaxAbs() const { return std::max(std::fabs(Min()), std::fabs(Max())); }
 
+float ScopeSummary::AbsPercentile(float p) const {
+  if (m_sorted.empty()) return 0.0f;
+  const auto wanted = static_cast<size_t>(std::ceil(std::clamp(p, 0.0f, 100.0f) / 100.0 * static_cast<double>(Count())));
+  const auto inside = [&](float m) {  // how many values lie in [-m, m]
+    return static_cast<size_t>(std::upper_bound(m_sorted.begin(), m_sorted.end(), m) -
+                               std::lower_bound(m_sorted.begin(), m_sorted.end(), -m));
+  };
+  // Bisection on m: `inside` only grows with m.
+  float lo = 0.0f, hi = MaxAbs();
+  for (int i = 0; i < 64 && hi > lo; ++i) {
+    const float mid = lo + (hi - lo) * 0.5f;
+    if (mid <= lo || mid >= hi) break;
+    (inside(mid) >= wanted ? hi : lo) = mid;
+  }
+  return inside(lo) >= wanted ? lo : hi;
+}
+
 float ScopeSummary::SmallestPositive() const {
   const auto it = std::upper_bound(m_sorted.begin(), m_sorted.end(), 0.0f);
   return it == m_sorted.end() ? 0.0f : *it;
@@ -124,7 +141,8 @@ ValueMapping ResolveMapping(const MappingSpec& spec, const ScopeSummary& scope) 
       mapping.low = 0.0f, mapping.high = std::max(scope.Max(), 0.0f);
       break;
     case NormKind::kSymmetric:
-      mapping.high = scope.MaxAbs(), mapping.low = -mapping.high;
+      mapping.high = spec.symmetric_percentile >= 100.0f ? scope.MaxAbs() : scope.AbsPercentile(spec.symmetric_percentile);
+      mapping.low = -mapping.high;
       break;
     case NormKind::kPercentile:
       mapping.low = scope.Percentile(spec.percentile_low), mapping.high = scope.Percentile(spec.percentile_high);
@@ -176,6 +194,12 @@ void ParseNormSpec(const std::string& text, MappingSpec& spec) {
     spec.kind = NormKind::kZeroMax;
   } else if (text == "symmetric") {
     spec.kind = NormKind::kSymmetric;
+    spec.symmetric_percentile = 100.0f;
+  } else if (text.starts_with("symmetric:")) {
+    spec.symmetric_percentile = ParseNumber(std::string_view(text).substr(10), text);
+    if (!(spec.symmetric_percentile > 0.0f && spec.symmetric_percentile <= 100.0f))
+      throw std::invalid_argument("--norm " + text + ": the percentile must be above 0 and at most 100");
+    spec.kind = NormKind::kSymmetric;
   } else if (text == "log") {
     spec.kind = NormKind::kLog;
   } else if (text.starts_with("percentile:")) {
@@ -203,7 +227,7 @@ void ParseNormSpec(const std::string& text, MappingSpec& spec) {
     spec.kind = NormKind::kBuckets;
   } else {
     throw std::invalid_argument("--norm " + text +
-                                ": expected minmax, zero-max, symmetric, percentile:LO:HI, log or buckets:T1,T2,...");
+                                ": expected minmax, zero-max, symmetric[:P], percentile:LO:HI, log or buckets:T1,T2,...");
   }
 }
 

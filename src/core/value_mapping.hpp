@@ -18,7 +18,7 @@ namespace th {
 enum class NormKind {
   kMinMax,      // [min, max] of the scope
   kZeroMax,     // [0, max]
-  kSymmetric,   // [-m, m], m = max |x|: zero sits in the palette's middle
+  kSymmetric,   // [-m, m], m = max |x| (or its percentile): zero sits in the palette's middle
   kPercentile,  // [P_lo, P_hi] of the scope: outliers are clipped
   kLog,         // log scale over [smallest positive, max]
   kBuckets,     // bucket index by thresholds (GLTR's top-10/100/1000)
@@ -36,6 +36,7 @@ struct MappingSpec {
   RangeScope scope = RangeScope::kSequence;
   float percentile_low = 1.0f;
   float percentile_high = 99.0f;
+  float symmetric_percentile = 100.0f;  // symmetric: m is this percentile of |x| (100: the maximum)
   float gamma = 1.0f;
   std::vector<float> thresholds;  // buckets: ascending
   float manual_low = 0.0f;        // scope kManual
@@ -79,6 +80,8 @@ class ScopeSummary {
   double Mean() const { return m_mean; }
   double StdDev() const { return m_std; }
   float MaxAbs() const;
+  // The smallest m such that p percent of the values lie in [-m, m] (nearest rank).
+  float AbsPercentile(float p) const;
   float SmallestPositive() const;  // 0 when no value is positive
   // p in [0, 100], linear interpolation between closest ranks (NumPy's default).
   float Percentile(float p) const;
@@ -112,7 +115,8 @@ NormKind DefaultNormKind(const ScopeSummary& scope);
 // (Fisher-Yates over mt19937_64's raw output, not std::shuffle's unspecified algorithm).
 std::vector<float> ShuffledValues(std::span<const float> values, uint64_t seed);
 
-// Command-line spellings: "minmax", "zero-max", "symmetric", "percentile:1:99", "log",
+// Command-line spellings: "minmax", "zero-max", "symmetric", "symmetric:98" (m = 98th percentile
+// of |x|, so one outlier cannot wash out the rest), "percentile:1:99", "log",
 // "buckets:10,100,1000". Throws std::invalid_argument with a one-line reason.
 void ParseNormSpec(const std::string& text, MappingSpec& spec);
 std::string NormName(NormKind kind);

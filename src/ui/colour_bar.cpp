@@ -83,6 +83,8 @@ void DrawColourBar(const Session& session) {
   const Channel* channel = session.CurrentChannel();
   std::string words = (channel ? channel->name : std::string("no channel")) + "  |  " +
                       ScopeName(session.Spec().scope) + " scope, " + NormName(mapping.kind);
+  if (mapping.kind == NormKind::kSymmetric && session.Spec().symmetric_percentile < 100.0f)
+    words += " (|x| at " + Number(session.Spec().symmetric_percentile) + "%)";
   if (mapping.kind == NormKind::kPercentile)
     words += " " + Number(session.Spec().percentile_low) + ".." + Number(session.Spec().percentile_high) + "%";
   if (!mapping.Bucketed()) {

@@ -102,6 +102,11 @@ void DrawMappingControls(Session& session) {
     changed |= ImGui::DragFloatRange2("percentiles", &spec.percentile_low, &spec.percentile_high, 0.1f, 0.0f, 100.0f,
                                       "%.1f", "%.1f", ImGuiSliderFlags_AlwaysClamp);
   }
+  if (spec.kind == NormKind::kSymmetric) {
+    ImGui::SetNextItemWidth(-70.0f);
+    changed |= ImGui::SliderFloat("|x| pct", &spec.symmetric_percentile, 50.0f, 100.0f, "%.1f",
+                                  ImGuiSliderFlags_AlwaysClamp);
+  }
   if (spec.kind == NormKind::kBuckets) {
     static char thresholds[128] = "10,100,1000";
     ImGui::SetNextItemWidth(-70.0f);

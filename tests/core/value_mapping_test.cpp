@@ -87,6 +87,8 @@ TEST(ResolveMapping, EachKindOverAScope) {
   spec.kind = NormKind::kSymmetric;
   EXPECT_EQ(ResolveMapping(spec, scope).low, -4.0f);
   EXPECT_EQ(ResolveMapping(spec, scope).high, 4.0f);
+  spec.symmetric_percentile = 75.0f;  // 3 of the 4 values lie within [-2, 2]
+  EXPECT_EQ(ResolveMapping(spec, scope).high, 2.0f);
   spec.kind = NormKind::kLog;
   EXPECT_EQ(ResolveMapping(spec, scope).low, 0.5f);
   spec.scope = RangeScope::kManual, spec.manual_low = 7.0f, spec.manual_high = 9.0f;
@@ -115,9 +117,12 @@ TEST(ParseNormSpec, SpellingsAndErrors) {
   EXPECT_EQ(spec.percentile_high, 99.0f);
   ParseNormSpec("buckets:10,100,1000", spec);
   EXPECT_EQ(spec.thresholds, (std::vector<float>{10, 100, 1000}));
+  ParseNormSpec("symmetric:98", spec);
+  EXPECT_EQ(spec.kind, NormKind::kSymmetric);
+  EXPECT_EQ(spec.symmetric_percentile, 98.0f);
   ParseNormSpec("zero-max", spec);
   EXPECT_EQ(spec.kind, NormKind::kZeroMax);
-  for (const char* bad : {"linear", "percentile:99:1", "percentile:5", "buckets:10,5", "buckets:", "buckets:a"})
+  for (const char* bad : {"linear", "symmetric:0", "symmetric:101", "percentile:99:1", "percentile:5", "buckets:10,5", "buckets:", "buckets:a"})
     EXPECT_THROW(ParseNormSpec(bad, spec), std::invalid_argument) << bad;
 }
 

@@ -109,6 +109,13 @@ TEST_F(MappingTest, SymmetricPutsZeroInTheMiddle) {
   ExpectMatchesReference(session);
 }
 
+TEST_F(MappingTest, SymmetricPercentileClipsTheOutlierAndKeepsZeroInTheMiddle) {
+  const Session session = MakeSession(kSigned, kOther, "symmetric:60", "RdBu_r");
+  EXPECT_EQ(session.High(), -session.Low());
+  EXPECT_LT(session.High(), 4.0f);
+  ExpectMatchesReference(session);
+}
+
 TEST_F(MappingTest, PercentileClipsBothEnds) {
   const Session session = MakeSession(kSigned, kOther, "percentile:10:90", "magma");
   EXPECT_GT(session.Low(), -4.0f);
