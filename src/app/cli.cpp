@@ -99,6 +99,8 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
       if (!(line.view.gamma > 0.0f)) throw UsageError("--gamma: must be above 0");
     } else if (arg == "--shuffle") {
       line.view.shuffle_seed = static_cast<uint64_t>(ParseInt(arg, value_of(arg), 0, 1 << 30));
+    } else if (arg == "--side-by-side") {
+      line.view.side_by_side = true;
     } else if (arg == "--underline") {
       line.view.underline = value_of(arg);
     } else if (arg == "--underline-palette") {
@@ -168,6 +170,7 @@ View options:
   --scope SCOPE        sequence | global (the channel over every sequence) | visible (default sequence)
   --gamma G            bend the scale: t' = t^G (default 1)
   --shuffle SEED       show the values permuted at random among the tokens (what chance looks like)
+  --side-by-side       with --shuffle: the real values and, beside them, the shuffled ones
   --underline CHANNEL  draw a second channel as an underline (thickness and colour from its min..max)
   --underline-palette NAME  the underline's palette (default Greys)
   --granularity G      token | word | line | sentence: one value and one box per group
@@ -218,7 +221,10 @@ void ConfigureSession(Session& session, const ViewOptions& options) {
     }
     session.SelectChannel(channel);
   }
+  if (options.side_by_side && !options.shuffle_seed)
+    throw UsageError("--side-by-side needs --shuffle SEED (it puts the real values beside the shuffled ones)");
   session.SetShuffle(options.shuffle_seed);
+  session.SetSideBySide(options.side_by_side);
   if (options.underline) {
     if (session.CurrentSequence().FindChannel(*options.underline) < 0 && !session.AddDerivedChannel(*options.underline))
       throw UsageError("--underline " + *options.underline + ": sequence " + std::to_string(options.sequence) +

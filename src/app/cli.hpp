@@ -28,6 +28,7 @@ struct ViewOptions {
   std::optional<std::string> scope;     // --scope: sequence, global, visible
   float gamma = 1.0f;
   std::optional<uint64_t> shuffle_seed;
+  bool side_by_side = false;            // --side-by-side: real values beside the shuffled ones
   std::optional<std::string> underline;          // --underline CHANNEL
   std::optional<std::string> underline_palette;  // --underline-palette NAME (default Greys)
   std::string granularity = "token";    // --granularity token|word|line|sentence

@@ -11,6 +11,8 @@ namespace th::app {
 
 namespace {
 
+constexpr int kSideBySideGap = 16;  // canvas pixels between the real and the shuffled render
+
 void WriteTextFile(const std::string& path, const std::string& text) {
   const std::string temporary = path + ".tmp";
   {
@@ -34,7 +36,12 @@ int RunRender(const CommandLine& line) {
   request.session = &session;
   request.font = line.view.font;
   request.width = line.view.width;
-  const RenderedImage image = RenderSequenceImage(request);
+  RenderedImage image = RenderSequenceImage(request);
+  if (session.VisibleTwin() != nullptr) {
+    // The real values on the left, the same values shuffled on the right; --layout describes the left.
+    request.twin = true;
+    image = PlaceSideBySide(std::move(image), RenderSequenceImage(request), kSideBySideGap);
+  }
 
   WritePng(line.output, image.width, image.height, image.pixels);
   if (line.layout_output) WriteTextFile(*line.layout_output, LayoutJson(image, session));

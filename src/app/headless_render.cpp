@@ -38,7 +38,7 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
   image.geometry = GridGeometry::ForCell(atlas.CellWidth(), atlas.CellHeight());
   const int columns = std::max((request.width - 2 * image.padding) / image.geometry.cell_width, 1);
   const LineIndex lines = LineIndex::Build(session.CurrentSequence(), columns);
-  image.layout = session.LayoutRange(lines, 0, lines.LineCount());
+  image.layout = session.LayoutRange(lines, 0, lines.LineCount(), request.twin);
   image.width = request.width;
   image.height = 2 * image.padding +
                  static_cast<int>(lines.LineCount()) * image.geometry.LinePitch() - image.geometry.line_gap;
@@ -63,7 +63,7 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
     const size_t end_line = first_line + band_lines;
     const int band_bottom =
         end_line >= lines.LineCount() ? image.height : image.padding + static_cast<int>(end_line) * pitch;
-    renderer.SetLayout(session.LayoutRange(lines, first_line, band_lines));
+    renderer.SetLayout(session.LayoutRange(lines, first_line, band_lines, request.twin));
     image.dropped_glyphs += atlas.DroppedInLayout();
     target.Resize(image.width, band_bottom - band_top);
     target.Bind();
@@ -84,6 +84,24 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
   image.atlas_bytes = atlas.Pixels().size();
   gl::OffscreenTarget::BindDefault();
   return image;
+}
+
+RenderedImage PlaceSideBySide(RenderedImage left, const RenderedImage& right, int gap) {
+  const int width = left.width + gap + right.width;
+  const int height = std::max(left.height, right.height);
+  std::vector<uint8_t> pixels(static_cast<size_t>(width) * static_cast<size_t>(height) * 4, 255);
+  for (int y = 0; y < height; ++y) {
+    uint8_t* row = pixels.data() + static_cast<size_t>(y) * width * 4;
+    if (y < left.height) std::memcpy(row, left.pixels.data() + static_cast<size_t>(y) * left.width * 4, left.width * 4u);
+    if (y < right.height)
+      std::memcpy(row + (left.width + gap) * 4u, right.pixels.data() + static_cast<size_t>(y) * right.width * 4,
+                  right.width * 4u);
+  }
+  left.width = width;
+  left.height = height;
+  left.pixels = std::move(pixels);
+  left.missing_glyphs = std::max(left.missing_glyphs, right.missing_glyphs);
+  return left;
 }
 
 std::string LayoutJson(const RenderedImage& image, const Session& session) {

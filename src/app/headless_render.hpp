@@ -17,6 +17,7 @@ namespace th::app {
 
 struct RenderRequest {
   const Session* session = nullptr;  // sequence, values, mapping and palette
+  bool twin = false;                 // draw the session's shuffled twin (side by side)
   std::string font = "monospace";
   int width = 1000;
 };
@@ -35,6 +36,9 @@ struct RenderedImage {
 
 // Needs a current GL context (gl::HeadlessContext). Throws on GL or font errors.
 RenderedImage RenderSequenceImage(const RenderRequest& request);
+
+// Two renders next to each other (left, a gap of canvas, right): side by side comparisons.
+RenderedImage PlaceSideBySide(RenderedImage left, const RenderedImage& right, int gap);
 
 // The --layout JSON: {"width","height","tokens":[{"seq","index","text","x","y","w","h","value","norm"}]}
 // with one entry per drawn box (a token wrapped across lines has one box per line, each with its

@@ -10,41 +10,54 @@ constexpr Rgb8 kCanvas{255, 255, 255};
 }  // namespace
 
 HeatmapView::HeatmapView(std::string font, int font_size)
-    : m_font(std::move(font)), m_atlas(std::make_unique<GlyphAtlas>(m_font, font_size)), m_renderer(*m_atlas) {}
+    : m_font(std::move(font)), m_atlas(std::make_unique<GlyphAtlas>(m_font, font_size)), m_main(*m_atlas) {}
 
 int HeatmapView::PixelSize(const Session& session) const {
   return std::max(1, static_cast<int>(std::lround(static_cast<float>(session.Settings().font_size) * m_scale)));
 }
 
+void HeatmapView::SetAtlas(std::unique_ptr<GlyphAtlas> atlas) {
+  m_atlas = std::move(atlas);
+  for (Pane* pane : {&m_main, m_twin.get()}) {
+    if (pane == nullptr) continue;
+    pane->renderer.SetAtlas(*m_atlas);
+    pane->uploaded_layout = 0;
+  }
+}
+
 void HeatmapView::SetFont(const std::string& font) {
   auto atlas = std::make_unique<GlyphAtlas>(font, m_atlas->PixelSize());
   m_font = font;
-  m_atlas = std::move(atlas);
-  m_renderer.SetAtlas(*m_atlas);
-  m_uploaded_layout = 0;
+  SetAtlas(std::move(atlas));
 }
 
 void HeatmapView::Render(Session& session, int width, int height) {
-  if (PixelSize(session) != m_atlas->PixelSize()) {
-    m_atlas = std::make_unique<GlyphAtlas>(m_font, PixelSize(session));
-    m_renderer.SetAtlas(*m_atlas);
-    m_uploaded_layout = 0;
-  }
+  if (PixelSize(session) != m_atlas->PixelSize()) SetAtlas(std::make_unique<GlyphAtlas>(m_font, PixelSize(session)));
   session.UpdateLayout(width, height, GridGeometry::ForCell(m_atlas->CellWidth(), m_atlas->CellHeight()));
-  if (session.LayoutRevision() != m_uploaded_layout) {
-    m_renderer.SetLayout(session.Visible());
-    m_uploaded_layout = session.LayoutRevision();
+  RenderPane(m_main, session, session.Visible(), width, height);
+  if (const VisibleLayout* twin = session.VisibleTwin()) {
+    if (!m_twin) m_twin = std::make_unique<Pane>(*m_atlas);
+    RenderPane(*m_twin, session, *twin, width, height);
+  } else {
+    m_twin.reset();
   }
-  if (session.PaletteRevision() != m_uploaded_palette) {
-    m_renderer.SetPalette(session.CurrentPalette());
-    m_uploaded_palette = session.PaletteRevision();
+}
+
+void HeatmapView::RenderPane(Pane& pane, const Session& session, const VisibleLayout& layout, int width, int height) {
+  if (session.LayoutRevision() != pane.uploaded_layout) {
+    pane.renderer.SetLayout(layout);
+    pane.uploaded_layout = session.LayoutRevision();
   }
-  if (session.UnderlinePaletteRevision() != m_uploaded_underline_palette) {
-    m_renderer.SetUnderlinePalette(session.UnderlinePalette());
-    m_uploaded_underline_palette = session.UnderlinePaletteRevision();
+  if (session.PaletteRevision() != pane.uploaded_palette) {
+    pane.renderer.SetPalette(session.CurrentPalette());
+    pane.uploaded_palette = session.PaletteRevision();
   }
-  m_target.Resize(width, height);
-  m_target.Bind();
+  if (session.UnderlinePaletteRevision() != pane.uploaded_underline_palette) {
+    pane.renderer.SetUnderlinePalette(session.UnderlinePalette());
+    pane.uploaded_underline_palette = session.UnderlinePaletteRevision();
+  }
+  pane.target.Resize(width, height);
+  pane.target.Bind();
   gl::HeatmapDrawParams params;
   params.viewport_width = width;
   params.viewport_height = height;
@@ -54,7 +67,7 @@ void HeatmapView::Render(Session& session, int width, int height) {
   params.mapping = session.Mapping();
   params.underline = session.UnderlineMapping();
   params.canvas = kCanvas;
-  m_renderer.Draw(params);
+  pane.renderer.Draw(params);
   gl::OffscreenTarget::BindDefault();
 }
 

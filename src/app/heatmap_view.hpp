@@ -31,25 +31,36 @@ class HeatmapView {
   // The window's content scale (HiDPI): glyphs are rasterised at font size x scale pixels.
   void SetContentScale(float scale) { m_scale = scale; }
 
-  uintptr_t TextureId() const { return m_target.TextureId(); }
-  std::vector<uint8_t> ReadPixels() const { return m_target.ReadPixels(); }
+  uintptr_t TextureId() const { return m_main.target.TextureId(); }
+  // The shuffled twin's texture while the session shows values side by side, else 0.
+  uintptr_t TwinTextureId() const { return m_twin ? m_twin->target.TextureId() : 0; }
+  std::vector<uint8_t> ReadPixels() const { return m_main.target.ReadPixels(); }
   const GlyphAtlas& Atlas() const { return *m_atlas; }
   // Bytes sent to the GPU since creation (instances, cells, palette texels, atlas), and by the
   // last layout upload alone.
-  size_t UploadedBytesTotal() const { return m_renderer.UploadedBytesTotal(); }
-  size_t LastLayoutUploadBytes() const { return m_renderer.LastUploadBytes(); }
+  size_t UploadedBytesTotal() const { return m_main.renderer.UploadedBytesTotal(); }
+  size_t LastLayoutUploadBytes() const { return m_main.renderer.LastUploadBytes(); }
 
  private:
+  // A renderer with its target and what it last uploaded.
+  struct Pane {
+    explicit Pane(GlyphAtlas& atlas) : renderer(atlas) {}
+    gl::HeatmapRenderer renderer;
+    gl::OffscreenTarget target;
+    uint64_t uploaded_layout = 0;
+    uint64_t uploaded_palette = 0;
+    uint64_t uploaded_underline_palette = 0;
+  };
+
   int PixelSize(const Session& session) const;
+  void SetAtlas(std::unique_ptr<GlyphAtlas> atlas);
+  void RenderPane(Pane& pane, const Session& session, const VisibleLayout& layout, int width, int height);
 
   std::string m_font;
   float m_scale = 1.0f;
   std::unique_ptr<GlyphAtlas> m_atlas;
-  gl::HeatmapRenderer m_renderer;
-  gl::OffscreenTarget m_target;
-  uint64_t m_uploaded_layout = 0;
-  uint64_t m_uploaded_palette = 0;
-  uint64_t m_uploaded_underline_palette = 0;
+  Pane m_main;
+  std::unique_ptr<Pane> m_twin;
 };
 
 }  // namespace th::app

@@ -67,6 +67,7 @@ int RunViewer(const CommandLine& line) {
 
     if (context.heatmap_width > 0 && context.heatmap_height > 0) {
       heatmap.Render(session, context.heatmap_width, context.heatmap_height);
+      context.twin_texture = heatmap.TwinTextureId();
       context.upload_bytes = heatmap.LastLayoutUploadBytes();
     }
 

@@ -2,19 +2,6 @@
 
 namespace th {
 
-ValueColumn ValueColumn::Borrow(std::span<const float> values, std::shared_ptr<const void> owner) {
-  ValueColumn column;
-  column.m_borrowed = values;
-  column.m_owner = std::move(owner);
-  return column;
-}
-
-ValueColumn ValueColumn::Slice(size_t begin, size_t end) const {
-  const std::span<const float> part = std::span<const float>(*this).subspan(begin, end - begin);
-  if (IsBorrowed()) return Borrow(part, m_owner);
-  return std::vector<float>(part.begin(), part.end());
-}
-
 void StringTable::Append(std::string_view text) {
   m_text.append(text);
   m_ends.push_back(m_text.size());
@@ -34,6 +21,27 @@ std::string_view Sequence::Token(size_t index, TokenText which) const {
   return which == TokenText::kRaw ? RawToken(index) : Token(index);
 }
 
+bool Sequence::HasRawTokens() const {
+  return m_table ? !m_table->raw.Empty() || !m_overrides.indices.empty() : !m_raw.Empty();
+}
+
+std::string_view Sequence::RawToken(size_t index) const {
+  if (m_table) return m_table->Raw(static_cast<size_t>(m_ids[index]));
+  return m_raw.Empty() ? m_tokens.At(index) : m_raw.At(index);
+}
+
+uint8_t Sequence::Flags(size_t index) const {
+  if (m_table) return m_table->Flags(static_cast<size_t>(m_ids[index]));
+  return index < m_flags.size() ? m_flags[index] : 0;
+}
+
+std::string_view Sequence::OverriddenToken(size_t index) const {
+  const auto found = std::lower_bound(m_overrides.indices.begin(), m_overrides.indices.end(), index);
+  if (found != m_overrides.indices.end() && *found == index)
+    return m_overrides.texts.At(static_cast<size_t>(found - m_overrides.indices.begin()));
+  return m_table->text.At(static_cast<size_t>(m_ids[index]));
+}
+
 int Sequence::FindChannel(std::string_view channel_name) const {
   for (size_t i = 0; i < channels.size(); ++i)
     if (channels[i].name == channel_name) return static_cast<int>(i);
@@ -43,6 +51,17 @@ int Sequence::FindChannel(std::string_view channel_name) const {
 void Sequence::SetDecodedTokens(StringTable decoded) {
   if (!HasRawTokens()) m_raw = std::move(m_tokens);
   m_tokens = std::move(decoded);
+}
+
+void Sequence::SetTableTokens(IdColumn ids, std::shared_ptr<const TokenTable> table) {
+  m_ids = std::move(ids);
+  m_table = std::move(table);
+  m_overrides = {};
+}
+
+void Sequence::SetDecodedTable(std::shared_ptr<const TokenTable> table, TokenOverrides overrides) {
+  m_table = std::move(table);
+  m_overrides = std::move(overrides);
 }
 
 std::vector<TopKEntry> Sequence::TopK(size_t index) const {
@@ -69,17 +88,19 @@ void Sequence::KeepTokens(const std::vector<bool>& keep) {
   const bool contiguous = begin >= end || std::all_of(first, keep.begin() + static_cast<ptrdiff_t>(end),
                                                       [](bool k) { return k; });
   const auto keeps = [&](size_t i) { return i < keep.size() && keep[i]; };
-  // Padding is usually one run at the start or the end: slicing keeps borrowed values borrowed.
-  for (Channel& channel : channels) {
-    if (contiguous) {
-      channel.values = channel.values.Slice(std::min(begin, end), end);
-      continue;
-    }
-    std::vector<float> kept;
+  const auto kept_elements = [&](const auto& all) {
+    std::vector<std::remove_cvref_t<decltype(all[0])>> kept;
     for (size_t i = 0; i < count; ++i)
-      if (keeps(i)) kept.push_back(channel.values[i]);
-    channel.values = std::move(kept);
-  }
+      if (keeps(i)) kept.push_back(all[i]);
+    return kept;
+  };
+  // Padding is usually one run at the start or the end: slicing keeps borrowed columns borrowed.
+  const auto filter_column = [&](auto& column) {
+    if (column.empty()) return;
+    if (contiguous) column = column.Slice(std::min(begin, end), end);
+    else column = kept_elements(column);
+  };
+  for (Channel& channel : channels) filter_column(channel.values);
   const auto filter_table = [&](StringTable& table) {
     if (table.Empty()) return;
     StringTable kept;
@@ -87,17 +108,26 @@ void Sequence::KeepTokens(const std::vector<bool>& keep) {
       if (keeps(i)) kept.Append(table.At(i));
     table = std::move(kept);
   };
-  const auto filter_vector = [&](auto& values) {
-    if (values.empty()) return;
-    std::remove_reference_t<decltype(values)> kept;
-    for (size_t i = 0; i < count; ++i)
-      if (keeps(i)) kept.push_back(values[i]);
-    values = std::move(kept);
-  };
   filter_table(m_tokens);
   filter_table(m_raw);
-  filter_vector(m_flags);
-  filter_vector(m_ids);
+  if (!m_flags.empty()) m_flags = kept_elements(m_flags);
+  filter_column(m_ids);
+  if (!m_overrides.indices.empty()) {
+    TokenOverrides kept;
+    size_t kept_before = 0;  // kept tokens before index i
+    size_t next = 0;         // the first override at or after index i
+    for (size_t i = 0; i < count && next < m_overrides.indices.size(); ++i) {
+      if (m_overrides.indices[next] == i) {
+        if (keeps(i)) {
+          kept.indices.push_back(kept_before);
+          kept.texts.Append(m_overrides.texts.At(next));
+        }
+        ++next;
+      }
+      kept_before += keeps(i);
+    }
+    m_overrides = std::move(kept);
+  }
   if (HasTopK()) {
     Sequence all;
     std::swap(all.m_top_k_ends, m_top_k_ends);

@@ -12,40 +12,54 @@
 
 namespace th {
 
-// A channel's values: either owned, or borrowed from memory that something else keeps alive
-// (a memory-mapped .npy/.npz/.safetensors file), so large float32 arrays are never copied.
-// Reads like a std::vector<float>; writes (push_back, reserve) are for owned columns only.
-class ValueColumn {
+// Per-token numbers: either owned, or borrowed from memory that something else keeps alive (a
+// memory-mapped .npy/.npz/.safetensors file), so large float32 or int32 arrays are never copied.
+// Reads like a std::vector<T>; writes (push_back, reserve) are for owned columns only.
+template <typename T>
+class Column {
  public:
-  ValueColumn() = default;
-  ValueColumn(std::vector<float> values) : m_owned(std::move(values)) {}  // NOLINT: implicit
-  ValueColumn(std::initializer_list<float> values) : m_owned(values) {}
+  Column() = default;
+  Column(std::vector<T> values) : m_owned(std::move(values)) {}  // NOLINT: implicit
+  Column(std::initializer_list<T> values) : m_owned(values) {}
   // values must stay valid while owner lives.
-  static ValueColumn Borrow(std::span<const float> values, std::shared_ptr<const void> owner);
-  // Values [begin, end): still borrowed when this column is, copied otherwise.
-  ValueColumn Slice(size_t begin, size_t end) const;
+  static Column Borrow(std::span<const T> values, std::shared_ptr<const void> owner) {
+    Column column;
+    column.m_borrowed = values;
+    column.m_owner = std::move(owner);
+    return column;
+  }
+  // Elements [begin, end): still borrowed when this column is, copied otherwise.
+  Column Slice(size_t begin, size_t end) const {
+    const std::span<const T> part = std::span<const T>(*this).subspan(begin, end - begin);
+    if (IsBorrowed()) return Borrow(part, m_owner);
+    return std::vector<T>(part.begin(), part.end());
+  }
 
   bool IsBorrowed() const { return m_owner != nullptr; }
   size_t size() const { return IsBorrowed() ? m_borrowed.size() : m_owned.size(); }
   bool empty() const { return size() == 0; }
-  const float* data() const { return IsBorrowed() ? m_borrowed.data() : m_owned.data(); }
-  float operator[](size_t index) const { return data()[index]; }
-  const float* begin() const { return data(); }
-  const float* end() const { return data() + size(); }
-  operator std::span<const float>() const { return {data(), size()}; }  // NOLINT: implicit
+  const T* data() const { return IsBorrowed() ? m_borrowed.data() : m_owned.data(); }
+  T operator[](size_t index) const { return data()[index]; }
+  const T* begin() const { return data(); }
+  const T* end() const { return data() + size(); }
+  operator std::span<const T>() const { return {data(), size()}; }  // NOLINT: implicit
 
-  void push_back(float value) { m_owned.push_back(value); }
+  void push_back(T value) { m_owned.push_back(value); }
   void reserve(size_t count) { m_owned.reserve(count); }
 
-  friend bool operator==(const ValueColumn& a, const ValueColumn& b) {
+  friend bool operator==(const Column& a, const Column& b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end());
   }
 
  private:
-  std::vector<float> m_owned;
-  std::span<const float> m_borrowed;
+  std::vector<T> m_owned;
+  std::span<const T> m_borrowed;
   std::shared_ptr<const void> m_owner;
 };
+
+using ValueColumn = Column<float>;
+// Token ids, 4 bytes each: vocabularies stay far below 2^31 entries.
+using IdColumn = Column<int32_t>;
 
 // One named value per token (an activation, a log-probability, an attribution...).
 // NaN and +-Inf are allowed and mean "no value": they are left out of statistics and drawn
@@ -74,6 +88,23 @@ class StringTable {
 // Per-token flags (TokenFlags bits).
 inline constexpr uint8_t kTokenSpecial = 1;  // <|endoftext|>, <s>, [CLS], <pad>...: drawn distinctly
 
+// A vocabulary's strings, shared by every sequence that stores its tokens as ids into it: each entry
+// is stored, and decoded, once however often it occurs (4 bytes per token instead of a string each).
+struct TokenTable {
+  StringTable text;            // by id: the decoded text (the tokenizer's string before decoding)
+  StringTable raw;             // by id: the tokenizer's strings; empty when decoding changed no entry
+  std::vector<uint8_t> flags;  // by id (TokenFlags bits); empty when no entry has any
+  std::string_view Raw(size_t id) const { return raw.Empty() ? text.At(id) : raw.At(id); }
+  uint8_t Flags(size_t id) const { return flags.empty() ? 0 : flags[id]; }
+};
+
+// Tokens of a table-backed sequence whose decoded text is not their entry's, because it depends on
+// the neighbours (a character split across tokens, a WordPiece word start): sorted by index.
+struct TokenOverrides {
+  std::vector<uint64_t> indices;
+  StringTable texts;
+};
+
 // Which text of a token to show: decoded for people (the default), or the tokenizer's own string.
 enum class TokenText { kDecoded, kRaw };
 
@@ -90,29 +121,41 @@ class Sequence {
   std::string name;
   std::vector<Channel> channels;
 
+  // Tokens are stored either as strings (AppendToken) or as ids into a shared table
+  // (SetTableTokens), never both; every reader below works the same on either.
   void AppendToken(std::string_view text) { m_tokens.Append(text); }
   void ReserveTokens(size_t count, size_t bytes) { m_tokens.Reserve(count, bytes); }
-  size_t TokenCount() const { return m_tokens.Size(); }
+  size_t TokenCount() const { return m_table ? m_ids.size() : m_tokens.Size(); }
   // The decoded text (what a person reads).
-  std::string_view Token(size_t index) const { return m_tokens.At(index); }
+  std::string_view Token(size_t index) const {
+    if (!m_table) return m_tokens.At(index);
+    return m_overrides.indices.empty() ? m_table->text.At(static_cast<size_t>(m_ids[index])) : OverriddenToken(index);
+  }
   // The text to draw: decoded, or the tokenizer's raw string when the toggle asks for it.
   std::string_view Token(size_t index, TokenText which) const;
   // Index of the channel with this name, or -1.
   int FindChannel(std::string_view channel_name) const;
 
   // Raw tokenizer strings ("Ġworld", "▁the", "##ing"), kept only when decoding changed a token.
-  bool HasRawTokens() const { return !m_raw.Empty(); }
-  std::string_view RawToken(size_t index) const { return HasRawTokens() ? m_raw.At(index) : Token(index); }
+  bool HasRawTokens() const;
+  std::string_view RawToken(size_t index) const;
   // Replaces the token texts by their decoded forms, keeping the current ones as raw.
   void SetDecodedTokens(StringTable decoded);
 
-  uint8_t Flags(size_t index) const { return index < m_flags.size() ? m_flags[index] : 0; }
+  // Tokens as ids (each a valid index into table), which are also the sequence's TokenIds().
+  void SetTableTokens(IdColumn ids, std::shared_ptr<const TokenTable> table);
+  // The shared table of a table-backed sequence, else null.
+  const std::shared_ptr<const TokenTable>& Table() const { return m_table; }
+  // Replaces the table by its decoded form, with the tokens whose text differs from their entry's.
+  void SetDecodedTable(std::shared_ptr<const TokenTable> table, TokenOverrides overrides);
+
+  uint8_t Flags(size_t index) const;
   void SetFlags(std::vector<uint8_t> flags) { m_flags = std::move(flags); }
-  bool HasFlags() const { return !m_flags.empty(); }
+  bool HasFlags() const { return m_table ? !m_table->flags.empty() : !m_flags.empty(); }
 
   // Token ids (from the input's ids, or given alongside the strings); empty when unknown.
-  const std::vector<int64_t>& TokenIds() const { return m_ids; }
-  void SetTokenIds(std::vector<int64_t> ids) { m_ids = std::move(ids); }
+  const IdColumn& TokenIds() const { return m_ids; }
+  void SetTokenIds(IdColumn ids) { m_ids = std::move(ids); }
 
   // Top-k predictions per token: entries [ends[i-1], ends[i]) belong to token i.
   bool HasTopK() const { return !m_top_k_ends.empty(); }
@@ -123,10 +166,14 @@ class Sequence {
   void KeepTokens(const std::vector<bool>& keep);
 
  private:
+  std::string_view OverriddenToken(size_t index) const;
+
   StringTable m_tokens;
   StringTable m_raw;
   std::vector<uint8_t> m_flags;
-  std::vector<int64_t> m_ids;
+  IdColumn m_ids;
+  std::shared_ptr<const TokenTable> m_table;
+  TokenOverrides m_overrides;
   std::vector<uint64_t> m_top_k_ends;
   StringTable m_top_k_tokens;
   std::vector<float> m_top_k_probabilities;

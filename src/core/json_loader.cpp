@@ -193,19 +193,20 @@ void ReadTokenIds(const Json& ids, Sequence& sequence, bool need_strings, const 
   if (need_strings && !origin.context)
     Fail(origin, path, "token ids without \"tokens\" need a vocabulary file");
   const Vocabulary* vocabulary = need_strings ? &origin.context->RequireVocabulary(path) : nullptr;
-  std::vector<int64_t> values;
+  std::vector<int32_t> values;
   values.reserve(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
     if (!ids[i].is_number_integer()) Fail(origin, Element(path, i), Quote(ids[i]) + " is not a token id");
-    values.push_back(ids[i].get<int64_t>());
-    if (!vocabulary) continue;
-    const auto token = vocabulary->Token(values.back());
-    if (!token)
-      Fail(origin, Element(path, i), "id " + std::to_string(values.back()) + " is not in the vocabulary " +
-                                         vocabulary->Path());
-    sequence.AppendToken(*token);
+    const int64_t id = ids[i].get<int64_t>();
+    if (vocabulary && !vocabulary->Contains(id))
+      Fail(origin, Element(path, i), "id " + std::to_string(id) + " is not in the vocabulary " + vocabulary->Path());
+    if (id < std::numeric_limits<int32_t>::min() || id > std::numeric_limits<int32_t>::max())
+      Fail(origin, Element(path, i), "id " + std::to_string(id) + " is out of range for a token id");
+    values.push_back(static_cast<int32_t>(id));
   }
-  sequence.SetTokenIds(std::move(values));
+  // With a vocabulary the tokens are ids into its table: no string per token.
+  if (vocabulary) sequence.SetTableTokens(std::move(values), vocabulary->Table());
+  else sequence.SetTokenIds(std::move(values));
 }
 
 // Top-k predictions, one list per token of [token, probability] pairs (GLTR's pred_topk form).

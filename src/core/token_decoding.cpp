@@ -2,6 +2,7 @@
 
 #include <array>
 #include <algorithm>
+#include <utility>
 
 #include "core/utf8.hpp"
 
@@ -49,7 +50,7 @@ int ByteToken(std::string_view token) {
 }
 
 bool IsSpecial(std::string_view token, const TokenizerHints& hints) {
-  return IsSpecialToken(token) || (hints.special_tokens && hints.special_tokens->contains(std::string(token)));
+  return IsSpecialToken(token) || (hints.special_tokens && hints.special_tokens->contains(token));
 }
 
 // Appends the text one token stands for.
@@ -96,40 +97,119 @@ void KeepCharactersWhole(std::string_view bytes, std::vector<uint64_t>& ends) {
   }
 }
 
-void DecodeSequence(Sequence& sequence, TokenEncoding encoding, const TokenizerHints& hints) {
-  const size_t count = sequence.TokenCount();
-  std::vector<uint8_t> flags;
+// Decodes tokens [begin, end) as one run of text and hands each token's decoded text to
+// emit(index, text). raw(i) is token i's string and special(i) whether it is a special token
+// (kept as it is). The run must be bounded by the sequence's ends or by tokens whose decoded text
+// starts a character, so that no character crosses its edges.
+template <typename Raw, typename Special, typename Emit>
+void DecodeRun(size_t begin, size_t end, TokenEncoding encoding, const Raw& raw, const Special& special,
+               const Emit& emit) {
   std::string bytes;
   std::vector<uint64_t> ends;
-  if (encoding != TokenEncoding::kDecoded) ends.reserve(count);
-  bool word_start = true;
-  for (size_t i = 0; i < count; ++i) {
-    const std::string_view token = sequence.Token(i);
-    const bool special = IsSpecial(token, hints);
-    if (special) {
-      if (flags.empty()) flags.resize(count);
-      flags[i] = kTokenSpecial;
-    }
-    if (encoding == TokenEncoding::kDecoded) continue;
-    if (special) bytes.append(token);
-    else AppendDecoded(bytes, token, encoding, word_start);
-    word_start = special;
+  ends.reserve(end - begin);
+  bool word_start = begin == 0 || special(begin - 1);
+  for (size_t i = begin; i < end; ++i) {
+    const bool is_special = special(i);
+    if (is_special) bytes.append(raw(i));
+    else AppendDecoded(bytes, raw(i), encoding, word_start);
+    word_start = is_special;
     ends.push_back(bytes.size());
   }
-  if (!flags.empty()) sequence.SetFlags(std::move(flags));
-  if (encoding == TokenEncoding::kDecoded) return;
   KeepCharactersWhole(bytes, ends);
-  StringTable decoded;
-  decoded.Reserve(count, bytes.size());
-  bool changed = false;
-  for (size_t i = 0; i < count; ++i) {
-    const uint64_t begin = i == 0 ? 0 : ends[i - 1];
-    const std::string_view text = std::string_view(bytes).substr(begin, ends[i] - begin);
-    changed = changed || text != sequence.Token(i);
-    decoded.Append(text);
+  for (size_t i = begin; i < end; ++i) {
+    const uint64_t from = i == begin ? 0 : ends[i - begin - 1];
+    emit(i, std::string_view(bytes).substr(from, ends[i - begin] - from));
   }
-  // Raw strings are kept only when they differ, so already-readable tokens cost nothing extra.
-  if (changed) sequence.SetDecodedTokens(std::move(decoded));
+}
+
+void DecodeStringSequence(Sequence& sequence, TokenEncoding encoding, const TokenizerHints& hints) {
+  const size_t count = sequence.TokenCount();
+  std::vector<uint8_t> flags(count);
+  bool any_special = false;
+  for (size_t i = 0; i < count; ++i)
+    if (IsSpecial(sequence.Token(i), hints)) flags[i] = kTokenSpecial, any_special = true;
+  if (encoding != TokenEncoding::kDecoded) {
+    StringTable decoded;
+    decoded.Reserve(count, count * 4);
+    bool changed = false;
+    DecodeRun(0, count, encoding, [&](size_t i) { return sequence.Token(i); }, [&](size_t i) { return flags[i] != 0; },
+              [&](size_t i, std::string_view text) {
+                changed = changed || text != sequence.Token(i);
+                decoded.Append(text);
+              });
+    // Raw strings are kept only when they differ, so already-readable tokens cost nothing extra.
+    if (changed) sequence.SetDecodedTokens(std::move(decoded));
+  }
+  if (any_special) sequence.SetFlags(std::move(flags));
+}
+
+// A table decoded entry by entry, out of context: what most of its tokens show.
+struct DecodedTable {
+  std::shared_ptr<const TokenTable> table;
+  // Per entry: kTokenSpecial, and kUnsafeStart when its text is empty or starts inside a character,
+  // so that a token of it may join its neighbours' bytes.
+  std::vector<uint8_t> state;
+};
+constexpr uint8_t kUnsafeStart = 2;
+
+DecodedTable DecodeTable(const TokenTable& raw, TokenEncoding encoding, const TokenizerHints& hints) {
+  DecodedTable decoded;
+  decoded.state.resize(raw.text.Size());
+  auto table = std::make_shared<TokenTable>();
+  std::vector<uint8_t> flags(raw.text.Size());
+  bool any_special = false;
+  bool changed = false;
+  std::string text;
+  for (size_t id = 0; id < raw.text.Size(); ++id) {
+    const std::string_view token = raw.text.At(id);
+    const bool special = IsSpecial(token, hints);
+    text.clear();
+    if (special || encoding == TokenEncoding::kDecoded) text = token;
+    else AppendDecoded(text, token, encoding, false);
+    table->text.Append(text);
+    changed = changed || text != token;
+    flags[id] = special ? kTokenSpecial : 0;
+    any_special = any_special || special;
+    const bool unsafe = text.empty() || IsContinuation(text[0]);
+    decoded.state[id] = static_cast<uint8_t>(flags[id] | (unsafe ? kUnsafeStart : 0));
+  }
+  if (changed) table->raw = raw.text;
+  if (any_special) table->flags = std::move(flags);
+  decoded.table = std::move(table);
+  return decoded;
+}
+
+// Tokens whose exact decoding differs from their entry's are found by decoding, as one run, only
+// the stretches between safe boundaries that hold a token starting inside a character (or a
+// WordPiece word start); everywhere else a token's text is its entry's.
+TokenOverrides FindOverrides(const Sequence& sequence, const DecodedTable& decoded, TokenEncoding encoding) {
+  TokenOverrides overrides;
+  const size_t count = sequence.TokenCount();
+  if (encoding == TokenEncoding::kDecoded || count == 0) return overrides;
+  const IdColumn& ids = sequence.TokenIds();
+  const TokenTable& table = *decoded.table;
+  const auto id = [&](size_t i) { return static_cast<size_t>(ids[i]); };
+  const auto special = [&](size_t i) { return (decoded.state[id(i)] & kTokenSpecial) != 0; };
+  const bool word_piece = encoding == TokenEncoding::kWordPiece;
+  size_t run_begin = 0;
+  bool dirty = word_piece;  // the first token is a word start
+  for (size_t k = 1; k <= count; ++k) {
+    const bool safe = k == count || ((decoded.state[id(k)] & kUnsafeStart) == 0 && !(word_piece && special(k - 1)));
+    if (!safe) {
+      dirty = true;
+      continue;
+    }
+    if (dirty)
+      DecodeRun(run_begin, k, encoding, [&](size_t i) { return table.Raw(id(i)); }, special,
+                [&](size_t i, std::string_view text) {
+                  if (text == table.text.At(id(i))) return;
+                  overrides.indices.push_back(i);
+                  overrides.texts.Append(text);
+                });
+    run_begin = k;
+    dirty = false;
+  }
+  return overrides;
 }
 
 }  // namespace
@@ -153,9 +233,15 @@ TokenEncoding DetectTokenEncoding(const Document& document, const TokenizerHints
   bool metaspace = false;   // ▁ or <0xHH>
   bool word_piece = false;  // ##continuations
   bool plain_space = false;
-  for (const Sequence& sequence : document.sequences)
-    for (size_t i = 0; i < sequence.TokenCount(); ++i) {
-      const std::string_view token = sequence.Token(i);
+  constexpr size_t kSample = 1 << 16;
+  size_t total = 0;
+  for (const Sequence& sequence : document.sequences) total += sequence.TokenCount();
+  const size_t stride = std::max<size_t>(1, total / kSample);
+  size_t next = 0;  // the next sampled token, counted over the whole document
+  size_t first = 0;  // the current sequence's first token, counted likewise
+  for (const Sequence& sequence : document.sequences) {
+    for (; next - first < sequence.TokenCount(); next += stride) {
+      const std::string_view token = sequence.Token(next - first);
       if (IsSpecial(token, hints)) continue;
       word_piece = word_piece || (token.starts_with("##") && token.size() > 2);
       metaspace = metaspace || ByteToken(token) >= 0;
@@ -166,6 +252,8 @@ TokenEncoding DetectTokenEncoding(const Document& document, const TokenizerHints
         plain_space = plain_space || cp == ' ';
       });
     }
+    first += sequence.TokenCount();
+  }
   if (byte_level && mapped) return TokenEncoding::kByteLevel;
   if (metaspace && !plain_space) return TokenEncoding::kSentencePiece;
   if (word_piece && !plain_space) return TokenEncoding::kWordPiece;
@@ -174,7 +262,20 @@ TokenEncoding DetectTokenEncoding(const Document& document, const TokenizerHints
 
 void DecodeDocumentTokens(Document& document, const TokenizerHints& hints) {
   const TokenEncoding encoding = DetectTokenEncoding(document, hints);
-  for (Sequence& sequence : document.sequences) DecodeSequence(sequence, encoding, hints);
+  // Sequences usually share one table (the vocabulary): each is decoded once. The raw tables are
+  // held so that their addresses stay unique while sequences switch to the decoded ones.
+  std::vector<std::pair<std::shared_ptr<const TokenTable>, DecodedTable>> tables;
+  for (Sequence& sequence : document.sequences) {
+    if (!sequence.Table()) {
+      DecodeStringSequence(sequence, encoding, hints);
+      continue;
+    }
+    const std::shared_ptr<const TokenTable>& raw = sequence.Table();
+    auto found = std::find_if(tables.begin(), tables.end(), [&](const auto& entry) { return entry.first == raw; });
+    if (found == tables.end()) found = tables.insert(tables.end(), {raw, DecodeTable(*raw, encoding, hints)});
+    const DecodedTable& decoded = found->second;
+    sequence.SetDecodedTable(decoded.table, FindOverrides(sequence, decoded, encoding));
+  }
 }
 
 }  // namespace th

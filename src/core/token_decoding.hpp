@@ -25,20 +25,28 @@ enum class TokenEncoding {
   kWordPiece,      // ## continuations, a space before every other word
 };
 
+// Strings looked up by std::string_view without building a std::string for each lookup.
+struct StringViewHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+using TokenSet = std::unordered_set<std::string, StringViewHash, std::equal_to<>>;
+
 struct TokenizerHints {
   TokenEncoding encoding = TokenEncoding::kAuto;
-  const std::unordered_set<std::string>* special_tokens = nullptr;  // from a tokenizer.json
+  const TokenSet* special_tokens = nullptr;  // from a tokenizer.json
 };
 
 // The common special tokens: <|...|>, <s>, </s>, <pad>, <unk>, <mask>, <bos>, <eos>, [CLS],
 // [SEP], [PAD], [MASK], [UNK]...
 bool IsSpecialToken(std::string_view token);
 
-// Looks at every token of every sequence.
+// Looks at a bounded sample of the tokens, spread evenly over the document, so that detection
+// costs the same at any document size.
 TokenEncoding DetectTokenEncoding(const Document& document, const TokenizerHints& hints = {});
 
 // Decodes every sequence in place (keeping raw strings where a token changed) and flags
-// special tokens.
+// special tokens. Sequences stored as ids into a shared table decode each table entry once.
 void DecodeDocumentTokens(Document& document, const TokenizerHints& hints = {});
 
 }  // namespace th

@@ -98,7 +98,8 @@ void DrawColourBar(const Session& session) {
 
   float x = info_x;
   if (session.Settings().shuffle_seed) {
-    const std::string shuffled = "SHUFFLED values (seed " + std::to_string(*session.Settings().shuffle_seed) + ")   ";
+    const std::string shuffled = std::string(session.Settings().side_by_side ? "right: " : "") + "SHUFFLED values (seed " +
+                                 std::to_string(*session.Settings().shuffle_seed) + ")   ";
     draw->AddText(ImVec2(x, label_y), IM_COL32(200, 90, 0, 255), shuffled.c_str());
     x += ImGui::CalcTextSize(shuffled.c_str()).x;
   }

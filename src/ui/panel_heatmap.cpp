@@ -15,6 +15,7 @@ namespace {
 
 constexpr int kWheelLines = 3;
 // ImGui 1.86's GLFW backend indexes io.KeysDown by GLFW key code; these are GLFW's codes.
+constexpr float kPaneGap = 6.0f;  // between the real and the shuffled pane
 constexpr int kKeyMinus = 45, kKey0 = 48, kKeyEqual = 61, kKeyPad0 = 320, kKeyPadSubtract = 333, kKeyPadAdd = 334;
 
 // Ctrl+wheel over the text and Ctrl+plus/minus change the text size; Ctrl+0 restores the default.
@@ -30,8 +31,8 @@ void HandleZoom(Session& session, bool hovered) {
   if (size != session.Settings().font_size) session.SetFontSize(size);
 }
 
-void DrawTokenTooltip(const Session& session, size_t instance_index) {
-  const VisibleLayout& layout = session.Visible();
+// layout: Visible(), or its shuffled twin when the pointer is over the shuffled side.
+void DrawTokenTooltip(const Session& session, const VisibleLayout& layout, size_t instance_index) {
   const uint64_t token = layout.tokens[instance_index];
   const float value = layout.instances[instance_index].value;
   const Sequence& sequence = session.CurrentSequence();
@@ -71,18 +72,39 @@ void DrawTokenTooltip(const Session& session, size_t instance_index) {
 void DrawHeatmapPanel(Session& session, FrameContext& context) {
   const float scrollbar_width = ImGui::GetStyle().ScrollbarSize;
   const ImVec2 available = ImGui::GetContentRegionAvail();
-  const ImVec2 image_size(std::max(available.x - scrollbar_width, 1.0f), std::max(available.y, 1.0f));
+  // Side by side, the real values (left) and the shuffled ones (right) share the layout.
+  const VisibleLayout* twin = context.twin_texture != 0 ? session.VisibleTwin() : nullptr;
+  const float width = std::max(available.x - scrollbar_width, 2.0f);
+  const float pane_width = twin ? std::floor((width - kPaneGap) * 0.5f) : width;
+  const ImVec2 image_size(pane_width, std::max(available.y, 1.0f));
   context.heatmap_width = static_cast<int>(image_size.x);
   context.heatmap_height = static_cast<int>(image_size.y);
 
   const ImVec2 image_pos = ImGui::GetCursorScreenPos();
   // The texture's rows are bottom-up (GL), so flip V.
   ImGui::Image(reinterpret_cast<ImTextureID>(context.heatmap_texture), image_size, ImVec2(0, 1), ImVec2(1, 0));
-  const bool hovered = ImGui::IsItemHovered();
+  bool hovered = ImGui::IsItemHovered();
+  ImVec2 hovered_pos = image_pos;
+  const VisibleLayout* hovered_layout = &session.Visible();
+  if (twin) {
+    const ImVec2 twin_pos(image_pos.x + pane_width + kPaneGap, image_pos.y);
+    ImGui::SetCursorScreenPos(twin_pos);
+    ImGui::Image(reinterpret_cast<ImTextureID>(context.twin_texture), image_size, ImVec2(0, 1), ImVec2(1, 0));
+    if (ImGui::IsItemHovered()) hovered = true, hovered_pos = twin_pos, hovered_layout = twin;
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const std::string label = "SHUFFLED (seed " + std::to_string(session.Settings().shuffle_seed.value_or(0)) + ")";
+    for (const auto& [x, text] : {std::pair{image_pos.x, std::string("real values")}, std::pair{twin_pos.x, label}}) {
+      const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+      const ImVec2 at(x + pane_width - size.x - 8.0f, image_pos.y + image_size.y - size.y - 6.0f);
+      draw->AddRectFilled(ImVec2(at.x - 4.0f, at.y - 2.0f), ImVec2(at.x + size.x + 4.0f, at.y + size.y + 2.0f),
+                          IM_COL32(40, 40, 40, 200), 3.0f);
+      draw->AddText(at, IM_COL32(255, 255, 255, 255), text.c_str());
+    }
+  }
 
   ImGuiWindow* window = ImGui::GetCurrentWindow();
-  const ImRect bar(ImVec2(image_pos.x + image_size.x, image_pos.y),
-                   ImVec2(image_pos.x + image_size.x + scrollbar_width, image_pos.y + image_size.y));
+  const ImRect bar(ImVec2(image_pos.x + width, image_pos.y),
+                   ImVec2(image_pos.x + width + scrollbar_width, image_pos.y + image_size.y));
   ImS64 scroll = session.ScrollPixels();
   const ImS64 content = std::max<ImS64>(session.ContentHeight(), static_cast<ImS64>(image_size.y));
   if (ImGui::ScrollbarEx(bar, window->GetID("##heatmap_scroll"), ImGuiAxis_Y, &scroll,
@@ -105,9 +127,10 @@ void DrawHeatmapPanel(Session& session, FrameContext& context) {
   }
 
   if (hovered) {
-    const double x = io.MousePos.x - image_pos.x - Session::kPadding;
-    const double y = io.MousePos.y - image_pos.y - session.LayoutOriginY();
-    if (const auto hit = HitTest(session.Visible(), session.Geometry(), x, y)) DrawTokenTooltip(session, *hit);
+    const double x = io.MousePos.x - hovered_pos.x - Session::kPadding;
+    const double y = io.MousePos.y - hovered_pos.y - session.LayoutOriginY();
+    if (const auto hit = HitTest(*hovered_layout, session.Geometry(), x, y))
+      DrawTokenTooltip(session, *hovered_layout, *hit);
   }
 }
 

@@ -183,6 +183,8 @@ void DrawShuffleControl(Session& session) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1.0f);
   if (ImGui::InputInt("##seed", &seed) && shuffled) session.SetShuffle(static_cast<uint64_t>(std::max(seed, 0)));
+  bool side_by_side = session.Settings().side_by_side;
+  if (ImGui::Checkbox("side by side with the real values", &side_by_side)) session.SetSideBySide(side_by_side);
   if (ImGui::IsKeyPressed('S', false) && !ImGui::GetIO().WantTextInput)
     session.SetShuffle(session.Settings().shuffle_seed ? std::nullopt : std::optional<uint64_t>(static_cast<uint64_t>(seed)));
 }

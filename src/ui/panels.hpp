@@ -12,6 +12,7 @@ namespace th::ui {
 // What the panels need from the app besides the session, and what they ask of it.
 struct FrameContext {
   uintptr_t heatmap_texture = 0;  // GL texture name of the rendered heatmap (opaque here)
+  uintptr_t twin_texture = 0;     // the shuffled twin's, while values are side by side (else 0)
   int heatmap_width = 0;          // out: the size the heatmap should be rendered at
   int heatmap_height = 0;
   std::string open_error;         // shown in the data panel; set by a failed open

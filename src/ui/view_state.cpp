@@ -1,6 +1,7 @@
 #include "ui/view_state.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/derived_channel.hpp"
 #include "core/palette_registry.hpp"
@@ -132,19 +133,29 @@ const Channel* Session::CurrentChannel() const {
 
 std::span<const float> Session::CurrentValues() const {
   if (m_settings.granularity != Granularity::kToken) return m_merged;
-  if (m_settings.shuffle_seed) return m_shuffled;
+  if (m_settings.shuffle_seed && !m_settings.side_by_side) return m_shuffled;
   const Channel* channel = CurrentChannel();
   return channel ? std::span<const float>(channel->values) : std::span<const float>();
 }
 
+void Session::SetSideBySide(bool on) {
+  if (on == m_settings.side_by_side) return;
+  m_settings.side_by_side = on;
+  ValuesChanged();
+}
+
 void Session::ValuesChanged() {
-  // Shuffle first, then aggregate: shuffled groups are made of shuffled token values.
+  // Shuffle first, then aggregate: shuffled groups are made of shuffled token values. Side by
+  // side, the real values are drawn and the shuffled ones go to the twin.
   const Channel* channel = CurrentChannel();
-  std::span<const float> values = channel ? std::span<const float>(channel->values) : std::span<const float>();
+  const std::span<const float> real =
+      channel ? std::span<const float>(channel->values) : std::span<const float>();
+  const bool twin = m_settings.side_by_side && m_settings.shuffle_seed;
+  std::span<const float> values = real;
   m_shuffled.clear();
   if (m_settings.shuffle_seed) {
-    m_shuffled = ShuffledValues(values, *m_settings.shuffle_seed);
-    values = m_shuffled;
+    m_shuffled = ShuffledValues(real, *m_settings.shuffle_seed);
+    if (!twin) values = m_shuffled;
   }
   m_groups.clear();
   m_merged.clear();
@@ -152,6 +163,8 @@ void Session::ValuesChanged() {
     m_groups = GroupTokens(CurrentSequence(), m_settings.granularity);
     m_merged = AggregateByGroup(values, m_groups, m_settings.aggregate);
   }
+  m_twin_values.clear();
+  if (twin) m_twin_values = m_groups.empty() ? m_shuffled : AggregateByGroup(m_shuffled, m_groups, m_settings.aggregate);
   m_underline.clear();
   const int underline = m_settings.underline ? CurrentSequence().FindChannel(*m_settings.underline) : -1;
   if (underline >= 0) {
@@ -229,6 +242,7 @@ void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry
   const size_t line_count = static_cast<size_t>(viewport_height / pitch + 2);
   if (!m_visible_valid || first_line != m_visible.first_line || line_count != m_visible.line_count) {
     m_visible = LayoutRange(m_lines, first_line, line_count);
+    if (!m_twin_values.empty()) m_visible_twin = LayoutRange(m_lines, first_line, line_count, true);
     m_visible.line_count = line_count;  // what was asked for, so a short document is not re-laid
     m_visible_valid = true;
     ++m_layout_revision;
@@ -236,9 +250,9 @@ void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry
   }
 }
 
-VisibleLayout Session::LayoutRange(const LineIndex& lines, size_t first_line, size_t line_count) const {
-  VisibleLayout layout =
-      LayoutLines(CurrentSequence(), lines, CurrentValues(), first_line, line_count, m_settings.token_text);
+VisibleLayout Session::LayoutRange(const LineIndex& lines, size_t first_line, size_t line_count, bool twin) const {
+  const std::span<const float> values = twin ? std::span<const float>(m_twin_values) : CurrentValues();
+  VisibleLayout layout = LayoutLines(CurrentSequence(), lines, values, first_line, line_count, m_settings.token_text);
   if (!m_groups.empty()) MergeGroupBoxes(layout, m_groups);
   if (!m_underline.empty())
     for (size_t i = 0; i < layout.instances.size(); ++i) layout.instances[i].underline = m_underline[layout.tokens[i]];

@@ -24,6 +24,7 @@ struct ViewSettings {
   int channel = 0;
   MappingSpec mapping;
   std::optional<uint64_t> shuffle_seed;  // set: values are shown permuted among the tokens
+  bool side_by_side = false;             // with a seed: the real values beside the shuffled ones
   std::optional<std::string> underline;  // a second channel drawn as an underline, by name
   Granularity granularity = Granularity::kToken;
   Aggregate aggregate = Aggregate::kMean;
@@ -68,6 +69,10 @@ class Session {
   // [Shuffle] The same values permuted at random among the tokens that have one (seeded), to
   // show what chance looks like. Nothing changes for tokens without a value.
   void SetShuffle(std::optional<uint64_t> seed);
+  // Shows the real values and, beside them, the shuffled ones (same layout, same mapping).
+  void SetSideBySide(bool on);
+  // The shuffled twin of Visible() while side by side is on, else nullptr.
+  const VisibleLayout* VisibleTwin() const { return m_twin_values.empty() ? nullptr : &m_visible_twin; }
 
   // [Granularity] Values per word, line or sentence (aggregated), each group drawn as one box.
   void SetGranularity(Granularity granularity, Aggregate aggregate);
@@ -105,7 +110,8 @@ class Session {
   // out as the view lays out its visible lines (exports and `render` draw with it).
   // Lines [first_line, first_line + line_count) of the current sequence wrapped by `lines`, laid
   // out as the view lays out its visible lines (exports and `render` draw with it).
-  VisibleLayout LayoutRange(const LineIndex& lines, size_t first_line, size_t line_count) const;
+  // twin: with the shuffled values of side by side (VisibleTwin's values) instead.
+  VisibleLayout LayoutRange(const LineIndex& lines, size_t first_line, size_t line_count, bool twin = false) const;
   // Pixel position of the visible layout's row 0 inside the viewport.
   float LayoutOriginY() const;
 
@@ -130,6 +136,8 @@ class Session {
   std::vector<float> m_shuffled;
   std::vector<uint32_t> m_groups;  // granularity groups of the current sequence
   std::vector<float> m_merged;     // per-token group aggregates
+  std::vector<float> m_twin_values;  // side by side: the shuffled values drawn beside the real ones
+  VisibleLayout m_visible_twin;
   std::vector<float> m_underline;  // per-token underline values (empty: no underline)
   ValueMapping m_underline_mapping;
   Palette m_underline_palette;

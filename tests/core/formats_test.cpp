@@ -128,7 +128,7 @@ TEST(NumpyTest, TokenIdsWithAVocabularyBesideTheFile) {
   const Sequence& sequence = document.sequences[0];
   EXPECT_EQ(Tokens(sequence), (std::vector<std::string>{"<|endoftext|>", "Hello", " world", "\n"}));
   EXPECT_EQ(Tokens(sequence, TokenText::kRaw)[2], "\xC4\xA0world");  // Ġworld
-  EXPECT_EQ(sequence.TokenIds(), (std::vector<int64_t>{0, 1, 2, 3}));
+  EXPECT_EQ(sequence.TokenIds(), (std::vector<int32_t>{0, 1, 2, 3}));
   EXPECT_EQ(sequence.Flags(0), kTokenSpecial);
   EXPECT_EQ(sequence.Flags(1), 0);
 }

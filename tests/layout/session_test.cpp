@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/palette_registry.hpp"
 
 namespace th {
@@ -141,6 +143,41 @@ TEST(SessionDefaults, AModeNeverChangesByItself) {
   session.SelectSequence(1);
   EXPECT_EQ(session.Spec().kind, NormKind::kMinMax);
   EXPECT_EQ(session.Low(), -5.0f);
+}
+
+}  // namespace
+}  // namespace th
+
+namespace th {
+namespace {
+
+TEST(SessionShuffle, SideBySideDrawsTheRealValuesBesideTheShuffledOnes) {
+  std::vector<float> values;
+  for (int i = 0; i < 50; ++i) values.push_back(static_cast<float>(i));
+  Session session(MakeValues(values));
+  session.SetShuffle(7);
+  session.UpdateLayout(2 * Session::kPadding + 400, 400, GridGeometry::ForCell(10, 20));
+  EXPECT_EQ(session.VisibleTwin(), nullptr);
+  std::vector<float> shown(session.CurrentValues().begin(), session.CurrentValues().end());
+  EXPECT_NE(shown, values) << "shuffled alone: the view shows the permutation";
+
+  session.SetSideBySide(true);
+  session.UpdateLayout(2 * Session::kPadding + 400, 400, GridGeometry::ForCell(10, 20));
+  shown.assign(session.CurrentValues().begin(), session.CurrentValues().end());
+  EXPECT_EQ(shown, values) << "side by side: the main view shows the real values";
+  const VisibleLayout* twin = session.VisibleTwin();
+  ASSERT_NE(twin, nullptr);
+  ASSERT_EQ(twin->instances.size(), session.Visible().instances.size());
+  std::vector<float> twin_values, real_values;
+  for (size_t i = 0; i < twin->instances.size(); ++i) {
+    twin_values.push_back(twin->instances[i].value);
+    real_values.push_back(session.Visible().instances[i].value);
+    EXPECT_EQ(twin->instances[i].column, session.Visible().instances[i].column);
+  }
+  EXPECT_NE(twin_values, real_values);
+  std::sort(twin_values.begin(), twin_values.end());
+  std::sort(real_values.begin(), real_values.end());
+  EXPECT_EQ(twin_values, real_values) << "the same values, permuted";
 }
 
 }  // namespace

@@ -240,18 +240,36 @@ uint64_t ElementIndex(const ArrayData& array, const Grid& grid, uint64_t s, uint
   return (s_index * grid.tokens + t) * channels + c;
 }
 
-// Channel c of sequence s. float32 little-endian in C order (and aligned) is borrowed from the
-// file's mapping; any other dtype or order is converted, which is a copy.
-ValueColumn ChannelValues(const ArrayData& array, const Grid& grid, uint64_t s, uint64_t c) {
+// Channel c of sequence s as a column of T. Elements already in T's in-memory form (float32 or
+// int32, little-endian, contiguous in C order, aligned) are borrowed from the file's mapping; any
+// other dtype, order or alignment (np.savez does not align its members) is converted by
+// convert(element index, token index), a copy: the mapped pages it read are handed back as it goes.
+template <typename T, typename Convert>
+Column<T> GridColumn(const LoadContext& context, const ArrayData& array, const Grid& grid, uint64_t s, uint64_t c,
+                     const Convert& convert) {
   const uint64_t first = ElementIndex(array, grid, s, 0, c);
   const bool contiguous = grid.tokens < 2 || ElementIndex(array, grid, s, 1, c) == first + 1;
-  const char* begin = array.bytes.data() + first * 4;
-  if (array.kind == 'f' && array.item_size == 4 && !array.big_endian && contiguous &&
-      reinterpret_cast<uintptr_t>(begin) % alignof(float) == 0)
-    return ValueColumn::Borrow({reinterpret_cast<const float*>(begin), grid.tokens}, array.owner);
-  std::vector<float> values(grid.tokens);
-  for (uint64_t t = 0; t < grid.tokens; ++t) values[t] = NumberAt(array, ElementIndex(array, grid, s, t, c));
+  const char* begin = array.bytes.data() + first * array.item_size;
+  const char native_kind = std::is_floating_point_v<T> ? 'f' : 'i';
+  if (array.kind == native_kind && array.item_size == sizeof(T) && !array.big_endian && contiguous &&
+      reinterpret_cast<uintptr_t>(begin) % alignof(T) == 0)
+    return Column<T>::Borrow({reinterpret_cast<const T*>(begin), grid.tokens}, array.owner);
+  std::vector<T> values(grid.tokens);
+  constexpr uint64_t kChunk = uint64_t{1} << 18;
+  for (uint64_t t = 0; t < grid.tokens; ++t) {
+    values[t] = convert(ElementIndex(array, grid, s, t, c), t);
+    if (contiguous && ((t + 1) % kChunk == 0 || t + 1 == grid.tokens)) {
+      const uint64_t chunk_begin = t / kChunk * kChunk;
+      context.File()->Release({begin + chunk_begin * array.item_size, (t + 1 - chunk_begin) * array.item_size});
+    }
+  }
   return values;
+}
+
+ValueColumn ChannelValues(const LoadContext& context, const ArrayData& array, const Grid& grid, uint64_t s,
+                          uint64_t c) {
+  return GridColumn<float>(context, array, grid, s, c,
+                           [&](uint64_t element, uint64_t) { return NumberAt(array, element); });
 }
 
 class DocumentBuilder {
@@ -345,24 +363,34 @@ class DocumentBuilder {
     std::string text;
     for (uint64_t s = 0; s < m_grid.sequences; ++s) {
       Sequence& sequence = document.sequences[s];
+      const auto fail_id = [&](uint64_t t, int64_t id, const std::string& why) {
+        m_context.Fail(ArrayPlace(ids->name) + "[" + std::to_string(s) + ", " + std::to_string(t) + "]",
+                       "id " + std::to_string(id) + why);
+      };
+      IdColumn sequence_ids;
+      if (ids) {
+        sequence_ids = GridColumn<int32_t>(m_context, *ids, m_grid, s, 0, [&](uint64_t element, uint64_t t) {
+          const int64_t id = IntegerAt(*ids, element);
+          if (id < std::numeric_limits<int32_t>::min() || id > std::numeric_limits<int32_t>::max())
+            fail_id(t, id, vocabulary ? " is not in the vocabulary " + vocabulary->Path()
+                                                            : " is out of range for a token id");
+          return static_cast<int32_t>(id);
+        });
+      }
+      if (vocabulary) {
+        // Tokens as ids into the vocabulary's table: no string per token.
+        for (uint64_t t = 0; t < m_grid.tokens; ++t)
+          if (!vocabulary->Contains(sequence_ids[t]))
+            fail_id(t, sequence_ids[t], " is not in the vocabulary " + vocabulary->Path());
+        sequence.SetTableTokens(std::move(sequence_ids), vocabulary->Table());
+        continue;
+      }
       sequence.ReserveTokens(m_grid.tokens, m_grid.tokens * 4);
-      std::vector<int64_t> sequence_ids;
       for (uint64_t t = 0; t < m_grid.tokens; ++t) {
         text.clear();
-        if (ids) {
-          sequence_ids.push_back(IntegerAt(*ids, ElementIndex(*ids, m_grid, s, t, 0)));
-          if (vocabulary) {
-            const auto token = vocabulary->Token(sequence_ids.back());
-            if (!token)
-              m_context.Fail(ArrayPlace(ids->name) + "[" + std::to_string(s) + ", " + std::to_string(t) + "]",
-                             "id " + std::to_string(sequence_ids.back()) + " is not in the vocabulary " +
-                             vocabulary->Path());
-            text = *token;
-          }
-        }
         if (tokens) AppendTextAt(text, *tokens, ElementIndex(*tokens, m_grid, s, t, 0));
-        else if (!ids && !m_extra_tokens.empty()) text = m_extra_tokens[s][t];
-        else if (!ids) text = std::to_string(t);  // no token strings at all: show positions
+        else if (!m_extra_tokens.empty()) text = m_extra_tokens[s][t];
+        else text = std::to_string(t);  // no token strings at all: show positions
         sequence.AppendToken(text);
       }
       if (ids) sequence.SetTokenIds(std::move(sequence_ids));
@@ -391,7 +419,7 @@ class DocumentBuilder {
     else for (uint64_t c = 0; c < count; ++c) names.push_back(std::string(name) + "[" + std::to_string(c) + "]");
     for (uint64_t s = 0; s < m_grid.sequences; ++s)
       for (uint64_t c = 0; c < count; ++c)
-        document.sequences[s].channels.push_back({names[c], ChannelValues(array, m_grid, s, c)});
+        document.sequences[s].channels.push_back({names[c], ChannelValues(m_context, array, m_grid, s, c)});
   }
 
   void AddChannels(Document& document, const ArrayData* values) {

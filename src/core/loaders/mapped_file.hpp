@@ -19,6 +19,10 @@ class MappedFile {
 
   const std::string& Path() const { return m_path; }
   std::string_view Bytes() const { return {static_cast<const char*>(m_data), m_size}; }
+  // Hands the whole pages inside range back to the kernel once their contents were copied, so a
+  // converted array does not stay resident twice; reading them again pages them back in. A range
+  // outside the mapping (an inflated zip member) is left alone.
+  void Release(std::string_view range) const;
 
  private:
   MappedFile(std::string path, const void* data, size_t size)

@@ -171,7 +171,7 @@ Document LoadDelimited(const LoadContext& context, std::string_view text, char s
   Document document;
   document.source = context.Source();
   std::map<std::string, size_t> sequence_index;  // sequence name -> position, in order of appearance
-  std::vector<std::vector<int64_t>> ids;
+  std::vector<std::vector<int32_t>> ids;
   std::vector<Field> fields;
   while (reader.Next(fields)) {
     if (fields.size() != header.size())
@@ -192,7 +192,9 @@ Document LoadDelimited(const LoadContext& context, std::string_view text, char s
           ParseCell(fields[value_columns[c]], sequence.channels[c].name, context));
     if (id_column >= 0) {
       const float id = ParseCell(fields[id_column], "token_id", context);
-      ids[entry->second].push_back(std::isfinite(id) ? static_cast<int64_t>(id) : -1);
+      // A float cell: ids beyond int32 cannot be told apart anyway.
+      const bool valid = std::isfinite(id) && std::abs(id) < 2147483648.0f;
+      ids[entry->second].push_back(valid ? static_cast<int32_t>(id) : -1);
     }
   }
   if (document.sequences.empty()) context.Fail(std::to_string(reader.Line()), "no rows after the header");

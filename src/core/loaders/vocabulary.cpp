@@ -32,16 +32,27 @@ Vocabulary Vocabulary::Load(const std::string& path) {
   vocabulary.m_path = path;
   const auto file = MappedFile::Open(path);
   const std::string_view text = file->Bytes();
+  std::vector<std::string> tokens;  // by id
   const auto set = [&](int64_t id, std::string token) {
-    if (id < 0 || id > (int64_t{1} << 31))
-      throw LoadError(path + ": token id " + std::to_string(id) + " is out of range");
+    if (id < 0 || id >= kMaxTokenId)
+      throw LoadError(path + ": token id " + std::to_string(id) + " is out of range (0.." +
+                      std::to_string(kMaxTokenId - 1) + ")");
     const auto index = static_cast<size_t>(id);
-    if (index >= vocabulary.m_tokens.size()) {
-      vocabulary.m_tokens.resize(index + 1);
+    if (index >= tokens.size()) {
+      tokens.resize(index + 1);
       vocabulary.m_present.resize(index + 1);
     }
-    vocabulary.m_tokens[index] = std::move(token);
+    tokens[index] = std::move(token);
     vocabulary.m_present[index] = true;
+  };
+  const auto finish = [&] {
+    auto table = std::make_shared<TokenTable>();
+    size_t bytes = 0;
+    for (const std::string& token : tokens) bytes += token.size();
+    table->text.Reserve(tokens.size(), bytes);
+    for (const std::string& token : tokens) table->text.Append(token);
+    vocabulary.m_table = std::move(table);
+    return std::move(vocabulary);
   };
   if (text.find_first_not_of(" \t\r\n") != std::string_view::npos &&
       text[text.find_first_not_of(" \t\r\n")] == '{') {
@@ -71,7 +82,7 @@ Vocabulary Vocabulary::Load(const std::string& path) {
       throw LoadError(path + ": model.vocab: " + error.what());
     }
     vocabulary.m_encoding = EncodingOfDecoder(root.value("decoder", Json()));
-    return vocabulary;
+    return finish();
   }
   int64_t id = 0;
   for (size_t pos = 0; pos < text.size(); ++id) {
@@ -81,13 +92,12 @@ Vocabulary Vocabulary::Load(const std::string& path) {
     set(id, std::string(line));
     pos = end + 1;
   }
-  return vocabulary;
+  return finish();
 }
 
 std::optional<std::string_view> Vocabulary::Token(int64_t id) const {
-  if (id < 0 || static_cast<uint64_t>(id) >= m_tokens.size() || !m_present[static_cast<size_t>(id)])
-    return std::nullopt;
-  return m_tokens[static_cast<size_t>(id)];
+  if (!Contains(id)) return std::nullopt;
+  return m_table->text.At(static_cast<size_t>(id));
 }
 
 }  // namespace th

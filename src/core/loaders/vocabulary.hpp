@@ -3,15 +3,19 @@
 // plain list with one token per line (line N is id N).
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "core/token_decoding.hpp"
 
 namespace th {
+
+// Ids are dense indices into a table, so a stray huge id must not size it: real vocabularies have
+// at most a few hundred thousand entries.
+inline constexpr int64_t kMaxTokenId = int64_t{1} << 24;
 
 class Vocabulary {
  public:
@@ -19,15 +23,20 @@ class Vocabulary {
   static Vocabulary Load(const std::string& path);
 
   const std::string& Path() const { return m_path; }
+  bool Contains(int64_t id) const {
+    return id >= 0 && static_cast<uint64_t>(id) < m_present.size() && m_present[static_cast<size_t>(id)];
+  }
   std::optional<std::string_view> Token(int64_t id) const;
-  const std::unordered_set<std::string>& SpecialTokens() const { return m_special; }
+  // The strings by id, shared by the sequences that store their tokens as ids into it.
+  const std::shared_ptr<const TokenTable>& Table() const { return m_table; }
+  const TokenSet& SpecialTokens() const { return m_special; }
   TokenizerHints Hints() const { return {m_encoding, &m_special}; }
 
  private:
   std::string m_path;
-  std::vector<std::string> m_tokens;  // by id
-  std::vector<bool> m_present;
-  std::unordered_set<std::string> m_special;
+  std::shared_ptr<const TokenTable> m_table;
+  std::vector<bool> m_present;  // by id: ids missing from a tokenizer.json are empty in the table
+  TokenSet m_special;
   TokenEncoding m_encoding = TokenEncoding::kAuto;
 };
 
