@@ -2,7 +2,9 @@
 # tokenheat's two entry points on a fresh Debian 12 machine:
 #   scripts/dev.sh run    install what is missing, build, open the viewer on the built-in demo
 #                         (with no display: render the demo to demo.png instead)
-#   scripts/dev.sh test   install what is missing, build, run the whole test suite
+#   scripts/dev.sh test   install what is missing, build, run the whole test suite; with CI=true
+#                         also the suite under ASan/UBSan (build-asan) and each fuzzer for 10 s
+#                         (build-fuzz)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,12 +15,15 @@ PACKAGES=(
   libgl1-mesa-dri libegl-mesa0 libegl1 libegl-dev libgl-dev
   libxrandr2 libxcursor1 libxi6 libxinerama1
   xvfb xauth
+  chromium  # the HTML export's test opens the page in headless Chromium
   libgtest-dev libgmock-dev libbenchmark-dev
   fonts-dejavu-core fontconfig
   # fallback fonts: Arabic, Hebrew, Devanagari, Thai... (noto-core), CJK, monochrome emoji and symbols
   fonts-noto-core fonts-noto-cjk fonts-symbola
-  python3-numpy zlib1g-dev
+  python3-numpy zlib1g-dev libsimdjson-dev
 )
+# CI only: libFuzzer comes with clang.
+[[ "${CI:-}" == "true" ]] && PACKAGES+=(clang-14 libclang-rt-14-dev)
 
 install_missing() {
   local missing=()
@@ -38,6 +43,38 @@ build() {
   cmake --build build -j "$(nproc)"
 }
 
+run_tests() {
+  (cd "$1" && ctest --output-on-failure -j 2 --timeout "$2")
+}
+
+# The whole suite again with AddressSanitizer and UndefinedBehaviorSanitizer (tests/lsan.supp).
+sanitize_test() {
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTH_SANITIZE=ON -DTH_BUILD_BENCH=OFF
+  cmake --build build-asan -j "$(nproc)"
+  run_tests build-asan 600
+}
+
+# Every fuzz target for 10 s from its seeds in tests/fuzz/corpus/<target> (new inputs go to the
+# build tree, not into the repository); a crash, leak or timeout fails and is left in build-fuzz/.
+fuzz_test() {
+  CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTH_FUZZ=ON \
+    -DTH_BUILD_TESTS=OFF -DTH_BUILD_BENCH=OFF
+  cmake --build build-fuzz -j "$(nproc)" --target th_fuzzers
+  local seeds target work
+  for seeds in tests/fuzz/corpus/*/; do
+    target=$(basename "$seeds")
+    work=build-fuzz/fuzz_runs/$target
+    mkdir -p "$work/corpus"
+    echo "tokenheat: fuzzing $target for 10 s"
+    if ! "build-fuzz/tests/fuzz/th_fuzz_$target" -max_total_time=10 -timeout=10 -rss_limit_mb=2048 \
+        -artifact_prefix="$work/" "$work/corpus" "$seeds" >"$work/log" 2>&1; then
+      tail -n 60 "$work/log"
+      echo "tokenheat: fuzzer $target failed; the input is in $work/" >&2
+      return 1
+    fi
+  done
+}
+
 case "${1:-}" in
   run)
     install_missing
@@ -52,8 +89,11 @@ case "${1:-}" in
   test)
     install_missing
     build
-    cd build
-    exec ctest --output-on-failure -j 2 --timeout 300
+    run_tests build 300
+    if [[ "${CI:-}" == "true" ]]; then
+      sanitize_test
+      fuzz_test
+    fi
     ;;
   *)
     echo "usage: scripts/dev.sh run|test" >&2

@@ -69,7 +69,8 @@ float MapValue(float x, out int clipped) {
     hi = log(hi);
     v = log(x);
   }
-  float t = hi > lo ? clamp((v - lo) / (hi - lo), 0.0, 1.0) : 0.5;  // never NaN when hi == lo
+  // Never NaN when hi == lo; halving first keeps hi - lo finite for ranges as wide as +-FLT_MAX.
+  float t = hi > lo ? clamp((0.5 * v - 0.5 * lo) / (0.5 * hi - 0.5 * lo), 0.0, 1.0) : 0.5;
   return uGamma != 1.0 ? pow(t, uGamma) : t;
 }
 

@@ -48,6 +48,26 @@ std::pair<float, float> ParseRange(const std::string& text) {
   throw UsageError("--range: expected LO:HI such as 0:1, got \"" + text + "\"");
 }
 
+int64_t ParseLong(const std::string& option, const std::string& text, int64_t min, int64_t max) {
+  int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < min || value > max)
+    throw UsageError(option + ": expected a whole number from " + std::to_string(min) + " to " +
+                     std::to_string(max) + ", got \"" + text + "\"");
+  return value;
+}
+
+// "A:B" with A < B: the tokens [A, B).
+std::pair<uint64_t, uint64_t> ParseTokenRange(const std::string& text) {
+  const size_t colon = text.find(':');
+  if (colon != std::string::npos) {
+    const int first = ParseInt("--tokens", text.substr(0, colon), 0, 1 << 30);
+    const int end = ParseInt("--tokens", text.substr(colon + 1), 0, 1 << 30);
+    if (first < end) return {static_cast<uint64_t>(first), static_cast<uint64_t>(end)};
+  }
+  throw UsageError("--tokens: expected A:B with A < B (the tokens A to B-1), got \"" + text + "\"");
+}
+
 }  // namespace
 
 // The built-in palette called name, or a UsageError that lists them.
@@ -66,6 +86,7 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
   if (!args.empty()) {
     if (args[0] == "render") line.command = Command::kRender, i = 1;
     else if (args[0] == "info") line.command = Command::kInfo, i = 1;
+    else if (args[0] == "bench") line.command = Command::kBench, line.view.width = 1920, i = 1;
   }
   bool demo = false;
   const auto value_of = [&](const std::string& option) -> const std::string& {
@@ -74,6 +95,7 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
   };
   for (; i < args.size(); ++i) {
     const std::string& arg = args[i];
+    if (arg.starts_with("--")) line.given.push_back(arg);
     if (arg == "-h" || arg == "--help") {
       line.command = Command::kHelp;
       return line;
@@ -117,10 +139,32 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
       line.view.font_size = ParseInt(arg, value_of(arg), 6, 96);
     } else if (arg == "--font") {
       line.view.font = value_of(arg);
-    } else if (arg == "--width" && line.command == Command::kRender) {
+    } else if (arg == "--width" && (line.command == Command::kRender || line.command == Command::kBench)) {
       line.view.width = ParseInt(arg, value_of(arg), 64, 16384);
+    } else if (arg == "--height" && line.command == Command::kBench) {
+      line.height = ParseInt(arg, value_of(arg), 64, 16384);
+    } else if (arg == "--synthetic" && line.command == Command::kBench) {
+      line.synthetic_tokens = static_cast<uint64_t>(ParseLong(arg, value_of(arg), 1, 1'000'000'000));
+    } else if (arg == "--frames" && line.command == Command::kBench) {
+      line.bench_frames = ParseInt(arg, value_of(arg), 1, 100'000);
     } else if ((arg == "-o" || arg == "--output") && line.command == Command::kRender) {
       line.output = value_of(arg);
+    } else if (arg == "--scale" && line.command == Command::kRender) {
+      line.scale = ParseInt(arg, value_of(arg), 1, 8);
+    } else if (arg == "--tokens" && line.command == Command::kRender) {
+      line.tokens = ParseTokenRange(value_of(arg));
+    } else if (arg == "--all-sequences" && line.command == Command::kRender) {
+      line.all_sequences = true;
+    } else if (arg == "--out-dir" && line.command == Command::kRender) {
+      line.out_dir = value_of(arg);
+    } else if (arg == "--format" && line.command == Command::kRender) {
+      line.format = value_of(arg);
+      if (line.format != "png" && line.format != "svg" && line.format != "html")
+        throw UsageError("--format " + line.format + ": expected png, svg or html");
+    } else if (arg == "--legend" && line.command == Command::kRender) {
+      line.legend = true;
+    } else if (arg == "--caption" && line.command == Command::kRender) {
+      line.caption = true;
     } else if (arg == "--layout" && line.command == Command::kRender) {
       line.layout_output = value_of(arg);
     } else if (arg == "--json" && line.command == Command::kInfo) {
@@ -129,6 +173,12 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
       line.frames = ParseInt(arg, value_of(arg), 1, 1 << 30);
     } else if (arg == "--screenshot" && line.command == Command::kView) {
       line.screenshot = value_of(arg);
+    } else if (arg == "--script" && line.command == Command::kView) {
+      line.script = value_of(arg);
+    } else if (arg == "--print-state" && line.command == Command::kView) {
+      line.print_state = true;
+    } else if (arg == "--reset-settings" && line.command == Command::kView) {
+      line.reset_settings = true;
     } else if (arg.starts_with("-") && arg.size() > 1) {
       throw UsageError("unknown option " + arg + " (see tokenheat --help)");
     } else if (line.view.input) {
@@ -137,11 +187,24 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
       line.view.input = arg;
     }
   }
-  if (demo && line.view.input) throw UsageError("give either --demo or an input file, not both");
-  if (line.command != Command::kView && !demo && !line.view.input)
-    throw UsageError(std::string(line.command == Command::kRender ? "render" : "info") +
-                     ": missing INPUT (a file, or --demo)");
-  if (line.command == Command::kRender && line.output.empty()) throw UsageError("render: missing -o OUT.png");
+  const int sources = int{demo} + int{line.view.input.has_value()} + int{line.synthetic_tokens.has_value()};
+  if (sources > 1) throw UsageError("give one of --demo, --synthetic N or an input file");
+  if (line.command != Command::kView && sources == 0)
+    throw UsageError(std::string(line.command == Command::kRender ? "render"
+                                 : line.command == Command::kInfo ? "info"
+                                                                  : "bench") +
+                     ": missing INPUT (a file, or --demo" + (line.command == Command::kBench ? ", or --synthetic N)" : ")"));
+  if (line.command == Command::kRender) {
+    if (line.all_sequences) {
+      if (line.out_dir.empty()) throw UsageError("--all-sequences needs --out-dir DIR (one file per sequence)");
+      if (!line.output.empty() || line.layout_output)
+        throw UsageError("--all-sequences writes into --out-dir: give no -o or --layout");
+    } else if (line.output.empty()) {
+      throw UsageError("render: missing -o OUT.png (or .svg, .html)");
+    } else if (!line.out_dir.empty()) {
+      throw UsageError("--out-dir is for --all-sequences; with one sequence give -o");
+    }
+  }
   if (line.screenshot && !line.frames) throw UsageError("--screenshot needs --frames N (it saves the last frame)");
   return line;
 }
@@ -151,8 +214,10 @@ std::string UsageText() {
 
 Usage:
   tokenheat [FILE] [view options] [--frames N]    open the viewer (the built-in demo without FILE)
-  tokenheat render (INPUT | --demo) -o OUT.png [view options] [--width PX] [--layout OUT.json]
+  tokenheat render (INPUT | --demo) -o OUT.(png|svg|html) [view options] [render options]
+  tokenheat render (INPUT | --demo) --all-sequences --out-dir DIR [--format png|svg|html] [...]
   tokenheat info (INPUT | --demo) [--json]
+  tokenheat bench (INPUT | --demo | --synthetic N) [view options] [--width PX] [--height PX] [--frames N]
 
 Inputs (chosen by content): .npy, .npz, safetensors, JSON / JSONL (tokenheat's own, CircuitsVis,
         OpenAI neuron-viewer, GLTR, inseq), CSV / TSV with a "token" column, or any text file.
@@ -182,12 +247,28 @@ View options:
   --font-size PX       text size in pixels (default 16)
   --font PATTERN       fontconfig pattern of the monospace font (default "monospace")
 Render options:
-  -o, --output FILE    the PNG to write
+  -o, --output FILE    the file to write; its extension picks the format: .png, .svg (vector, one
+                       rectangle and text per token) or .html (a page with value tooltips)
   --width PX           image width (default 1000); the height follows the content
+  --scale N            every length times N, 1..8 (PNG at 2x or 4x for print)
+  --tokens A:B         only the tokens A to B-1 of the sequence
+  --all-sequences      every sequence, one file each, into --out-dir DIR as seq-N.FORMAT
+  --format FORMAT      png, svg or html, with --all-sequences (default png)
+  --legend             SVG, HTML: the palette with its range and the mapping in words
+  --caption            SVG, HTML: the file, sequence and channel above the text
   --layout FILE        write every drawn token box as JSON, in the PNG's pixels
+Bench options (a scripted headless run: first frame, scroll, scrub, jumps, recolour; the last
+line printed is one JSON object):
+  --synthetic N        a generated document of N tokens instead of INPUT (no download needed)
+  --width PX, --height PX   frame size (default 1920x1080)
+  --frames N           frames per phase (default 120)
 Viewer options:
   --frames N           draw N frames and exit (tests, scripted demos)
   --screenshot FILE    with --frames: save the last frame of the window as a PNG
+  --script FILE        play a scripted demo (open, seq, channel, goto, range, palette, norm, wait,
+                       screenshot; one step per line); with --frames, N frames after its end
+  --print-state        on exit, print the view (file, sequence, channel, top token...) as JSON
+  --reset-settings     forget the saved settings (recent files, palette, range mode, font size)
 )";
 }
 
@@ -206,8 +287,8 @@ void ConfigureSession(Session& session, const ViewOptions& options) {
                      std::to_string(count - 1) + ")");
   session.SelectSequence(options.sequence);
   const Sequence& sequence = session.CurrentSequence();
-  // A derived channel ("A-B", "A/B", "z(A)-z(B)") is a signed comparison: zero-anchored and
-  // diverging unless the options say otherwise.
+  // A derived channel ("A-B", "A/B", "z(A)-z(B)") brings its own default mapping
+  // (Session::AddDerivedChannel); options given below still override it.
   bool derived = false;
   if (options.channel && sequence.FindChannel(*options.channel) < 0)
     derived = session.AddDerivedChannel(*options.channel);
@@ -263,11 +344,7 @@ void ConfigureSession(Session& session, const ViewOptions& options) {
     }
     session.SetSpec(spec);
     if (!palette_given) session.SetPalette(*FindPalette(DefaultPaletteName(spec.kind)));
-  } else if (derived) {
-    spec.kind = NormKind::kSymmetric;
-    session.SetSpec(spec);
-    if (!palette_given) session.SetPalette(*FindPalette(DefaultPaletteName(spec.kind)));
-  } else {
+  } else if (!derived) {
     session.ApplyDataDefaults(palette_given);
   }
   if (options.range) session.SetManualRange(options.range->first, options.range->second);

@@ -40,16 +40,30 @@ struct ViewOptions {
   std::string font = "monospace";
 };
 
-enum class Command { kView, kRender, kInfo, kHelp, kVersion };
+enum class Command { kView, kRender, kInfo, kBench, kHelp, kVersion };
 
 struct CommandLine {
   Command command = Command::kView;
   ViewOptions view;
-  std::string output;          // render -o
+  std::string output;          // render -o: .png, .svg or .html
   std::optional<std::string> layout_output;  // render --layout
+  int scale = 1;               // render --scale: PNG at 2x, 4x...
+  std::optional<std::pair<uint64_t, uint64_t>> tokens;  // render --tokens A:B, tokens [A, B)
+  bool all_sequences = false;  // render --all-sequences: one file per sequence in out_dir
+  std::string out_dir;         // render --out-dir
+  std::string format = "png";  // render --format, with --all-sequences
+  bool legend = false;         // render --legend (SVG, HTML)
+  bool caption = false;        // render --caption: file, sequence, channel above the text (SVG, HTML)
   bool json = false;           // info --json
   std::optional<int> frames;   // viewer --frames
   std::optional<std::string> screenshot;  // viewer --screenshot (with --frames)
+  std::optional<std::string> script;      // viewer --script FILE: a scripted demo
+  bool print_state = false;               // viewer --print-state: the final view as JSON on exit
+  bool reset_settings = false;            // viewer --reset-settings: forget the saved settings
+  std::vector<std::string> given;         // every --option on the command line (saved settings yield)
+  std::optional<uint64_t> synthetic_tokens;  // bench --synthetic N: a generated document
+  int height = 1080;                         // bench --height (--width sets view.width)
+  int bench_frames = 120;                    // bench --frames: frames per scripted phase
 };
 
 CommandLine ParseCommandLine(const std::vector<std::string>& args);

@@ -1,8 +1,12 @@
-// `tokenheat render`: the viewer's picture of one sequence, drawn headlessly to a PNG.
+// `tokenheat render`: the viewer's picture of one sequence (or of each), drawn headlessly to a
+// PNG, or exported as SVG or HTML with the same colours.
+#include <algorithm>
 #include <cstdio>
-#include <fstream>
+#include <filesystem>
+#include <memory>
 
 #include "app/commands.hpp"
+#include "app/export.hpp"
 #include "app/headless_render.hpp"
 #include "gfx/egl_context.hpp"
 #include "gfx/image_io.hpp"
@@ -11,48 +15,68 @@ namespace th::app {
 
 namespace {
 
-constexpr int kSideBySideGap = 16;  // canvas pixels between the real and the shuffled render
-
-void WriteTextFile(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary);
-    out << text;
-    if (!out.flush()) throw std::runtime_error(path + ": cannot write file");
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) throw std::runtime_error(path + ": cannot write file");
+// Keeps the tokens [first, end) of a sequence (end clipped to its length) with their values.
+void KeepTokenRange(Sequence& sequence, std::pair<uint64_t, uint64_t> range) {
+  const size_t count = sequence.TokenCount();
+  if (range.first >= count)
+    throw UsageError("--tokens " + std::to_string(range.first) + ":" + std::to_string(range.second) + ": " +
+                     sequence.name + " has " + std::to_string(count) + " tokens");
+  std::vector<bool> keep(count, false);
+  std::fill(keep.begin() + static_cast<std::ptrdiff_t>(range.first),
+            keep.begin() + static_cast<std::ptrdiff_t>(std::min<uint64_t>(range.second, count)), true);
+  sequence.KeepTokens(keep);
 }
 
 }  // namespace
 
 int RunRender(const CommandLine& line) {
-  Session session(LoadInput(line.view));
-  ConfigureSession(session, line.view);
-  if (line.view.input && (line.output == *line.view.input || line.layout_output == line.view.input))
-    throw UsageError("refusing to overwrite the input file " + *line.view.input);
+  Document document = LoadInput(line.view);
+  ExportJob job;
+  job.font = line.view.font;
+  job.width = line.view.width;
+  job.scale = line.scale;
+  job.layout_path = line.layout_output;
+  job.input = line.view.input;
+  job.options.legend = line.legend;
+  job.options.font_family = FontFamily(line.view.font);
+  job.options.first_token = line.tokens ? line.tokens->first : 0;
+  const ExportFormat format = line.all_sequences ? FormatNamed(line.format, line.out_dir) : FormatOfPath(line.output);
+  // HTML needs no GL; the others draw with the viewer's renderer.
+  const auto context = format == ExportFormat::kHtml ? nullptr : gl::HeadlessContext::Create();
+  // Writes the session's current sequence to path and says so.
+  const auto write = [&](const Session& session, const std::string& path) {
+    job.path = path;
+    job.options.caption = line.caption ? DefaultCaption(session) : std::string();
+    const std::string size = WriteExport(session, job);
+    const ValueMapping& mapping = session.Mapping();
+    std::printf("wrote %s (%s%zu tokens, %s %s, range %g..%g, %s%s)\n", path.c_str(), size.c_str(),
+                session.CurrentSequence().TokenCount(), ScopeName(session.Spec().scope).c_str(),
+                NormName(mapping.kind).c_str(), mapping.low, mapping.high, session.CurrentPalette().name.c_str(),
+                session.Settings().shuffle_seed ? ", SHUFFLED" : "");
+  };
 
-  const auto context = gl::HeadlessContext::Create();
-  RenderRequest request;
-  request.session = &session;
-  request.font = line.view.font;
-  request.width = line.view.width;
-  RenderedImage image = RenderSequenceImage(request);
-  if (session.VisibleTwin() != nullptr) {
-    // The real values on the left, the same values shuffled on the right; --layout describes the left.
-    request.twin = true;
-    image = PlaceSideBySide(std::move(image), RenderSequenceImage(request), kSideBySideGap);
+  if (!line.all_sequences) {
+    if (line.tokens && line.view.sequence < static_cast<int>(document.sequences.size()))
+      KeepTokenRange(document.sequences[static_cast<size_t>(line.view.sequence)], *line.tokens);
+    Session session(std::move(document));
+    ConfigureSession(session, line.view);
+    write(session, line.output);
+    return 0;
   }
-
-  WritePng(line.output, image.width, image.height, image.pixels);
-  if (line.layout_output) WriteTextFile(*line.layout_output, LayoutJson(image, session));
-  if (image.missing_glyphs > 0)
-    std::fprintf(stderr, "tokenheat: warning: %zu characters had no glyph in any font and were drawn as boxes\n",
-                 image.missing_glyphs);
-  const ValueMapping& mapping = session.Mapping();
-  std::printf("wrote %s (%dx%d, %zu tokens, %s %s, range %g..%g, %s%s)\n", line.output.c_str(), image.width,
-              image.height, session.CurrentSequence().TokenCount(), ScopeName(session.Spec().scope).c_str(),
-              NormName(mapping.kind).c_str(), mapping.low, mapping.high, session.CurrentPalette().name.c_str(),
-              session.Settings().shuffle_seed ? ", SHUFFLED" : "");
+  if (line.tokens)
+    for (Sequence& sequence : document.sequences) KeepTokenRange(sequence, *line.tokens);
+  std::error_code error;
+  std::filesystem::create_directories(line.out_dir, error);
+  if (error) throw std::runtime_error(line.out_dir + ": cannot create directory (" + error.message() + ")");
+  for (size_t index = 0; index < document.sequences.size(); ++index) {
+    // Each sequence gets its own session, so its defaults come from its own values as in the viewer.
+    ViewOptions view = line.view;
+    view.sequence = static_cast<int>(index);
+    Session session(document);
+    ConfigureSession(session, view);
+    const std::string name = "seq-" + std::to_string(index) + "." + line.format;
+    write(session, (std::filesystem::path(line.out_dir) / name).string());
+  }
   return 0;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// The three things tokenheat does. Each returns the process exit code.
+// The things tokenheat does. Each returns the process exit code.
 
 #include "app/cli.hpp"
 
@@ -8,5 +8,6 @@ namespace th::app {
 int RunRender(const CommandLine& line);  // command_render.cpp
 int RunInfo(const CommandLine& line);    // command_info.cpp
 int RunViewer(const CommandLine& line);  // viewer.cpp
+int RunBench(const CommandLine& line);   // command_bench.cpp
 
 }  // namespace th::app

@@ -32,14 +32,21 @@ constexpr Rgb8 kCanvas{255, 255, 255};
 
 RenderedImage RenderSequenceImage(const RenderRequest& request) {
   const Session& session = *request.session;
-  GlyphAtlas atlas(request.font, session.Settings().font_size);
   RenderedImage image;
-  image.padding = Session::kPadding;
+  image.font_size = session.Settings().font_size * request.scale;
+  GlyphAtlas atlas(request.font, image.font_size);
+  image.padding = Session::kPadding * request.scale;
   image.geometry = GridGeometry::ForCell(atlas.CellWidth(), atlas.CellHeight());
-  const int columns = std::max((request.width - 2 * image.padding) / image.geometry.cell_width, 1);
+  image.geometry.line_gap *= request.scale;
+  image.geometry.token_gap *= request.scale;
+  // The text wraps where it wraps at scale 1 (glyph cells do not scale exactly), so a 2x export
+  // is the same picture, not a re-flowed one; the image widens if the larger cells need it.
+  const int base_cell_width =
+      request.scale == 1 ? atlas.CellWidth() : GlyphAtlas(request.font, session.Settings().font_size).CellWidth();
+  const int columns = std::max((request.width - 2 * Session::kPadding) / base_cell_width, 1);
+  image.width = std::max(request.width * request.scale, 2 * image.padding + columns * image.geometry.cell_width);
   const LineIndex lines = LineIndex::Build(session.CurrentSequence(), columns);
   image.layout = session.LayoutRange(lines, 0, lines.LineCount(), request.twin);
-  image.width = request.width;
   image.height = 2 * image.padding +
                  static_cast<int>(lines.LineCount()) * image.geometry.LinePitch() - image.geometry.line_gap;
 

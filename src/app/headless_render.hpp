@@ -19,7 +19,10 @@ struct RenderRequest {
   const Session* session = nullptr;  // sequence, values, mapping and palette
   bool twin = false;                 // draw the session's shuffled twin (side by side)
   std::string font = "monospace";
-  int width = 1000;
+  int width = 1000;  // before scaling
+  // Every length times scale (font size, padding, gaps, width): the same picture at 2x or 4x
+  // for print, with glyphs rasterised at the larger size rather than magnified.
+  int scale = 1;
 };
 
 struct RenderedImage {
@@ -29,6 +32,7 @@ struct RenderedImage {
   VisibleLayout layout;         // every line of the sequence
   GridGeometry geometry;
   int padding = 0;
+  int font_size = 0;          // the pixel size the glyphs were drawn at
   size_t missing_glyphs = 0;  // distinct characters drawn as the missing-glyph box
   size_t dropped_glyphs = 0;  // glyphs not drawn because the atlas was full (0 unless a bug)
   size_t atlas_bytes = 0;     // the glyph atlas's pixel memory at its largest

@@ -5,10 +5,6 @@
 
 namespace th::app {
 
-namespace {
-constexpr Rgb8 kCanvas{255, 255, 255};
-}  // namespace
-
 HeatmapView::HeatmapView(std::string font, int font_size)
     : m_font(std::move(font)), m_atlas(std::make_unique<GlyphAtlas>(m_font, font_size)), m_main(*m_atlas) {}
 
@@ -66,7 +62,7 @@ void HeatmapView::RenderPane(Pane& pane, const Session& session, const VisibleLa
   params.origin_y = session.LayoutOriginY();
   params.mapping = session.Mapping();
   params.underline = session.UnderlineMapping();
-  params.canvas = kCanvas;
+  params.canvas = m_canvas;
   pane.renderer.Draw(params);
   gl::OffscreenTarget::BindDefault();
 }

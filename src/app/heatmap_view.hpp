@@ -30,6 +30,8 @@ class HeatmapView {
   const std::string& Font() const { return m_font; }
   // The window's content scale (HiDPI): glyphs are rasterised at font size x scale pixels.
   void SetContentScale(float scale) { m_scale = scale; }
+  // The colour between and around the token boxes (the dark theme darkens it).
+  void SetCanvas(Rgb8 canvas) { m_canvas = canvas; }
 
   uintptr_t TextureId() const { return m_main.target.TextureId(); }
   // The shuffled twin's texture while the session shows values side by side, else 0.
@@ -58,6 +60,7 @@ class HeatmapView {
 
   std::string m_font;
   float m_scale = 1.0f;
+  Rgb8 m_canvas{255, 255, 255};
   std::unique_ptr<GlyphAtlas> m_atlas;
   Pane m_main;
   std::unique_ptr<Pane> m_twin;

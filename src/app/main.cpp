@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
         return RunInfo(line);
       case Command::kView:
         return RunViewer(line);
+      case Command::kBench:
+        return RunBench(line);
     }
   } catch (const UsageError& error) {
     std::fprintf(stderr, "tokenheat: error: %s\n", error.what());

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "gfx/default_framebuffer.hpp"
 #include "imgui.h"
@@ -81,6 +82,11 @@ PlatformWindow::PlatformWindow(const std::string& title, int width, int height) 
   glfwSetCharCallback(m_window, [](GLFWwindow* w, unsigned) { CountEvent(w); });
   glfwSetFramebufferSizeCallback(m_window, [](GLFWwindow* w, int, int) { CountEvent(w); });
   glfwSetWindowRefreshCallback(m_window, [](GLFWwindow* w) { CountEvent(w); });
+  glfwSetDropCallback(m_window, [](GLFWwindow* w, int count, const char** paths) {
+    auto* self = static_cast<PlatformWindow*>(glfwGetWindowUserPointer(w));
+    self->m_dropped.insert(self->m_dropped.end(), paths, paths + count);
+    CountEvent(w);
+  });
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -136,6 +142,21 @@ float PlatformWindow::TextScale() const {
       window_width > 0 ? static_cast<float>(FramebufferWidth()) / static_cast<float>(window_width) : 1.0f;
   return std::max(content_scale / framebuffer_scale, 0.25f);
 }
+
+void PlatformWindow::ToggleFullscreen() {
+  if (glfwGetWindowMonitor(m_window) != nullptr) {
+    glfwSetWindowMonitor(m_window, nullptr, m_windowed[0], m_windowed[1], m_windowed[2], m_windowed[3], GLFW_DONT_CARE);
+    return;
+  }
+  GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+  const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
+  if (mode == nullptr) return;
+  glfwGetWindowPos(m_window, &m_windowed[0], &m_windowed[1]);
+  glfwGetWindowSize(m_window, &m_windowed[2], &m_windowed[3]);
+  glfwSetWindowMonitor(m_window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
+}
+
+std::vector<std::string> PlatformWindow::TakeDroppedPaths() { return std::exchange(m_dropped, {}); }
 
 int PlatformWindow::FramebufferWidth() const {
   int width = 0, height = 0;

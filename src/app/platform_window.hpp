@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 struct GLFWwindow;
 
@@ -33,10 +34,17 @@ class PlatformWindow {
   int FramebufferWidth() const;
   int FramebufferHeight() const;
 
+  // Fullscreen on the primary monitor at its current mode, or back to the window it was.
+  void ToggleFullscreen();
+  // Paths of files dropped onto the window since the last call.
+  std::vector<std::string> TakeDroppedPaths();
+
  private:
   static void CountEvent(GLFWwindow* window);
   GLFWwindow* m_window = nullptr;
   uint64_t m_events = 0;
+  std::vector<std::string> m_dropped;
+  int m_windowed[4] = {0, 0, 0, 0};  // x, y, width, height before going fullscreen
 };
 
 }  // namespace th::app

@@ -1,15 +1,25 @@
 // The interactive viewer: the main loop that runs the panels, keeps the GPU copies of the
 // session's layout and palette current, draws the heatmap into a texture, and idles when
-// nothing changes.
+// nothing changes. It also plays --script demos, animates scrolling, watches the open file and
+// remembers the user's choices between runs.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <utility>
 
 #include "app/commands.hpp"
-#include "app/platform_window.hpp"
-#include "gfx/default_framebuffer.hpp"
+#include "app/export.hpp"
 #include "app/heatmap_view.hpp"
+#include "app/platform_window.hpp"
+#include "app/script.hpp"
+#include "app/settings.hpp"
+#include "core/load_document.hpp"
+#include "gfx/default_framebuffer.hpp"
 #include "gfx/image_io.hpp"
 #include "imgui.h"
 #include "ui/panels.hpp"
@@ -22,10 +32,127 @@ constexpr int kWindowWidth = 1440;
 constexpr int kWindowHeight = 900;
 constexpr int kFramesAfterEvent = 3;     // ImGui settles hover and animation over a few frames
 constexpr double kIdleWaitSeconds = 0.5;
+constexpr double kScrollSeconds = 0.15;  // a scroll jump glides over this long
+constexpr double kWatchSeconds = 0.5;    // how often the open file's time stamp is checked
+constexpr Rgb8 kLightCanvas{255, 255, 255};
+constexpr Rgb8 kDarkCanvas{24, 24, 24};
+
+double Seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Scroll jumps (keys, wheel, peaks) glide to their target instead of snapping, so an audience
+// can follow where the text went.
+class ScrollGlide {
+ public:
+  // Called after the panels ran: a jump from `before` becomes a glide (targets add up while
+  // one is under way).
+  void Follow(Session& session, int64_t before, double now) {
+    const int64_t jump = session.ScrollPixels() - before;
+    if (jump == 0) return;
+    m_to = (m_active ? m_to : before) + jump;
+    m_from = before;
+    m_start = now;
+    m_active = true;
+    session.ScrollTo(before);
+  }
+  // Moves the view along the glide (ease-out); false once it has arrived.
+  bool Step(Session& session, double now) {
+    if (!m_active) return false;
+    const double t = std::min((now - m_start) / kScrollSeconds, 1.0);
+    const double eased = 1.0 - (1.0 - t) * (1.0 - t) * (1.0 - t);
+    session.ScrollTo(m_from + static_cast<int64_t>(static_cast<double>(m_to - m_from) * eased));
+    m_active = t < 1.0;
+    return true;
+  }
+  void Stop() { m_active = false; }
+
+ private:
+  bool m_active = false;
+  int64_t m_from = 0, m_to = 0;
+  double m_start = 0;
+};
+
+// The open file's modification time, polled: a script that rewrites its output is watched live.
+class FileWatch {
+ public:
+  void Watch(const std::string& path) {
+    m_path = path;
+    Loaded();
+  }
+  // True when the file changed on disk since it was last loaded (Watch or Loaded); checked at
+  // most every kWatchSeconds.
+  bool Changed(double now) {
+    if (m_path.empty() || now < m_next_check) return false;
+    m_next_check = now + kWatchSeconds;
+    const auto stamp = Stamp();
+    return stamp && stamp != m_stamp;
+  }
+  // The file loaded: a failed load (a writer half way through) is tried again at the next check.
+  void Loaded() { m_stamp = Stamp(); }
+  const std::string& Path() const { return m_path; }
+
+ private:
+  std::optional<std::filesystem::file_time_type> Stamp() const {
+    std::error_code error;
+    const auto stamp = std::filesystem::last_write_time(m_path, error);
+    return error ? std::nullopt : std::optional(stamp);
+  }
+  std::string m_path;
+  std::optional<std::filesystem::file_time_type> m_stamp;
+  double m_next_check = 0;
+};
+
+// Replaces the document by the file's new contents, keeping the sequence, channel and the
+// token at the top of the view (returned, to bring back once the text is wrapped again); the
+// old document stays when the new one does not load (a writer may be half way through).
+bool Reload(Session& session, const std::string& path, std::string& error_out, uint64_t& top_out) {
+  Document document;
+  try {
+    document = LoadDocumentFile(path);
+  } catch (const std::exception& error) {
+    error_out = error.what();
+    return false;
+  }
+  const int sequence = session.Settings().sequence;
+  const std::string channel = session.CurrentChannel() ? session.CurrentChannel()->name : std::string();
+  const uint64_t top = session.TopToken();
+  session.ReplaceDocument(std::move(document));
+  session.SelectSequence(sequence);
+  if (const int index = session.CurrentSequence().FindChannel(channel); index >= 0) session.SelectChannel(index);
+  error_out.clear();
+  top_out = top;
+  return true;
+}
+
+std::string StateJson(const Session& session, const ui::FrameContext& context) {
+  const Channel* channel = session.CurrentChannel();
+  const nlohmann::json state = {{"source", session.Doc().source},
+                                {"sequence", session.Settings().sequence},
+                                {"channel", channel ? channel->name : std::string()},
+                                {"tokens", session.CurrentSequence().TokenCount()},
+                                {"top_token", session.TopToken()},
+                                {"scroll", session.ScrollPixels()},
+                                {"palette", session.CurrentPalette().name},
+                                {"norm", NormName(session.Mapping().kind)},
+                                {"low", session.Low()},
+                                {"high", session.High()},
+                                {"font_size", session.Settings().font_size},
+                                {"panels_hidden", context.panels_hidden},
+                                {"dark_theme", context.dark_theme}};
+  return state.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 }  // namespace
 
-int RunViewer(const CommandLine& line) {
+int RunViewer(const CommandLine& parsed) {
+  CommandLine line = parsed;
+  if (line.reset_settings) ForgetSettings();
+  SavedSettings saved = LoadSettings();
+  ApplySavedSettings(saved, line);
+  std::optional<ScriptPlayer> script;
+  if (line.script) script.emplace(*line.script);
+
   Session session(LoadInput(line.view));
   ConfigureSession(session, line.view);
   PlatformWindow window("tokenheat - " + session.Doc().source, kWindowWidth, kWindowHeight);
@@ -35,12 +162,26 @@ int RunViewer(const CommandLine& line) {
   context.heatmap_texture = heatmap.TextureId();
   context.font = heatmap.Font();
   context.font_file = heatmap.Atlas().PrimaryFontPath();
+  context.panels_hidden = saved.panels_hidden;
+  context.dark_theme = saved.dark_theme;
+  ui::ApplyTheme(context.dark_theme);
+
+  FileWatch watch;
+  if (line.view.input) {
+    saved.AddRecent(*line.view.input);
+    watch.Watch(*line.view.input);
+  }
+  context.recent_files = saved.recent_files;
+  ScrollGlide glide;
+  bool restore_top = false;  // after a reload: bring top_token back to the top
+  uint64_t top_token = 0;
 
   uint64_t seen_events = window.EventCount();
   int active_frames = kFramesAfterEvent;
   int frames_left = line.frames.value_or(0);
   while (!window.ShouldClose()) {
-    if (line.frames || active_frames > 0)
+    const bool scripted = script && !script->Finished();
+    if (line.frames || scripted || active_frames > 0)
       window.PollEvents();
     else
       window.WaitEvents(kIdleWaitSeconds);
@@ -49,9 +190,52 @@ int RunViewer(const CommandLine& line) {
       active_frames = kFramesAfterEvent;
     }
     const auto frame_start = std::chrono::steady_clock::now();
+    const double now = Seconds();
+    const std::string source_before = session.Doc().source;
+    if (scripted) script->Advance(session, now);
 
+    // Files dropped onto the window open in place of the current one; a changed file reloads.
+    for (const std::string& path : window.TakeDroppedPaths()) ui::OpenFile(session, context, path);
+    if (watch.Changed(now) && Reload(session, watch.Path(), context.open_error, top_token)) {
+      watch.Loaded();
+      restore_top = true;
+      active_frames = kFramesAfterEvent;
+    }
+
+    const int64_t scroll_before = session.ScrollPixels();
     window.BeginFrame();
     ui::DrawPanels(session, context);
+    if (session.Doc().source != source_before) {
+      // A new file (data panel, drop or script): remember it and watch it.
+      saved.AddRecent(session.Doc().source);
+      context.recent_files = saved.recent_files;
+      watch.Watch(session.Doc().source);
+      glide.Stop();
+    } else if (!ImGui::IsAnyItemActive()) {
+      glide.Follow(session, scroll_before, now);  // a dragged scrollbar follows the mouse at once
+    }
+    if (glide.Step(session, now)) active_frames = kFramesAfterEvent;
+    if (!context.export_path.empty()) {
+      ExportJob job;
+      job.path = std::exchange(context.export_path, {});
+      job.input = line.view.input;
+      job.font = heatmap.Font();
+      job.width = std::max(context.heatmap_width, 64);
+      job.scale = context.export_scale;
+      job.options.legend = context.export_legend;
+      job.options.caption = context.export_caption ? DefaultCaption(session) : std::string();
+      job.options.font_family = FontFamily(job.font);
+      try {
+        context.export_message = "wrote " + job.path + " (" + WriteExport(session, job) +
+                                 std::to_string(session.CurrentSequence().TokenCount()) + " tokens)";
+      } catch (const std::exception& error) {
+        context.export_message = error.what();
+      }
+    }
+    if (context.fullscreen_requested) {
+      window.ToggleFullscreen();
+      context.fullscreen_requested = false;
+    }
 
     if (context.font != heatmap.Font()) {
       try {
@@ -64,27 +248,40 @@ int RunViewer(const CommandLine& line) {
       context.font_file = heatmap.Atlas().PrimaryFontPath();
     }
     heatmap.SetContentScale(window.TextScale());
+    heatmap.SetCanvas(context.dark_theme ? kDarkCanvas : kLightCanvas);
 
     if (context.heatmap_width > 0 && context.heatmap_height > 0) {
       heatmap.Render(session, context.heatmap_width, context.heatmap_height);
       context.twin_texture = heatmap.TwinTextureId();
       context.upload_bytes = heatmap.LastLayoutUploadBytes();
+      if (restore_top) {
+        // The reloaded document has been wrapped now; the next frame shows the old top token.
+        session.ScrollToToken(top_token);
+        restore_top = false;
+      }
     }
 
-    const bool last_frame = line.frames && frames_left == 1;
+    const bool last_frame = line.frames && !scripted && frames_left == 1;
+    const std::optional<std::string> shot = script && script->PendingScreenshot() ? script->PendingScreenshot()
+                                            : last_frame                          ? line.screenshot
+                                                                                  : std::nullopt;
     window.EndFrame([&] {
-      if (!last_frame || !line.screenshot) return;
+      if (!shot) return;
       const int width = window.FramebufferWidth();
       const int height = window.FramebufferHeight();
-      WritePng(*line.screenshot, width, height, gl::ReadDefaultFramebuffer(width, height));
+      WritePng(*shot, width, height, gl::ReadDefaultFramebuffer(width, height));
     });
+    if (script && script->PendingScreenshot()) script->ScreenshotTaken();
     gl::CheckErrors("viewer frame");
     context.frame_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count();
     if (active_frames > 0) --active_frames;
     // Keep drawing while ImGui animates or a button is held (dragging a slider or the scrollbar).
     if (ImGui::IsAnyItemActive()) active_frames = kFramesAfterEvent;
-    if (line.frames && --frames_left == 0) break;
+    // With a script, --frames counts the frames after its last step.
+    if (line.frames && !scripted && --frames_left == 0) break;
   }
+  SaveSettings(CaptureSettings(saved, session, context.panels_hidden, context.dark_theme));
+  if (line.print_state) std::printf("%s\n", StateJson(session, context).c_str());
   return 0;
 }
 

@@ -73,6 +73,9 @@ struct Channel {
 // instead of a std::string each.
 class StringTable {
  public:
+  StringTable() = default;
+  // The strings concatenated, and each one's end offset in text (ascending).
+  StringTable(std::string text, std::vector<uint64_t> ends) : m_text(std::move(text)), m_ends(std::move(ends)) {}
   void Append(std::string_view text);
   void Reserve(size_t count, size_t bytes);
   size_t Size() const { return m_ends.size(); }

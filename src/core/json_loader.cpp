@@ -94,32 +94,6 @@ std::string_view StripBomAndCheckEmpty(std::string_view text, const std::string&
   return text;
 }
 
-// Returns the line starting at pos (without its '\n') and moves pos to the next line.
-std::string_view NextLine(std::string_view text, size_t& pos) {
-  const size_t end = std::min(text.find('\n', pos), text.size());
-  const std::string_view line = text.substr(pos, end - pos);
-  pos = end + 1;
-  return line;
-}
-
-bool IsBlank(std::string_view line) {
-  return line.find_first_not_of(" \t\r") == std::string_view::npos;
-}
-
-// JSONL is recognised by its first two non-blank lines both opening an object. Checking only
-// those (not every line) lets a damaged later line be reported at its own line by the JSONL
-// reader instead of as "unexpected '{'" at line 2 by the JSON parser.
-bool LooksLikeJsonl(std::string_view text) {
-  int objects = 0;
-  for (size_t pos = 0; pos < text.size() && objects < 2;) {
-    const std::string_view line = NextLine(text, pos);
-    if (IsBlank(line)) continue;
-    if (line[line.find_first_not_of(" \t")] != '{') return false;
-    ++objects;
-  }
-  return objects == 2;
-}
-
 // Parses one JSON value. Syntax errors name the line and column (in bytes, 1-based) computed
 // from nlohmann's byte offset; first_line is the file line where text starts.
 Json ParseJson(std::string_view text, const std::string& source, int first_line) {
@@ -446,8 +420,33 @@ Document ReadDocument(const Json& root, const Origin& origin) {
 
 }  // namespace
 
+std::string_view NextLine(std::string_view text, size_t& pos) {
+  const size_t end = std::min(text.find('\n', pos), text.size());
+  const std::string_view line = text.substr(pos, end - pos);
+  pos = end + 1;
+  return line;
+}
+
+bool IsBlank(std::string_view line) {
+  return line.find_first_not_of(" \t\r") == std::string_view::npos;
+}
+
+// Checking only the first two lines (not every line) lets a damaged later line be reported at its
+// own line by the JSONL reader instead of as "unexpected '{'" at line 2 by the JSON parser.
+bool LooksLikeJsonl(std::string_view text) {
+  int objects = 0;
+  for (size_t pos = 0; pos < text.size() && objects < 2;) {
+    const std::string_view line = NextLine(text, pos);
+    if (IsBlank(line)) continue;
+    if (line[line.find_first_not_of(" \t")] != '{') return false;
+    ++objects;
+  }
+  return objects == 2;
+}
+
 Document ParseJsonDocument(std::string_view text, const std::string& source_name) {
   text = StripBomAndCheckEmpty(text, source_name);
+  if (auto document = ParseJsonFast(text, source_name, nullptr, JsonForm::kJson)) return std::move(*document);
   return ReadDocument(ParseJson(text, source_name, 1), Origin{source_name});
 }
 
@@ -475,12 +474,15 @@ Document ParseJsonl(std::string_view text, const std::string& source_name, const
 }  // namespace
 
 Document ParseJsonlDocument(std::string_view text, const std::string& source_name) {
+  const std::string_view checked = StripBomAndCheckEmpty(text, source_name);
+  if (auto document = ParseJsonFast(checked, source_name, nullptr, JsonForm::kJsonl)) return std::move(*document);
   return ParseJsonl(text, source_name, nullptr);
 }
 
 Document LoadJsonText(const LoadContext& context, std::string_view text) {
   const std::string& source = context.Source();
   text = StripBomAndCheckEmpty(text, source);
+  if (auto document = ParseJsonFast(text, source, &context, JsonForm::kEither)) return std::move(*document);
   try {
     return ReadDocument(ParseJson(text, source, 1), Origin{source, 0, &context});
   } catch (const JsonSyntaxError&) {

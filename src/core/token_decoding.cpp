@@ -53,11 +53,25 @@ bool IsSpecial(std::string_view token, const TokenizerHints& hints) {
   return IsSpecialToken(token) || (hints.special_tokens && hints.special_tokens->contains(token));
 }
 
+// Calls ascii(run) for each run of ASCII bytes and other(code point) for everything else: both
+// tokenizer alphabets leave ASCII as it is, and most tokens are mostly ASCII.
+template <typename Ascii, typename Other>
+void ForEachRun(std::string_view token, const Ascii& ascii, const Other& other) {
+  for (size_t pos = 0; pos < token.size();) {
+    size_t end = pos;
+    while (end < token.size() && static_cast<unsigned char>(token[end]) < 0x80) ++end;
+    if (end > pos) ascii(token.substr(pos, end - pos));
+    pos = end;
+    if (pos < token.size()) other(DecodeUtf8(token, pos));
+  }
+}
+
 // Appends the text one token stands for.
 void AppendDecoded(std::string& out, std::string_view token, TokenEncoding encoding, bool word_start) {
+  const auto append = [&](std::string_view run) { out.append(run); };
   switch (encoding) {
     case TokenEncoding::kByteLevel:
-      ForEachCodePoint(token, [&](char32_t cp) {
+      ForEachRun(token, append, [&](char32_t cp) {
         const int byte = Alphabet().ByteOf(cp);
         if (byte >= 0) out.push_back(static_cast<char>(byte));
         else AppendUtf8(out, cp);  // outside the alphabet: kept as it is
@@ -68,7 +82,7 @@ void AppendDecoded(std::string& out, std::string_view token, TokenEncoding encod
         out.push_back(static_cast<char>(byte));
         return;
       }
-      ForEachCodePoint(token, [&](char32_t cp) { AppendUtf8(out, cp == kMetaspace ? U' ' : cp); });
+      ForEachRun(token, append, [&](char32_t cp) { AppendUtf8(out, cp == kMetaspace ? U' ' : cp); });
       return;
     case TokenEncoding::kWordPiece:
       if (token.starts_with("##") && token.size() > 2) {
@@ -97,14 +111,15 @@ void KeepCharactersWhole(std::string_view bytes, std::vector<uint64_t>& ends) {
   }
 }
 
-// Decodes tokens [begin, end) as one run of text and hands each token's decoded text to
-// emit(index, text). raw(i) is token i's string and special(i) whether it is a special token
-// (kept as it is). The run must be bounded by the sequence's ends or by tokens whose decoded text
-// starts a character, so that no character crosses its edges.
-template <typename Raw, typename Special, typename Emit>
-void DecodeRun(size_t begin, size_t end, TokenEncoding encoding, const Raw& raw, const Special& special,
-               const Emit& emit) {
+// Decodes tokens [begin, end) as one run of text: entry i - begin of the result is token i's
+// decoded text. raw(i) is token i's string and special(i) whether it is a special token (kept as
+// it is). The run must be bounded by the sequence's ends or by tokens whose decoded text starts a
+// character, so that no character crosses its edges. bytes_hint: about how many bytes it decodes to.
+template <typename Raw, typename Special>
+StringTable DecodeRun(size_t begin, size_t end, TokenEncoding encoding, const Raw& raw, const Special& special,
+                      size_t bytes_hint) {
   std::string bytes;
+  bytes.reserve(bytes_hint);
   std::vector<uint64_t> ends;
   ends.reserve(end - begin);
   bool word_start = begin == 0 || special(begin - 1);
@@ -116,28 +131,26 @@ void DecodeRun(size_t begin, size_t end, TokenEncoding encoding, const Raw& raw,
     ends.push_back(bytes.size());
   }
   KeepCharactersWhole(bytes, ends);
-  for (size_t i = begin; i < end; ++i) {
-    const uint64_t from = i == begin ? 0 : ends[i - begin - 1];
-    emit(i, std::string_view(bytes).substr(from, ends[i - begin] - from));
-  }
+  return StringTable(std::move(bytes), std::move(ends));
 }
 
 void DecodeStringSequence(Sequence& sequence, TokenEncoding encoding, const TokenizerHints& hints) {
   const size_t count = sequence.TokenCount();
   std::vector<uint8_t> flags(count);
   bool any_special = false;
-  for (size_t i = 0; i < count; ++i)
-    if (IsSpecial(sequence.Token(i), hints)) flags[i] = kTokenSpecial, any_special = true;
+  size_t bytes = 0;
+  for (size_t i = 0; i < count; ++i) {
+    const std::string_view token = sequence.Token(i);
+    bytes += token.size();
+    if (IsSpecial(token, hints)) flags[i] = kTokenSpecial, any_special = true;
+  }
   if (encoding != TokenEncoding::kDecoded) {
-    StringTable decoded;
-    decoded.Reserve(count, count * 4);
-    bool changed = false;
-    DecodeRun(0, count, encoding, [&](size_t i) { return sequence.Token(i); }, [&](size_t i) { return flags[i] != 0; },
-              [&](size_t i, std::string_view text) {
-                changed = changed || text != sequence.Token(i);
-                decoded.Append(text);
-              });
+    // Decoding never lengthens a token, except WordPiece's space before a word.
+    StringTable decoded = DecodeRun(0, count, encoding, [&](size_t i) { return sequence.Token(i); },
+                                    [&](size_t i) { return flags[i] != 0; }, bytes + count);
     // Raw strings are kept only when they differ, so already-readable tokens cost nothing extra.
+    bool changed = false;
+    for (size_t i = 0; i < count && !changed; ++i) changed = decoded.At(i) != sequence.Token(i);
     if (changed) sequence.SetDecodedTokens(std::move(decoded));
   }
   if (any_special) sequence.SetFlags(std::move(flags));
@@ -199,13 +212,15 @@ TokenOverrides FindOverrides(const Sequence& sequence, const DecodedTable& decod
       dirty = true;
       continue;
     }
-    if (dirty)
-      DecodeRun(run_begin, k, encoding, [&](size_t i) { return table.Raw(id(i)); }, special,
-                [&](size_t i, std::string_view text) {
-                  if (text == table.text.At(id(i))) return;
-                  overrides.indices.push_back(i);
-                  overrides.texts.Append(text);
-                });
+    if (dirty) {
+      const StringTable run = DecodeRun(run_begin, k, encoding, [&](size_t i) { return table.Raw(id(i)); }, special,
+                                        (k - run_begin) * 8);
+      for (size_t i = run_begin; i < k; ++i)
+        if (run.At(i - run_begin) != table.text.At(id(i))) {
+          overrides.indices.push_back(i);
+          overrides.texts.Append(run.At(i - run_begin));
+        }
+    }
     run_begin = k;
     dirty = false;
   }
@@ -215,7 +230,7 @@ TokenOverrides FindOverrides(const Sequence& sequence, const DecodedTable& decod
 }  // namespace
 
 bool IsSpecialToken(std::string_view token) {
-  if (token.size() < 3 || token.size() > 48) return false;
+  if (token.size() < 3 || token.size() > 48 || (token.front() != '<' && token.front() != '[')) return false;
   if (token.starts_with("<|") && token.ends_with("|>")) return true;
   const std::string_view inner = token.substr(1, token.size() - 2);
   if (token.front() == '[' && token.back() == ']')

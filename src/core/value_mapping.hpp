@@ -61,6 +61,10 @@ struct MappedValue {
 
 inline constexpr size_t kMaxThresholds = 15;  // uniform array size in the shader
 
+// Where bucket `bucket` of `buckets` sits on the palette: stop `bucket` of a categorical palette
+// (the last stop for buckets beyond it), else evenly spread over [0, 1].
+float BucketPosition(size_t bucket, size_t buckets, size_t palette_stops, bool categorical);
+
 // Mirrors the vertex shader. palette_stops and categorical choose how buckets spread over the
 // palette: bucket b of a categorical palette is its stop b; otherwise buckets spread evenly.
 std::optional<MappedValue> MapValue(const ValueMapping& mapping, float x, size_t palette_stops = 2,

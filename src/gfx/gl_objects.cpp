@@ -45,4 +45,6 @@ void CheckErrors(const char* where) {
   throw GlError(std::string("GL error ") + code + " in " + where);
 }
 
+void Finish() { glFinish(); }
+
 }  // namespace th::gl

@@ -64,4 +64,7 @@ Framebuffer MakeFramebuffer();
 // Throws GlError naming the first pending GL error and where it was noticed.
 void CheckErrors(const char* where);
 
+// Waits until every command issued so far has been executed (frame timing in `tokenheat bench`).
+void Finish();
+
 }  // namespace th::gl

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 
 namespace th {
@@ -19,6 +20,23 @@ void WritePng(const std::string& path, int width, int height, const std::vector<
     const std::string reason = std::strerror(errno);
     std::remove(temporary.c_str());
     throw std::runtime_error(path + ": cannot write PNG (" + reason + ")");
+  }
+}
+
+void WriteTextFile(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary);
+    out << text;
+    if (!out.flush()) {
+      std::remove(temporary.c_str());
+      throw std::runtime_error(path + ": cannot write file");
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    std::remove(temporary.c_str());
+    throw std::runtime_error(path + ": cannot write file (" + reason + ")");
   }
 }
 

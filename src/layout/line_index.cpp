@@ -1,6 +1,7 @@
 #include "layout/line_index.hpp"
 
 #include <algorithm>
+#include <span>
 
 #include "layout/display_cells.hpp"
 
@@ -26,6 +27,45 @@ TokenExtent MeasureToken(const std::vector<DisplayUnit>& units) {
   return extent;
 }
 
+// The display units of each token, measured once per vocabulary entry for tokens stored as ids
+// into a shared table: a long document repeats a few thousand strings millions of times, and
+// splitting them is most of the wrapping time. A token whose text is not its entry's (a
+// decoding override) is recognised by its address and measured on its own.
+class TokenUnits {
+ public:
+  TokenUnits(const Sequence& sequence, TokenText text)
+      : m_sequence(sequence), m_text(text), m_ids(sequence.Table() ? std::span<const int32_t>(sequence.TokenIds()) : std::span<const int32_t>()) {}
+
+  const std::vector<DisplayUnit>& Of(uint64_t token) {
+    const std::string_view text = m_sequence.Token(token, m_text);
+    if (m_ids.empty()) {
+      SplitDisplayUnits(text, m_scratch);
+      return m_scratch;
+    }
+    const auto id = static_cast<size_t>(m_ids[token]);
+    if (id >= m_cache.size()) m_cache.resize(id + 1);
+    Entry& entry = m_cache[id];
+    if (entry.text != text.data() || entry.size != text.size()) {
+      SplitDisplayUnits(text, entry.units);
+      entry.text = text.data();
+      entry.size = text.size();
+    }
+    return entry.units;
+  }
+
+ private:
+  struct Entry {
+    const char* text = nullptr;  // what the units were measured from
+    size_t size = 0;
+    std::vector<DisplayUnit> units;
+  };
+  const Sequence& m_sequence;
+  TokenText m_text;
+  std::span<const int32_t> m_ids;
+  std::vector<Entry> m_cache;  // by id
+  std::vector<DisplayUnit> m_scratch;
+};
+
 }  // namespace
 
 LineIndex LineIndex::Build(const Sequence& sequence, int columns, TokenText text) {
@@ -44,9 +84,9 @@ LineIndex LineIndex::Build(const Sequence& sequence, int columns, TokenText text
     pending_break = false;
   };
 
-  std::vector<DisplayUnit> units;
+  TokenUnits token_units(sequence, text);
   for (uint64_t t = 0; t < index.m_token_count; ++t) {
-    SplitDisplayUnits(sequence.Token(t, text), units);
+    const std::vector<DisplayUnit>& units = token_units.Of(t);
     const TokenExtent extent = MeasureToken(units);
     if (pending_break) {
       start_line(t, 0);

@@ -2,10 +2,12 @@
 // the buckets with their thresholds), and in words the channel, scope, mapping, palette and the
 // reason for a default, whether values are shuffled, and the "no value" style. A mode never
 // changes by itself, so what is written here is what is drawn.
-#include <cstdio>
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "imgui.h"
+#include "ui/legend.hpp"
 #include "ui/panels.hpp"
 
 namespace th::ui {
@@ -25,28 +27,16 @@ void DrawNoValueSwatch(ImVec2 min, ImVec2 max) {
   draw->PopClipRect();
 }
 
-std::string Number(float value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.4g", value);
-  return text;
-}
-
 // Buckets: one swatch per bucket with the thresholds between them.
 void DrawBuckets(const Session& session, ImVec2 start, float label_y) {
-  const ValueMapping& mapping = session.Mapping();
-  const Palette& palette = session.CurrentPalette();
-  const bool categorical = palette.kind == PaletteKind::kCategorical;
-  const size_t buckets = mapping.thresholds.size() + 1;
-  const float width = kBarWidth / static_cast<float>(buckets);
+  const std::vector<LegendSwatch> swatches = BucketSwatches(session);
+  const float width = kBarWidth / static_cast<float>(swatches.size());
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  for (size_t b = 0; b < buckets; ++b) {
-    // A value inside bucket b: the threshold that opens it.
-    const float probe = b == 0 ? mapping.thresholds.front() - 1.0f : mapping.thresholds[b - 1];
-    const Rgb8 c = palette.At(MapValue(mapping, probe, palette.stops.size(), categorical)->t);
+  for (size_t b = 0; b < swatches.size(); ++b) {
+    const Rgb8 c = swatches[b].colour;
     const float x0 = start.x + width * static_cast<float>(b);
     draw->AddRectFilled(ImVec2(x0, start.y), ImVec2(x0 + width - 2.0f, start.y + kBarHeight), IM_COL32(c.r, c.g, c.b, 255));
-    const std::string label = b == 0 ? "< " + Number(mapping.thresholds.front()) : ">= " + Number(mapping.thresholds[b - 1]);
-    draw->AddText(ImVec2(x0, label_y), ImGui::GetColorU32(ImGuiCol_Text), label.c_str());
+    draw->AddText(ImVec2(x0, label_y), ImGui::GetColorU32(ImGuiCol_Text), swatches[b].label.c_str());
   }
 }
 
@@ -54,15 +44,12 @@ void DrawGradient(const Session& session, ImVec2 start, float label_y) {
   DrawPaletteGradient(session.CurrentPalette(), start.x, start.y, start.x + kBarWidth, start.y + kBarHeight);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
-  const float low = session.Low(), high = session.High();
-  const std::string low_label = Number(low), high_label = Number(high);
-  draw->AddText(ImVec2(start.x, label_y), text, low_label.c_str());
-  // The middle label is the value at the palette's middle (not the arithmetic mean for log or gamma).
-  if (high > low && !session.Mapping().Logarithmic() && session.Mapping().gamma == 1.0f) {
-    const std::string mid = Number(0.5f * (low + high));
-    draw->AddText(ImVec2(start.x + kBarWidth * 0.5f - ImGui::CalcTextSize(mid.c_str()).x * 0.5f, label_y), text, mid.c_str());
+  for (const LegendLabel& label : GradientLabels(session)) {
+    // Labels are centred on their position and kept inside the bar.
+    const float width = ImGui::CalcTextSize(label.text.c_str()).x;
+    const float x = start.x + std::max(0.0f, std::min(kBarWidth * label.position - width * 0.5f, kBarWidth - width));
+    draw->AddText(ImVec2(x, label_y), text, label.text.c_str());
   }
-  draw->AddText(ImVec2(start.x + kBarWidth - ImGui::CalcTextSize(high_label.c_str()).x, label_y), text, high_label.c_str());
 }
 
 }  // namespace
@@ -70,8 +57,7 @@ void DrawGradient(const Session& session, ImVec2 start, float label_y) {
 void DrawColourBar(const Session& session) {
   const ImVec2 start = ImGui::GetCursorScreenPos();
   const float label_y = start.y + kBarHeight + 4.0f;
-  const ValueMapping& mapping = session.Mapping();
-  if (mapping.Bucketed())
+  if (session.Mapping().Bucketed())
     DrawBuckets(session, start, label_y);
   else
     DrawGradient(session, start, label_y);
@@ -80,20 +66,7 @@ void DrawColourBar(const Session& session) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
   const float info_x = start.x + kBarWidth + 24.0f;
-  const Channel* channel = session.CurrentChannel();
-  std::string words = (channel ? channel->name : std::string("no channel")) + "  |  " +
-                      ScopeName(session.Spec().scope) + " scope, " + NormName(mapping.kind);
-  if (mapping.kind == NormKind::kSymmetric && session.Spec().symmetric_percentile < 100.0f)
-    words += " (|x| at " + Number(session.Spec().symmetric_percentile) + "%)";
-  if (mapping.kind == NormKind::kPercentile)
-    words += " " + Number(session.Spec().percentile_low) + ".." + Number(session.Spec().percentile_high) + "%";
-  if (!mapping.Bucketed()) {
-    words += "  " + Number(mapping.low) + " .. " + Number(mapping.high);
-    if (mapping.gamma != 1.0f) words += ", gamma " + Number(mapping.gamma);
-    if (!(mapping.high > mapping.low)) words += "  (a single value: palette middle)";
-  }
-  words += "  |  " + session.CurrentPalette().name;
-  if (!session.DefaultReason().empty()) words += "  (default: " + session.DefaultReason() + ")";
+  const std::string words = MappingWords(session);
   draw->AddText(ImVec2(info_x, start.y), text, words.c_str());
 
   float x = info_x;

@@ -1,7 +1,5 @@
 // The data panel: open a file, pick a sequence (name and token count) and a channel.
-#include <exception>
 
-#include "core/load_document.hpp"
 #include "core/palette_registry.hpp"
 #include "imgui.h"
 #include "ui/panels.hpp"
@@ -24,13 +22,6 @@ void DrawChannelTools(Session& session) {
   ImGui::SameLine();
   if (ImGui::Button("Derive") || entered) {
     failed = !session.AddDerivedChannel(expression);
-    if (!failed) {
-      // A derived channel compares two others: zero-anchored and diverging.
-      MappingSpec spec = session.Spec();
-      spec.kind = NormKind::kSymmetric;
-      session.SetSpec(spec);
-      session.SetPalette(*FindPalette(DefaultPaletteName(spec.kind)));
-    }
   }
   if (failed) ImGui::TextColored(ImVec4(0.85f, 0.2f, 0.2f, 1.0f), "needs two channels of this sequence");
 
@@ -75,14 +66,7 @@ void DrawDataPanel(Session& session, FrameContext& context) {
   const bool submitted = ImGui::InputTextWithHint("##path", "file.json / file.jsonl", path, sizeof path,
                                                   ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
-  if (ImGui::Button("Open") || submitted) {
-    try {
-      session.ReplaceDocument(LoadDocumentFile(path));
-      context.open_error.clear();
-    } catch (const std::exception& error) {
-      context.open_error = error.what();
-    }
-  }
+  if (ImGui::Button("Open") || submitted) OpenFile(session, context, path);
   if (!context.open_error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.2f, 0.2f, 1.0f));
     ImGui::TextWrapped("%s", context.open_error.c_str());

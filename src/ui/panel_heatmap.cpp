@@ -1,5 +1,6 @@
 // The heatmap panel: the rendered text (an ImGui::Image of the app's texture), a scrollbar over
-// an integer pixel position, wheel and keyboard scrolling, and the hover tooltip.
+// an integer pixel position, the overview strip, wheel and keyboard scrolling, and the hover
+// tooltip.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -16,6 +17,8 @@ namespace {
 constexpr int kWheelLines = 3;
 // ImGui 1.86's GLFW backend indexes io.KeysDown by GLFW key code; these are GLFW's codes.
 constexpr float kPaneGap = 6.0f;  // between the real and the shuffled pane
+constexpr float kOverviewWidth = 16.0f;  // the overview strip right of the scrollbar
+constexpr float kOverviewGap = 3.0f;
 constexpr int kKeyMinus = 45, kKey0 = 48, kKeyEqual = 61, kKeyPad0 = 320, kKeyPadSubtract = 333, kKeyPadAdd = 334;
 
 // Ctrl+wheel over the text and Ctrl+plus/minus change the text size; Ctrl+0 restores the default.
@@ -29,6 +32,41 @@ void HandleZoom(Session& session, bool hovered) {
   if (pressed(kKeyMinus, kKeyPadSubtract)) --size;
   if (pressed(kKey0, kKeyPad0)) size = ViewSettings{}.font_size;
   if (size != session.Settings().font_size) session.SetFontSize(size);
+}
+
+// The overview strip: the whole sequence as a column, one pixel row per span of tokens reduced to
+// its max-abs value (so a single-token spike survives any pooling), coloured through the same
+// mapping and palette as the tokens, so it follows every range change. A frame marks the view;
+// clicking or dragging scrubs there.
+void DrawOverview(Session& session, const ImRect& strip) {
+  const auto rows = static_cast<size_t>(std::max(strip.GetHeight(), 1.0f));
+  const std::vector<float>& values = session.OverviewRows(rows);
+  const Palette& palette = session.CurrentPalette();
+  const bool categorical = palette.kind == PaletteKind::kCategorical;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  for (size_t row = 0; row < rows; ++row) {
+    const float y = strip.Min.y + static_cast<float>(row);
+    const auto mapped = MapValue(session.Mapping(), values[row], palette.stops.size(), categorical);
+    const Rgb8 c = mapped ? palette.At(mapped->t) : Rgb8{200, 200, 200};  // grey: no value in the span
+    draw->AddRectFilled(ImVec2(strip.Min.x, y), ImVec2(strip.Max.x, y + 1.0f), IM_COL32(c.r, c.g, c.b, 255));
+  }
+  const uint64_t tokens = session.CurrentSequence().TokenCount();
+  if (const VisibleLayout& visible = session.Visible(); !visible.tokens.empty()) {
+    const auto row_y = [&](uint64_t token) {
+      return strip.Min.y + static_cast<float>(ValuePyramid::RowOfToken(token, tokens, rows));
+    };
+    draw->AddRect(ImVec2(strip.Min.x - 1.0f, row_y(visible.tokens.front()) - 1.0f),
+                  ImVec2(strip.Max.x + 1.0f, row_y(visible.tokens.back()) + 2.0f), IM_COL32(0, 0, 0, 255), 0.0f, 0,
+                  2.0f);
+  }
+  ImGui::SetCursorScreenPos(strip.Min);
+  ImGui::InvisibleButton("##overview", strip.GetSize());
+  if (ImGui::IsItemActive() && tokens > 0) {
+    // The row under the pointer goes to the middle of the view.
+    const float y = std::clamp(ImGui::GetIO().MousePos.y - strip.Min.y, 0.0f, static_cast<float>(rows - 1));
+    session.ScrollToToken(ValuePyramid::FirstTokenOfRow(static_cast<size_t>(y), tokens, rows));
+    session.ScrollBy(-session.ViewportHeight() / 2);
+  }
 }
 
 // layout: Visible(), or its shuffled twin when the pointer is over the shuffled side.
@@ -46,7 +84,13 @@ void DrawTokenTooltip(const Session& session, const VisibleLayout& layout, size_
   ImGui::Text("token %llu", static_cast<unsigned long long>(token));
   if (token < sequence.TokenIds().size())
     ImGui::Text("token id %lld", static_cast<long long>(sequence.TokenIds()[token]));
-  ImGui::Text("%s: %.6g", channel ? channel->name.c_str() : "value", value);
+  // Say what the drawn value is when it is not the token's own: shuffled, or a group's aggregate.
+  const ViewSettings& settings = session.Settings();
+  std::string drawn = channel ? channel->name : std::string("value");
+  if (settings.granularity != Granularity::kToken)
+    drawn += " (" + GranularityName(settings.granularity) + " " + AggregateName(settings.aggregate) + ")";
+  if (settings.shuffle_seed && (!settings.side_by_side || &layout != &session.Visible())) drawn += " (shuffled)";
+  ImGui::Text("%s: %.6g", drawn.c_str(), value);
   const Palette& palette = session.CurrentPalette();
   if (const auto mapped = MapValue(session.Mapping(), value, palette.stops.size(),
                                    palette.kind == PaletteKind::kCategorical))
@@ -74,7 +118,7 @@ void DrawHeatmapPanel(Session& session, FrameContext& context) {
   const ImVec2 available = ImGui::GetContentRegionAvail();
   // Side by side, the real values (left) and the shuffled ones (right) share the layout.
   const VisibleLayout* twin = context.twin_texture != 0 ? session.VisibleTwin() : nullptr;
-  const float width = std::max(available.x - scrollbar_width, 2.0f);
+  const float width = std::max(available.x - scrollbar_width - kOverviewGap - kOverviewWidth, 2.0f);
   const float pane_width = twin ? std::floor((width - kPaneGap) * 0.5f) : width;
   const ImVec2 image_size(pane_width, std::max(available.y, 1.0f));
   context.heatmap_width = static_cast<int>(image_size.x);
@@ -110,6 +154,8 @@ void DrawHeatmapPanel(Session& session, FrameContext& context) {
   if (ImGui::ScrollbarEx(bar, window->GetID("##heatmap_scroll"), ImGuiAxis_Y, &scroll,
                          static_cast<ImS64>(image_size.y), content, ImDrawFlags_RoundCornersAll))
     session.ScrollTo(scroll);
+  const float overview_x = bar.Max.x + kOverviewGap;
+  DrawOverview(session, ImRect(ImVec2(overview_x, bar.Min.y), ImVec2(overview_x + kOverviewWidth, bar.Max.y)));
 
   const int pitch = session.Geometry().LinePitch();
   const ImGuiIO& io = ImGui::GetIO();

@@ -90,6 +90,18 @@ void DrawHistogram(Session& session) {
     ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
 }
 
+// The one-click remedy for outliers; a manual range gives way to the sequence's.
+void UsePercentile1To99(MappingSpec& spec) {
+  spec.kind = NormKind::kPercentile, spec.percentile_low = 1.0f, spec.percentile_high = 99.0f;
+  if (spec.scope == RangeScope::kManual) spec.scope = RangeScope::kSequence;
+}
+
+std::string FormatNumber(float value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
 void DrawMappingControls(Session& session) {
   MappingSpec spec = session.Spec();
   bool changed = false;
@@ -108,16 +120,30 @@ void DrawMappingControls(Session& session) {
                                   ImGuiSliderFlags_AlwaysClamp);
   }
   if (spec.kind == NormKind::kBuckets) {
-    static char thresholds[128] = "10,100,1000";
+    // The text follows the mapping's thresholds except while it is being typed in.
+    static char thresholds[128] = "";
+    static bool editing = false;
+    static bool invalid = false;
+    if (!editing) {
+      std::string text;
+      for (const float t : spec.thresholds) text += (text.empty() ? "" : ",") + FormatNumber(t);
+      std::snprintf(thresholds, sizeof thresholds, "%s", text.empty() ? "10,100,1000" : text.c_str());
+    }
     ImGui::SetNextItemWidth(-70.0f);
-    if (ImGui::InputText("thresholds", thresholds, sizeof thresholds) || spec.thresholds.empty()) {
+    const bool edited = ImGui::InputText("thresholds", thresholds, sizeof thresholds);
+    editing = ImGui::IsItemActive();
+    if (edited || spec.thresholds.empty()) {
+      MappingSpec parsed = spec;
       try {
-        ParseNormSpec(std::string("buckets:") + thresholds, spec);
+        ParseNormSpec(std::string("buckets:") + thresholds, parsed);
+        spec = parsed;
         changed = true;
+        invalid = false;
       } catch (const std::exception&) {
-        ImGui::TextColored(ImVec4(0.8f, 0.2f, 0.2f, 1.0f), "increasing numbers, comma-separated");
+        invalid = true;
       }
     }
+    if (invalid) ImGui::TextColored(ImVec4(0.8f, 0.2f, 0.2f, 1.0f), "increasing numbers, comma-separated");
   }
   if (spec.kind != NormKind::kBuckets) {
     ImGui::SetNextItemWidth(-70.0f);
@@ -129,27 +155,28 @@ void DrawMappingControls(Session& session) {
     changed = true;
   }
   ImGui::SameLine();
-  if (ImGui::SmallButton("1..99%")) {
-    spec.kind = NormKind::kPercentile, spec.percentile_low = 1.0f, spec.percentile_high = 99.0f;
-    spec.scope = spec.scope == RangeScope::kManual ? RangeScope::kSequence : spec.scope;
-    changed = true;
-  }
+  if (ImGui::SmallButton("1..99%")) UsePercentile1To99(spec), changed = true;
   ImGui::SameLine();
   if (ImGui::SmallButton("gamma 1")) spec.gamma = 1.0f, changed = true;
   if (changed) session.SetSpec(spec);
 }
 
+// Typed numbers take effect when the field is left (or Enter is pressed), not on every
+// keystroke: typing "15" must not pass through 1. A low typed above high drags high along (and
+// the other way round).
 void DrawManualRange(Session& session) {
+  if (session.Mapping().Bucketed()) return;  // thresholds, not a range, decide the colours
   float low = session.Low();
   float high = session.High();
-  bool changed = false;
   ImGui::SetNextItemWidth(-70.0f);
-  changed |= ImGui::InputFloat("low", &low, 0.0f, 0.0f, "%.6g");
+  ImGui::InputFloat("low", &low, 0.0f, 0.0f, "%.6g");
+  const bool low_done = ImGui::IsItemDeactivatedAfterEdit();
   ImGui::SetNextItemWidth(-70.0f);
-  changed |= ImGui::InputFloat("high", &high, 0.0f, 0.0f, "%.6g");
-  // low never passes high: pushing one past the other drags the other along.
-  if (changed && std::isfinite(low) && std::isfinite(high))
-    session.SetManualRange(std::min(low, high), high < low ? low : high);
+  ImGui::InputFloat("high", &high, 0.0f, 0.0f, "%.6g");
+  const bool high_done = ImGui::IsItemDeactivatedAfterEdit();
+  if (!std::isfinite(low) || !std::isfinite(high)) return;
+  if (low_done) session.SetManualRange(low, std::max(low, session.High()));
+  if (high_done) session.SetManualRange(std::min(high, session.Low()), high);
 }
 
 void DrawStatistics(Session& session) {
@@ -168,28 +195,33 @@ void DrawStatistics(Session& session) {
     ImGui::TextColored(ImVec4(0.85f, 0.4f, 0.0f, 1.0f), "Outliers dominate: <1%% of tokens span most of the range.");
     if (ImGui::SmallButton("use percentile 1..99")) {
       MappingSpec spec = session.Spec();
-      spec.kind = NormKind::kPercentile, spec.percentile_low = 1.0f, spec.percentile_high = 99.0f;
-      if (spec.scope == RangeScope::kManual) spec.scope = RangeScope::kSequence;
+      UsePercentile1To99(spec);
       session.SetSpec(spec);
     }
   }
 }
 
+int s_shuffle_seed = 1;  // the seed the checkbox and the S key use; kept while shuffling is off
+
 void DrawShuffleControl(Session& session) {
-  static int seed = 1;
   bool shuffled = session.Settings().shuffle_seed.has_value();
-  if (ImGui::Checkbox("Shuffled values (S)", &shuffled))
-    session.SetShuffle(shuffled ? std::optional<uint64_t>(static_cast<uint64_t>(seed)) : std::nullopt);
+  if (ImGui::Checkbox("Shuffled values (S)", &shuffled)) ToggleShuffle(session);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1.0f);
-  if (ImGui::InputInt("##seed", &seed) && shuffled) session.SetShuffle(static_cast<uint64_t>(std::max(seed, 0)));
+  if (ImGui::InputInt("##seed", &s_shuffle_seed)) {
+    s_shuffle_seed = std::max(s_shuffle_seed, 0);
+    if (shuffled) session.SetShuffle(static_cast<uint64_t>(s_shuffle_seed));
+  }
   bool side_by_side = session.Settings().side_by_side;
   if (ImGui::Checkbox("side by side with the real values", &side_by_side)) session.SetSideBySide(side_by_side);
-  if (ImGui::IsKeyPressed('S', false) && !ImGui::GetIO().WantTextInput)
-    session.SetShuffle(session.Settings().shuffle_seed ? std::nullopt : std::optional<uint64_t>(static_cast<uint64_t>(seed)));
 }
 
 }  // namespace
+
+void ToggleShuffle(Session& session) {
+  session.SetShuffle(session.Settings().shuffle_seed ? std::nullopt
+                                                     : std::optional<uint64_t>(static_cast<uint64_t>(s_shuffle_seed)));
+}
 
 void DrawRangePanel(Session& session) {
   DrawMappingControls(session);

@@ -10,29 +10,40 @@ constexpr float kColourBarHeight = 58.0f;
 constexpr ImGuiWindowFlags kFixedWindow = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                           ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                                           ImGuiWindowFlags_NoBringToFrontOnFocus;
+
+void DrawSidebar(Session& session, FrameContext& context, ImVec2 origin, ImVec2 size) {
+  ImGui::SetNextWindowPos(origin);
+  ImGui::SetNextWindowSize(ImVec2(kSidebarWidth, size.y));
+  ImGui::Begin("tokenheat", nullptr, kFixedWindow);
+  // Each section folds away, so a small window still reaches every control.
+  if (ImGui::CollapsingHeader("Files")) DrawFilesPanel(session, context);
+  if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen)) DrawDataPanel(session, context);
+  if (ImGui::CollapsingHeader("Range", ImGuiTreeNodeFlags_DefaultOpen)) DrawRangePanel(session);
+  if (ImGui::CollapsingHeader("Palette", ImGuiTreeNodeFlags_DefaultOpen)) DrawPalettePanel(session);
+  if (ImGui::CollapsingHeader("Go to", ImGuiTreeNodeFlags_DefaultOpen)) DrawNavigatePanel(session);
+  if (ImGui::CollapsingHeader("Font")) DrawFontPanel(session, context);
+  ImGui::Spacing();
+  ImGui::TextDisabled("%.1f ms/frame, %zu B uploaded", context.frame_ms, context.upload_bytes);
+  ImGui::End();
+}
+
 }  // namespace
 
 void DrawPanels(Session& session, FrameContext& context) {
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   const ImVec2 origin = viewport->WorkPos;
   const ImVec2 size = viewport->WorkSize;
+  HandlePresentationKeys(session, context);
+  // S toggles the shuffled control from anywhere, even with the Range section folded.
+  if (ImGui::IsKeyPressed('S', false) && !ImGui::GetIO().WantTextInput && !ImGui::GetIO().KeyCtrl) ToggleShuffle(session);
+  const float sidebar_width = context.panels_hidden ? 0.0f : kSidebarWidth;
 
-  // Sidebar: data, range and palette, top to bottom.
-  ImGui::SetNextWindowPos(origin);
-  ImGui::SetNextWindowSize(ImVec2(kSidebarWidth, size.y));
-  ImGui::Begin("tokenheat", nullptr, kFixedWindow);
-  // Each section folds away, so a small window still reaches every control.
-  if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen)) DrawDataPanel(session, context);
-  if (ImGui::CollapsingHeader("Range", ImGuiTreeNodeFlags_DefaultOpen)) DrawRangePanel(session);
-  if (ImGui::CollapsingHeader("Palette", ImGuiTreeNodeFlags_DefaultOpen)) DrawPalettePanel(session);
-  if (ImGui::CollapsingHeader("Font")) DrawFontPanel(session, context);
-  ImGui::Spacing();
-  ImGui::TextDisabled("%.1f ms/frame, %zu B uploaded", context.frame_ms, context.upload_bytes);
-  ImGui::End();
+  // Sidebar: data, range and palette, top to bottom; Tab hides it for a talk.
+  if (!context.panels_hidden) DrawSidebar(session, context, origin, size);
 
   // Heatmap, with the colour bar always visible beneath it.
-  const float main_x = origin.x + kSidebarWidth;
-  const float main_width = size.x - kSidebarWidth;
+  const float main_x = origin.x + sidebar_width;
+  const float main_width = size.x - sidebar_width;
   ImGui::SetNextWindowPos(ImVec2(main_x, origin.y));
   ImGui::SetNextWindowSize(ImVec2(main_width, size.y - kColourBarHeight));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));

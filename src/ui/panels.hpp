@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "ui/view_state.hpp"
 
@@ -21,17 +22,45 @@ struct FrameContext {
   std::string font_error;         // why the app refused the last pattern
   double frame_ms = 0;
   size_t upload_bytes = 0;
+  // Presentation (presentation.cpp): the keys set these; the app applies the window's part.
+  bool panels_hidden = false;         // Tab: the heatmap and colour bar fill the window
+  bool dark_theme = false;            // T: dark UI and canvas
+  bool fullscreen_requested = false;  // F11 pressed: the app toggles fullscreen and clears it
+  int peak = -1;                      // J/K: the peak last visited (-1: none yet)
+  // Files panel (panel_files.cpp).
+  std::vector<std::string> recent_files;  // most recent first (the app keeps them)
+  std::string browse_folder;              // the folder browser's folder ("" = the working directory)
+  std::string export_path;                // out: Export pressed; the app writes it and clears this
+  bool export_legend = true;
+  bool export_caption = false;
+  int export_scale = 1;
+  std::string export_message;             // what the last export wrote, or why it failed
 };
+
+// Ctrl+1, Ctrl+2, Ctrl+3: text sizes for a laptop, a meeting room and a lecture hall.
+inline constexpr int kFontPresets[] = {16, 28, 44};
 
 void DrawPanels(Session& session, FrameContext& context);
 
 // [SECTION] Individual panels (panels.cpp arranges them)
 void DrawDataPanel(Session& session, FrameContext& context);     // panel_data.cpp
 void DrawRangePanel(Session& session);                           // panel_range.cpp
+void ToggleShuffle(Session& session);                            // panel_range.cpp: the S key
 void DrawPalettePanel(Session& session);                         // panel_palette.cpp
 void DrawFontPanel(Session& session, FrameContext& context);     // panel_font.cpp
+void DrawNavigatePanel(Session& session);                        // panel_navigate.cpp
 void DrawHeatmapPanel(Session& session, FrameContext& context);  // panel_heatmap.cpp
 void DrawColourBar(const Session& session);                      // colour_bar.cpp
+void DrawFilesPanel(Session& session, FrameContext& context);    // panel_files.cpp
+
+// Opens a file in place of the current document (the data panel, the browser, recent files and
+// drops onto the window all open this way); a failure goes to context.open_error.
+void OpenFile(Session& session, FrameContext& context, const std::string& path);
+
+// Presentation keys (F11, Tab, Ctrl+1/2/3, T, N/P, J/K); DrawPanels calls it first.
+void HandlePresentationKeys(Session& session, FrameContext& context);
+// ImGui's dark or light colours.
+void ApplyTheme(bool dark);
 
 // A horizontal gradient of the palette in [min, max] (shared by the palette list and colour bar).
 void DrawPaletteGradient(const Palette& palette, float min_x, float min_y, float max_x, float max_y);

@@ -63,8 +63,7 @@ void Session::SetSpec(const MappingSpec& spec) {
   if (scope_changed)
     RecomputeSummary();
   else
-    m_histogram = m_summary.Histogram(m_summary.Min(), m_summary.Max(), kHistogramBins);
-  m_mapping = ResolveMapping(m_settings.mapping, m_summary);
+    m_mapping = ResolveMapping(m_settings.mapping, m_summary);
 }
 
 void Session::SetManualRange(float low, float high) {
@@ -101,10 +100,22 @@ void Session::SetGranularity(Granularity granularity, Aggregate aggregate) {
 }
 
 bool Session::AddDerivedChannel(const std::string& expression) {
-  if (!ParseChannelExpression(CurrentSequence(), expression) && CurrentSequence().FindChannel(expression) < 0)
-    return false;
+  const int existing = CurrentSequence().FindChannel(expression);
+  if (existing >= 0) {
+    SelectChannel(existing);
+    return true;
+  }
+  const auto parsed = ParseChannelExpression(CurrentSequence(), expression);
+  if (!parsed) return false;
   th::AddDerivedChannel(m_document, expression);
   SelectChannel(CurrentSequence().FindChannel(expression));
+  // Differences are signed comparisons: zero in the middle of a diverging palette. Ratios
+  // centre on 1, so they keep a plain min..max.
+  MappingSpec spec = m_settings.mapping;
+  spec.kind = parsed->op == ChannelExpression::Op::kRatio ? NormKind::kMinMax : NormKind::kSymmetric;
+  SetSpec(spec);
+  if (spec.kind == NormKind::kSymmetric && m_palette.kind != PaletteKind::kDiverging)
+    SetPalette(*FindPalette(DefaultPaletteName(spec.kind)));
   return true;
 }
 
@@ -145,6 +156,7 @@ void Session::SetSideBySide(bool on) {
 }
 
 void Session::ValuesChanged() {
+  m_default_reason.clear();  // it described the previous values
   // Shuffle first, then aggregate: shuffled groups are made of shuffled token values. Side by
   // side, the real values are drawn and the shuffled ones go to the twin.
   const Channel* channel = CurrentChannel();
@@ -176,6 +188,8 @@ void Session::ValuesChanged() {
     m_underline_mapping.high = summary.Max();
   }
   m_visible_valid = false;  // values live in the instances; the wrapping does not change
+  m_pyramid_valid = false;
+  m_overview_rows.clear();
   RecomputeSummary();
 }
 
@@ -186,24 +200,41 @@ void Session::RecomputeSummary() {
       m_summary = ScopeSummary(CurrentValues());
       break;
     case RangeScope::kGlobal: {
-      // The channel of the same name in every sequence: colours comparable across sequences.
+      // The channel of the same name in every sequence, grouped as each sequence is drawn:
+      // colours comparable across sequences.
       const Channel* current = CurrentChannel();
       std::vector<float> all;
       for (const Sequence& sequence : m_document.sequences) {
         const int index = current ? sequence.FindChannel(current->name) : -1;
-        if (index >= 0) all.insert(all.end(), sequence.channels[index].values.begin(), sequence.channels[index].values.end());
+        if (index < 0) continue;
+        const ValueColumn& values = sequence.channels[index].values;
+        if (m_settings.granularity == Granularity::kToken) {
+          all.insert(all.end(), values.begin(), values.end());
+        } else {
+          const std::vector<float> merged =
+              AggregateByGroup(values, GroupTokens(sequence, m_settings.granularity), m_settings.aggregate);
+          all.insert(all.end(), merged.begin(), merged.end());
+        }
       }
       m_summary = ScopeSummary(all);
       break;
     }
     case RangeScope::kVisible: {
+      // Each token (or merged group) in view once, however many line pieces it has. Before the
+      // first layout (and in `render`, which draws everything) the whole sequence is in view.
+      if (m_visible.instances.empty()) {
+        m_summary = ScopeSummary(CurrentValues());
+        break;
+      }
       std::vector<float> visible;
       visible.reserve(m_visible.instances.size());
-      for (const TokenInstance& instance : m_visible.instances) visible.push_back(instance.value);
+      for (size_t i = 0; i < m_visible.instances.size(); ++i)
+        if (i == 0 || m_visible.tokens[i] != m_visible.tokens[i - 1]) visible.push_back(m_visible.instances[i].value);
       m_summary = ScopeSummary(visible);
       break;
     }
   }
+  m_histogram = m_summary.Histogram(m_summary.Min(), m_summary.Max(), kHistogramBins);
   m_mapping = ResolveMapping(m_settings.mapping, m_summary);
 }
 
@@ -219,10 +250,7 @@ void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry
   const int columns = std::max((viewport_width - 2 * kPadding) / geometry.cell_width, 1);
   if (!m_lines_valid || geometry_changed || columns != m_lines.Columns()) {
     // Re-wrap, keeping the token at the top of the view at the top.
-    if (m_lines_valid && m_lines.LineCount() > 0 && !m_anchor_token) {
-      const int64_t line = std::max<int64_t>(m_scroll_px - kPadding, 0) / m_geometry.LinePitch();
-      m_anchor_token = m_lines.Line(std::min<size_t>(line, m_lines.LineCount() - 1)).token;
-    }
+    if (m_lines_valid && m_lines.LineCount() > 0 && !m_anchor_token) m_anchor_token = TopToken();
     m_geometry = geometry;
     m_lines = LineIndex::Build(CurrentSequence(), columns, m_settings.token_text);
     m_lines_valid = true;
@@ -276,6 +304,25 @@ void Session::ScrollToToken(uint64_t token) {
   // The token's line goes to the top of the view (the first line keeps its padding above).
   const auto line = static_cast<int64_t>(m_lines.LineOfToken(token));
   ScrollTo(line == 0 ? 0 : kPadding + line * m_geometry.LinePitch());
+}
+
+uint64_t Session::TopToken() const {
+  if (m_lines.LineCount() == 0) return 0;
+  const int64_t line = std::max<int64_t>(m_scroll_px - kPadding, 0) / m_geometry.LinePitch();
+  return m_lines.Line(std::min<size_t>(static_cast<size_t>(line), m_lines.LineCount() - 1)).token;
+}
+
+const ValuePyramid& Session::Pyramid() {
+  if (!m_pyramid_valid) {
+    m_pyramid = ValuePyramid(CurrentValues());
+    m_pyramid_valid = true;
+  }
+  return m_pyramid;
+}
+
+const std::vector<float>& Session::OverviewRows(size_t rows) {
+  if (m_overview_rows.size() != rows) m_overview_rows = Pyramid().Rows(rows, Reduction::kMaxAbs);
+  return m_overview_rows;
 }
 
 }  // namespace th

@@ -15,6 +15,7 @@
 #include "core/granularity.hpp"
 #include "core/value_mapping.hpp"
 #include "layout/line_index.hpp"
+#include "layout/value_pyramid.hpp"
 #include "layout/visible_layout.hpp"
 
 namespace th {
@@ -88,7 +89,9 @@ class Session {
   std::optional<ValueMapping> UnderlineMapping() const;
 
   // [Derived channels] Adds "A-B", "A/B" or "z(A)-z(B)" to every sequence that has A and B and
-  // selects it; false when the current sequence cannot compute it.
+  // selects it, with its default mapping (symmetric on a diverging palette for differences,
+  // min..max for ratios); false when the current sequence cannot compute it. An existing
+  // channel's name just selects it.
   bool AddDerivedChannel(const std::string& expression);
 
   const Palette& CurrentPalette() const { return m_palette; }
@@ -123,6 +126,15 @@ class Session {
   void ScrollBy(int64_t pixels) { ScrollTo(m_scroll_px + pixels); }
   void ScrollToToken(uint64_t token);
   int ViewportHeight() const { return m_viewport_height; }
+  // The first token of the line at the top of the view.
+  uint64_t TopToken() const;
+
+  // [Overview and jumps] Reductions of CurrentValues() over token ranges, for the overview strip
+  // and threshold jumps: built on first use after the values change (O(n)), never per frame.
+  const ValuePyramid& Pyramid();
+  // The sequence as `rows` values for the overview strip (ValuePyramid::Rows, max-abs), cached
+  // until the values or the row count change.
+  const std::vector<float>& OverviewRows(size_t rows);
 
  private:
   void ValuesChanged();        // channel, sequence or shuffle: new values, same wrapping
@@ -157,6 +169,9 @@ class Session {
   bool m_visible_valid = false;
   uint64_t m_layout_revision = 0;
   int64_t m_scroll_px = 0;
+  ValuePyramid m_pyramid;
+  bool m_pyramid_valid = false;
+  std::vector<float> m_overview_rows;  // empty: to be computed
 };
 
 }  // namespace th

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,62 @@ TEST(TokenDecoding, SpecialTokensAreFlagged) {
 
 TEST(TokenDecoding, PlainTextWithSpacesIsNotMistakenForATokenizerAlphabet) {
   EXPECT_EQ(DetectTokenEncoding(OneSequence({"Ġ is", " a letter"})), TokenEncoding::kDecoded);
+}
+
+// The same tokens stored as ids into a shared table (as with a vocabulary) decode to the same texts,
+// raw strings and flags: each entry is decoded once, and tokens whose text depends on their
+// neighbours (split characters, WordPiece word starts) get their own text.
+Sequence TableSequence(const std::vector<std::string>& tokens) {
+  auto table = std::make_shared<TokenTable>();
+  std::vector<int32_t> ids;
+  for (const std::string& token : tokens) {
+    int32_t id = 0;
+    while (static_cast<size_t>(id) < table->text.Size() && table->text.At(static_cast<size_t>(id)) != token) ++id;
+    if (static_cast<size_t>(id) == table->text.Size()) table->text.Append(token);
+    ids.push_back(id);
+  }
+  Sequence sequence;
+  sequence.SetTableTokens(std::move(ids), std::move(table));
+  return sequence;
+}
+
+TEST(TokenDecoding, TableBackedSequencesDecodeLikeStrings) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"Hello", "Ġcaf", "Ã©", "Ċ", "ĉtab"},
+      {"Ġ", "æĹ", "¥", "ðŁĺ", "Ģ", "!", "æĹ", "¥", "Ġ", "ðŁĺ", "Ģ"},
+      {"<s>", "▁Hello", "<0xE6>", "<0x97>", "<0xA5>", "▁wor", "ld", "<0xE6>", "<0x97>", "<0xA5>"},
+      {"[CLS]", "token", "##izer", "##s", "work", "[SEP]", "token", "[CLS]", "work"},
+      {"a", "Ģ", "Ġb", "<|endoftext|>", "Ġb"},
+      {"The", " caf", "\xEF\xBF\xBD", " ok"}};
+  for (const std::vector<std::string>& tokens : cases) {
+    Document strings = OneSequence(tokens);
+    DecodeDocumentTokens(strings);
+    Document table;
+    table.sequences.push_back(TableSequence(tokens));
+    DecodeDocumentTokens(table);
+    const Sequence& expected = strings.sequences[0];
+    const Sequence& actual = table.sequences[0];
+    ASSERT_EQ(actual.TokenCount(), expected.TokenCount());
+    EXPECT_EQ(actual.HasRawTokens(), expected.HasRawTokens()) << tokens[0];
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      EXPECT_EQ(actual.Token(i), expected.Token(i)) << tokens[0] << " token " << i;
+      EXPECT_EQ(actual.RawToken(i), expected.RawToken(i)) << tokens[0] << " token " << i;
+      EXPECT_EQ(actual.Flags(i), expected.Flags(i)) << tokens[0] << " token " << i;
+    }
+  }
+}
+
+TEST(TokenDecoding, DroppingTokensKeepsTheTextsOfTheOthers) {
+  Document document;
+  document.sequences.push_back(TableSequence({"Ġ", "æĹ", "¥", "x", "æĹ", "¥"}));
+  DecodeDocumentTokens(document);
+  Sequence& sequence = document.sequences[0];
+  sequence.KeepTokens({false, true, true, false, true, true});
+  ASSERT_EQ(sequence.TokenCount(), 4u);
+  EXPECT_EQ(sequence.Token(0), "日");
+  EXPECT_EQ(sequence.Token(1), "");
+  EXPECT_EQ(sequence.Token(2), "日");
+  EXPECT_EQ(sequence.RawToken(3), "¥");
 }
 
 }  // namespace

@@ -128,3 +128,32 @@ TEST(ParseNormSpec, SpellingsAndErrors) {
 
 }  // namespace
 }  // namespace th
+
+namespace th {
+namespace {
+
+TEST(MapValue, RangesAsWideAsFloatMaxStayFinite) {
+  ValueMapping mapping;
+  mapping.low = -3.4e38f, mapping.high = 3.4e38f;
+  EXPECT_FLOAT_EQ(MapValue(mapping, 0.0f)->t, 0.5f);
+  EXPECT_FLOAT_EQ(MapValue(mapping, 3.4e38f)->t, 1.0f);
+}
+
+TEST(ResolveMapping, ManualLogLowAtOrBelowZeroStartsAtTheSmallestPositiveValue) {
+  const ScopeSummary scope(std::vector<float>{-1.0f, 0.5f, 2.0f, 8.0f});
+  MappingSpec spec;
+  spec.kind = NormKind::kLog, spec.scope = RangeScope::kManual, spec.manual_low = 0.0f, spec.manual_high = 8.0f;
+  const ValueMapping mapping = ResolveMapping(spec, scope);
+  EXPECT_EQ(mapping.low, 0.5f);
+  EXPECT_NEAR(MapValue(mapping, 2.0f)->t, 0.5f, 1e-6f);
+}
+
+TEST(BucketPosition, CategoricalStopsAndEvenSpreads) {
+  EXPECT_FLOAT_EQ(BucketPosition(0, 4, 4, true), 0.125f);
+  EXPECT_FLOAT_EQ(BucketPosition(5, 6, 4, true), 0.875f);  // more buckets than colours: the last
+  EXPECT_FLOAT_EQ(BucketPosition(2, 5, 2, false), 0.5f);
+  EXPECT_FLOAT_EQ(BucketPosition(0, 1, 2, false), 0.5f);
+}
+
+}  // namespace
+}  // namespace th

@@ -182,3 +182,53 @@ TEST(SessionShuffle, SideBySideDrawsTheRealValuesBesideTheShuffledOnes) {
 
 }  // namespace
 }  // namespace th
+
+namespace th {
+namespace {
+
+TEST(SessionScopes, VisibleScopeBeforeAnyLayoutCoversTheSequence) {
+  Session session(MakeValues({1.0f, 5.0f, 3.0f}));
+  MappingSpec spec = session.Spec();
+  spec.scope = RangeScope::kVisible;
+  session.SetSpec(spec);
+  EXPECT_EQ(session.Low(), 1.0f);
+  EXPECT_EQ(session.High(), 5.0f);
+  EXPECT_EQ(session.Histogram().size(), Session::kHistogramBins);
+}
+
+TEST(SessionScopes, HistogramFollowsTheSequence) {
+  Document document = MakeValues({1.0f, 2.0f, 3.0f, 4.0f});
+  Document other = MakeValues({1.0f});
+  document.sequences.push_back(std::move(other.sequences[0]));
+  Session session(std::move(document));
+  const auto total = [&] {
+    size_t sum = 0;
+    for (const size_t count : session.Histogram()) sum += count;
+    return sum;
+  };
+  EXPECT_EQ(total(), 4u);
+  session.SelectSequence(1);
+  EXPECT_EQ(total(), 0u) << "a single value has no spread to bin";
+  EXPECT_EQ(session.Summary().Count(), 1u);
+}
+
+TEST(SessionDerived, DifferencesAreSymmetricAndRatiosMinMax) {
+  Document document;
+  Sequence& sequence = document.sequences.emplace_back();
+  for (int i = 0; i < 3; ++i) sequence.AppendToken(" t");
+  sequence.channels.push_back({"a", {1.0f, 4.0f, 9.0f}});
+  sequence.channels.push_back({"b", {2.0f, 2.0f, 3.0f}});
+  Session session(std::move(document));
+  ASSERT_TRUE(session.AddDerivedChannel("a-b"));
+  EXPECT_EQ(session.Spec().kind, NormKind::kSymmetric);
+  EXPECT_EQ(session.CurrentPalette().kind, PaletteKind::kDiverging);
+  EXPECT_EQ(session.CurrentChannel()->name, "a-b");
+  ASSERT_TRUE(session.AddDerivedChannel("a/b"));
+  EXPECT_EQ(session.Spec().kind, NormKind::kMinMax);
+  EXPECT_EQ(session.Low(), 0.5f);
+  EXPECT_EQ(session.High(), 3.0f);
+  EXPECT_FALSE(session.AddDerivedChannel("a*b"));
+}
+
+}  // namespace
+}  // namespace th

@@ -47,6 +47,21 @@ Document LoadPlainText(const LoadContext& context, std::string_view text);
 std::vector<std::vector<std::string>> ParseTokenListJson(std::string_view text, const LoadContext& context,
                                                          const std::string& place);
 
+// [SECTION] JSON and JSONL
+
+// Returns the line starting at pos (without its '\n') and moves pos to the next line.
+std::string_view NextLine(std::string_view text, size_t& pos);
+bool IsBlank(std::string_view line);
+// JSONL is recognised by its first two non-blank lines both opening an object.
+bool LooksLikeJsonl(std::string_view text);
+
+enum class JsonForm { kJson, kJsonl, kEither };
+// The simdjson fast path for tokenheat's own JSON/JSONL (json_fast_path.cpp): the document, or
+// nullopt whenever the complete reader must redo the text (errors, other tools' JSON, unusual
+// keys), so that messages stay that reader's. text has no BOM and is not blank.
+std::optional<Document> ParseJsonFast(std::string_view text, const std::string& source, const LoadContext* context,
+                                      JsonForm form);
+
 // Recognisers used by the dispatcher (and the fuzzers).
 bool LooksLikeSafetensors(std::string_view bytes);
 // ',' or '\t' when the first line is a header with a "token" column, else 0.

@@ -126,6 +126,12 @@ class ZipReader {
 
   std::pair<std::string_view, std::shared_ptr<const void>> Inflate(const ZipMember& member, std::string_view input,
                                                                    uint64_t header) {
+    // Deflate cannot expand data more than 1032:1: a larger stated size is a damaged (or hostile)
+    // header, refused before allocating what it claims.
+    constexpr uint64_t kMaxDeflateRatio = 1032;
+    if (member.size / kMaxDeflateRatio > input.size())
+      Fail(header, member.name + ": says " + std::to_string(member.size) + " bytes uncompressed from " +
+                       std::to_string(input.size()) + " compressed, more than deflate can hold (damaged file?)");
     std::shared_ptr<std::string> output;
     try {
       output = std::make_shared<std::string>(member.size, '\0');

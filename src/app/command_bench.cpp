@@ -1,0 +1,158 @@
+// `tokenheat bench`: a scripted, headless session on one document that anyone can rerun to check
+// the frame-rate targets for long documents. It opens the document, draws the first complete
+// frame, scrolls, scrubs to random places (what dragging the overview does), jumps (PageDown,
+// End, Home, go to token) and recolours (range and palette), timing every frame to glFinish.
+// The last line of output is one JSON object, so scripts can compare runs.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "app/commands.hpp"
+#include "app/heatmap_view.hpp"
+#include "core/palette_registry.hpp"
+#include "core/synthetic_document.hpp"
+#include "gfx/egl_context.hpp"
+#include "gfx/gl_objects.hpp"
+
+namespace th::app {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double PeakRssMegabytes() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
+
+// Nearest-rank percentile of frame times, p in [0, 100].
+double PercentileMs(std::vector<double> times, double p) {
+  if (times.empty()) return 0.0;
+  std::sort(times.begin(), times.end());
+  const auto rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(times.size())));
+  return times[std::clamp<size_t>(rank, 1, times.size()) - 1];
+}
+
+class FrameClock {
+ public:
+  FrameClock(HeatmapView& view, Session& session, int width, int height)
+      : m_view(view), m_session(session), m_width(width), m_height(height) {}
+
+  // One complete frame (layout, upload, draw, glFinish); returns its time in milliseconds.
+  double Frame() {
+    const Clock::time_point start = Clock::now();
+    m_view.Render(m_session, m_width, m_height);
+    gl::Finish();
+    return SecondsSince(start) * 1000.0;
+  }
+
+ private:
+  HeatmapView& m_view;
+  Session& m_session;
+  int m_width;
+  int m_height;
+};
+
+}  // namespace
+
+int RunBench(const CommandLine& line) {
+  double generate_s = 0.0;
+  Document document;
+  const Clock::time_point generate_start = Clock::now();
+  if (line.synthetic_tokens) document = MakeSyntheticDocument(*line.synthetic_tokens);
+  generate_s = SecondsSince(generate_start);
+
+  // First frame: from opening the file (or handing over the generated document) to a complete
+  // frame on screen, with the GL context made before, as the viewer's window is.
+  const auto context = gl::HeadlessContext::Create();
+  const Clock::time_point open_start = Clock::now();
+  Session session(line.synthetic_tokens ? std::move(document) : LoadInput(line.view));
+  ConfigureSession(session, line.view);
+  HeatmapView view(line.view.font, line.view.font_size);
+  FrameClock clock(view, session, line.view.width, line.height);
+  clock.Frame();
+  session.OverviewRows(static_cast<size_t>(line.height));  // the overview strip beside the text
+  const double first_frame_s = SecondsSince(open_start);
+  const uint64_t tokens = session.CurrentSequence().TokenCount();
+
+  std::mt19937_64 random(1);
+  std::vector<double> navigation_ms;
+  const int64_t pitch = session.Geometry().LinePitch();
+  const int frames = line.bench_frames;
+  // Wheel scrolling: three lines a notch.
+  for (int i = 0; i < frames; ++i) {
+    session.ScrollBy(3 * pitch);
+    navigation_ms.push_back(clock.Frame());
+  }
+  // Scrubbing: anywhere in the document each frame.
+  for (int i = 0; i < frames; ++i) {
+    session.ScrollTo(std::uniform_int_distribution<int64_t>(0, session.MaxScroll())(random));
+    navigation_ms.push_back(clock.Frame());
+  }
+  // Jumps, in turn: a page down, the end, the start, a token chosen at random (go to token), and
+  // the next value above the 99.9th percentile (found through the overview's pyramid).
+  const float threshold = session.Summary().Percentile(99.9f);
+  for (int i = 0; i < frames; ++i) {
+    switch (i % 5) {
+      case 0: session.ScrollBy(session.ViewportHeight() - pitch); break;
+      case 1: session.ScrollTo(session.MaxScroll()); break;
+      case 2: session.ScrollTo(0); break;
+      case 3:
+        session.ScrollToToken(std::uniform_int_distribution<uint64_t>(0, std::max<uint64_t>(tokens, 1) - 1)(random));
+        break;
+      default:
+        session.ScrollToToken(session.Pyramid().NextAbove(session.TopToken(), threshold).value_or(0));
+    }
+    navigation_ms.push_back(clock.Frame());
+  }
+  // Recolouring: a new range and palette each frame, nothing per token uploaded.
+  const Palette palettes[] = {*FindPalette("viridis"), *FindPalette("RdBu_r")};
+  std::vector<double> recolor_ms;
+  const size_t uploaded_before = view.UploadedBytesTotal();
+  for (int i = 0; i < frames; ++i) {
+    session.SetPalette(palettes[i % 2]);
+    const float spread = 1.0f + static_cast<float>(i % 10) * 0.2f;
+    session.SetManualRange(-spread, spread);
+    recolor_ms.push_back(clock.Frame());
+  }
+  const double recolor_bytes_per_frame =
+      static_cast<double>(view.UploadedBytesTotal() - uploaded_before) / std::max(frames, 1);
+
+  const double median = PercentileMs(navigation_ms, 50.0);
+  const double p95 = PercentileMs(navigation_ms, 95.0);
+  const double recolor = PercentileMs(recolor_ms, 50.0);
+  const double peak_rss_mb = PeakRssMegabytes();
+  std::printf("document      %s: %llu tokens, %zu lines at %d columns\n", session.Doc().source.c_str(),
+              static_cast<unsigned long long>(tokens), session.Lines().LineCount(), session.Lines().Columns());
+  std::printf("device        %s, %dx%d\n", context->Description().c_str(), line.view.width, line.height);
+  if (line.synthetic_tokens) std::printf("generated     %.3f s (not part of the first frame)\n", generate_s);
+  std::printf("first frame   %.3f s\n", first_frame_s);
+  std::printf("navigation    %zu frames (scroll, scrub, jump): median %.2f ms, p95 %.2f ms\n", navigation_ms.size(),
+              median, p95);
+  std::printf("recolour      %zu frames: median %.2f ms, %.0f bytes uploaded a frame\n", recolor_ms.size(), recolor,
+              recolor_bytes_per_frame);
+  std::printf("peak memory   %.1f MB\n", peak_rss_mb);
+  const nlohmann::json result = {{"tokens", tokens},
+                                 {"width", line.view.width},
+                                 {"height", line.height},
+                                 {"generate_s", generate_s},
+                                 {"first_frame_s", first_frame_s},
+                                 {"frame_ms_median", median},
+                                 {"frame_ms_p95", p95},
+                                 {"recolor_frame_ms", recolor},
+                                 {"recolor_upload_bytes_per_frame", recolor_bytes_per_frame},
+                                 {"peak_rss_mb", peak_rss_mb}};
+  std::printf("%s\n", result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  return 0;
+}
+
+}  // namespace th::app

@@ -1,0 +1,84 @@
+#pragma once
+// Vector and web exports of a rendered sequence: SVG (one rectangle and one text element per
+// drawn box: vector, selectable text, fonts named) and a self-contained HTML page (one element
+// per token with a hover tooltip of its value). Colours come from the CPU reference the shader
+// mirrors (MapValue, Palette::At, ContrastingTextColour), so they equal the PNG's. Token text is
+// escaped: a token such as "<script>" shows as itself and never becomes markup.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "app/headless_render.hpp"
+#include "ui/view_state.hpp"
+
+namespace th::app {
+
+struct ExportOptions {
+  bool legend = false;       // the palette, its range and the mapping in words, below the text
+  std::string caption;       // a line above the text ("" = none)
+  std::string font_family;   // the fontconfig pattern's family, named first in font-family
+  uint64_t first_token = 0;  // input index of the exported first token (a --tokens range)
+};
+
+// &, <, >, " and ' as entities; characters XML forbids (controls other than tab, newline and
+// carriage return) and malformed UTF-8 become U+FFFD.
+std::string EscapeMarkup(std::string_view text);
+
+// The SVG of a render: its boxes, at its pixel geometry.
+std::string ExportSvg(const RenderedImage& image, const Session& session, const ExportOptions& options);
+
+// The HTML page of the session's current sequence: the tokens flow as text, one <span> each, with
+// the value in its title (the tooltip) and in data-value.
+std::string ExportHtml(const Session& session, int font_size, const ExportOptions& options);
+
+// The automatic caption: file, sequence and channel.
+std::string DefaultCaption(const Session& session);
+
+// [SECTION] Files: `tokenheat render` and the viewer's Export both write through here.
+
+enum class ExportFormat { kPng, kSvg, kHtml };
+// "png", "svg", "html"; otherwise a UsageError naming path.
+ExportFormat FormatNamed(const std::string& name, const std::string& path);
+ExportFormat FormatOfPath(const std::string& path);  // by the extension
+// The family a fontconfig pattern names ("DejaVu Sans Mono:bold" -> "DejaVu Sans Mono"; "" for
+// the generic "monospace", which the exports name after it anyway).
+std::string FontFamily(const std::string& pattern);
+
+struct ExportJob {
+  std::string path;                         // its extension picks the format
+  std::optional<std::string> input;         // never written over
+  std::optional<std::string> layout_path;  // PNG, SVG: the boxes as JSON (LayoutJson)
+  std::string font = "monospace";
+  int width = 1000;
+  int scale = 1;
+  ExportOptions options;
+};
+
+// Writes the session's current sequence (PNG and SVG need a current GL context); returns the
+// image size as "WxH, " ("" for HTML). Throws UsageError when the path is the input or its
+// format unknown, std::runtime_error when writing fails.
+std::string WriteExport(const Session& session, const ExportJob& job);
+
+// [SECTION] Shared by the two formats (export_common.cpp)
+
+std::string HexColour(Rgb8 colour);  // "#rrggbb"
+std::string ShortestNumber(float value);  // the shortest decimal that reads back as the same float
+// A box's colours as the shader draws them; nullopt for a token without a value (hatched).
+struct BoxColours {
+  Rgb8 background;
+  Rgb8 text;
+};
+std::optional<BoxColours> ColoursOf(const Session& session, float value);
+// The tooltip: "#INDEX CHANNEL: VALUE" ("no value" for NaN/Inf).
+std::string TooltipText(const Session& session, uint64_t index, float value);
+// The palette as gradient stops (offset in [0, 1], colour); a categorical palette has hard edges.
+std::vector<std::pair<float, Rgb8>> GradientStops(const Palette& palette);
+// The hatching the shader draws for tokens without a value.
+inline constexpr Rgb8 kNoValueBase{204, 204, 204};
+inline constexpr Rgb8 kNoValueStripe{158, 158, 158};
+
+}  // namespace th::app

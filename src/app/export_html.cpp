@@ -1,0 +1,82 @@
+// HTML export: a page with no external resources. The tokens flow as text (wrapping with the
+// browser window, copyable), one <span class="token"> each, coloured as the viewer colours them;
+// hovering one shows its index and value (the title attribute), which data-value also holds.
+#include <cmath>
+#include <sstream>
+
+#include "app/export.hpp"
+#include "ui/legend.hpp"
+
+namespace th::app {
+
+namespace {
+
+std::string CssGradient(const Palette& palette) {
+  std::string css = "linear-gradient(to right";
+  for (const auto& [offset, colour] : GradientStops(palette))
+    css += ", " + HexColour(colour) + " " + std::to_string(offset * 100.0f) + "%";
+  return css + ")";
+}
+
+void WriteLegend(std::ostringstream& html, const Session& session) {
+  html << "<div class=\"legend\">\n";
+  if (session.Mapping().Bucketed()) {
+    html << "<div class=\"buckets\">";
+    for (const ui::LegendSwatch& swatch : ui::BucketSwatches(session))
+      html << "<span><i style=\"background:" << HexColour(swatch.colour) << "\"></i>" << EscapeMarkup(swatch.label)
+           << "</span>";
+    html << "</div>\n";
+  } else {
+    html << "<div class=\"bar\" style=\"background:" << CssGradient(session.CurrentPalette()) << "\"></div>\n"
+         << "<div class=\"labels\">";
+    for (const ui::LegendLabel& label : ui::GradientLabels(session)) html << "<span>" << EscapeMarkup(label.text) << "</span>";
+    html << "</div>\n";
+  }
+  html << "<p><i class=\"no-value\"></i> no value &nbsp;|&nbsp; " << EscapeMarkup(ui::MappingWords(session))
+       << "</p>\n</div>\n";
+}
+
+}  // namespace
+
+std::string ExportHtml(const Session& session, int font_size, const ExportOptions& options) {
+  const std::string family = EscapeMarkup(options.font_family.empty() ? "monospace" : options.font_family);
+  const std::string stripes = HexColour(kNoValueBase) + " 0 3px, " + HexColour(kNoValueStripe) + " 3px 6px";
+  std::ostringstream html;
+  html << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
+       << EscapeMarkup(options.caption.empty() ? DefaultCaption(session) : options.caption) << "</title>\n<style>\n"
+       << "body { margin: 12px; background: #ffffff; color: #000000; font-family: sans-serif; }\n"
+       << ".heatmap { font-family: \"" << family << "\", monospace; font-size: " << font_size
+       << "px; line-height: 1.5; white-space: pre-wrap; overflow-wrap: anywhere; }\n"
+       // An inset right edge stands for the one-pixel gap the grid leaves between tokens.
+       << ".token { box-shadow: inset -1px 0 #ffffff; }\n"
+       << ".token:hover { outline: 2px solid #000000; }\n"
+       << ".no-value { background: repeating-linear-gradient(45deg, " << stripes << "); }\n"
+       << ".legend { font-size: 13px; margin-top: 1em; }\n"
+       << ".legend .bar { width: 360px; height: 14px; }\n"
+       << ".legend .labels { width: 360px; display: flex; justify-content: space-between; }\n"
+       << ".legend .buckets span { margin-right: 1em; }\n"
+       << ".legend i { display: inline-block; width: 28px; height: 1em; vertical-align: middle; margin-right: 4px; }\n"
+       << "</style>\n</head>\n<body>\n<figure>\n";
+  if (!options.caption.empty()) html << "<figcaption>" << EscapeMarkup(options.caption) << "</figcaption>\n";
+  html << "<div class=\"heatmap\">";
+  const Sequence& sequence = session.CurrentSequence();
+  const std::span<const float> values = session.CurrentValues();
+  for (size_t i = 0; i < sequence.TokenCount(); ++i) {
+    const float value = i < values.size() ? values[i] : NAN;
+    const uint64_t index = options.first_token + i;
+    html << "<span class=\"token";
+    if (const auto colours = ColoursOf(session, value))
+      html << "\" style=\"background:" << HexColour(colours->background) << ";color:" << HexColour(colours->text);
+    else
+      html << " no-value";
+    html << "\" data-index=\"" << index << "\" data-value=\"" << (std::isfinite(value) ? ShortestNumber(value) : "")
+         << "\" title=\"" << EscapeMarkup(TooltipText(session, index, value)) << "\">"
+         << EscapeMarkup(sequence.Token(i, session.Settings().token_text)) << "</span>";
+  }
+  html << "</div>\n";
+  if (options.legend) WriteLegend(html, session);
+  html << "</figure>\n</body>\n</html>\n";
+  return html.str();
+}
+
+}  // namespace th::app

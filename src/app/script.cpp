@@ -1,0 +1,137 @@
+#include "app/script.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include "app/cli.hpp"
+#include "core/load_document.hpp"
+#include "core/palette_registry.hpp"
+
+namespace th::app {
+
+namespace {
+
+// Each verb and how many arguments it takes (-1: the rest of the line, as one argument).
+const std::map<std::string, int>& Verbs() {
+  static const std::map<std::string, int> verbs = {{"open", -1},  {"seq", 1},     {"channel", -1},
+                                                   {"goto", 1},   {"range", 2},   {"palette", 1},
+                                                   {"norm", 1},   {"wait", 1},    {"screenshot", -1}};
+  return verbs;
+}
+
+bool IsNumber(const std::string& text, bool whole) {
+  if (whole) {
+    uint64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return error == std::errc() && end == text.data() + text.size();
+  }
+  size_t used = 0;
+  try {
+    const float value = std::stof(text, &used);
+    return used == text.size() && std::isfinite(value);
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+ScriptPlayer::ScriptPlayer(const std::string& path)
+    : m_path(path), m_folder(std::filesystem::path(path).parent_path().string()) {
+  std::ifstream in(path);
+  if (!in) throw UsageError("--script " + path + ": cannot open");
+  std::string text;
+  for (int line = 1; std::getline(in, text); ++line) {
+    std::istringstream words(text);
+    Step step;
+    step.line = line;
+    if (!(words >> step.verb) || step.verb.starts_with("#")) continue;
+    const auto verb = Verbs().find(step.verb);
+    if (verb == Verbs().end())
+      throw UsageError(Where(step) + ": unknown step \"" + step.verb +
+                       "\" (open, seq, channel, goto, range, palette, norm, wait, screenshot)");
+    if (verb->second < 0) {
+      std::string rest;
+      std::getline(words >> std::ws, rest);
+      if (rest.empty()) throw UsageError(Where(step) + ": " + step.verb + " needs an argument");
+      step.args.push_back(rest);
+    } else {
+      for (std::string word; words >> word;) step.args.push_back(word);
+      if (static_cast<int>(step.args.size()) != verb->second)
+        throw UsageError(Where(step) + ": " + step.verb + " takes " + std::to_string(verb->second) + " argument" +
+                         (verb->second == 1 ? "" : "s"));
+    }
+    const bool whole = step.verb == "seq" || step.verb == "goto";
+    if (whole || step.verb == "range" || step.verb == "wait")
+      for (const std::string& arg : step.args)
+        if (!IsNumber(arg, whole))
+          throw UsageError(Where(step) + ": " + step.verb + ": \"" + arg + "\" is not " +
+                           (whole ? "a whole number" : "a number"));
+    m_steps.push_back(std::move(step));
+  }
+}
+
+std::string ScriptPlayer::Where(const Step& step) const { return m_path + ":" + std::to_string(step.line); }
+
+void ScriptPlayer::Advance(Session& session, double now) {
+  if (m_screenshot) return;
+  if (m_waiting) {
+    if (now < m_wait_until) return;
+    m_waiting = false;
+  }
+  if (m_next < m_steps.size()) Play(m_steps[m_next++], session, now);
+}
+
+void ScriptPlayer::Play(const Step& step, Session& session, double now) {
+  const std::string& arg = step.args.front();
+  const auto fail = [&](const std::string& why) { throw std::runtime_error(Where(step) + ": " + why); };
+  if (step.verb == "open") {
+    const std::filesystem::path file = std::filesystem::path(m_folder) / arg;
+    try {
+      session.ReplaceDocument(LoadDocumentFile(file.string()));
+    } catch (const std::exception& error) {
+      fail(error.what());
+    }
+    session.ApplyDataDefaults(false);
+  } else if (step.verb == "seq") {
+    const int index = std::stoi(arg);
+    if (index >= static_cast<int>(session.Doc().sequences.size())) fail("no sequence " + arg);
+    session.SelectSequence(index);
+  } else if (step.verb == "channel") {
+    const int channel = session.CurrentSequence().FindChannel(arg);
+    if (channel < 0) fail("no channel \"" + arg + "\" in this sequence");
+    session.SelectChannel(channel);
+  } else if (step.verb == "goto") {
+    const uint64_t token = std::stoull(arg);
+    if (token >= session.CurrentSequence().TokenCount()) fail("no token " + arg + " in this sequence");
+    session.ScrollToToken(token);
+  } else if (step.verb == "range") {
+    const float low = std::stof(arg), high = std::stof(step.args[1]);
+    if (high < low) fail("range: LO must not be above HI");
+    session.SetManualRange(low, high);
+  } else if (step.verb == "palette") {
+    const auto palette = FindPalette(arg);
+    if (!palette) fail("unknown palette " + arg);
+    session.SetPalette(*palette);
+  } else if (step.verb == "norm") {
+    MappingSpec spec = session.Spec();
+    try {
+      ParseNormSpec(arg, spec);
+    } catch (const std::invalid_argument& error) {
+      fail(error.what());
+    }
+    session.SetSpec(spec);
+  } else if (step.verb == "wait") {
+    m_waiting = true;
+    m_wait_until = now + std::stod(arg);
+  } else if (step.verb == "screenshot") {
+    m_screenshot = (std::filesystem::path(m_folder) / arg).string();
+  }
+}
+
+}  // namespace th::app

@@ -1,0 +1,59 @@
+#pragma once
+// A scripted demo for talks (`tokenheat --script FILE`): one step per line, played in order by
+// the viewer's main loop, so a sequence of views runs without touching the mouse.
+//
+//   open PATH          a file (relative to the script's folder)
+//   seq N              sequence N, from 0
+//   channel NAME       colour by channel NAME
+//   goto TOKEN         scroll so that token TOKEN's line is at the top
+//   range LO HI        a manual range
+//   palette NAME       a built-in palette
+//   norm SPEC          a mapping, as --norm takes it
+//   wait SECONDS       hold the view
+//   screenshot PATH    save the window's next frame as a PNG
+//
+// Blank lines and lines starting with # are skipped. Errors name FILE:LINE.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ui/view_state.hpp"
+
+namespace th::app {
+
+class ScriptPlayer {
+ public:
+  // Reads and checks every line; throws UsageError naming FILE:LINE.
+  explicit ScriptPlayer(const std::string& path);
+
+  // Plays the next step once its predecessor is done (one step per frame, so that the view has
+  // been laid out again before a step that depends on it). now: seconds on a steady clock.
+  // Throws std::runtime_error naming FILE:LINE when a step cannot apply (no such channel...).
+  void Advance(Session& session, double now);
+  // Every step played, its wait over and its screenshot taken.
+  bool Finished() const { return m_next >= m_steps.size() && !m_waiting && !m_screenshot; }
+  // A screenshot a step asked for: the app saves the frame it draws next, then calls
+  // ScreenshotTaken.
+  const std::optional<std::string>& PendingScreenshot() const { return m_screenshot; }
+  void ScreenshotTaken() { m_screenshot.reset(); }
+
+ private:
+  struct Step {
+    int line = 0;
+    std::string verb;
+    std::vector<std::string> args;
+  };
+  std::string Where(const Step& step) const;
+  void Play(const Step& step, Session& session, double now);
+
+  std::string m_path;
+  std::string m_folder;
+  std::vector<Step> m_steps;
+  size_t m_next = 0;
+  bool m_waiting = false;
+  double m_wait_until = 0;
+  std::optional<std::string> m_screenshot;
+};
+
+}  // namespace th::app

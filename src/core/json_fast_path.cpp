@@ -1,0 +1,222 @@
+// The fast path for tokenheat's own JSON and JSONL: simdjson's On Demand API reads tokens and
+// values straight into the sequences (token bytes appended to the sequence's buffer, numbers
+// parsed into the float columns), with no tree and no string per token. It accepts only what it
+// reads completely: the keys below, each at most once, and the values they must have. Anything
+// else (an error, other tools' JSON, an unknown or repeated key) makes it give up, and the
+// complete nlohmann-based reader in json_loader.cpp redoes the whole text, so that documents and
+// error messages are always exactly that reader's.
+#include <simdjson.h>
+
+#include <cmath>
+#include <limits>
+
+#include "core/loaders/loaders.hpp"
+
+namespace th {
+
+namespace {
+
+namespace od = simdjson::ondemand;
+
+// Thrown to hand the text over to the complete reader.
+struct GiveUp {};
+
+void Require(bool ok) {
+  if (!ok) throw GiveUp{};
+}
+
+template <typename T>
+T Take(simdjson::simdjson_result<T>&& result) {
+  T value{};
+  Require(std::move(result).get(value) == simdjson::SUCCESS);
+  return value;
+}
+
+// As the complete reader's ValueOf: integers go through their 64-bit value (so "-0" is 0), other
+// numbers through double; null and the NaN/Infinity strings are "no value".
+float ValueOf(od::value value) {
+  switch (Take(value.type())) {
+    case od::json_type::number: {
+      od::number number = Take(value.get_number());
+      switch (number.get_number_type()) {
+        case od::number_type::signed_integer: return static_cast<float>(static_cast<double>(number.get_int64()));
+        case od::number_type::unsigned_integer: return static_cast<float>(static_cast<double>(number.get_uint64()));
+        default: return static_cast<float>(number.get_double());
+      }
+    }
+    case od::json_type::null:
+      Require(Take(value.is_null()));
+      return std::numeric_limits<float>::quiet_NaN();
+    case od::json_type::string: {
+      const std::string_view text = Take(value.get_string());
+      if (text == "NaN" || text == "nan") return std::numeric_limits<float>::quiet_NaN();
+      if (text == "Infinity" || text == "inf") return std::numeric_limits<float>::infinity();
+      if (text == "-Infinity" || text == "-inf") return -std::numeric_limits<float>::infinity();
+      throw GiveUp{};
+    }
+    default:
+      throw GiveUp{};
+  }
+}
+
+Channel ReadChannel(std::string name, od::value value) {
+  Channel channel{std::move(name), {}};
+  for (auto element : Take(value.get_array())) channel.values.push_back(ValueOf(Take(std::move(element))));
+  return channel;
+}
+
+// One sequence object's fields, in whatever order they come; Finish checks them together.
+class SequenceReader {
+ public:
+  explicit SequenceReader(const LoadContext* context) : m_context(context) {}
+
+  bool Any() const { return m_seen != 0; }
+
+  // False when key is not a field this path reads.
+  bool Read(std::string_view key, od::value value) {
+    constexpr std::string_view kKeys[] = {"name", "tokens", "token_ids", "values", "channels"};
+    const auto found = std::find(std::begin(kKeys), std::end(kKeys), key);
+    if (found == std::end(kKeys)) return false;
+    const unsigned bit = 1u << (found - std::begin(kKeys));
+    Require((m_seen & bit) == 0);
+    m_seen |= bit;
+    if (key == "name") {
+      m_sequence.name = Take(value.get_string());
+    } else if (key == "tokens") {
+      for (auto token : Take(value.get_array())) m_sequence.AppendToken(Take(Take(std::move(token)).get_string()));
+    } else if (key == "token_ids") {
+      for (auto id : Take(value.get_array())) {
+        const int64_t number = Take(Take(std::move(id)).get_int64());
+        Require(number >= std::numeric_limits<int32_t>::min() && number <= std::numeric_limits<int32_t>::max());
+        m_ids.push_back(static_cast<int32_t>(number));
+      }
+    } else if (key == "values") {
+      m_sequence.channels.push_back(ReadChannel("value", value));
+    } else {
+      for (auto field : Take(value.get_object())) {
+        od::field channel = Take(std::move(field));
+        std::string name(Take(channel.unescaped_key()));
+        Require(m_sequence.FindChannel(name) < 0);
+        m_sequence.channels.push_back(ReadChannel(std::move(name), channel.value()));
+      }
+    }
+    return true;
+  }
+
+  Sequence Finish(std::string default_name) {
+    const auto seen = [&](unsigned bit) { return (m_seen & bit) != 0; };
+    constexpr unsigned kName = 1, kTokens = 2, kIds = 4, kValues = 8, kChannels = 16;
+    Require(seen(kTokens) || seen(kIds));
+    Require(seen(kValues) != seen(kChannels) && !m_sequence.channels.empty());
+    if (!seen(kName)) m_sequence.name = std::move(default_name);
+    if (seen(kIds) && !seen(kTokens)) {
+      Require(m_context != nullptr);
+      const Vocabulary& vocabulary = m_context->RequireVocabulary("token_ids");
+      Require(std::all_of(m_ids.begin(), m_ids.end(), [&](int32_t id) { return vocabulary.Contains(id); }));
+      m_sequence.SetTableTokens(std::move(m_ids), vocabulary.Table());
+    } else if (seen(kIds)) {
+      m_sequence.SetTokenIds(std::move(m_ids));
+    }
+    for (const Channel& channel : m_sequence.channels) Require(channel.values.size() == m_sequence.TokenCount());
+    return std::move(m_sequence);
+  }
+
+ private:
+  const LoadContext* m_context;
+  unsigned m_seen = 0;
+  Sequence m_sequence;
+  std::vector<int32_t> m_ids;
+};
+
+// The document must end after its value (trailing content is a syntax error for the other reader).
+void RequireEnd(od::document& document) {
+  const char* location = nullptr;
+  Require(document.current_location().get(location) != simdjson::SUCCESS);
+}
+
+Sequence ReadLine(od::parser& parser, std::string_view text, size_t offset, std::string_view line,
+                  const LoadContext* context, std::string default_name) {
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end: the following lines serve, except
+  // near the end of the text, where the line is copied.
+  const bool padded = text.size() - offset >= line.size() + simdjson::SIMDJSON_PADDING;
+  const simdjson::padded_string copy(padded ? std::string_view() : line);
+  od::document document = Take(parser.iterate(padded ? simdjson::padded_string_view(line.data(), line.size(),
+                                                                                    text.size() - offset)
+                                                      : simdjson::padded_string_view(copy)));
+  SequenceReader reader(context);
+  for (auto field : Take(document.get_object())) {
+    od::field member = Take(std::move(field));
+    const std::string_view key = Take(member.unescaped_key());
+    Require(reader.Read(key, member.value()));
+  }
+  RequireEnd(document);
+  return reader.Finish(std::move(default_name));
+}
+
+void ReadJsonl(std::string_view text, const LoadContext* context, Document& document) {
+  od::parser parser;
+  int line_number = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    const size_t offset = pos;
+    const std::string_view line = NextLine(text, pos);
+    ++line_number;
+    if (IsBlank(line)) continue;
+    document.sequences.push_back(
+        ReadLine(parser, text, offset, line, context, "line " + std::to_string(line_number)));
+  }
+}
+
+// {"tokens", ...} (one sequence) or {"sequences": [...]}.
+void ReadJson(std::string_view text, const LoadContext* context, Document& document) {
+  od::parser parser;
+  const simdjson::padded_string copy(text);
+  od::document root = Take(parser.iterate(copy));
+  SequenceReader single(context);
+  bool has_sequences = false;
+  for (auto field : Take(root.get_object())) {
+    od::field member = Take(std::move(field));
+    const std::string_view key = Take(member.unescaped_key());
+    if (key != "sequences") {
+      Require(single.Read(key, member.value()));
+      continue;
+    }
+    Require(!has_sequences);
+    has_sequences = true;
+    for (auto item : Take(member.value().get_array())) {
+      SequenceReader reader(context);
+      for (auto sequence_field : Take(Take(std::move(item)).get_object())) {
+        od::field sequence_member = Take(std::move(sequence_field));
+        const std::string_view sequence_key = Take(sequence_member.unescaped_key());
+        Require(reader.Read(sequence_key, sequence_member.value()));
+      }
+      document.sequences.push_back(reader.Finish("sequence " + std::to_string(document.sequences.size())));
+    }
+    Require(!document.sequences.empty());
+  }
+  RequireEnd(root);
+  Require(has_sequences != single.Any());
+  if (!has_sequences) document.sequences.push_back(single.Finish("sequence 0"));
+}
+
+}  // namespace
+
+std::optional<Document> ParseJsonFast(std::string_view text, const std::string& source, const LoadContext* context,
+                                      JsonForm form) {
+  Document document;
+  document.source = source;
+  try {
+    // A JSONL text whose first line is a whole value cannot be one JSON value, which is how the
+    // complete reader tells the two apart.
+    if (form == JsonForm::kJsonl || (form == JsonForm::kEither && LooksLikeJsonl(text)))
+      ReadJsonl(text, context, document);
+    else
+      ReadJson(text, context, document);
+  } catch (const GiveUp&) {
+    return std::nullopt;
+  } catch (const LoadError&) {  // a missing vocabulary: the complete reader reports it
+    return std::nullopt;
+  }
+  return document;
+}
+
+}  // namespace th

@@ -1,0 +1,60 @@
+#include "core/synthetic_document.hpp"
+
+#include <cmath>
+#include <iterator>
+
+namespace th {
+
+namespace {
+
+// The newline is entry 0; the hash picks it for 1 token in kWords.size(), about 1 in 48.
+constexpr std::string_view kWords[] = {
+    "\n",        " the",      " model",    " attention", " of",       " layer",   " token",    ",",
+    " a",        " residual", " stream",   ".",          " head",     " neuron",  " feature",  " is",
+    " and",      " in",       " to",       " that",      " weights",  " it",      " this",     " we",
+    " circuit",  " logit",    " lens",     " probe",     " vector",   " space",   " with",     " on",
+    " embedding", " query",   " key",      " value",     " softmax",  " MLP",     " output",   " input",
+    " sparse",   " dictionary", " superposition", " gradient", " loss", " batch", " activation", " interpretability"};
+constexpr uint64_t kVocabulary = std::size(kWords);
+
+// SplitMix64: a cheap, well-mixed hash of the index.
+uint64_t Mix(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+uint32_t SyntheticId(uint64_t index) { return static_cast<uint32_t>(Mix(index) % kVocabulary); }
+
+}  // namespace
+
+std::string_view SyntheticToken(uint64_t index) { return kWords[SyntheticId(index)]; }
+
+float SyntheticValue(uint64_t index) {
+  if (index % kSyntheticSpikeEvery == kSyntheticSpikeEvery - 1) return kSyntheticSpike;
+  // Noise from hash bits the id does not use, on a wave with a period of about 20k tokens.
+  const float noise = static_cast<float>(Mix(index) >> 40) / static_cast<float>(1ull << 24);
+  const float wave = std::sin(static_cast<float>(index % 20000) * (6.2831853f / 20000.0f));
+  return 0.5f * wave + noise - 0.5f;
+}
+
+Document MakeSyntheticDocument(uint64_t tokens) {
+  auto table = std::make_shared<TokenTable>();
+  for (const std::string_view word : kWords) table->text.Append(word);
+  std::vector<int32_t> ids(tokens);
+  std::vector<float> values(tokens);
+  for (uint64_t i = 0; i < tokens; ++i) {
+    ids[i] = static_cast<int32_t>(SyntheticId(i));
+    values[i] = SyntheticValue(i);
+  }
+  Document document;
+  document.source = "<synthetic " + std::to_string(tokens) + ">";
+  Sequence& sequence = document.sequences.emplace_back();
+  sequence.name = "synthetic";
+  sequence.SetTableTokens(IdColumn(std::move(ids)), std::move(table));
+  sequence.channels.push_back({"value", ValueColumn(std::move(values))});
+  return document;
+}
+
+}  // namespace th

@@ -1,0 +1,26 @@
+#pragma once
+// Large synthetic documents made in memory, so benchmarks and tests of long documents need no
+// downloads. Tokens are ids into a small shared vocabulary (4 bytes a token) and every token's id
+// and value are pure functions of its index, so a test can say which token belongs where
+// without keeping a copy.
+
+#include <cstdint>
+#include <string_view>
+
+#include "core/document.hpp"
+
+namespace th {
+
+// One sequence "synthetic" of `tokens` tokens with one channel "value": a slow wave plus noise in
+// [-1, 1] and, every kSyntheticSpikeEvery tokens, a spike of kSyntheticSpike (so reductions and
+// jumps have something to find). About one token in 48 is a newline.
+Document MakeSyntheticDocument(uint64_t tokens);
+
+inline constexpr uint64_t kSyntheticSpikeEvery = 1'000'003;
+inline constexpr float kSyntheticSpike = 40.0f;
+
+// Token `index`'s text and value in MakeSyntheticDocument's output.
+std::string_view SyntheticToken(uint64_t index);
+float SyntheticValue(uint64_t index);
+
+}  // namespace th

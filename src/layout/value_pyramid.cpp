@@ -1,0 +1,94 @@
+#include "layout/value_pyramid.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace th {
+
+void ValuePyramid::Stats::Add(float value) {
+  if (!std::isfinite(value)) return;
+  min = std::min(min, value);
+  max = std::max(max, value);
+  sum += value;
+  ++count;
+}
+
+void ValuePyramid::Stats::Merge(const Stats& other) {
+  min = std::min(min, other.min);
+  max = std::max(max, other.max);
+  sum += other.sum;
+  count += other.count;
+}
+
+ValuePyramid::ValuePyramid(std::span<const float> values) : m_values(values) {
+  std::vector<Stats> level((values.size() + kLeafTokens - 1) / kLeafTokens);
+  for (size_t i = 0; i < values.size(); ++i) level[i / kLeafTokens].Add(values[i]);
+  while (level.size() > 1) {
+    std::vector<Stats> parent((level.size() + 1) / 2);
+    for (size_t i = 0; i < level.size(); ++i) parent[i / 2].Merge(level[i]);
+    m_levels.push_back(std::move(level));
+    level = std::move(parent);
+  }
+  m_levels.push_back(std::move(level));
+}
+
+float ValuePyramid::Reduce(uint64_t begin, uint64_t end, Reduction reduction) const {
+  end = std::min<uint64_t>(end, m_values.size());
+  Stats stats;
+  // Tokens outside whole leaf blocks one by one, then blocks bottom-up as in a segment tree:
+  // an odd block at either end is taken at its level, the rest are merged one level up.
+  while (begin < end && begin % kLeafTokens != 0) stats.Add(m_values[begin++]);
+  while (end > begin && end % kLeafTokens != 0 && end != m_values.size()) stats.Add(m_values[--end]);
+  // Now begin is aligned and end is aligned or the document's end (its last block may be short).
+  uint64_t first = begin / kLeafTokens;
+  uint64_t last = begin < end ? (end + kLeafTokens - 1) / kLeafTokens : first;
+  for (size_t level = 0; first < last && level < m_levels.size(); ++level) {
+    if (first & 1) stats.Merge(m_levels[level][first++]);
+    if (last & 1) stats.Merge(m_levels[level][--last]);
+    first >>= 1;
+    last >>= 1;
+  }
+  if (stats.count == 0) return NAN;
+  switch (reduction) {
+    case Reduction::kMax: return stats.max;
+    case Reduction::kMin: return stats.min;
+    case Reduction::kMean: return static_cast<float>(stats.sum / static_cast<double>(stats.count));
+    case Reduction::kMaxAbs: break;
+  }
+  return std::fabs(stats.max) >= std::fabs(stats.min) ? stats.max : stats.min;
+}
+
+std::vector<float> ValuePyramid::Rows(size_t rows, Reduction reduction) const {
+  std::vector<float> out(rows);
+  for (size_t row = 0; row < rows; ++row)
+    out[row] = Reduce(FirstTokenOfRow(row, Size(), rows), FirstTokenOfRow(row + 1, Size(), rows), reduction);
+  return out;
+}
+
+std::optional<uint64_t> ValuePyramid::NextAbove(uint64_t token, float threshold) const {
+  const std::vector<Stats>& blocks = m_levels.front();
+  for (uint64_t i = token + 1; i < m_values.size();) {
+    if (i % kLeafTokens == 0 && !(blocks[i / kLeafTokens].max > threshold)) {
+      i += kLeafTokens;
+      continue;
+    }
+    if (m_values[i] > threshold) return i;
+    ++i;
+  }
+  return std::nullopt;
+}
+
+size_t ValuePyramid::RowOfToken(uint64_t token, uint64_t tokens, size_t rows) {
+  if (tokens == 0 || rows == 0) return 0;
+  // token * rows stays far below 2^64: rows is a pixel count, tokens at most a few billion.
+  const auto row = static_cast<size_t>(token * rows / tokens);
+  return std::min(row, rows - 1);
+}
+
+uint64_t ValuePyramid::FirstTokenOfRow(size_t row, uint64_t tokens, size_t rows) {
+  if (rows == 0) return 0;
+  // The first token whose RowOfToken is `row`: ceil(row * tokens / rows).
+  return (static_cast<uint64_t>(row) * tokens + rows - 1) / rows;
+}
+
+}  // namespace th

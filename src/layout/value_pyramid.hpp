@@ -1,0 +1,56 @@
+#pragma once
+// Reductions of a sequence's values over any token range in O(log n), for the overview strip: one
+// pixel row stands for a span of tokens, reduced to one value that is then coloured through the
+// same mapping and palette as the tokens. Max-abs is the default so that a single-token spike
+// survives any amount of pooling.
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace th {
+
+enum class Reduction {
+  kMaxAbs,  // the value of largest magnitude, with its sign
+  kMax,
+  kMin,
+  kMean,
+};
+
+class ValuePyramid {
+ public:
+  static constexpr uint64_t kLeafTokens = 64;  // tokens per first-level block
+
+  ValuePyramid() = default;
+  // O(n) time, about 0.75 bytes per token. values are borrowed: they must outlive the pyramid.
+  explicit ValuePyramid(std::span<const float> values);
+
+  uint64_t Size() const { return m_values.size(); }
+  // The reduction of the finite values among tokens [begin, end); NaN when there are none.
+  float Reduce(uint64_t begin, uint64_t end, Reduction reduction) const;
+  // The document as `rows` values, row r reducing tokens [r * n / rows, (r + 1) * n / rows).
+  std::vector<float> Rows(size_t rows, Reduction reduction) const;
+  // The first token after `token` whose value is above the threshold, skipping whole blocks
+  // whose maximum is not: O(n / kLeafTokens) at worst.
+  std::optional<uint64_t> NextAbove(uint64_t token, float threshold) const;
+  // The row (of `rows`) that shows the token, and the first token a row shows.
+  static size_t RowOfToken(uint64_t token, uint64_t tokens, size_t rows);
+  static uint64_t FirstTokenOfRow(size_t row, uint64_t tokens, size_t rows);
+
+ private:
+  struct Stats {
+    float min = std::numeric_limits<float>::infinity();
+    float max = -std::numeric_limits<float>::infinity();
+    double sum = 0.0;
+    uint64_t count = 0;  // finite values
+    void Add(float value);
+    void Merge(const Stats& other);
+  };
+
+  std::span<const float> m_values;
+  std::vector<std::vector<Stats>> m_levels;  // level k: blocks of kLeafTokens << k tokens
+};
+
+}  // namespace th

@@ -1,0 +1,57 @@
+#include "ui/legend.hpp"
+
+#include <cstdio>
+
+namespace th::ui {
+
+std::string LegendNumber(float value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4g", value);
+  return text;
+}
+
+std::vector<LegendLabel> GradientLabels(const Session& session) {
+  const float low = session.Low(), high = session.High();
+  std::vector<LegendLabel> labels{{0.0f, LegendNumber(low)}};
+  // The middle label is the value at the palette's middle (not the arithmetic mean for log or gamma).
+  if (high > low && !session.Mapping().Logarithmic() && session.Mapping().gamma == 1.0f)
+    labels.push_back({0.5f, LegendNumber(0.5f * (low + high))});
+  labels.push_back({1.0f, LegendNumber(high)});
+  return labels;
+}
+
+std::vector<LegendSwatch> BucketSwatches(const Session& session) {
+  const ValueMapping& mapping = session.Mapping();
+  const Palette& palette = session.CurrentPalette();
+  const bool categorical = palette.kind == PaletteKind::kCategorical;
+  std::vector<LegendSwatch> swatches;
+  for (size_t b = 0; b <= mapping.thresholds.size(); ++b) {
+    // A value inside bucket b: the threshold that opens it.
+    const float probe = b == 0 ? mapping.thresholds.front() - 1.0f : mapping.thresholds[b - 1];
+    swatches.push_back({palette.At(MapValue(mapping, probe, palette.stops.size(), categorical)->t),
+                        b == 0 ? "< " + LegendNumber(mapping.thresholds.front())
+                               : ">= " + LegendNumber(mapping.thresholds[b - 1])});
+  }
+  return swatches;
+}
+
+std::string MappingWords(const Session& session) {
+  const ValueMapping& mapping = session.Mapping();
+  const Channel* channel = session.CurrentChannel();
+  std::string words = (channel ? channel->name : std::string("no channel")) + "  |  " +
+                      ScopeName(session.Spec().scope) + " scope, " + NormName(mapping.kind);
+  if (mapping.kind == NormKind::kSymmetric && session.Spec().symmetric_percentile < 100.0f)
+    words += " (|x| at " + LegendNumber(session.Spec().symmetric_percentile) + "%)";
+  if (mapping.kind == NormKind::kPercentile)
+    words += " " + LegendNumber(session.Spec().percentile_low) + ".." + LegendNumber(session.Spec().percentile_high) + "%";
+  if (!mapping.Bucketed()) {
+    words += "  " + LegendNumber(mapping.low) + " .. " + LegendNumber(mapping.high);
+    if (mapping.gamma != 1.0f) words += ", gamma " + LegendNumber(mapping.gamma);
+    if (!(mapping.high > mapping.low)) words += "  (a single value: palette middle)";
+  }
+  words += "  |  " + session.CurrentPalette().name;
+  if (!session.DefaultReason().empty()) words += "  (default: " + session.DefaultReason() + ")";
+  return words;
+}
+
+}  // namespace th::ui

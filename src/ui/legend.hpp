@@ -1,0 +1,33 @@
+#pragma once
+// What the colour bar says, as data: shared by the on-screen colour bar and the SVG and HTML
+// exports so that a figure's legend always reads like the viewer's. GL-free and ImGui-free.
+
+#include <string>
+#include <vector>
+
+#include "ui/view_state.hpp"
+
+namespace th::ui {
+
+// A number as the legend prints it (4 significant digits).
+std::string LegendNumber(float value);
+
+// A label placed along the gradient: at position in [0, 1] from the low end.
+struct LegendLabel {
+  float position = 0.0f;
+  std::string text;
+};
+// Low, middle (only where the palette's middle is the arithmetic middle) and high.
+std::vector<LegendLabel> GradientLabels(const Session& session);
+
+// Bucketed mappings: one swatch per bucket with the threshold that opens it.
+struct LegendSwatch {
+  Rgb8 colour;
+  std::string label;
+};
+std::vector<LegendSwatch> BucketSwatches(const Session& session);
+
+// The channel, scope, mapping with its numbers, palette and the reason for a default, in words.
+std::string MappingWords(const Session& session);
+
+}  // namespace th::ui

@@ -1,0 +1,78 @@
+// Presentation keys, for talks: everything a speaker needs without the mouse. They act only
+// while no text field has the keyboard, so typing a path or a channel never triggers them.
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "imgui.h"
+#include "ui/panels.hpp"
+
+namespace th::ui {
+
+namespace {
+
+// ImGui 1.86's GLFW backend indexes io.KeysDown by GLFW key code: letters and digits are their
+// ASCII capitals, as panel_range.cpp's 'S'; these are GLFW's codes for the others.
+constexpr int kKeyTab = 258, kKeyF11 = 300;
+constexpr int kPeakCount = 10;  // J/K step through this many highest values
+
+// The tokens with the kPeakCount highest values, in reading order.
+std::vector<uint64_t> Peaks(const Session& session) {
+  const std::span<const float> values = session.CurrentValues();
+  std::vector<uint64_t> tokens;
+  for (uint64_t i = 0; i < values.size(); ++i)
+    if (std::isfinite(values[i])) tokens.push_back(i);
+  const size_t count = std::min<size_t>(kPeakCount, tokens.size());
+  std::partial_sort(tokens.begin(), tokens.begin() + static_cast<std::ptrdiff_t>(count), tokens.end(),
+                    [&](uint64_t a, uint64_t b) { return values[a] > values[b]; });
+  tokens.resize(count);
+  std::sort(tokens.begin(), tokens.end());
+  return tokens;
+}
+
+// The next (step 1) or previous (step -1) peak after the last one visited, wrapping around.
+void StepPeak(Session& session, FrameContext& context, int step) {
+  const std::vector<uint64_t> peaks = Peaks(session);
+  if (peaks.empty()) return;
+  const int count = static_cast<int>(peaks.size());
+  context.peak = context.peak < 0 ? (step > 0 ? 0 : count - 1) : ((context.peak + step) % count + count) % count;
+  session.ScrollToToken(peaks[static_cast<size_t>(context.peak)]);
+}
+
+void StepSequence(Session& session, FrameContext& context, int step) {
+  const int count = static_cast<int>(session.Doc().sequences.size());
+  if (count == 0) return;
+  session.SelectSequence(((session.Settings().sequence + step) % count + count) % count);
+  context.peak = -1;
+}
+
+}  // namespace
+
+void ApplyTheme(bool dark) {
+  if (dark)
+    ImGui::StyleColorsDark();
+  else
+    ImGui::StyleColorsLight();
+}
+
+void HandlePresentationKeys(Session& session, FrameContext& context) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;
+  if (ImGui::IsKeyPressed(kKeyF11, false)) context.fullscreen_requested = true;
+  if (ImGui::IsKeyPressed(kKeyTab, false)) context.panels_hidden = !context.panels_hidden;
+  if (io.KeyCtrl) {
+    for (int preset = 0; preset < static_cast<int>(std::size(kFontPresets)); ++preset)
+      if (ImGui::IsKeyPressed('1' + preset, false)) session.SetFontSize(kFontPresets[preset]);
+    return;
+  }
+  if (ImGui::IsKeyPressed('T', false)) {
+    context.dark_theme = !context.dark_theme;
+    ApplyTheme(context.dark_theme);
+  }
+  if (ImGui::IsKeyPressed('N')) StepSequence(session, context, 1);
+  if (ImGui::IsKeyPressed('P')) StepSequence(session, context, -1);
+  if (ImGui::IsKeyPressed('J')) StepPeak(session, context, 1);
+  if (ImGui::IsKeyPressed('K')) StepPeak(session, context, -1);
+}
+
+}  // namespace th::ui

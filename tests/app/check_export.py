@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+"""Checks `tokenheat render`'s SVG and HTML exports with real parsers.
+
+    check_export.py svg  TOKENHEAT WORKDIR   the SVG parses as XML, one rect per token, right fills
+    check_export.py html TOKENHEAT WORKDIR   headless Chromium loads the page: one span per token,
+                                             right tooltips and colours, no markup from token text
+
+Tokens carry markup ("<script>", "&amp;", quotes) that must show as themselves. The palette
+goes from blue to red in two stops over the manual range 0..1, so each expected colour is the
+rounded linear mix the CPU reference (Palette::At) computes. Exit 77 means skipped (no Chromium).
+"""
+import html.parser
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+TOKENS = ["<script>alert(1)</script>", " &amp;", ' "quoted"', " it's", " plain", " none", " <b>x</b>"]
+VALUES = [0.0, 0.25, 0.5, 1.0, 0.75, None, 0.125]
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def expected_fill(value):
+    if value is None:
+        return None
+    mix = lambda a, b: math.floor(a + (b - a) * value + 0.5)
+    return "#%02x%02x%02x" % (mix(0, 255), 0, mix(255, 0))
+
+
+def expected_tooltip(index, value):
+    return "#%d value: %s" % (index, "no value" if value is None else ("%g" % value))
+
+
+def render(binary, workdir, output, *extra):
+    source = os.path.join(workdir, "markup.json")
+    with open(source, "w", encoding="utf-8") as out:
+        json.dump({"tokens": TOKENS, "values": VALUES}, out)
+    palette = os.path.join(workdir, "blue-red.palette")
+    with open(palette, "w", encoding="utf-8") as out:
+        out.write("#0000ff\n#ff0000\n")
+    command = [binary, "render", source, "--palette-file", palette, "--range", "0:1", "-o", output, *extra]
+    subprocess.run(command, check=True)
+    return source
+
+
+def check(condition, message):
+    if not condition:
+        print("FAIL:", message)
+        sys.exit(1)
+
+
+def check_svg(binary, workdir, first, end):
+    output = os.path.join(workdir, "markup.svg")
+    render(binary, workdir, output, "--legend", "--caption", "--tokens", "%d:%d" % (first, end))
+    root = ET.parse(output).getroot()  # raises on anything that is not well-formed XML
+    check(root.tag == SVG_NS + "svg", "root is not <svg>")
+    check(not any(e.tag.endswith("script") or e.tag.endswith("b") for e in root.iter()), "token text became markup")
+    rects = [e for e in root.iter(SVG_NS + "rect") if e.get("class") == "token"]
+    texts = [e for e in root.iter(SVG_NS + "text") if e.get("class") == "token"]
+    indices = list(range(first, min(end, len(TOKENS))))
+    check([int(r.get("data-index")) for r in rects] == indices, "one rect per token: %r" % [r.get("data-index") for r in rects])
+    for rect, text, index in zip(rects, texts, indices):
+        fill = expected_fill(VALUES[index])
+        check(rect.get("fill") == (fill or "url(#no-value)"), "token %d fill %s, expected %s" % (index, rect.get("fill"), fill))
+        check(text.text == TOKENS[index], "token %d text %r" % (index, text.text))
+        check(rect.find(SVG_NS + "title").text == expected_tooltip(index, VALUES[index]), "token %d title" % index)
+    check(any(e.get("class") == "legend" for e in root.iter()), "no legend")
+    check(any(e.get("class") == "caption" for e in root.iter()), "no caption")
+    print("svg ok: %d tokens" % len(rects))
+
+
+class Spans(html.parser.HTMLParser):
+    """Collects the token spans of a DOM dump with their attributes and text."""
+
+    def __init__(self):
+        super().__init__()
+        self.spans, self.tags, self.depth = [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        attributes = dict(attrs)
+        if tag == "span" and "token" in attributes.get("class", "").split():
+            self.spans.append({"attrs": attributes, "text": ""})
+            self.depth = 1
+        elif self.depth:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.spans[-1]["text"] += data
+
+
+def check_html(binary, workdir):
+    chromium = shutil.which("chromium")
+    if not chromium:
+        print("SKIP: no chromium (scripts/dev.sh installs it)")
+        sys.exit(77)
+    output = os.path.join(workdir, "markup.html")
+    render(binary, workdir, output, "--legend", "--caption")
+    with tempfile.TemporaryDirectory() as profile:
+        dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                              "--disable-component-update", "--no-first-run", "--user-data-dir=" + profile,
+                              "--dump-dom", "file://" + os.path.abspath(output)],
+                             check=True, capture_output=True, text=True, timeout=120).stdout
+    parser = Spans()
+    parser.feed(dom)
+    check("script" not in parser.tags and "b" not in parser.tags, "token text became markup: %r" % parser.tags)
+    check(len(parser.spans) == len(TOKENS), "%d token spans, expected %d" % (len(parser.spans), len(TOKENS)))
+    for index, span in enumerate(parser.spans):
+        attrs = span["attrs"]
+        check(span["text"] == TOKENS[index], "token %d text %r" % (index, span["text"]))
+        check(attrs.get("title") == expected_tooltip(index, VALUES[index]), "token %d title %r" % (index, attrs.get("title")))
+        fill = expected_fill(VALUES[index])
+        if fill:
+            check(("background:" + fill) in attrs.get("style", ""), "token %d style %r" % (index, attrs.get("style")))
+        else:
+            check("no-value" in attrs.get("class"), "token %d is not hatched" % index)
+    print("html ok: %d tokens" % len(parser.spans))
+
+
+def main():
+    kind, binary, workdir = sys.argv[1:4]
+    os.makedirs(workdir, exist_ok=True)
+    if kind == "svg":
+        check_svg(binary, workdir, 0, len(TOKENS))
+        check_svg(binary, workdir, 1, 4)
+    else:
+        check_html(binary, workdir)
+
+
+if __name__ == "__main__":
+    main()

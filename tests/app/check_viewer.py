@@ -1,0 +1,109 @@
+#!/usr/bin/python3
+"""The viewer under Xvfb: a --script plays to its end and leaves the expected view, a file
+changed on disk reloads in place, and the settings (palette, font size, recent files) survive a
+restart until --reset-settings.
+
+    check_viewer.py TOKENHEAT WORKDIR
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+
+def check(condition, message):
+    if not condition:
+        print("FAIL:", message)
+        sys.exit(1)
+
+
+def viewer(binary, config, *args):
+    """Runs the viewer in a virtual display with its settings in `config`; returns --print-state."""
+    env = dict(os.environ, XDG_CONFIG_HOME=config)
+    command = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", binary, *args, "--print-state"]
+    result = subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=300)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def check_script(binary, workdir, config):
+    document = os.path.join(workdir, "talk.json")
+    tokens = ["word%d " % i for i in range(3000)]  # far taller than the window, so goto scrolls
+    with open(document, "w", encoding="utf-8") as out:
+        json.dump({"sequences": [{"name": "first", "tokens": tokens, "channels": {"a": list(range(3000))}},
+                                 {"name": "second", "tokens": tokens,
+                                  "channels": {"a": [1] * 3000, "b": list(range(3000))}}]},
+                  out)
+    script = os.path.join(workdir, "talk.script")
+    with open(script, "w", encoding="utf-8") as out:
+        out.write("# a talk in a few views\nopen talk.json\nseq 1\nchannel b\npalette viridis\nwait 0.2\n"
+                  "goto 2500\nrange 0 100\nscreenshot talk.png\n")
+    state = viewer(binary, config, "--script", script, "--frames", "3")
+    check(state["source"].endswith("talk.json"), "source %r" % state["source"])
+    check(state["sequence"] == 1 and state["channel"] == "b", "sequence/channel %r" % state)
+    check(state["palette"] == "viridis", "palette %r" % state["palette"])
+    check(state["low"] == 0 and state["high"] == 100, "range %r..%r" % (state["low"], state["high"]))
+    check(2480 <= state["top_token"] <= 2500, "top token %r, expected the line of token 2500" % state["top_token"])
+    check(os.path.getsize(os.path.join(workdir, "talk.png")) > 1000, "no screenshot")
+
+    with open(os.path.join(workdir, "bad.script"), "w", encoding="utf-8") as out:
+        out.write("seq 0\njump 3\n")
+    result = subprocess.run([binary, "--script", os.path.join(workdir, "bad.script")], capture_output=True, text=True)
+    check(result.returncode == 2 and "bad.script:2: unknown step" in result.stderr, "bad script: %r" % result.stderr)
+    print("script ok:", state)
+
+
+def check_reload(binary, workdir, config):
+    """A file rewritten on disk while the viewer shows it reloads, keeping the view."""
+    document = os.path.join(workdir, "live.json")
+
+    def write(count):
+        with open(document, "w", encoding="utf-8") as out:
+            json.dump({"tokens": ["t%d " % i for i in range(count)], "values": list(range(count))}, out)
+
+    write(3000)
+    script = os.path.join(workdir, "live.script")
+    with open(script, "w", encoding="utf-8") as out:
+        out.write("goto 2000\nwait 4\n")
+    env = dict(os.environ, XDG_CONFIG_HOME=config)
+    viewer_process = subprocess.Popen(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", binary, document, "--script",
+                                       script, "--frames", "3", "--print-state"],
+                                      env=env, stdout=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    write(3100)  # a script that rewrites its output while it is being watched
+    output, _ = viewer_process.communicate(timeout=300)
+    check(viewer_process.returncode == 0, "viewer failed")
+    state = json.loads(output.strip().splitlines()[-1])
+    check(state["tokens"] == 3100, "not reloaded: %r tokens" % state["tokens"])
+    check(1950 <= state["top_token"] <= 2000, "the view moved on reload: top token %r" % state["top_token"])
+    print("reload ok")
+
+
+def check_settings(binary, config):
+    state = viewer(binary, config, "--demo", "--palette", "magma", "--font-size", "28", "--frames", "2")
+    check(state["palette"] == "magma" and state["font_size"] == 28, "first run %r" % state)
+    saved = json.load(open(os.path.join(config, "tokenheat", "settings.json"), encoding="utf-8"))
+    check(saved["palette"] == "magma" and saved["font_size"] == 28, "saved %r" % saved)
+    check(any(path.endswith("talk.json") for path in saved["recent_files"]), "recent files %r" % saved["recent_files"])
+    state = viewer(binary, config, "--demo", "--frames", "2")
+    check(state["palette"] == "magma" and state["font_size"] == 28, "after a restart %r" % state)
+    state = viewer(binary, config, "--demo", "--font-size", "20", "--frames", "2")
+    check(state["palette"] == "magma" and state["font_size"] == 20, "an option wins over the saved value %r" % state)
+    state = viewer(binary, config, "--demo", "--reset-settings", "--frames", "2")
+    check(state["palette"] == "Reds" and state["font_size"] == 16, "after --reset-settings %r" % state)
+    print("settings ok")
+
+
+def main():
+    binary, workdir = sys.argv[1:3]
+    shutil.rmtree(workdir, ignore_errors=True)
+    os.makedirs(workdir)
+    config = os.path.join(workdir, "config")
+    check_script(binary, workdir, config)
+    check_reload(binary, workdir, config)
+    check_settings(binary, config)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+// Long documents: scroll positions past 2^32 pixels stay exact, and the overview pyramid and the
+// jumps work through the session.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/synthetic_document.hpp"
+#include "ui/view_state.hpp"
+
+namespace th {
+namespace {
+
+TEST(LongDocument, ScrollPositionsPastTwoToThe32PixelsAreExact) {
+  // One token a line and very tall cells: 4.4M lines of 1002 pixels, 4.4e9 pixels of content,
+  // without a document of billions of tokens.
+  constexpr uint64_t kLines = 4'400'000;
+  Document document;
+  Sequence& sequence = document.sequences.emplace_back();
+  auto table = std::make_shared<TokenTable>();
+  table->text.Append("x\n");
+  sequence.SetTableTokens(IdColumn(std::vector<int32_t>(kLines, 0)), std::move(table));
+  sequence.channels.push_back({"value", ValueColumn(std::vector<float>(kLines, 1.0f))});
+  Session session(std::move(document));
+  const GridGeometry geometry{10, 1000, 2};
+  session.UpdateLayout(400, 3000, geometry);
+  ASSERT_EQ(session.Lines().LineCount(), kLines);
+  EXPECT_GT(session.ContentHeight(), int64_t{1} << 32);
+
+  session.ScrollTo(session.MaxScroll());
+  session.UpdateLayout(400, 3000, geometry);
+  EXPECT_EQ(session.ScrollPixels(), session.ContentHeight() - 3000);
+  // The last token is laid out and drawn inside the viewport, to the pixel.
+  const VisibleLayout& visible = session.Visible();
+  ASSERT_FALSE(visible.tokens.empty());
+  EXPECT_EQ(visible.tokens.back(), kLines - 1);
+  const int64_t last_row_y = static_cast<int64_t>(session.LayoutOriginY()) +
+                             static_cast<int64_t>(visible.instances.back().row) * geometry.LinePitch();
+  EXPECT_EQ(last_row_y + geometry.cell_height + Session::kPadding, 3000);
+
+  // A token in the second half of the document goes to the top of the view exactly.
+  const uint64_t token = kLines - 1000;
+  session.ScrollToToken(token);
+  session.UpdateLayout(400, 3000, geometry);
+  EXPECT_EQ(session.TopToken(), token);
+  EXPECT_EQ(session.ScrollPixels(), Session::kPadding + static_cast<int64_t>(token) * geometry.LinePitch());
+  EXPECT_EQ(session.Visible().tokens.front(), token);
+  EXPECT_FLOAT_EQ(session.LayoutOriginY(), 0.0f);
+}
+
+TEST(LongDocument, OverviewRowsFollowTheValuesAndKeepSpikes) {
+  Session session(MakeSyntheticDocument(3'000'000));
+  const std::vector<float> rows = session.OverviewRows(1000);
+  ASSERT_EQ(rows.size(), 1000u);
+  // Each synthetic spike lands in one row, which shows it whatever the pooling.
+  for (const uint64_t spike : {kSyntheticSpikeEvery - 1, 2 * kSyntheticSpikeEvery - 1})
+    EXPECT_EQ(rows[ValuePyramid::RowOfToken(spike, 3'000'000, 1000)], kSyntheticSpike);
+  EXPECT_EQ(session.OverviewRows(1000).data(), session.OverviewRows(1000).data());  // cached
+  session.SetShuffle(7);  // new values: new rows
+  EXPECT_NE(session.OverviewRows(1000), rows);
+}
+
+}  // namespace
+}  // namespace th

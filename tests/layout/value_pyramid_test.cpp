@@ -1,0 +1,99 @@
+#include "layout/value_pyramid.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+namespace th {
+namespace {
+
+// The reduction by a plain scan: what the pyramid must equal.
+float Reference(const std::vector<float>& values, uint64_t begin, uint64_t end, Reduction reduction) {
+  double sum = 0.0;
+  size_t count = 0;
+  float low = INFINITY, high = -INFINITY;
+  for (uint64_t i = begin; i < end; ++i) {
+    if (!std::isfinite(values[i])) continue;
+    low = std::min(low, values[i]);
+    high = std::max(high, values[i]);
+    sum += values[i];
+    ++count;
+  }
+  if (count == 0) return NAN;
+  switch (reduction) {
+    case Reduction::kMax: return high;
+    case Reduction::kMin: return low;
+    case Reduction::kMean: return static_cast<float>(sum / static_cast<double>(count));
+    case Reduction::kMaxAbs: break;
+  }
+  return std::fabs(high) >= std::fabs(low) ? high : low;
+}
+
+std::vector<float> RandomValues(size_t count, uint32_t seed) {
+  std::mt19937 random(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> values(count);
+  for (float& value : values) value = normal(random);
+  for (size_t i = 0; i < count; i += 97) values[i] = NAN;  // tokens without a value are skipped
+  return values;
+}
+
+TEST(ValuePyramid, EveryRangeMatchesAScan) {
+  // Sizes around the leaf block and its powers, so short last blocks and odd levels are covered.
+  for (const size_t size : {1u, 63u, 64u, 65u, 200u, 4097u}) {
+    const std::vector<float> values = RandomValues(size, static_cast<uint32_t>(size));
+    const ValuePyramid pyramid(values);
+    std::mt19937 random(1);
+    for (int trial = 0; trial < 300; ++trial) {
+      uint64_t begin = std::uniform_int_distribution<uint64_t>(0, size)(random);
+      uint64_t end = std::uniform_int_distribution<uint64_t>(0, size)(random);
+      if (begin > end) std::swap(begin, end);
+      for (const Reduction reduction : {Reduction::kMaxAbs, Reduction::kMax, Reduction::kMin, Reduction::kMean}) {
+        const float expected = Reference(values, begin, end, reduction);
+        const float got = pyramid.Reduce(begin, end, reduction);
+        if (std::isnan(expected)) {
+          EXPECT_TRUE(std::isnan(got)) << size << " [" << begin << ", " << end << ")";
+        } else {
+          EXPECT_NEAR(got, expected, 1e-5f) << size << " [" << begin << ", " << end << ")";
+        }
+      }
+    }
+  }
+}
+
+TEST(ValuePyramid, RowsMatchAScanAndASpikeSurvivesMaxAbs) {
+  std::vector<float> values = RandomValues(1'000'003, 5);
+  values[777'777] = -50.0f;  // one token in a row of about 925
+  const ValuePyramid pyramid(values);
+  constexpr size_t kRows = 1080;
+  for (const Reduction reduction : {Reduction::kMaxAbs, Reduction::kMean}) {
+    const std::vector<float> rows = pyramid.Rows(kRows, reduction);
+    ASSERT_EQ(rows.size(), kRows);
+    for (size_t row = 0; row < kRows; ++row) {
+      const uint64_t begin = ValuePyramid::FirstTokenOfRow(row, values.size(), kRows);
+      const uint64_t end = ValuePyramid::FirstTokenOfRow(row + 1, values.size(), kRows);
+      EXPECT_NEAR(rows[row], Reference(values, begin, end, reduction), 1e-5f) << row;
+    }
+  }
+  const size_t spike_row = ValuePyramid::RowOfToken(777'777, values.size(), kRows);
+  EXPECT_EQ(pyramid.Rows(kRows, Reduction::kMaxAbs)[spike_row], -50.0f);
+  EXPECT_GT(pyramid.Rows(kRows, Reduction::kMean)[spike_row], -1.0f);  // the mean pools it away
+}
+
+TEST(ValuePyramid, RowsAndTokensMapBothWays) {
+  constexpr uint64_t kTokens = 100'000'000;
+  constexpr size_t kRows = 1080;
+  for (size_t row = 0; row < kRows; ++row) {
+    const uint64_t first = ValuePyramid::FirstTokenOfRow(row, kTokens, kRows);
+    EXPECT_EQ(ValuePyramid::RowOfToken(first, kTokens, kRows), row);
+    if (first > 0) {
+      EXPECT_EQ(ValuePyramid::RowOfToken(first - 1, kTokens, kRows), row - 1);
+    }
+  }
+  EXPECT_EQ(ValuePyramid::RowOfToken(kTokens - 1, kTokens, kRows), kRows - 1);
+}
+
+}  // namespace
+}  // namespace th
