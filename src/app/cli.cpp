@@ -266,7 +266,7 @@ Viewer options:
   --frames N           draw N frames and exit (tests, scripted demos)
   --screenshot FILE    with --frames: save the last frame of the window as a PNG
   --script FILE        play a scripted demo (open, seq, channel, goto, range, palette, norm, wait,
-                       screenshot; one step per line); with --frames, N frames after its end
+                       screenshot, export; one step per line); with --frames, N frames after its end
   --print-state        on exit, print the view (file, sequence, channel, top token...) as JSON
   --reset-settings     forget the saved settings (recent files, palette, range mode, font size)
 )";

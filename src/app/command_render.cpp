@@ -7,9 +7,7 @@
 
 #include "app/commands.hpp"
 #include "app/export.hpp"
-#include "app/headless_render.hpp"
 #include "gfx/egl_context.hpp"
-#include "gfx/image_io.hpp"
 
 namespace th::app {
 

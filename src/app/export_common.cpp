@@ -71,7 +71,7 @@ std::string WriteExport(const Session& session, const ExportJob& job) {
     WritePng(job.path, image.width, image.height, image.pixels);
   else
     WriteTextFile(job.path, ExportSvg(image, session, job.options));
-  if (job.layout_path) WriteTextFile(*job.layout_path, LayoutJson(image, session));
+  if (job.layout_path) WriteTextFile(*job.layout_path, LayoutJson(image, session, job.options.first_token));
   if (image.missing_glyphs > 0)
     std::fprintf(stderr, "tokenheat: warning: %zu characters had no glyph in any font and were drawn as boxes\n",
                  image.missing_glyphs);

@@ -111,7 +111,7 @@ RenderedImage PlaceSideBySide(RenderedImage left, const RenderedImage& right, in
   return left;
 }
 
-std::string LayoutJson(const RenderedImage& image, const Session& session) {
+std::string LayoutJson(const RenderedImage& image, const Session& session, uint64_t first_token) {
   using nlohmann::json;
   const Sequence& sequence = session.CurrentSequence();
   const Palette& palette = session.CurrentPalette();
@@ -120,7 +120,7 @@ std::string LayoutJson(const RenderedImage& image, const Session& session) {
   const GridGeometry& g = image.geometry;
   for (size_t i = 0; i < image.layout.instances.size(); ++i) {
     const TokenInstance& instance = image.layout.instances[i];
-    const uint64_t token = image.layout.tokens[i];
+    const uint64_t token = first_token + image.layout.tokens[i];
     const auto mapped = MapValue(session.Mapping(), instance.value, palette.stops.size(), categorical);
     json box = {
         {"seq", session.Settings().sequence},

@@ -20,7 +20,8 @@ namespace {
 const std::map<std::string, int>& Verbs() {
   static const std::map<std::string, int> verbs = {{"open", -1},  {"seq", 1},     {"channel", -1},
                                                    {"goto", 1},   {"range", 2},   {"palette", 1},
-                                                   {"norm", 1},   {"wait", 1},    {"screenshot", -1}};
+                                                   {"norm", 1},   {"wait", 1},    {"screenshot", -1},
+                                                   {"export", -1}};
   return verbs;
 }
 
@@ -54,7 +55,7 @@ ScriptPlayer::ScriptPlayer(const std::string& path)
     const auto verb = Verbs().find(step.verb);
     if (verb == Verbs().end())
       throw UsageError(Where(step) + ": unknown step \"" + step.verb +
-                       "\" (open, seq, channel, goto, range, palette, norm, wait, screenshot)");
+                       "\" (open, seq, channel, goto, range, palette, norm, wait, screenshot, export)");
     if (verb->second < 0) {
       std::string rest;
       std::getline(words >> std::ws, rest);
@@ -131,6 +132,8 @@ void ScriptPlayer::Play(const Step& step, Session& session, double now) {
     m_wait_until = now + std::stod(arg);
   } else if (step.verb == "screenshot") {
     m_screenshot = (std::filesystem::path(m_folder) / arg).string();
+  } else if (step.verb == "export") {
+    m_export = (std::filesystem::path(m_folder) / arg).string();
   }
 }
 

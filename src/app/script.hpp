@@ -11,11 +11,13 @@
 //   norm SPEC          a mapping, as --norm takes it
 //   wait SECONDS       hold the view
 //   screenshot PATH    save the window's next frame as a PNG
+//   export PATH        export the current sequence as the Files panel does (.png, .svg, .html)
 //
 // Blank lines and lines starting with # are skipped. Errors name FILE:LINE.
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ui/view_state.hpp"
@@ -37,6 +39,8 @@ class ScriptPlayer {
   // ScreenshotTaken.
   const std::optional<std::string>& PendingScreenshot() const { return m_screenshot; }
   void ScreenshotTaken() { m_screenshot.reset(); }
+  // An export a step asked for (the app writes it as the Files panel's Export does), once.
+  std::optional<std::string> TakeExport() { return std::exchange(m_export, std::nullopt); }
 
  private:
   struct Step {
@@ -54,6 +58,7 @@ class ScriptPlayer {
   bool m_waiting = false;
   double m_wait_until = 0;
   std::optional<std::string> m_screenshot;
+  std::optional<std::string> m_export;
 };
 
 }  // namespace th::app

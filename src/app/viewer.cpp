@@ -175,6 +175,7 @@ int RunViewer(const CommandLine& parsed) {
   ScrollGlide glide;
   bool restore_top = false;  // after a reload: bring top_token back to the top
   uint64_t top_token = 0;
+  bool laid_out = false;  // the heatmap has been laid out at least once
 
   uint64_t seen_events = window.EventCount();
   int active_frames = kFramesAfterEvent;
@@ -192,7 +193,8 @@ int RunViewer(const CommandLine& parsed) {
     const auto frame_start = std::chrono::steady_clock::now();
     const double now = Seconds();
     const std::string source_before = session.Doc().source;
-    if (scripted) script->Advance(session, now);
+    // Steps start once the text has been laid out, so that `goto` has lines to go to.
+    if (scripted && laid_out) script->Advance(session, now);
 
     // Files dropped onto the window open in place of the current one; a changed file reloads.
     for (const std::string& path : window.TakeDroppedPaths()) ui::OpenFile(session, context, path);
@@ -215,6 +217,8 @@ int RunViewer(const CommandLine& parsed) {
       glide.Follow(session, scroll_before, now);  // a dragged scrollbar follows the mouse at once
     }
     if (glide.Step(session, now)) active_frames = kFramesAfterEvent;
+    if (script)
+      if (auto path = script->TakeExport()) context.export_path = std::move(*path);
     if (!context.export_path.empty()) {
       ExportJob job;
       job.path = std::exchange(context.export_path, {});
@@ -252,6 +256,7 @@ int RunViewer(const CommandLine& parsed) {
 
     if (context.heatmap_width > 0 && context.heatmap_height > 0) {
       heatmap.Render(session, context.heatmap_width, context.heatmap_height);
+      laid_out = true;
       context.twin_texture = heatmap.TwinTextureId();
       context.upload_bytes = heatmap.LastLayoutUploadBytes();
       if (restore_top) {

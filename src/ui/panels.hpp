@@ -61,6 +61,8 @@ void OpenFile(Session& session, FrameContext& context, const std::string& path);
 void HandlePresentationKeys(Session& session, FrameContext& context);
 // ImGui's dark or light colours.
 void ApplyTheme(bool dark);
+// The tokens with the `count` highest values drawn (J/K step through them), in reading order.
+std::vector<uint64_t> PeakTokens(const Session& session, size_t count);
 
 // A horizontal gradient of the palette in [min, max] (shared by the palette list and colour bar).
 void DrawPaletteGradient(const Palette& palette, float min_x, float min_y, float max_x, float max_y);

@@ -14,25 +14,11 @@ namespace {
 // ImGui 1.86's GLFW backend indexes io.KeysDown by GLFW key code: letters and digits are their
 // ASCII capitals, as panel_range.cpp's 'S'; these are GLFW's codes for the others.
 constexpr int kKeyTab = 258, kKeyF11 = 300;
-constexpr int kPeakCount = 10;  // J/K step through this many highest values
-
-// The tokens with the kPeakCount highest values, in reading order.
-std::vector<uint64_t> Peaks(const Session& session) {
-  const std::span<const float> values = session.CurrentValues();
-  std::vector<uint64_t> tokens;
-  for (uint64_t i = 0; i < values.size(); ++i)
-    if (std::isfinite(values[i])) tokens.push_back(i);
-  const size_t count = std::min<size_t>(kPeakCount, tokens.size());
-  std::partial_sort(tokens.begin(), tokens.begin() + static_cast<std::ptrdiff_t>(count), tokens.end(),
-                    [&](uint64_t a, uint64_t b) { return values[a] > values[b]; });
-  tokens.resize(count);
-  std::sort(tokens.begin(), tokens.end());
-  return tokens;
-}
+constexpr size_t kPeakCount = 10;  // J/K step through this many highest values
 
 // The next (step 1) or previous (step -1) peak after the last one visited, wrapping around.
 void StepPeak(Session& session, FrameContext& context, int step) {
-  const std::vector<uint64_t> peaks = Peaks(session);
+  const std::vector<uint64_t> peaks = PeakTokens(session, kPeakCount);
   if (peaks.empty()) return;
   const int count = static_cast<int>(peaks.size());
   context.peak = context.peak < 0 ? (step > 0 ? 0 : count - 1) : ((context.peak + step) % count + count) % count;
@@ -47,6 +33,28 @@ void StepSequence(Session& session, FrameContext& context, int step) {
 }
 
 }  // namespace
+
+std::vector<uint64_t> PeakTokens(const Session& session, size_t count) {
+  // One pass with a heap of `count` entries: a key press needs no memory beyond it, even on a
+  // document of millions of tokens.
+  if (count == 0) return {};
+  const std::span<const float> values = session.CurrentValues();
+  const auto higher = [&](uint64_t a, uint64_t b) { return values[a] > values[b]; };
+  std::vector<uint64_t> heap;  // a min-heap on value: its front is the lowest peak kept
+  for (uint64_t i = 0; i < values.size(); ++i) {
+    if (!std::isfinite(values[i])) continue;
+    if (heap.size() < count) {
+      heap.push_back(i);
+      std::push_heap(heap.begin(), heap.end(), higher);
+    } else if (values[i] > values[heap.front()]) {
+      std::pop_heap(heap.begin(), heap.end(), higher);
+      heap.back() = i;
+      std::push_heap(heap.begin(), heap.end(), higher);
+    }
+  }
+  std::sort(heap.begin(), heap.end());
+  return heap;
+}
 
 void ApplyTheme(bool dark) {
   if (dark)

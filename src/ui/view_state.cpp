@@ -194,6 +194,7 @@ void Session::ValuesChanged() {
 }
 
 void Session::RecomputeSummary() {
+  m_summary = ScopeSummary();  // frees the old sorted copy before the new one is made
   switch (m_settings.mapping.scope) {
     case RangeScope::kSequence:
     case RangeScope::kManual:  // manual ranges still show the sequence's statistics

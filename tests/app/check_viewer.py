@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 
 
 def check(condition, message):
@@ -38,7 +39,7 @@ def check_script(binary, workdir, config):
     script = os.path.join(workdir, "talk.script")
     with open(script, "w", encoding="utf-8") as out:
         out.write("# a talk in a few views\nopen talk.json\nseq 1\nchannel b\npalette viridis\nwait 0.2\n"
-                  "goto 2500\nrange 0 100\nscreenshot talk.png\n")
+                  "goto 2500\nrange 0 100\nscreenshot talk.png\nexport talk.svg\n")
     state = viewer(binary, config, "--script", script, "--frames", "3")
     check(state["source"].endswith("talk.json"), "source %r" % state["source"])
     check(state["sequence"] == 1 and state["channel"] == "b", "sequence/channel %r" % state)
@@ -46,6 +47,10 @@ def check_script(binary, workdir, config):
     check(state["low"] == 0 and state["high"] == 100, "range %r..%r" % (state["low"], state["high"]))
     check(2480 <= state["top_token"] <= 2500, "top token %r, expected the line of token 2500" % state["top_token"])
     check(os.path.getsize(os.path.join(workdir, "talk.png")) > 1000, "no screenshot")
+    # The export step writes what the Files panel's Export writes: every token of the sequence.
+    svg = ET.parse(os.path.join(workdir, "talk.svg")).getroot()
+    rects = [e for e in svg.iter("{http://www.w3.org/2000/svg}rect") if e.get("class") == "token"]
+    check(len({r.get("data-index") for r in rects}) == 3000, "the exported SVG has %d tokens" % len(rects))
 
     with open(os.path.join(workdir, "bad.script"), "w", encoding="utf-8") as out:
         out.write("seq 0\njump 3\n")

@@ -49,7 +49,9 @@ class ZipReader {
     uint64_t directory = Read(end + 16, 4);
     if (end >= 20 && m_bytes.compare(end - 20, 4, "PK\x06\x07") == 0) {  // zip64 locator
       const uint64_t record = Read(end - 20 + 8, 8);
-      if (record > m_bytes.size() - 56 || m_bytes.compare(record, 4, "PK\x06\x06") != 0)
+      constexpr uint64_t kRecordSize = 56;
+      if (m_bytes.size() < kRecordSize || record > m_bytes.size() - kRecordSize ||
+          m_bytes.compare(record, 4, "PK\x06\x06") != 0)
         Fail(end - 20, "bad zip64 end of central directory locator");
       count = Read(record + 32, 8);
       directory_size = Read(record + 40, 8);
