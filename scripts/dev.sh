@@ -2,9 +2,10 @@
 # tokenheat's two entry points on a fresh Debian 12 machine:
 #   scripts/dev.sh run    install what is missing, build, open the viewer on the built-in demo
 #                         (with no display: render the demo to demo.png instead)
-#   scripts/dev.sh test   install what is missing, build, run the whole test suite; with CI=true
-#                         also the suite under ASan/UBSan (build-asan) and each fuzzer for 10 s
-#                         (build-fuzz)
+#   scripts/dev.sh test   install what is missing, build, run the whole test suite; with
+#                         TH_EXTRA_CHECKS=1 also the suite under ASan/UBSan (build-asan) and each
+#                         fuzzer for 10 s (build-fuzz). Not yet part of CI: the sanitizer suite has
+#                         not been run to the end on this project's machines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +24,7 @@ PACKAGES=(
   python3-numpy zlib1g-dev libsimdjson-dev
 )
 # CI only: libFuzzer comes with clang.
-[[ "${CI:-}" == "true" ]] && PACKAGES+=(clang-14 libclang-rt-14-dev)
+[[ "${TH_EXTRA_CHECKS:-}" == "1" ]] && PACKAGES+=(clang-14 libclang-rt-14-dev)
 
 install_missing() {
   local missing=()
@@ -90,7 +91,7 @@ case "${1:-}" in
     install_missing
     build
     run_tests build 300
-    if [[ "${CI:-}" == "true" ]]; then
+    if [[ "${TH_EXTRA_CHECKS:-}" == "1" ]]; then
       sanitize_test
       fuzz_test
     fi

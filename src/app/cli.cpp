@@ -228,7 +228,7 @@ View options:
   --seq N              sequence index (default 0)
   --channel NAME       channel to colour by (default: the sequence's first)
   --range LO:HI        a manual range (scope manual) for the mapping
-  --channel "A-B"      a derived channel: A-B, A/B or z(A)-z(B) (zero-anchored, diverging)
+  --channel "A-B"      a derived channel: A-B or z(A)-z(B) (zero-anchored, diverging), or A/B (min..max)
   --norm MAPPING       minmax | zero-max | symmetric[:P] | percentile:LO:HI | log | buckets:T1,T2,...
                        (symmetric:98 clips at the 98th percentile of |x|)
                        (default: minmax when no value is negative, symmetric when values have both signs)

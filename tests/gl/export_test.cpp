@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "headless_gl_test.hpp"
 #include "app/export.hpp"
 #include "app/headless_render.hpp"
 #include "app/heatmap_view.hpp"
@@ -17,14 +18,7 @@
 namespace th {
 namespace {
 
-class ExportTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    if (!s_context) s_context = gl::HeadlessContext::Create();
-  }
-  static std::unique_ptr<gl::HeadlessContext> s_context;
-};
-std::unique_ptr<gl::HeadlessContext> ExportTest::s_context;
+class ExportTest : public HeadlessGlTest {};
 
 std::vector<uint8_t> ReadPng(const std::string& path, int& width, int& height) {
   int channels = 0;

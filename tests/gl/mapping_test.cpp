@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "headless_gl_test.hpp"
 #include "app/headless_render.hpp"
 #include "core/palette_registry.hpp"
 #include "core/value_mapping.hpp"
@@ -15,14 +16,7 @@
 namespace th {
 namespace {
 
-class MappingTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    if (!s_context) s_context = gl::HeadlessContext::Create();
-  }
-  static std::unique_ptr<gl::HeadlessContext> s_context;
-};
-std::unique_ptr<gl::HeadlessContext> MappingTest::s_context;
+class MappingTest : public HeadlessGlTest {};
 
 constexpr int kNotch = 5;
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "headless_gl_test.hpp"
 #include "app/headless_render.hpp"
 #include "core/palette_registry.hpp"
 #include "core/value_stats.hpp"
@@ -18,16 +19,7 @@
 namespace th {
 namespace {
 
-// One context per test process: creating and tearing down EGL displays repeatedly is slow
-// and makes LeakSanitizer report Mesa's driver unloads.
-class GlTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    if (!s_context) s_context = gl::HeadlessContext::Create();
-  }
-  static std::unique_ptr<gl::HeadlessContext> s_context;
-};
-std::unique_ptr<gl::HeadlessContext> GlTest::s_context;
+class GlTest : public HeadlessGlTest {};
 
 const Palette kBlueToRed{"blue-red", {{0, 0, 255}, {255, 0, 0}}, PaletteKind::kSequential};
 
@@ -110,7 +102,7 @@ void ExpectTokenBox(const app::RenderedImage& image, size_t instance, Rgb8 backg
 }
 
 TEST_F(GlTest, ContextIsAtLeastGl33Core) {
-  const std::string description = s_context->Description();
+  const std::string description = Context()->Description();
   EXPECT_FALSE(description.empty());
   GLint major = 0, minor = 0, profile = 0;
   glGetIntegerv(GL_MAJOR_VERSION, &major);

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "headless_gl_test.hpp"
 #include "app/headless_render.hpp"
 #include "core/utf8.hpp"
 #include "gfx/egl_context.hpp"
@@ -19,14 +20,7 @@
 namespace th {
 namespace {
 
-class ScriptsTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    if (!s_context) s_context = gl::HeadlessContext::Create();
-  }
-  static std::unique_ptr<gl::HeadlessContext> s_context;
-};
-std::unique_ptr<gl::HeadlessContext> ScriptsTest::s_context;
+class ScriptsTest : public HeadlessGlTest {};
 
 // Every token gets the same value, so every box is the palette's middle colour and every glyph
 // pixel differs from it.
