@@ -38,11 +38,19 @@ std::vector<LegendSwatch> BucketSwatches(const Session& session) {
 std::string MappingWords(const Session& session) {
   const ValueMapping& mapping = session.Mapping();
   const Channel* channel = session.CurrentChannel();
-  std::string words = (channel ? channel->name : std::string("no channel")) + "  |  " +
-                      ScopeName(session.Spec().scope) + " scope, " + NormName(mapping.kind);
-  if (mapping.kind == NormKind::kSymmetric && session.Spec().symmetric_percentile < 100.0f)
+  const ViewSettings& settings = session.Settings();
+  std::string words = channel ? channel->name : std::string("no channel");
+  if (settings.granularity != Granularity::kToken)
+    words += " per " + GranularityName(settings.granularity) + " (" + AggregateName(settings.aggregate) + ")";
+  const bool manual = session.Spec().scope == RangeScope::kManual;
+  // A manual range replaces what the mapping would compute; only log, buckets and gamma still apply.
+  if (manual)
+    words += "  |  manual range" + std::string(mapping.Logarithmic() ? ", log" : mapping.Bucketed() ? ", buckets" : "");
+  else
+    words += "  |  " + ScopeName(session.Spec().scope) + " scope, " + NormName(mapping.kind);
+  if (!manual && mapping.kind == NormKind::kSymmetric && session.Spec().symmetric_percentile < 100.0f)
     words += " (|x| at " + LegendNumber(session.Spec().symmetric_percentile) + "%)";
-  if (mapping.kind == NormKind::kPercentile)
+  if (!manual && mapping.kind == NormKind::kPercentile)
     words += " " + LegendNumber(session.Spec().percentile_low) + ".." + LegendNumber(session.Spec().percentile_high) + "%";
   if (!mapping.Bucketed()) {
     words += "  " + LegendNumber(mapping.low) + " .. " + LegendNumber(mapping.high);
@@ -50,6 +58,9 @@ std::string MappingWords(const Session& session) {
     if (!(mapping.high > mapping.low)) words += "  (a single value: palette middle)";
   }
   words += "  |  " + session.CurrentPalette().name;
+  if (const auto underline = session.UnderlineMapping())
+    words += "  |  underline " + settings.underline.value_or("") + " " + LegendNumber(underline->low) + " .. " +
+             LegendNumber(underline->high) + " (" + session.UnderlinePalette().name + ")";
   if (!session.DefaultReason().empty()) words += "  (default: " + session.DefaultReason() + ")";
   return words;
 }
