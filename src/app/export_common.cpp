@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/palette_registry.hpp"
 #include "app/cli.hpp"
 #include "app/export.hpp"
 #include "core/utf8.hpp"
@@ -75,6 +76,8 @@ std::string WriteExport(const Session& session, const ExportJob& job) {
   if (image.missing_glyphs > 0)
     std::fprintf(stderr, "tokenheat: warning: %zu characters had no glyph in any font and were drawn as boxes\n",
                  image.missing_glyphs);
+  for (const std::string& warning : MappingWarnings(session.Mapping(), session.Summary(), session.CurrentPalette()))
+    std::fprintf(stderr, "tokenheat: warning: %s\n", warning.c_str());
   return std::to_string(image.width) + "x" + std::to_string(image.height) + ", ";
 }
 

@@ -121,6 +121,20 @@ const std::vector<std::string>& BuiltinPaletteNames() {
   return names;
 }
 
+std::vector<std::string> MappingWarnings(const ValueMapping& mapping, const ScopeSummary& scope,
+                                         const Palette& palette) {
+  std::vector<std::string> warnings;
+  const bool categorical = palette.kind == PaletteKind::kCategorical;
+  if (mapping.Logarithmic() && scope.Count() > 0 && !scope.HasPositive())
+    warnings.push_back("log scale: no value in scope is above 0, so every token sits at the bottom");
+  if (mapping.Bucketed() && categorical && mapping.thresholds.size() + 1 > palette.stops.size())
+    warnings.push_back(std::to_string(mapping.thresholds.size() + 1) + " buckets but " + palette.name + " has " +
+                       std::to_string(palette.stops.size()) + " colours: the last buckets share its last colour");
+  if (!mapping.Bucketed() && categorical)
+    warnings.push_back(palette.name + " is categorical: its colours have no order, use it with buckets");
+  return warnings;
+}
+
 const char* DefaultPaletteName(NormKind kind) {
   if (kind == NormKind::kSymmetric) return "RdBu_r";
   if (kind == NormKind::kBuckets) return "gltr";

@@ -18,6 +18,12 @@ const std::vector<std::string>& BuiltinPaletteNames();
 // symmetric, categorical (gltr) for buckets, Reds otherwise.
 const char* DefaultPaletteName(NormKind kind);
 
+// What a mapping with this palette cannot show honestly, one line each (empty when nothing):
+// a log scale with no positive value, more buckets than a categorical palette has colours, a
+// continuous mapping on a categorical palette. `render` prints them; the legend shows them.
+std::vector<std::string> MappingWarnings(const ValueMapping& mapping, const ScopeSummary& scope,
+                                         const Palette& palette);
+
 // The palette called name ("Reds", "viridis", "RdBu_r", ...), or nullopt.
 std::optional<Palette> FindPalette(std::string_view name);
 

@@ -1,3 +1,4 @@
+#include "core/palette_registry.hpp"
 #include "ui/legend.hpp"
 
 #include <cstdio>
@@ -62,6 +63,8 @@ std::string MappingWords(const Session& session) {
     words += "  |  underline " + settings.underline.value_or("") + " " + LegendNumber(underline->low) + " .. " +
              LegendNumber(underline->high) + " (" + session.UnderlinePalette().name + ")";
   if (!session.DefaultReason().empty()) words += "  (default: " + session.DefaultReason() + ")";
+  for (const std::string& warning : MappingWarnings(mapping, session.Summary(), session.CurrentPalette()))
+    words += "  |  WARNING: " + warning;
   return words;
 }
 

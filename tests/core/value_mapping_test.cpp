@@ -157,3 +157,25 @@ TEST(BucketPosition, CategoricalStopsAndEvenSpreads) {
 
 }  // namespace
 }  // namespace th
+
+#include "core/palette_registry.hpp"
+
+namespace th {
+namespace {
+
+TEST(MappingWarnings, NameWhatAPaletteCannotShow) {
+  const ScopeSummary negative(std::vector<float>{-3.0f, -1.0f});
+  ValueMapping log;
+  log.kind = NormKind::kLog;
+  EXPECT_EQ(MappingWarnings(log, negative, *FindPalette("viridis")).size(), 1u);
+  ValueMapping buckets;
+  buckets.kind = NormKind::kBuckets;
+  buckets.thresholds = {1, 2, 3, 4, 5};
+  EXPECT_EQ(MappingWarnings(buckets, negative, *FindPalette("gltr")).size(), 1u);
+  EXPECT_TRUE(MappingWarnings(buckets, negative, *FindPalette("tab10")).empty());
+  EXPECT_EQ(MappingWarnings(ValueMapping{}, negative, *FindPalette("tab10")).size(), 1u);
+  EXPECT_TRUE(MappingWarnings(ValueMapping{}, negative, *FindPalette("Reds")).empty());
+}
+
+}  // namespace
+}  // namespace th
