@@ -3,6 +3,8 @@
 // On this machine GL is Mesa's llvmpipe, so these are CPU-rendered frame times.
 #include <benchmark/benchmark.h>
 
+#include "bench_document.hpp"
+
 #include <random>
 
 #include "core/palette_registry.hpp"
@@ -15,26 +17,9 @@ namespace {
 constexpr int kWidth = 1920;
 constexpr int kHeight = 1080;
 
-th::Document MakeDocument(size_t tokens) {
-  static const char* const kWords[] = {" the", " model", " attention", " of", " layer", " token", ",", " a",
-                                       " interpretability", " residual", " stream", ".", "\n", " head"};
-  std::mt19937 random(7);
-  std::uniform_int_distribution<size_t> pick(0, std::size(kWords) - 1);
-  std::uniform_real_distribution<float> value(-3.0f, 3.0f);
-  th::Document document;
-  th::Sequence& sequence = document.sequences.emplace_back();
-  th::Channel& channel = sequence.channels.emplace_back();
-  channel.name = "value";
-  for (size_t i = 0; i < tokens; ++i) {
-    sequence.AppendToken(kWords[pick(random)]);
-    channel.values.push_back(value(random));
-  }
-  return document;
-}
-
 struct Scene {
   std::unique_ptr<th::gl::HeadlessContext> context = th::gl::HeadlessContext::Create();
-  th::Session session{MakeDocument(1'000'000)};
+  th::Session session{MakeBenchDocument(1'000'000)};
   th::app::HeatmapView view{"monospace", 16};
 
   void Frame() {

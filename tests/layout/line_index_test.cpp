@@ -1,3 +1,4 @@
+#include "sequence_fixture.hpp"
 #include "layout/line_index.hpp"
 
 #include <gtest/gtest.h>
@@ -12,12 +13,6 @@
 
 namespace th {
 namespace {
-
-Sequence MakeSequence(const std::vector<std::string>& tokens) {
-  Sequence sequence;
-  for (const std::string& token : tokens) sequence.AppendToken(token);
-  return sequence;
-}
 
 // The text of each laid-out line, one string per line, from the visible layout's pieces.
 std::vector<std::string> LineTexts(const Sequence& sequence, const LineIndex& index) {

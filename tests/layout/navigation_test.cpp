@@ -1,3 +1,4 @@
+#include "sequence_fixture.hpp"
 #include "layout/navigation.hpp"
 
 #include <gtest/gtest.h>
@@ -12,12 +13,6 @@
 
 namespace th {
 namespace {
-
-Sequence MakeSequence(const std::vector<std::string>& tokens) {
-  Sequence sequence;
-  for (const std::string& token : tokens) sequence.AppendToken(token);
-  return sequence;
-}
 
 TEST(FindMatches, PlainMatchesCoverEveryTokenTheyTouch) {
   const Sequence sequence = MakeSequence({"The", " cat", " sat", " on", " the", " mat", "."});
