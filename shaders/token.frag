@@ -15,12 +15,15 @@ uniform usampler2D uCells;    // display cells, kCellsTextureWidth per row: atla
 uniform sampler2D uAtlas;     // R8 glyph coverage, slots of uCellSize laid out uSlotsPerRow a row
 uniform vec2 uCellSize;
 uniform int uSlotsPerRow;
+uniform sampler1D uPalette;   // the same texture the vertex shader colours tokens from
 
 out vec4 fragColour;
 
 const uint kNoValueFlag = 1u;
 const uint kSpecialTokenFlag = 2u;
+const uint kPaletteRampFlag = 8u;
 const uint kMarkerBit = 0x80000000u;
+const float kPaletteSize = 256.0;
 const int kCellsTextureWidth = 4096;
 const float kMarkerCoverage = 0.45;  // whitespace and control markers are drawn dimmer than text
 const float kNotch = 5.0;            // legs of the corner triangle that marks a clipped value
@@ -31,6 +34,12 @@ void main() {
     // "No value": diagonal grey hatching, a pattern no palette produces.
     float stripe = mod(floor((gl_FragCoord.x + gl_FragCoord.y) / 3.0), 2.0);
     background = mix(vec3(0.80), vec3(0.62), stripe);
+  }
+  if ((vFlags & kPaletteRampFlag) != 0u) {
+    // A legend's gradient: the first pixel column is the palette's low end, the last its high
+    // end, sampled at texel centres as the vertex shader samples a token's colour.
+    float t = clamp((vLocal.x - 0.5) / max(vBoxSize.x - 1.0, 1.0), 0.0, 1.0);
+    background = texture(uPalette, (t * (kPaletteSize - 1.0) + 0.5) / kPaletteSize).rgb;
   }
 
   ivec2 local = ivec2(vLocal);

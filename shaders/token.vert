@@ -28,6 +28,7 @@ uniform bool uUnderline;          // a second channel is drawn as an underline
 uniform float uUnderlineLow;      // its linear range
 uniform float uUnderlineHigh;
 uniform sampler1D uUnderlinePalette;
+uniform vec3 uCanvas;             // the colour around the boxes
 
 out vec2 vLocal;               // pixel position inside the box, from its top-left corner
 flat out vec3 vBackground;
@@ -41,6 +42,8 @@ flat out vec3 vUnderlineColour;
 flat out float vUnderlineThickness;  // pixels, 0 for none
 
 const uint kNoValueFlag = 1u;
+const uint kPlainTextFlag = 4u;
+const uint kPaletteRampFlag = 8u;
 const float kPaletteSize = 256.0;
 const int kLinear = 0;
 const int kLog = 1;
@@ -97,7 +100,11 @@ void main() {
   vFirstCell = aFirstCell;
   vCellCount = aCell.z;
   vClipped = 0;
-  if ((aCell.w & kNoValueFlag) != 0u) {
+  if ((aCell.w & (kPlainTextFlag | kPaletteRampFlag)) != 0u) {
+    // A caption's or legend's text on the canvas; a ramp's background is drawn per pixel.
+    vBackground = uCanvas;
+    vText = ContrastingText(uCanvas);
+  } else if ((aCell.w & kNoValueFlag) != 0u) {
     vBackground = vec3(0.0);  // the fragment shader hatches these; the text is black on grey
     vText = vec3(0.0);
   } else {

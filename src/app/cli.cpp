@@ -254,8 +254,8 @@ Render options:
   --tokens A:B         only the tokens A to B-1 of the sequence
   --all-sequences      every sequence, one file each, into --out-dir DIR as seq-N.FORMAT
   --format FORMAT      png, svg or html, with --all-sequences (default png)
-  --legend             SVG, HTML: the palette with its range and the mapping in words
-  --caption            SVG, HTML: the file, sequence and channel above the text
+  --legend             the palette with its range and the mapping in words, below the text
+  --caption            the file, sequence and channel above the text
   --layout FILE        write every drawn token box as JSON, in the PNG's pixels
 Bench options (a scripted headless run: first frame, scroll, scrub, jumps, recolour; the last
 line printed is one JSON object):

@@ -58,6 +58,12 @@ struct ExportJob {
   ExportOptions options;
 };
 
+// The PNG's caption (above the text) and legend (below it), as options ask, drawn on the render's
+// grid by the heatmap renderer (export_png.cpp); the image grows by their height, grid_top by the
+// caption's. Needs a current GL context.
+void AddCaptionAndLegend(RenderedImage& image, const Session& session, const std::string& font,
+                         const ExportOptions& options);
+
 // Writes the session's current sequence (PNG and SVG need a current GL context); returns the
 // image size as "WxH, " ("" for HTML). Throws UsageError when the path is the input or its
 // format unknown, std::runtime_error when writing fails.

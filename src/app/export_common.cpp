@@ -68,10 +68,12 @@ std::string WriteExport(const Session& session, const ExportJob& job) {
     request.twin = true;
     image = PlaceSideBySide(std::move(image), RenderSequenceImage(request), kSideBySideGap * job.scale);
   }
-  if (format == ExportFormat::kPng)
+  if (format == ExportFormat::kPng) {
+    AddCaptionAndLegend(image, session, job.font, job.options);
     WritePng(job.path, image.width, image.height, image.pixels);
-  else
+  } else {
     WriteTextFile(job.path, ExportSvg(image, session, job.options));
+  }
   if (job.layout_path) WriteTextFile(*job.layout_path, LayoutJson(image, session, job.options.first_token));
   if (image.missing_glyphs > 0)
     std::fprintf(stderr, "tokenheat: warning: %zu characters had no glyph in any font and were drawn as boxes\n",

@@ -15,23 +15,9 @@ constexpr int kLegendBarWidth = 360;
 constexpr int kLegendBarHeight = 14;
 constexpr int kNoValueSwatchWidth = 28;
 
-// The mapping in words, one part ("channel", "scope, mapping and numbers", "palette") a line, so
-// that a narrow figure still shows all of it.
-std::vector<std::string> WordLines(const Session& session) {
-  std::vector<std::string> lines;
-  const std::string words = ui::MappingWords(session);
-  const std::string separator = "  |  ";
-  for (size_t start = 0;;) {
-    const size_t end = words.find(separator, start);
-    lines.push_back(words.substr(start, end - start));
-    if (end == std::string::npos) return lines;
-    start = end + separator.size();
-  }
-}
-
 // The legend below the text: the bar, its numbers, the no-value key, the words.
 int LegendHeight(const Session& session, int font_size) {
-  return kLegendBarHeight + (3 + static_cast<int>(WordLines(session).size())) * font_size;
+  return kLegendBarHeight + (3 + static_cast<int>(ui::MappingWordLines(session).size())) * font_size;
 }
 
 void WriteLegend(std::ostringstream& svg, const Session& session, int left, int top, int font_size) {
@@ -59,7 +45,7 @@ void WriteLegend(std::ostringstream& svg, const Session& session, int left, int 
   svg << "<rect x=\"" << left << "\" y=\"" << y - font_size + 2 << "\" width=\"" << kNoValueSwatchWidth
       << "\" height=\"" << font_size << "\" fill=\"url(#no-value)\"/>\n<text x=\"" << left + kNoValueSwatchWidth + 6
       << "\" y=\"" << y << "\">no value</text>\n";
-  for (const std::string& line : WordLines(session)) {
+  for (const std::string& line : ui::MappingWordLines(session)) {
     y += font_size + font_size / 4;
     svg << "<text x=\"" << left << "\" y=\"" << y << "\">" << EscapeMarkup(line) << "</text>\n";
   }

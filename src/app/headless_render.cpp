@@ -27,7 +27,6 @@ double ShortestDouble(float value) {
 }
 
 constexpr int kBandHeight = 4096;  // well inside every GL implementation's framebuffer limit
-constexpr Rgb8 kCanvas{255, 255, 255};
 }  // namespace
 
 RenderedImage RenderSequenceImage(const RenderRequest& request) {
@@ -82,7 +81,7 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
     params.origin_y = static_cast<float>(image.padding + static_cast<int>(first_line) * pitch - band_top);
     params.mapping = session.Mapping();
     params.underline = session.UnderlineMapping();
-    params.canvas = kCanvas;
+    params.canvas = kFigureCanvas;
     renderer.Draw(params);
     const std::vector<uint8_t> band = target.ReadPixels();
     std::memcpy(image.pixels.data() + static_cast<size_t>(band_top) * row_bytes, band.data(), band.size());
@@ -127,7 +126,7 @@ std::string LayoutJson(const RenderedImage& image, const Session& session, uint6
         {"index", token},
         {"text", BoxText(sequence, image.layout, i)},
         {"x", image.padding + instance.column * g.cell_width},
-        {"y", image.padding + instance.row * g.LinePitch()},
+        {"y", image.grid_top + image.padding + instance.row * g.LinePitch()},
         {"w", g.BoxWidth(instance.cells)},
         {"h", g.cell_height},
         {"value", std::isfinite(instance.value) ? json(ShortestDouble(instance.value)) : json(nullptr)},

@@ -15,6 +15,9 @@
 
 namespace th::app {
 
+// Renders and figures are drawn on white, whatever the viewer's theme.
+inline constexpr Rgb8 kFigureCanvas{255, 255, 255};
+
 struct RenderRequest {
   const Session* session = nullptr;  // sequence, values, mapping and palette
   bool twin = false;                 // draw the session's shuffled twin (side by side)
@@ -32,6 +35,7 @@ struct RenderedImage {
   VisibleLayout layout;         // every line of the sequence
   GridGeometry geometry;
   int padding = 0;
+  int grid_top = 0;           // pixels above the text's top padding (a PNG's caption)
   int font_size = 0;          // the pixel size the glyphs were drawn at
   size_t missing_glyphs = 0;  // distinct characters drawn as the missing-glyph box
   size_t dropped_glyphs = 0;  // glyphs not drawn because the atlas was full (0 unless a bug)

@@ -41,7 +41,8 @@ HeatmapRenderer::HeatmapRenderer(GlyphAtlas& atlas)
                 uniform("uThresholds"),   uniform("uThresholdCount"), uniform("uPalette"),
                 uniform("uPaletteStops"), uniform("uCategorical"),    uniform("uCells"),
                 uniform("uAtlas"),        uniform("uSlotsPerRow"),    uniform("uUnderline"),
-                uniform("uUnderlineLow"), uniform("uUnderlineHigh"),  uniform("uUnderlinePalette")};
+                uniform("uUnderlineLow"), uniform("uUnderlineHigh"),  uniform("uUnderlinePalette"),
+                uniform("uCanvas")};
 
   // The instance layout mirrors TokenInstance field by field.
   glBindVertexArray(m_vertex_array.Name());
@@ -203,6 +204,7 @@ void HeatmapRenderer::Draw(const HeatmapDrawParams& params) {
   glUniform1f(m_uniforms.underline_low, params.underline ? params.underline->low : 0.0f);
   glUniform1f(m_uniforms.underline_high, params.underline ? params.underline->high : 1.0f);
   glUniform1i(m_uniforms.underline_palette, kUnderlinePaletteUnit);
+  glUniform3f(m_uniforms.canvas, params.canvas.r / 255.0f, params.canvas.g / 255.0f, params.canvas.b / 255.0f);
   glActiveTexture(GL_TEXTURE0 + kUnderlinePaletteUnit);
   glBindTexture(GL_TEXTURE_1D, m_underline_palette.Name());
   glActiveTexture(GL_TEXTURE0 + kPaletteUnit);

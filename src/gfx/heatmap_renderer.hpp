@@ -23,7 +23,7 @@ struct HeatmapDrawParams {
   ValueMapping mapping;  // uniforms only: changing it costs no per-token work
   // The second channel's linear range, when TokenInstance::underline is drawn.
   std::optional<ValueMapping> underline;
-  Rgb8 canvas{255, 255, 255};
+  Rgb8 canvas{255, 255, 255};  // around the boxes, and behind plain text (kPlainTextFlag)
 };
 
 class HeatmapRenderer {
@@ -66,7 +66,7 @@ class HeatmapRenderer {
   struct Uniforms {
     GLint viewport_size, origin, cell_size, line_pitch, token_gap, mode, low, high, gamma, thresholds,
         threshold_count, palette, palette_stops, categorical, cells, atlas, slots_per_row, underline,
-        underline_low, underline_high, underline_palette;
+        underline_low, underline_high, underline_palette, canvas;
   } m_uniforms{};
 };
 

@@ -7,10 +7,7 @@
 
 namespace th {
 
-namespace {
-
-// The unit's cells: its code point, or its text as a cluster, then a continuation per extra cell.
-void AppendCells(std::string_view text, const DisplayUnit& unit, VisibleLayout& layout) {
+void AppendUnitCells(std::string_view text, const DisplayUnit& unit, VisibleLayout& layout) {
   uint32_t first = unit.glyph;
   if (unit.glyph == 0) {
     std::u32string& cluster = layout.clusters.emplace_back();
@@ -22,8 +19,6 @@ void AppendCells(std::string_view text, const DisplayUnit& unit, VisibleLayout& 
   layout.cells.push_back(first | marker);
   for (int i = 1; i < unit.cells; ++i) layout.cells.push_back(kContinuationBit | marker);
 }
-
-}  // namespace
 
 VisibleLayout LayoutLines(const Sequence& sequence, const LineIndex& index,
                           std::span<const float> values, size_t first_line, size_t line_count,
@@ -65,7 +60,7 @@ VisibleLayout LayoutLines(const Sequence& sequence, const LineIndex& index,
       const uint32_t byte_begin = piece.empty() ? 0 : piece.front().byte_begin;
       const uint32_t byte_end = piece.empty() ? 0 : piece.back().byte_end;
       ReorderForDisplay(piece);
-      for (const DisplayUnit& unit : piece) AppendCells(text, unit, layout);
+      for (const DisplayUnit& unit : piece) AppendUnitCells(text, unit, layout);
       instance.cells = static_cast<uint16_t>(layout.cells.size() - instance.first_cell);
       if (instance.cells == 0) continue;
       column = static_cast<uint16_t>(column + instance.cells);

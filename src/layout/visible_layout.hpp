@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -21,7 +22,7 @@ struct TokenInstance {
   uint16_t column;      // first cell of the piece on its line
   uint16_t row;         // line, relative to the first laid-out line
   uint16_t cells;       // width in cells (>= 1)
-  uint16_t flags;       // kNoValueFlag | kSpecialTokenFlag
+  uint16_t flags;       // kNoValueFlag | kSpecialTokenFlag | kPlainTextFlag | kPaletteRampFlag
   float value;          // raw channel value; mapped to a colour in the vertex shader
   uint32_t first_cell;  // index of the piece's first display cell
   float underline;      // second channel's raw value, drawn as an underline (NaN: none)
@@ -31,6 +32,9 @@ static_assert(std::is_standard_layout_v<TokenInstance> && std::is_trivially_copy
 
 inline constexpr uint16_t kNoValueFlag = 1;  // NaN or +-Inf: drawn hatched, never a palette colour
 inline constexpr uint16_t kSpecialTokenFlag = 2;  // <|endoftext|>, <s>, [CLS]...: drawn in a distinct style
+// Not tokens: the text and the palette gradient of a figure's caption and legend (app/export_png.cpp).
+inline constexpr uint16_t kPlainTextFlag = 4;    // text on the canvas, in its contrasting colour
+inline constexpr uint16_t kPaletteRampFlag = 8;  // the palette from the box's left edge (low) to its right (high)
 
 struct VisibleLayout {
   size_t first_line = 0;
@@ -45,6 +49,11 @@ struct VisibleLayout {
   std::vector<uint32_t> cells;           // display cells, encoded as in display_cells.hpp
   std::vector<std::u32string> clusters;  // text of the shaped units that cells refer to
 };
+
+struct DisplayUnit;
+// Appends a display unit of text (display_cells.hpp) to layout.cells: its code point, or its
+// text as a cluster, then a continuation cell per extra cell.
+void AppendUnitCells(std::string_view text, const DisplayUnit& unit, VisibleLayout& layout);
 
 // Lays out lines [first_line, first_line + line_count) (clipped to the index). values may be
 // empty (every token then has no value).

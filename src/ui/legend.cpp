@@ -29,7 +29,7 @@ std::vector<LegendSwatch> BucketSwatches(const Session& session) {
   for (size_t b = 0; b <= mapping.thresholds.size(); ++b) {
     // A value inside bucket b: the threshold that opens it.
     const float probe = b == 0 ? mapping.thresholds.front() - 1.0f : mapping.thresholds[b - 1];
-    swatches.push_back({palette.At(MapValue(mapping, probe, palette.stops.size(), categorical)->t),
+    swatches.push_back({probe, palette.At(MapValue(mapping, probe, palette.stops.size(), categorical)->t),
                         b == 0 ? "< " + LegendNumber(mapping.thresholds.front())
                                : ">= " + LegendNumber(mapping.thresholds[b - 1])});
   }
@@ -66,6 +66,18 @@ std::string MappingWords(const Session& session) {
   for (const std::string& warning : MappingWarnings(mapping, session.Summary(), session.CurrentPalette()))
     words += "  |  WARNING: " + warning;
   return words;
+}
+
+std::vector<std::string> MappingWordLines(const Session& session) {
+  std::vector<std::string> lines;
+  const std::string words = MappingWords(session);
+  const std::string separator = "  |  ";
+  for (size_t start = 0;;) {
+    const size_t end = words.find(separator, start);
+    lines.push_back(words.substr(start, end - start));
+    if (end == std::string::npos) return lines;
+    start = end + separator.size();
+  }
 }
 
 }  // namespace th::ui

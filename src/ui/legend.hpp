@@ -22,12 +22,16 @@ std::vector<LegendLabel> GradientLabels(const Session& session);
 
 // Bucketed mappings: one swatch per bucket with the threshold that opens it.
 struct LegendSwatch {
-  Rgb8 colour;
+  float value = 0.0f;  // a value inside the bucket (the threshold that opens it)
+  Rgb8 colour;         // its colour, as the shader maps it
   std::string label;
 };
 std::vector<LegendSwatch> BucketSwatches(const Session& session);
 
 // The channel, scope, mapping with its numbers, palette and the reason for a default, in words.
 std::string MappingWords(const Session& session);
+// The same words, one part ("channel", "scope, mapping and numbers", "palette"...) a line, for
+// figures: a narrow figure still shows all of it.
+std::vector<std::string> MappingWordLines(const Session& session);
 
 }  // namespace th::ui

@@ -1,10 +1,14 @@
 // Exports against the viewer: a PNG written by the render path equals the on-screen frame of
-// the same session at the same size, and a 2x export is the same picture at twice the size.
+// the same session at the same size, and a 2x export is the same picture at twice the size. A
+// PNG's legend and caption are bands around the unchanged picture, in the palette's colours.
 #include <gtest/gtest.h>
 #include <stb/stb_image.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "headless_gl_test.hpp"
@@ -12,8 +16,10 @@
 #include "app/headless_render.hpp"
 #include "app/heatmap_view.hpp"
 #include "core/demo_document.hpp"
+#include "core/palette_registry.hpp"
 #include "gfx/egl_context.hpp"
 #include "gfx/image_io.hpp"
+#include "ui/legend.hpp"
 
 namespace th {
 namespace {
@@ -75,10 +81,143 @@ TEST_F(ExportTest, ScaledExportIsTheSameLayoutAtTwiceTheSize) {
   EXPECT_NEAR(twice.height, 2 * single.height, 0.15 * single.height);
 }
 
+struct Png {
+  int width = 0;
+  int height = 0;
+  std::vector<uint8_t> pixels;
+  Rgb8 At(int x, int y) const {
+    const uint8_t* p = pixels.data() + (static_cast<size_t>(y) * width + x) * 4;
+    return {p[0], p[1], p[2]};
+  }
+  // Pixels in rows [top, bottom) dark enough to be glyphs on the white canvas.
+  int DarkPixels(int top, int bottom) const {
+    int count = 0;
+    for (int y = top; y < bottom; ++y)
+      for (int x = 0; x < width; ++x) count += At(x, y).r + At(x, y).g + At(x, y).b < 3 * 96;
+    return count;
+  }
+  bool RowsEqual(int top, const Png& other, int other_top, int rows) const {
+    const size_t row_bytes = static_cast<size_t>(width) * 4;
+    return width == other.width &&
+           std::equal(pixels.begin() + top * row_bytes, pixels.begin() + (top + rows) * row_bytes,
+                      other.pixels.begin() + other_top * row_bytes);
+  }
+};
+
+// `tokenheat render` of the demo to a PNG file, as WriteExport writes it, read back.
+Png ExportPng(const Session& session, bool legend, bool caption, int scale = 1) {
+  app::ExportJob job;
+  job.path = (std::filesystem::temp_directory_path() / "tokenheat_legend_test.png").string();
+  job.width = 640;
+  job.scale = scale;
+  job.options.legend = legend;
+  job.options.caption = caption ? app::DefaultCaption(session) : std::string();
+  app::WriteExport(session, job);
+  Png png;
+  png.pixels = ReadPng(job.path, png.width, png.height);
+  std::filesystem::remove(job.path);
+  return png;
+}
+
+void ExpectColourNear(Rgb8 actual, Rgb8 expected, int tolerance, const std::string& what) {
+  EXPECT_LE(std::abs(actual.r - expected.r), tolerance) << what;
+  EXPECT_LE(std::abs(actual.g - expected.g), tolerance) << what;
+  EXPECT_LE(std::abs(actual.b - expected.b), tolerance) << what;
+}
+
+bool IsCanvas(Rgb8 colour) { return colour.r == 255 && colour.g == 255 && colour.b == 255; }
+
+TEST_F(ExportTest, PngLegendIsABandBelowThePictureFromThePalettesLowToItsHigh) {
+  for (const int scale : {1, 2}) {
+    SCOPED_TRACE("scale " + std::to_string(scale));
+    Session session(MakeDemoDocument());
+    session.ApplyDataDefaults(false);
+    session.SetPalette(*FindPalette("viridis"));
+    const Png plain = ExportPng(session, false, false, scale);
+    const Png figure = ExportPng(session, true, false, scale);
+    ASSERT_EQ(figure.width, plain.width);
+    ASSERT_GT(figure.height, plain.height);
+    EXPECT_TRUE(figure.RowsEqual(0, plain, 0, plain.height)) << "the legend changed the picture above it";
+
+    // The gradient is the band's first row: from the text's left edge, the palette's low end
+    // first, its high end last, and its middle between them.
+    app::RenderRequest request;
+    request.session = &session;
+    request.width = 640;
+    request.scale = scale;
+    const app::RenderedImage image = app::RenderSequenceImage(request);
+    const GridGeometry& g = image.geometry;
+    const int bar_y = plain.height + g.cell_height / 2;
+    const int left = image.padding;
+    EXPECT_TRUE(IsCanvas(figure.At(left - 1, bar_y)));
+    int right = left;
+    while (right + 1 < figure.width && !IsCanvas(figure.At(right + 1, bar_y))) ++right;
+    EXPECT_GE(right - left, 300 * scale) << "the gradient is too short";
+    const Palette& palette = session.CurrentPalette();
+    ExpectColourNear(figure.At(left, bar_y), palette.At(0.0f), 1, "low end");
+    ExpectColourNear(figure.At(right, bar_y), palette.At(1.0f), 1, "high end");
+    ExpectColourNear(figure.At((left + right) / 2, bar_y), palette.At(0.5f), 4, "middle");
+    EXPECT_TRUE(IsCanvas(figure.At(left, plain.height + g.cell_height))) << "the gradient is one row tall";
+
+    // Then the numbers under the bar, the no-value key and the words: glyphs in every row.
+    const int rows = 2 + static_cast<int>(ui::MappingWordLines(session).size());
+    for (int row = 1; row <= rows; ++row) {
+      const int top = plain.height + row * g.LinePitch();
+      EXPECT_GT(figure.DarkPixels(top, top + g.cell_height), 10 * scale * scale) << "no glyphs in legend row " << row;
+    }
+    EXPECT_LE(plain.height + (rows + 1) * g.LinePitch() + image.padding - g.line_gap, figure.height);
+  }
+}
+
+TEST_F(ExportTest, PngBucketSwatchesHaveTheBucketsColours) {
+  Session session(MakeDemoDocument());
+  session.ApplyDataDefaults(false);
+  MappingSpec spec = session.Spec();
+  spec.kind = NormKind::kBuckets;
+  spec.thresholds = {3.0f, 6.0f};
+  session.SetSpec(spec);
+  const Png plain = ExportPng(session, false, false);
+  const Png figure = ExportPng(session, true, false);
+  app::RenderRequest request;
+  request.session = &session;
+  request.width = 640;
+  const app::RenderedImage image = app::RenderSequenceImage(request);
+  const int y = plain.height + image.geometry.cell_height / 2;
+  // Each swatch starts where the one before it ended, a canvas gap later.
+  int x = image.padding;
+  for (const ui::LegendSwatch& swatch : ui::BucketSwatches(session)) {
+    while (x < figure.width && IsCanvas(figure.At(x, y))) ++x;
+    ASSERT_LT(x, figure.width) << swatch.label;
+    ExpectColourNear(figure.At(x, y), swatch.colour, 1, swatch.label);  // the 256-entry table: 1 off at most
+    while (x < figure.width && !IsCanvas(figure.At(x, y))) ++x;
+  }
+}
+
+TEST_F(ExportTest, PngCaptionIsGlyphsAboveTheUnchangedPicture) {
+  Session session(MakeDemoDocument());
+  session.ApplyDataDefaults(false);
+  const Png plain = ExportPng(session, false, false);
+  const Png figure = ExportPng(session, true, true);
+
+  app::RenderRequest request;
+  request.session = &session;
+  request.width = 640;
+  app::RenderedImage image = app::RenderSequenceImage(request);
+  app::ExportOptions options;
+  options.caption = app::DefaultCaption(session);
+  app::AddCaptionAndLegend(image, session, request.font, options);
+  const int caption_height = image.grid_top;
+  ASSERT_GT(caption_height, image.geometry.cell_height);
+  EXPECT_GT(figure.DarkPixels(0, caption_height), 100) << "no caption glyphs";
+  EXPECT_TRUE(figure.RowsEqual(caption_height, plain, 0, plain.height)) << "the caption moved or changed the picture";
+  EXPECT_GT(figure.height, caption_height + plain.height) << "no legend below";
+}
+
 TEST(ExportMarkup, EscapesEveryMarkupCharacterAndWhatXmlCannotHold) {
   EXPECT_EQ(app::EscapeMarkup("<script>&amp;\"'"), "&lt;script&gt;&amp;amp;&quot;&#39;");
   EXPECT_EQ(app::EscapeMarkup(std::string("a\x01" "b\tc", 5)), "a\xEF\xBF\xBD" "b\tc");
-  EXPECT_EQ(app::EscapeMarkup("\xff"), "\xEF\xBF\xBD");  // malformed UTF-8
+  // Malformed UTF-8 as the heatmap draws it, and the output stays valid UTF-8.
+  EXPECT_EQ(app::EscapeMarkup("a\xff\xE4\xBD" "b"), "a\\xFF\\xE4\\xBDb");
 }
 
 }  // namespace
