@@ -135,6 +135,12 @@ class BridgeTest(unittest.TestCase):
         self.assertEqual((self.tmp / "out.png").read_bytes(), png)
         self.assertIn("640x", repr(image))
 
+    def test_render_layout_texts_keep_bytes_that_are_not_utf8(self):
+        # GPT-2 byte-level tokens: "Ã" alone is the byte 0xC3, which starts no complete character.
+        image = tokenheat.render(["The", "Ġcaf", "Ã", "Ċ"], [1.0, 2.0, 3.0, 4.0])
+        text = "".join(box["text"] for box in image.layout["tokens"])
+        self.assertEqual(text.encode("utf-8", "surrogateescape"), b"The caf\xc3\n")
+
     def test_render_picks_sequence_and_channel(self):
         tokens = [["a", "b"], ["c", "d", "e"]]
         channels = {"act": [[1, 2], [3, 4, 5]], "logprob": [[-1, -2], [-3, -4, -5]]}

@@ -25,7 +25,7 @@ struct ExportOptions {
 };
 
 // &, <, >, " and ' as entities; characters XML forbids (controls other than tab, newline and
-// carriage return) and malformed UTF-8 become U+FFFD.
+// carriage return) become U+FFFD, and bytes that are not valid UTF-8 their hex form "\xHH".
 std::string EscapeMarkup(std::string_view text);
 
 // The SVG of a render: its boxes, at its pixel geometry.

@@ -86,19 +86,24 @@ std::string WriteExport(const Session& session, const ExportJob& job) {
 std::string EscapeMarkup(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  ForEachCodePoint(text, [&](char32_t cp) {
-    switch (cp) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default:
-        // XML 1.0 has no way to write these, not even as character references.
-        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE || cp == 0xFFFF) cp = kReplacementChar;
-        AppendUtf8(out, cp);
-    }
-  });
+  ForEachCodePoint(
+      text,
+      [&](char32_t cp) {
+        switch (cp) {
+          case '&': out += "&amp;"; break;
+          case '<': out += "&lt;"; break;
+          case '>': out += "&gt;"; break;
+          case '"': out += "&quot;"; break;
+          case '\'': out += "&#39;"; break;
+          default:
+            // XML 1.0 has no way to write these, not even as character references.
+            if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE || cp == 0xFFFF)
+              cp = kReplacementChar;
+            AppendUtf8(out, cp);
+        }
+      },
+      // As the heatmap draws them: output stays valid UTF-8 and the byte stays readable.
+      [&](unsigned char byte) { AppendHexByte(out, byte); });
   return out;
 }
 

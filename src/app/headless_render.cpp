@@ -7,6 +7,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "core/utf8.hpp"
 #include "core/value_stats.hpp"
 #include "gfx/heatmap_renderer.hpp"
 #include "gfx/offscreen_target.hpp"
@@ -115,7 +116,7 @@ std::string LayoutJson(const RenderedImage& image, const Session& session, uint6
   const Sequence& sequence = session.CurrentSequence();
   const Palette& palette = session.CurrentPalette();
   const bool categorical = palette.kind == PaletteKind::kCategorical;
-  json tokens = json::array();
+  std::string boxes;
   const GridGeometry& g = image.geometry;
   for (size_t i = 0; i < image.layout.instances.size(); ++i) {
     const TokenInstance& instance = image.layout.instances[i];
@@ -124,7 +125,6 @@ std::string LayoutJson(const RenderedImage& image, const Session& session, uint6
     json box = {
         {"seq", session.Settings().sequence},
         {"index", token},
-        {"text", BoxText(sequence, image.layout, i)},
         {"x", image.padding + instance.column * g.cell_width},
         {"y", image.grid_top + image.padding + instance.row * g.LinePitch()},
         {"w", g.BoxWidth(instance.cells)},
@@ -137,14 +137,17 @@ std::string LayoutJson(const RenderedImage& image, const Session& session, uint6
     // A box merged over several tokens (--granularity) names its last token too.
     if (!image.layout.merged_tokens.empty() && image.layout.merged_tokens[i] > 0)
       box["last_index"] = token + image.layout.merged_tokens[i];
-    tokens.push_back(std::move(box));
+    boxes += boxes.empty() ? "{\"text\":\"" : ",{\"text\":\"";
+    AppendJsonStringContents(boxes, BoxText(sequence, image.layout, i));
+    boxes += "\",";
+    boxes += box.dump().substr(1);  // the other members and the closing brace
   }
-  const json document = {{"width", image.width},
-                         {"height", image.height},
-                         {"missing_glyphs", image.missing_glyphs},
-                         {"tokens", std::move(tokens)}};
-  // Token bytes that are not valid UTF-8 are written as U+FFFD rather than failing the export.
-  return document.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  const json document = {{"width", image.width}, {"height", image.height}, {"missing_glyphs", image.missing_glyphs}};
+  // nlohmann::json writes only valid UTF-8 (a malformed byte would become U+FFFD), so the boxes,
+  // whose texts keep every byte of the tokens, are written beside it.
+  std::string out = document.dump();
+  out.pop_back();  // its closing brace
+  return out + ",\"tokens\":[" + boxes + "]}\n";
 }
 
 }  // namespace th::app

@@ -50,7 +50,9 @@ RenderedImage PlaceSideBySide(RenderedImage left, const RenderedImage& right, in
 
 // The --layout JSON: {"width","height","tokens":[{"seq","index","text","x","y","w","h","value","norm"}]}
 // with one entry per drawn box (a token wrapped across lines has one box per line, each with its
-// part of the text, so the texts concatenate to the sequence's text). norm is the palette
+// part of the text, so the texts concatenate to the sequence's text, byte for byte: a byte that
+// is not valid UTF-8 is written as a lone surrogate escape, "\udc80".."\udcff", as Python's
+// surrogateescape does; strict parsers such as nlohmann::json refuse those). norm is the palette
 // position after the session's mapping. first_token: the input index of the sequence's first
 // token when only a range of it was rendered (--tokens), so indices name the input's tokens.
 std::string LayoutJson(const RenderedImage& image, const Session& session, uint64_t first_token = 0);

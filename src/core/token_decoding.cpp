@@ -106,8 +106,7 @@ void KeepCharactersWhole(std::string_view bytes, std::vector<uint64_t>& ends) {
     while (lead > 0 && end - lead < 3 && IsContinuation(bytes[lead])) --lead;
     size_t after = lead;
     const char32_t cp = DecodeUtf8(bytes, after);
-    const bool valid = cp != kReplacementChar || bytes.substr(lead, 3) == "\xEF\xBF\xBD";
-    if (valid && after > end) end = after;
+    if (!IsMalformedByte(cp, lead, after) && after > end) end = after;
   }
 }
 

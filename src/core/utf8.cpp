@@ -4,13 +4,9 @@
 
 namespace th {
 
-char32_t DecodeUtf8(std::string_view text, size_t& pos) {
+char32_t DecodeUtf8Multibyte(std::string_view text, size_t& pos) {
   const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
   const unsigned char lead = byte(pos);
-  if (lead < 0x80) {
-    ++pos;
-    return lead;
-  }
   int length = 0;
   char32_t cp = 0;
   char32_t min = 0;
@@ -60,6 +56,38 @@ void AppendUtf8(std::string& out, char32_t cp) {
     out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+void AppendHexByte(std::string& out, unsigned char byte) {
+  constexpr char kDigits[] = "0123456789ABCDEF";
+  out += "\\x";
+  out.push_back(kDigits[byte >> 4]);
+  out.push_back(kDigits[byte & 0xF]);
+}
+
+void AppendJsonStringContents(std::string& out, std::string_view text) {
+  constexpr char kDigits[] = "0123456789abcdef";
+  const auto escape_u = [&](unsigned value) {
+    out += "\\u";
+    for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kDigits[(value >> shift) & 0xF]);
+  };
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t begin = pos;
+    const char32_t cp = DecodeUtf8(text, pos);
+    if (IsMalformedByte(cp, begin, pos)) {
+      escape_u(0xDC00 | static_cast<unsigned char>(text[begin]));
+    } else if (cp == '"' || cp == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(cp));
+    } else if (cp == '\n') {
+      out += "\\n";
+    } else if (cp < 0x20) {
+      escape_u(cp);
+    } else {
+      out.append(text.substr(begin, pos - begin));
+    }
   }
 }
 

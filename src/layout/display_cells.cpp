@@ -22,6 +22,23 @@ char32_t ControlMarker(char32_t cp) {
   return 0;
 }
 
+// Unicode's space separators (general category Zs).
+bool IsSpaceSeparator(char32_t cp) {
+  return cp == ' ' || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F ||
+         cp == 0x205F || cp == 0x3000;
+}
+
+// Whether the token holds nothing but spaces, tabs, newlines and the other whitespace controls:
+// then its spaces are drawn as markers too, or its box would look empty.
+bool IsOnlyWhitespace(std::string_view token) {
+  size_t pos = 0;
+  while (pos < token.size()) {
+    const char32_t cp = DecodeUtf8(token, pos);
+    if (!IsSpaceSeparator(cp) && !(cp >= '\t' && cp <= '\r')) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void SplitDisplayUnits(std::string_view token, std::vector<DisplayUnit>& units) {
@@ -30,6 +47,7 @@ void SplitDisplayUnits(std::string_view token, std::vector<DisplayUnit>& units) 
     units.push_back({.glyph = kEmptyTokenMarker, .marker = true});
     return;
   }
+  const bool only_whitespace = IsOnlyWhitespace(token);
   // The script of the run the last unit is, or 0 when it is a grapheme (or a marker) that
   // takes no more base characters.
   uint32_t open_run = 0;
@@ -38,7 +56,17 @@ void SplitDisplayUnits(std::string_view token, std::vector<DisplayUnit>& units) 
     const auto begin = static_cast<uint32_t>(pos);
     const char32_t cp = DecodeUtf8(token, pos);
     const auto end = static_cast<uint32_t>(pos);
+    if (IsMalformedByte(cp, begin, end)) {
+      units.push_back({.byte_begin = begin, .byte_end = end, .glyph = 0, .cells = kMalformedByteCells,
+                       .marker = true, .malformed_byte = true});
+      open_run = 0;
+      continue;
+    }
     const CharClass info = ClassifyChar(cp);
+    if (only_whitespace && IsSpaceSeparator(cp)) {
+      units.push_back({begin, end, kSpaceMarker, std::max<uint8_t>(info.cells, 1), true, false});
+      continue;
+    }
     DisplayUnit* const last = units.empty() || units.back().marker ? nullptr : &units.back();
     // Joiners shape Arabic and Indic runs; anywhere else they would be invisible, so are shown.
     const bool joins_run = open_run != 0 && (cp == kZeroWidthJoiner || cp == kZeroWidthNonJoiner);
@@ -90,13 +118,27 @@ void ReorderForDisplay(std::span<DisplayUnit> units) {
   }
 }
 
+void AppendUnitCluster(std::string_view token, const DisplayUnit& unit, std::u32string& cluster) {
+  if (unit.malformed_byte) {
+    std::string hex;
+    AppendHexByte(hex, static_cast<unsigned char>(token[unit.byte_begin]));
+    cluster.append(hex.begin(), hex.end());
+    return;
+  }
+  ForEachCodePoint(token.substr(unit.byte_begin, unit.byte_end - unit.byte_begin),
+                   [&cluster](char32_t cp) { cluster.push_back(cp); });
+}
+
 std::string VisibleWhitespace(std::string_view token) {
   std::string out;
-  ForEachCodePoint(token, [&](char32_t cp) {
-    char32_t shown = cp == ' ' ? kSpaceMarker : ControlMarker(cp);
-    if (shown == 0 && ClassifyChar(cp).kind == CharKind::kFormat) shown = kZeroWidthMarker;
-    AppendUtf8(out, shown != 0 ? shown : cp);
-  });
+  ForEachCodePoint(
+      token,
+      [&](char32_t cp) {
+        char32_t shown = cp == ' ' ? kSpaceMarker : ControlMarker(cp);
+        if (shown == 0 && ClassifyChar(cp).kind == CharKind::kFormat) shown = kZeroWidthMarker;
+        AppendUtf8(out, shown != 0 ? shown : cp);
+      },
+      [&](unsigned char byte) { AppendHexByte(out, byte); });
   return out;
 }
 

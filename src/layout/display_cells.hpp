@@ -5,7 +5,10 @@
 // as one image. A unit takes one cell per character, two for East Asian Wide and Fullwidth
 // ones; combining marks take none. Whitespace, control and zero-width characters are made
 // visible as dim markers (a newline is drawn as U+21B5 and then breaks the line), so a token's
-// box always has a width, and an empty token shows U+2205 instead of vanishing.
+// box always has a width, and an empty token shows U+2205 instead of vanishing. A token made only
+// of whitespace shows its spaces as U+00B7 too, so its box is not blank; in any other token a
+// space stays a space. A byte that is not valid UTF-8 is one dim unit drawn as its hex form
+// "\x9F" (four cells), never dropped and never mistaken for a real U+FFFD.
 
 #include <cstdint>
 #include <span>
@@ -40,10 +43,18 @@ struct DisplayUnit {
   bool marker = false;       // glyph stands for whitespace, a control or a zero-width character
   bool breaks_line = false;  // the line ends after this unit (a newline)
   BidiClass bidi = BidiClass::kNeutral;
+  bool malformed_byte = false;  // one byte that starts no valid character: drawn as "\xHH", glyph 0
 };
+
+// Cells of a malformed byte's unit: "\xHH".
+inline constexpr uint8_t kMalformedByteCells = 4;
 
 // Replaces units with the token's units in logical (reading) order.
 void SplitDisplayUnits(std::string_view token, std::vector<DisplayUnit>& units);
+
+// Appends the code points a unit without a single glyph (glyph 0) draws as one shaped image: its
+// text within token, or a malformed byte's hex form.
+void AppendUnitCluster(std::string_view token, const DisplayUnit& unit, std::u32string& cluster);
 
 // Logical to visual order for the units of one line: each span of right-to-left text, with the
 // spaces and numbers inside it, is reversed; numbers keep their digits left to right, and
@@ -52,7 +63,7 @@ void ReorderForDisplay(std::span<DisplayUnit> units);
 
 // The token's text with whitespace made visible for tooltips: space as U+00B7, newline as
 // U+21B5, tab as U+21E5, other control characters as their U+24xx pictures, zero-width
-// characters as U+2B1A.
+// characters as U+2B1A, and bytes that are not valid UTF-8 as "\xHH".
 std::string VisibleWhitespace(std::string_view token);
 
 }  // namespace th

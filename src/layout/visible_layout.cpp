@@ -10,9 +10,7 @@ namespace th {
 void AppendUnitCells(std::string_view text, const DisplayUnit& unit, VisibleLayout& layout) {
   uint32_t first = unit.glyph;
   if (unit.glyph == 0) {
-    std::u32string& cluster = layout.clusters.emplace_back();
-    ForEachCodePoint(text.substr(unit.byte_begin, unit.byte_end - unit.byte_begin),
-                     [&cluster](char32_t cp) { cluster.push_back(cp); });
+    AppendUnitCluster(text, unit, layout.clusters.emplace_back());
     first = static_cast<uint32_t>(layout.clusters.size() - 1) | kClusterBit;
   }
   const uint32_t marker = unit.marker ? kMarkerBit : 0;

@@ -1,6 +1,7 @@
 #include "core/utf8.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <string>
 #include <vector>
@@ -89,6 +90,43 @@ TEST(AppendUtf8, RoundTripsThroughDecode) {
   std::string text;
   for (const char32_t cp : code_points) AppendUtf8(text, cp);
   EXPECT_EQ(Decode(text), code_points);
+}
+
+TEST(MalformedBytes, AreToldFromARealReplacementCharacter) {
+  std::vector<char32_t> code_points;
+  std::string bytes;
+  ForEachCodePoint(
+      "a\xE4\xBD" "b\xEF\xBF\xBD\x80", [&](char32_t cp) { code_points.push_back(cp); },
+      [&](unsigned char byte) { bytes.push_back(static_cast<char>(byte)); });
+  EXPECT_EQ(code_points, (std::vector<char32_t>{'a', 'b', kReplacementChar}));  // the encoded U+FFFD
+  EXPECT_EQ(bytes, "\xE4\xBD\x80");  // a truncated character is one malformed byte each
+  EXPECT_TRUE(IsMalformedByte(kReplacementChar, 3, 4));
+  EXPECT_FALSE(IsMalformedByte(kReplacementChar, 3, 6));
+  EXPECT_FALSE(IsMalformedByte('a', 3, 4));
+}
+
+TEST(MalformedBytes, HexFormIsBackslashXAndTwoUppercaseDigits) {
+  std::string out = "<";
+  AppendHexByte(out, 0x9F);
+  AppendHexByte(out, 0x00);
+  AppendHexByte(out, 0xFF);
+  EXPECT_EQ(out, "<\\x9F\\x00\\xFF");
+}
+
+TEST(JsonStringContents, ValidTextReadsBackExactlyWithAnyJsonParser) {
+  const std::string text = "quote \" backslash \\ tab \t newline \n nul " + std::string(1, '\0') + " é 中 🙂 \x7F";
+  std::string json = "\"";
+  AppendJsonStringContents(json, text);
+  json += '"';
+  EXPECT_EQ(json.find('\n'), std::string::npos) << "control characters are escaped";
+  EXPECT_EQ(nlohmann::json::parse(json).get<std::string>(), text);
+}
+
+TEST(JsonStringContents, MalformedBytesBecomeLoneSurrogateEscapes) {
+  std::string json;
+  AppendJsonStringContents(json, "a\xE4\xBD" "b\x80");
+  // Python: json.loads('"a\udce4\udcbdb\udc80"').encode("utf-8", "surrogateescape") == b"a\xe4\xbdb\x80"
+  EXPECT_EQ(json, "a\\udce4\\udcbdb\\udc80");
 }
 
 }  // namespace

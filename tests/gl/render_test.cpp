@@ -208,6 +208,23 @@ TEST_F(GlTest, LayoutJsonDescribesEveryDrawnBoxInImagePixels) {
   EXPECT_TRUE(Near(p, kBlueToRed.At(2.0f / 3.0f), 2));
 }
 
+TEST_F(GlTest, LayoutJsonTextsKeepMalformedBytesAsSurrogateEscapes) {
+  const Sequence sequence = MakeSequence({"caf", "\xC3", " ok\x9F"}, {1.0f, 2.0f, 3.0f});
+  const Session session = MakeSession(sequence, 0.0f, 3.0f, kBlueToRed);
+  const app::RenderedImage image = Render(session);
+  const std::string layout = app::LayoutJson(image, session);
+  EXPECT_NE(layout.find(R"("text":"\udcc3")"), std::string::npos) << layout;
+  EXPECT_NE(layout.find(R"("text":" ok\udc9f")"), std::string::npos) << layout;
+  // Everything else reads as before: the escapes are the only difference from valid UTF-8 text.
+  std::string readable = layout;
+  for (const char* escape : {R"(\udcc3)", R"(\udc9f)"}) readable.replace(readable.find(escape), 6, "?");
+  const nlohmann::json parsed = nlohmann::json::parse(readable);
+  ASSERT_EQ(parsed["tokens"].size(), 3u);
+  EXPECT_EQ(parsed["tokens"][2]["index"], 2);
+  EXPECT_EQ(parsed["tokens"][2]["value"], 3.0);
+  EXPECT_EQ(parsed["width"], image.width);
+}
+
 TEST_F(GlTest, TallDocumentsAreStitchedFromBands) {
   std::vector<std::string> tokens;
   std::vector<float> values;

@@ -107,5 +107,72 @@ TEST(DisplayUnits, WideCharactersAreNeverSplitAcrossLines) {
   for (const TokenInstance& instance : layout.instances) EXPECT_EQ(instance.cells, 2);
 }
 
+TEST(DisplayUnits, MalformedBytesAreDimHexUnitsAndARealReplacementCharacterIsAGlyph) {
+  const std::string token = "a\xE4\xBD\xEF\xBF\xBD";  // a, a truncated 中, then an encoded U+FFFD
+  const std::vector<DisplayUnit> units = Units(token);
+  ASSERT_EQ(units.size(), 4u);
+  for (const size_t i : {size_t{1}, size_t{2}}) {
+    EXPECT_TRUE(units[i].malformed_byte);
+    EXPECT_TRUE(units[i].marker);
+    EXPECT_EQ(units[i].glyph, 0u);
+    EXPECT_EQ(units[i].cells, kMalformedByteCells);
+    EXPECT_EQ(units[i].byte_end, units[i].byte_begin + 1) << "one byte, never dropped";
+  }
+  EXPECT_EQ(units[3].glyph, kReplacementChar);
+  EXPECT_FALSE(units[3].malformed_byte);
+  std::u32string cluster;
+  AppendUnitCluster(token, units[2], cluster);
+  EXPECT_EQ(cluster, U"\\xBD");
+  EXPECT_EQ(VisibleWhitespace("a\xE4 "), "a\\xE4\xC2\xB7");
+}
+
+TEST(DisplayUnits, LayoutDrawsAMalformedByteAsOneDimHexClusterThatIsNeverSplit) {
+  Sequence sequence;
+  sequence.AppendToken("ab\x9F");
+  const LineIndex index = LineIndex::Build(sequence, 4);  // the hex form does not fit after "ab"
+  ASSERT_EQ(index.LineCount(), 2u);
+  EXPECT_EQ(index.Line(1), (LineStart{0, 2}));
+  const VisibleLayout layout = LayoutLines(sequence, index, {}, 0, 2);
+  ASSERT_EQ(layout.instances.size(), 2u);
+  EXPECT_EQ(layout.instances[1].cells, kMalformedByteCells);
+  const uint32_t first = layout.cells[layout.instances[1].first_cell];
+  EXPECT_EQ(first & (kClusterBit | kMarkerBit), kClusterBit | kMarkerBit);
+  EXPECT_EQ(layout.clusters[first & kCellValueMask], U"\\x9F");
+  // The byte ranges still cover the token exactly, so box texts concatenate to its bytes.
+  EXPECT_EQ(BoxText(sequence, layout, 0) + BoxText(sequence, layout, 1), "ab\x9F");
+}
+
+TEST(DisplayUnits, SpacesOfAWhitespaceOnlyTokenAreDimDotsElsewhereBlank) {
+  std::vector<DisplayUnit> units = Units("  \t\n");
+  ASSERT_EQ(units.size(), 4u);
+  EXPECT_EQ(units[0].glyph, U'\u00B7');
+  EXPECT_EQ(units[1].glyph, U'\u00B7');
+  EXPECT_EQ(units[2].glyph, U'\u21E5');
+  EXPECT_EQ(units[3].glyph, U'\u21B5');
+  for (const DisplayUnit& unit : units) EXPECT_TRUE(unit.marker);
+  EXPECT_TRUE(units[3].breaks_line);
+  EXPECT_EQ(Units(" ")[0].glyph, U'\u00B7');
+  EXPECT_EQ(Units("\u00A0")[0].glyph, U'\u00B7');
+  EXPECT_EQ(Cells("\u3000"), (std::vector<int>{2})) << "a wide space keeps its width";
+  units = Units(" the ");
+  EXPECT_EQ(units.front().glyph, U' ');
+  EXPECT_FALSE(units.front().marker) << "a space beside text stays a space";
+  EXPECT_EQ(units.back().glyph, U' ');
+}
+
+TEST(DisplayUnits, AWhitespaceOnlyTokenWithANewlineStillBreaksTheLine) {
+  Sequence sequence;
+  for (const char* token : {"a", " ", " \n", "b"}) sequence.AppendToken(token);
+  const LineIndex index = LineIndex::Build(sequence, 80);
+  ASSERT_EQ(index.LineCount(), 2u);
+  EXPECT_EQ(index.Line(1), (LineStart{3, 0}));
+  const VisibleLayout layout = LayoutLines(sequence, index, {}, 0, 2);
+  ASSERT_EQ(layout.instances.size(), 4u);
+  EXPECT_EQ(layout.instances[1].cells, 1);
+  EXPECT_EQ(layout.cells[layout.instances[1].first_cell], U'\u00B7' | kMarkerBit);
+  EXPECT_EQ(layout.instances[2].cells, 2);
+  EXPECT_EQ(layout.instances[3].row, 1);
+}
+
 }  // namespace
 }  // namespace th
