@@ -2,19 +2,9 @@
 
 namespace th {
 
-void StringTable::Append(std::string_view text) {
-  m_text.append(text);
-  m_ends.push_back(m_text.size());
-}
-
 void StringTable::Reserve(size_t count, size_t bytes) {
   m_ends.reserve(count);
   m_text.reserve(bytes);
-}
-
-std::string_view StringTable::At(size_t index) const {
-  const uint64_t begin = index == 0 ? 0 : m_ends[index - 1];
-  return std::string_view(m_text).substr(begin, m_ends[index] - begin);
 }
 
 std::string_view Sequence::Token(size_t index, TokenText which) const {

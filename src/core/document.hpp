@@ -76,11 +76,18 @@ class StringTable {
   StringTable() = default;
   // The strings concatenated, and each one's end offset in text (ascending).
   StringTable(std::string text, std::vector<uint64_t> ends) : m_text(std::move(text)), m_ends(std::move(ends)) {}
-  void Append(std::string_view text);
+  // Append and At are inline: loading, decoding and layout call them once per token.
+  void Append(std::string_view text) {
+    m_text.append(text);
+    m_ends.push_back(m_text.size());
+  }
   void Reserve(size_t count, size_t bytes);
   size_t Size() const { return m_ends.size(); }
   bool Empty() const { return m_ends.empty(); }
-  std::string_view At(size_t index) const;
+  std::string_view At(size_t index) const {
+    const uint64_t begin = index == 0 ? 0 : m_ends[index - 1];
+    return std::string_view(m_text.data() + begin, m_ends[index] - begin);
+  }
   size_t Bytes() const { return m_text.size(); }
 
  private:

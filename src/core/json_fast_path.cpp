@@ -1,14 +1,19 @@
 // The fast path for tokenheat's own JSON and JSONL: simdjson's On Demand API reads tokens and
 // values straight into the sequences (token bytes appended to the sequence's buffer, numbers
-// parsed into the float columns), with no tree and no string per token. It accepts only what it
+// parsed into the float columns), with no tree and no string per token; a large JSONL text is
+// read by two threads, a half each. It accepts only what it
 // reads completely: the keys below, each at most once, and the values they must have. Anything
 // else (an error, other tools' JSON, an unknown or repeated key) makes it give up, and the
 // complete nlohmann-based reader in json_loader.cpp redoes the whole text, so that documents and
 // error messages are always exactly that reader's.
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cmath>
+#include <exception>
+#include <iterator>
 #include <limits>
+#include <thread>
 
 #include "core/loaders/loaders.hpp"
 
@@ -34,16 +39,20 @@ T Take(simdjson::simdjson_result<T>&& result) {
 
 // As the complete reader's ValueOf: integers go through their 64-bit value (so "-0" is 0), other
 // numbers through double; null and the NaN/Infinity strings are "no value".
+float NumberValue(const od::number& number) {
+  switch (number.get_number_type()) {
+    case od::number_type::signed_integer: return static_cast<float>(static_cast<double>(number.get_int64()));
+    case od::number_type::unsigned_integer: return static_cast<float>(static_cast<double>(number.get_uint64()));
+    default: return static_cast<float>(number.get_double());
+  }
+}
+
 float ValueOf(od::value value) {
+  // Nearly every value is a number: parsed at once (a failed parse consumes nothing), the type
+  // asked only for the rest.
+  od::number number;
+  if (value.get_number().get(number) == simdjson::SUCCESS) return NumberValue(number);
   switch (Take(value.type())) {
-    case od::json_type::number: {
-      od::number number = Take(value.get_number());
-      switch (number.get_number_type()) {
-        case od::number_type::signed_integer: return static_cast<float>(static_cast<double>(number.get_int64()));
-        case od::number_type::unsigned_integer: return static_cast<float>(static_cast<double>(number.get_uint64()));
-        default: return static_cast<float>(number.get_double());
-      }
-    }
     case od::json_type::null:
       Require(Take(value.is_null()));
       return std::numeric_limits<float>::quiet_NaN();
@@ -59,8 +68,10 @@ float ValueOf(od::value value) {
   }
 }
 
-Channel ReadChannel(std::string name, od::value value) {
+// expected_count: the sequence's tokens when they came first (the values must match them).
+Channel ReadChannel(std::string name, od::value value, size_t expected_count) {
   Channel channel{std::move(name), {}};
+  channel.values.reserve(expected_count);
   for (auto element : Take(value.get_array())) channel.values.push_back(ValueOf(Take(std::move(element))));
   return channel;
 }
@@ -91,13 +102,13 @@ class SequenceReader {
         m_ids.push_back(static_cast<int32_t>(number));
       }
     } else if (key == "values") {
-      m_sequence.channels.push_back(ReadChannel("value", value));
+      m_sequence.channels.push_back(ReadChannel("value", value, m_sequence.TokenCount()));
     } else {
       for (auto field : Take(value.get_object())) {
         od::field channel = Take(std::move(field));
         std::string name(Take(channel.unescaped_key()));
         Require(m_sequence.FindChannel(name) < 0);
-        m_sequence.channels.push_back(ReadChannel(std::move(name), channel.value()));
+        m_sequence.channels.push_back(ReadChannel(std::move(name), channel.value(), m_sequence.TokenCount()));
       }
     }
     return true;
@@ -153,17 +164,47 @@ Sequence ReadLine(od::parser& parser, std::string_view text, size_t offset, std:
   return reader.Finish(std::move(default_name));
 }
 
-void ReadJsonl(std::string_view text, const LoadContext* context, Document& document) {
+// The lines in text[begin, end), which starts a line; line_number: the lines before begin.
+void ReadLines(std::string_view text, size_t begin, size_t end, size_t line_number, const LoadContext* context,
+               std::vector<Sequence>& sequences) {
   od::parser parser;
-  int line_number = 0;
-  for (size_t pos = 0; pos < text.size();) {
+  for (size_t pos = begin; pos < end;) {
     const size_t offset = pos;
     const std::string_view line = NextLine(text, pos);
     ++line_number;
     if (IsBlank(line)) continue;
-    document.sequences.push_back(
-        ReadLine(parser, text, offset, line, context, "line " + std::to_string(line_number)));
+    sequences.push_back(ReadLine(parser, text, offset, line, context, "line " + std::to_string(line_number)));
   }
+}
+
+void ReadJsonl(std::string_view text, const LoadContext* context, Document& document) {
+  // A large text is read in two halves at once, split at a line end. Not when lines may need the
+  // vocabulary: loading it is not shared between threads.
+  constexpr size_t kParallelBytes = size_t{1} << 20;
+  const size_t middle = text.size() >= kParallelBytes && text.find("\"token_ids\"") == std::string_view::npos
+                            ? text.find('\n', text.size() / 2)
+                            : std::string_view::npos;
+  if (middle == std::string_view::npos) {
+    ReadLines(text, 0, text.size(), 0, context, document.sequences);
+    return;
+  }
+  const size_t split = middle + 1;
+  std::vector<Sequence> second_half;
+  std::exception_ptr second_error;
+  {
+    const std::jthread worker([&] {
+      try {
+        const auto lines_before = static_cast<size_t>(std::count(text.begin(), text.begin() + split, '\n'));
+        ReadLines(text, split, text.size(), lines_before, context, second_half);
+      } catch (...) {
+        second_error = std::current_exception();
+      }
+    });
+    ReadLines(text, 0, split, 0, context, document.sequences);
+  }  // joined here, also when the first half gave up
+  if (second_error) std::rethrow_exception(second_error);
+  document.sequences.insert(document.sequences.end(), std::make_move_iterator(second_half.begin()),
+                            std::make_move_iterator(second_half.end()));
 }
 
 // {"tokens", ...} (one sequence) or {"sequences": [...]}.

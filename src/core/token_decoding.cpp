@@ -50,7 +50,9 @@ int ByteToken(std::string_view token) {
 }
 
 bool IsSpecial(std::string_view token, const TokenizerHints& hints) {
-  return IsSpecialToken(token) || (hints.special_tokens && hints.special_tokens->contains(token));
+  // Every common special token starts with '<' or '[': most tokens are decided here, inline.
+  const bool bracketed = !token.empty() && (token.front() == '<' || token.front() == '[');
+  return (bracketed && IsSpecialToken(token)) || (hints.special_tokens && hints.special_tokens->contains(token));
 }
 
 // Calls ascii(run) for each run of ASCII bytes and other(code point) for everything else: both
@@ -71,8 +73,8 @@ void AppendDecoded(std::string& out, std::string_view token, TokenEncoding encod
   const auto append = [&](std::string_view run) { out.append(run); };
   switch (encoding) {
     case TokenEncoding::kByteLevel:
-      ForEachRun(token, append, [&](char32_t cp) {
-        const int byte = Alphabet().ByteOf(cp);
+      ForEachRun(token, append, [&, &alphabet = Alphabet()](char32_t cp) {
+        const int byte = alphabet.ByteOf(cp);
         if (byte >= 0) out.push_back(static_cast<char>(byte));
         else AppendUtf8(out, cp);  // outside the alphabet: kept as it is
       });

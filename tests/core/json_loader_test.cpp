@@ -136,6 +136,43 @@ TEST_F(JsonLoaderTest, JsonlReadsOneSequencePerLineAndSkipsBlankLines) {
   EXPECT_EQ(document.sequences[2].channels[0].values, (std::vector<float>{3.0f}));
 }
 
+// Over 1 MiB, so the two halves are read by two threads: every line still gets its own number
+// and order, and an error in the second half is the complete reader's.
+std::string LargeJsonl(size_t lines) {
+  std::string text;
+  for (size_t line = 1; line <= lines; ++line) {
+    if (line % 7 != 0)  // blank lines still count
+      text += R"({"tokens": ["Ġtok", "Ġen"], "channels": {"act": [)" + std::to_string(line) +
+              R"(, -0.5], "pad": [0.25, 0.125]}})" + std::string(400, ' ');
+    text += "\n";
+  }
+  return text;
+}
+
+TEST_F(JsonLoaderTest, LargeJsonlKeepsEveryLinesNumberAndOrder) {
+  const std::string text = LargeJsonl(4000);
+  ASSERT_GT(text.size(), size_t{1} << 20);
+  const Document document = LoadDocumentFile(Write("large.jsonl", text));
+  size_t index = 0;
+  for (size_t line = 1; line <= 4000; ++line) {
+    if (line % 7 == 0) continue;
+    ASSERT_LT(index, document.sequences.size());
+    const Sequence& sequence = document.sequences[index++];
+    EXPECT_EQ(sequence.name, "line " + std::to_string(line));
+    ASSERT_EQ(sequence.channels.size(), 2u);
+    EXPECT_EQ(sequence.channels[0].values, (std::vector<float>{static_cast<float>(line), -0.5f}));
+    EXPECT_EQ(Tokens(sequence), (std::vector<std::string>{" tok", " en"}));
+  }
+  EXPECT_EQ(index, document.sequences.size());
+}
+
+TEST_F(JsonLoaderTest, LargeJsonlErrorInTheSecondHalfNamesItsLine) {
+  std::string text = LargeJsonl(4000);
+  text += R"({"tokens": ["a"], "values": [true]})" "\n";
+  const std::string message = ErrorFor("large_bad.jsonl", text);
+  EXPECT_NE(message.find("large_bad.jsonl:4001"), std::string::npos) << message;
+}
+
 TEST_F(JsonLoaderTest, JsonlWithCrlfLineEndings) {
   const Document document = LoadDocumentFile(Write("crlf.jsonl",
       "{\"tokens\": [\"a\"], \"values\": [1]}\r\n{\"tokens\": [\"b\"], \"values\": [2]}\r\n"));

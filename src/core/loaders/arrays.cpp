@@ -241,9 +241,10 @@ uint64_t ElementIndex(const ArrayData& array, const Grid& grid, uint64_t s, uint
 }
 
 // Channel c of sequence s as a column of T. Elements already in T's in-memory form (float32 or
-// int32, little-endian, contiguous in C order, aligned) are borrowed from the file's mapping; any
-// other dtype, order or alignment (np.savez does not align its members) is converted by
-// convert(element index, token index), a copy: the mapped pages it read are handed back as it goes.
+// int32, little-endian, contiguous in C order, aligned) are borrowed from the file's mapping; when
+// only the alignment is wrong (np.savez does not align its members) their bytes are copied; any
+// other dtype or order is converted by convert(element index, token index). A contiguous copy
+// hands the mapped pages it read back as it goes, so the array is not resident twice.
 template <typename T, typename Convert>
 Column<T> GridColumn(const LoadContext& context, const ArrayData& array, const Grid& grid, uint64_t s, uint64_t c,
                      const Convert& convert) {
@@ -251,17 +252,20 @@ Column<T> GridColumn(const LoadContext& context, const ArrayData& array, const G
   const bool contiguous = grid.tokens < 2 || ElementIndex(array, grid, s, 1, c) == first + 1;
   const char* begin = array.bytes.data() + first * array.item_size;
   const char native_kind = std::is_floating_point_v<T> ? 'f' : 'i';
-  if (array.kind == native_kind && array.item_size == sizeof(T) && !array.big_endian && contiguous &&
-      reinterpret_cast<uintptr_t>(begin) % alignof(T) == 0)
+  const bool native = array.kind == native_kind && array.item_size == sizeof(T) && !array.big_endian;
+  if (native && contiguous && reinterpret_cast<uintptr_t>(begin) % alignof(T) == 0)
     return Column<T>::Borrow({reinterpret_cast<const T*>(begin), grid.tokens}, array.owner);
   std::vector<T> values(grid.tokens);
   constexpr uint64_t kChunk = uint64_t{1} << 18;
-  for (uint64_t t = 0; t < grid.tokens; ++t) {
-    values[t] = convert(ElementIndex(array, grid, s, t, c), t);
-    if (contiguous && ((t + 1) % kChunk == 0 || t + 1 == grid.tokens)) {
-      const uint64_t chunk_begin = t / kChunk * kChunk;
-      context.File()->Release({begin + chunk_begin * array.item_size, (t + 1 - chunk_begin) * array.item_size});
+  for (uint64_t chunk = 0; chunk < grid.tokens; chunk += kChunk) {
+    const uint64_t end = std::min(grid.tokens, chunk + kChunk);
+    if (native && contiguous) {
+      std::memcpy(values.data() + chunk, begin + chunk * sizeof(T), (end - chunk) * sizeof(T));
+    } else {
+      for (uint64_t t = chunk; t < end; ++t)
+        values[t] = convert(contiguous ? first + t : ElementIndex(array, grid, s, t, c), t);
     }
+    if (contiguous) context.File()->Release({begin + chunk * array.item_size, (end - chunk) * array.item_size});
   }
   return values;
 }
