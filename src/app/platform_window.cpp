@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -27,9 +28,9 @@ void RecordGlfwError(int code, const char* description) {
   s_last_glfw_error = std::string(description) + " (GLFW error " + hex + ")";
 }
 
-// The UI font: a proportional sans from fontconfig at 16 px times the content scale, with the
-// arrows, control pictures and dotted box the tooltips use to show whitespace.
-void LoadUiFont(float scale) {
+// The UI font: a proportional sans from fontconfig at `pixels`, with the arrows, control
+// pictures and dotted box the tooltips use to show whitespace.
+void LoadUiFont(float pixels) {
   ImGuiIO& io = ImGui::GetIO();
   static ImVector<ImWchar> ranges;
   ImFontGlyphRangesBuilder builder;
@@ -42,11 +43,13 @@ void LoadUiFont(float scale) {
   builder.BuildRanges(&ranges);
   try {
     const std::string path = MatchFontFile("sans-serif");
-    if (io.Fonts->AddFontFromFileTTF(path.c_str(), 16.0f * scale, nullptr, ranges.Data) != nullptr) return;
+    if (io.Fonts->AddFontFromFileTTF(path.c_str(), pixels, nullptr, ranges.Data) != nullptr) return;
   } catch (const std::exception&) {
     // Fall through to ImGui's built-in font: the UI stays usable without fontconfig's sans.
   }
-  io.Fonts->AddFontDefault();
+  ImFontConfig config;
+  config.SizePixels = pixels;
+  io.Fonts->AddFontDefault(&config);
 }
 
 }  // namespace
@@ -97,10 +100,31 @@ PlatformWindow::PlatformWindow(const std::string& title, int width, int height) 
   style.FrameRounding = 3.0f;
   style.GrabRounding = 3.0f;
   style.WindowBorderSize = 0.0f;
-  style.ScaleAllSizes(TextScale());
-  LoadUiFont(TextScale());
+  m_unscaled_style = std::make_unique<ImGuiStyle>(style);
+  SetPanelTextSize(kPanelTextSize);
   ImGui_ImplGlfw_InitForOpenGL(m_window, true);
   ImGui_ImplOpenGL3_Init("#version 330");
+}
+
+void PlatformWindow::SetPanelTextSize(int pixels) {
+  if (pixels == m_panel_text_size) return;
+  m_panel_text_size = pixels;
+  const float scale = TextScale() * static_cast<float>(pixels) / static_cast<float>(kPanelTextSize);
+  // Sizes scale from the unscaled ones (scaling the current ones again would compound rounding);
+  // the colours are the theme's.
+  ImGuiStyle& style = ImGui::GetStyle();
+  ImGuiStyle sized = *m_unscaled_style;
+  std::copy(std::begin(style.Colors), std::end(style.Colors), std::begin(sized.Colors));
+  sized.ScaleAllSizes(scale);
+  style = sized;
+  ImGuiIO& io = ImGui::GetIO();
+  const bool uploaded = io.Fonts->TexID != nullptr;  // before the first frame the backend uploads it
+  io.Fonts->Clear();
+  LoadUiFont(static_cast<float>(kPanelTextSize) * scale);
+  if (uploaded) {
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
 }
 
 PlatformWindow::~PlatformWindow() {

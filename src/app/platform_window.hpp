@@ -4,15 +4,19 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 struct GLFWwindow;
+struct ImGuiStyle;
 
 namespace th::app {
 
 class PlatformWindow {
  public:
+  static constexpr int kPanelTextSize = 16;  // the panels' text in pixels at 96 dpi, before presets
+
   // Throws std::runtime_error with a one-line reason (no display, no GL 3.3) on failure.
   PlatformWindow(const std::string& title, int width, int height);
   ~PlatformWindow();
@@ -31,6 +35,10 @@ class PlatformWindow {
   // How much larger than at 96 dpi text should be drawn, in the window's own pixels: the
   // content scale (HiDPI) less what the framebuffer's scale already provides.
   float TextScale() const;
+  // The panels' text size in pixels at 96 dpi (presentation presets enlarge it): the UI font is
+  // rasterised again at that size, sharp rather than magnified, and ImGui's paddings and spacings
+  // grow with it. Call between frames; nothing happens when the size is unchanged.
+  void SetPanelTextSize(int pixels);
   int FramebufferWidth() const;
   int FramebufferHeight() const;
 
@@ -45,6 +53,8 @@ class PlatformWindow {
   uint64_t m_events = 0;
   std::vector<std::string> m_dropped;
   int m_windowed[4] = {0, 0, 0, 0};  // x, y, width, height before going fullscreen
+  int m_panel_text_size = 0;
+  std::unique_ptr<ImGuiStyle> m_unscaled_style;  // ImGui's sizes for kPanelTextSize at 96 dpi
 };
 
 }  // namespace th::app

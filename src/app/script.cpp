@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 #include <stdexcept>
@@ -11,6 +12,7 @@
 #include "app/cli.hpp"
 #include "core/load_document.hpp"
 #include "core/palette_registry.hpp"
+#include "ui/panels.hpp"
 
 namespace th::app {
 
@@ -21,7 +23,7 @@ const std::map<std::string, int>& Verbs() {
   static const std::map<std::string, int> verbs = {{"open", -1},  {"seq", 1},     {"channel", -1},
                                                    {"goto", 1},   {"range", 2},   {"palette", 1},
                                                    {"norm", 1},   {"wait", 1},    {"screenshot", -1},
-                                                   {"export", -1}};
+                                                   {"export", -1}, {"preset", 1}};
   return verbs;
 }
 
@@ -55,7 +57,7 @@ ScriptPlayer::ScriptPlayer(const std::string& path)
     const auto verb = Verbs().find(step.verb);
     if (verb == Verbs().end())
       throw UsageError(Where(step) + ": unknown step \"" + step.verb +
-                       "\" (open, seq, channel, goto, range, palette, norm, wait, screenshot, export)");
+                       "\" (open, seq, channel, goto, range, palette, norm, wait, screenshot, export, preset)");
     if (verb->second < 0) {
       std::string rest;
       std::getline(words >> std::ws, rest);
@@ -73,6 +75,9 @@ ScriptPlayer::ScriptPlayer(const std::string& path)
         if (!IsNumber(arg, whole))
           throw UsageError(Where(step) + ": " + step.verb + ": \"" + arg + "\" is not " +
                            (whole ? "a whole number" : "a number"));
+    if (step.verb == "preset" && (step.args[0].size() != 1 || step.args[0][0] < '1' ||
+                                  step.args[0][0] >= '1' + static_cast<int>(std::size(ui::kTextPresets))))
+      throw UsageError(Where(step) + ": preset: \"" + step.args[0] + "\" is not 1, 2 or 3");
     m_steps.push_back(std::move(step));
   }
 }
@@ -134,6 +139,8 @@ void ScriptPlayer::Play(const Step& step, Session& session, double now) {
     m_screenshot = (std::filesystem::path(m_folder) / arg).string();
   } else if (step.verb == "export") {
     m_export = (std::filesystem::path(m_folder) / arg).string();
+  } else if (step.verb == "preset") {
+    m_preset = arg[0] - '1';
   }
 }
 

@@ -12,6 +12,7 @@
 //   wait SECONDS       hold the view
 //   screenshot PATH    save the window's next frame as a PNG
 //   export PATH        export the current sequence as the Files panel does (.png, .svg, .html)
+//   preset N           text sizes as Ctrl+N: 1 laptop, 2 meeting room, 3 lecture hall
 //
 // Blank lines and lines starting with # are skipped. Errors name FILE:LINE.
 
@@ -41,6 +42,8 @@ class ScriptPlayer {
   void ScreenshotTaken() { m_screenshot.reset(); }
   // An export a step asked for (the app writes it as the Files panel's Export does), once.
   std::optional<std::string> TakeExport() { return std::exchange(m_export, std::nullopt); }
+  // A text-size preset a step asked for (0-based, as ui::kTextPresets), once.
+  std::optional<int> TakePreset() { return std::exchange(m_preset, std::nullopt); }
 
  private:
   struct Step {
@@ -59,6 +62,7 @@ class ScriptPlayer {
   double m_wait_until = 0;
   std::optional<std::string> m_screenshot;
   std::optional<std::string> m_export;
+  std::optional<int> m_preset;
 };
 
 }  // namespace th::app

@@ -61,6 +61,8 @@ SavedSettings LoadSettings() {
     if (json.contains("palette")) settings.palette = json["palette"].get<std::string>();
     if (json.contains("norm")) settings.norm = json["norm"].get<std::string>();
     if (json.contains("font_size")) settings.font_size = std::clamp(json["font_size"].get<int>(), 6, 96);
+    if (json.contains("panel_text_size"))
+      settings.panel_text_size = std::clamp(json["panel_text_size"].get<int>(), 8, 64);
     settings.panels_hidden = json.value("panels_hidden", false);
     settings.dark_theme = json.value("dark_theme", false);
   } catch (const nlohmann::json::exception& error) {
@@ -77,6 +79,7 @@ void SaveSettings(const SavedSettings& settings) {
   if (settings.palette) json["palette"] = *settings.palette;
   if (settings.norm) json["norm"] = *settings.norm;
   if (settings.font_size) json["font_size"] = *settings.font_size;
+  if (settings.panel_text_size) json["panel_text_size"] = *settings.panel_text_size;
   const std::string path = SettingsPath();
   try {
     std::filesystem::create_directories(std::filesystem::path(path).parent_path());
@@ -98,7 +101,7 @@ void ApplySavedSettings(const SavedSettings& settings, CommandLine& line) {
   if (settings.font_size && !Given(line, "--font-size")) line.view.font_size = *settings.font_size;
 }
 
-SavedSettings CaptureSettings(SavedSettings base, const Session& session, bool panels_hidden, bool dark_theme) {
+SavedSettings CaptureSettings(SavedSettings base, const Session& session, const ui::FrameContext& context) {
   // Only what the user chose is saved: the data's defaults (min-max on Reds, symmetric on RdBu_r)
   // must stay free to follow the next file's values. A palette from a file has no name to find
   // again, so the last built-in one stays saved.
@@ -109,8 +112,9 @@ SavedSettings CaptureSettings(SavedSettings base, const Session& session, bool p
     base.palette = palette;
   base.norm = session.DefaultReason().empty() ? NormSpecOf(session.Spec().kind) : std::nullopt;
   base.font_size = session.Settings().font_size;
-  base.panels_hidden = panels_hidden;
-  base.dark_theme = dark_theme;
+  base.panel_text_size = context.panel_text_size;
+  base.panels_hidden = context.panels_hidden;
+  base.dark_theme = context.dark_theme;
   return base;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/cli.hpp"
+#include "ui/panels.hpp"
 
 namespace th::app {
 
@@ -16,6 +17,7 @@ struct SavedSettings {
   std::optional<std::string> palette;     // a built-in palette's name
   std::optional<std::string> norm;        // a --norm spec
   std::optional<int> font_size;
+  std::optional<int> panel_text_size;     // a presentation preset's panel text
   bool panels_hidden = false;
   bool dark_theme = false;
 
@@ -36,6 +38,6 @@ void ForgetSettings();                             // --reset-settings
 void ApplySavedSettings(const SavedSettings& settings, CommandLine& line);
 
 // The session's choices as settings to save (keeping the recent files).
-SavedSettings CaptureSettings(SavedSettings base, const Session& session, bool panels_hidden, bool dark_theme);
+SavedSettings CaptureSettings(SavedSettings base, const Session& session, const ui::FrameContext& context);
 
 }  // namespace th::app

@@ -138,6 +138,7 @@ std::string StateJson(const Session& session, const ui::FrameContext& context) {
                                 {"low", session.Low()},
                                 {"high", session.High()},
                                 {"font_size", session.Settings().font_size},
+                                {"panel_text_size", context.panel_text_size},
                                 {"panels_hidden", context.panels_hidden},
                                 {"dark_theme", context.dark_theme}};
   return state.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -162,6 +163,7 @@ int RunViewer(const CommandLine& parsed) {
   context.heatmap_texture = heatmap.TextureId();
   context.font = heatmap.Font();
   context.font_file = heatmap.Atlas().PrimaryFontPath();
+  context.panel_text_size = saved.panel_text_size.value_or(context.panel_text_size);
   context.panels_hidden = saved.panels_hidden;
   context.dark_theme = saved.dark_theme;
   ui::ApplyTheme(context.dark_theme);
@@ -204,6 +206,9 @@ int RunViewer(const CommandLine& parsed) {
       active_frames = kFramesAfterEvent;
     }
 
+    if (script)
+      if (const auto preset = script->TakePreset()) ui::ApplyTextPreset(session, context, *preset);
+    window.SetPanelTextSize(context.panel_text_size);  // between frames: it rebuilds the UI font
     const int64_t scroll_before = session.ScrollPixels();
     window.BeginFrame();
     ui::DrawPanels(session, context);
@@ -285,7 +290,7 @@ int RunViewer(const CommandLine& parsed) {
     // With a script, --frames counts the frames after its last step.
     if (line.frames && !scripted && --frames_left == 0) break;
   }
-  SaveSettings(CaptureSettings(saved, session, context.panels_hidden, context.dark_theme));
+  SaveSettings(CaptureSettings(saved, session, context));
   if (line.print_state) std::printf("%s\n", StateJson(session, context).c_str());
   return 0;
 }

@@ -14,71 +14,114 @@ namespace th::ui {
 
 namespace {
 
+// Lengths in pixels at 16 px text (ScaledPx): the bar grows with a presentation preset's text.
 constexpr float kBarWidth = 360.0f;
 constexpr float kBarHeight = 14.0f;
+constexpr float kLabelGap = 4.0f;   // between the bar and its numbers
+constexpr float kWordsGap = 24.0f;  // between the bar and the words beside it
+constexpr float kSwatchWidth = 28.0f;
+constexpr float kSwatchGap = 6.0f;
+constexpr const char* kKeyText = "no value (NaN/Inf)   notch: clipped by the range";
 
 // The same diagonal grey hatching the shader draws for NaN/Inf values.
 void DrawNoValueSwatch(ImVec2 min, ImVec2 max) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->AddRectFilled(min, max, IM_COL32(204, 204, 204, 255));
   draw->PushClipRect(min, max, true);
-  for (float x = min.x - (max.y - min.y); x < max.x; x += 6.0f)
-    draw->AddLine(ImVec2(x, max.y), ImVec2(x + (max.y - min.y), min.y), IM_COL32(158, 158, 158, 255), 3.0f);
+  const float stripe = ScaledPx(3.0f);
+  for (float x = min.x - (max.y - min.y); x < max.x; x += 2.0f * stripe)
+    draw->AddLine(ImVec2(x, max.y), ImVec2(x + (max.y - min.y), min.y), IM_COL32(158, 158, 158, 255), stripe);
   draw->PopClipRect();
 }
 
 // Buckets: one swatch per bucket with the thresholds between them.
 void DrawBuckets(const Session& session, ImVec2 start, float label_y) {
   const std::vector<LegendSwatch> swatches = BucketSwatches(session);
-  const float width = kBarWidth / static_cast<float>(swatches.size());
+  const float width = ScaledPx(kBarWidth) / static_cast<float>(swatches.size());
   ImDrawList* draw = ImGui::GetWindowDrawList();
   for (size_t b = 0; b < swatches.size(); ++b) {
     const Rgb8 c = swatches[b].colour;
     const float x0 = start.x + width * static_cast<float>(b);
-    draw->AddRectFilled(ImVec2(x0, start.y), ImVec2(x0 + width - 2.0f, start.y + kBarHeight), IM_COL32(c.r, c.g, c.b, 255));
+    draw->AddRectFilled(ImVec2(x0, start.y), ImVec2(x0 + width - 2.0f, start.y + ScaledPx(kBarHeight)),
+                        IM_COL32(c.r, c.g, c.b, 255));
     draw->AddText(ImVec2(x0, label_y), ImGui::GetColorU32(ImGuiCol_Text), swatches[b].label.c_str());
   }
 }
 
 void DrawGradient(const Session& session, ImVec2 start, float label_y) {
-  DrawPaletteGradient(session.CurrentPalette(), start.x, start.y, start.x + kBarWidth, start.y + kBarHeight);
+  const float bar_width = ScaledPx(kBarWidth);
+  DrawPaletteGradient(session.CurrentPalette(), start.x, start.y, start.x + bar_width, start.y + ScaledPx(kBarHeight));
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
   for (const LegendLabel& label : GradientLabels(session)) {
     // Labels are centred on their position and kept inside the bar.
     const float width = ImGui::CalcTextSize(label.text.c_str()).x;
-    const float x = start.x + std::max(0.0f, std::min(kBarWidth * label.position - width * 0.5f, kBarWidth - width));
+    const float x = start.x + std::max(0.0f, std::min(bar_width * label.position - width * 0.5f, bar_width - width));
     draw->AddText(ImVec2(x, label_y), text, label.text.c_str());
   }
 }
 
+std::string ShuffledText(const Session& session) {
+  if (!session.Settings().shuffle_seed) return "";
+  return std::string(session.Settings().side_by_side ? "right: " : "") + "SHUFFLED values (seed " +
+         std::to_string(*session.Settings().shuffle_seed) + ")   ";
+}
+
+// Where the words and the no-value key go, from the bar's top-left corner: beside the bar while
+// they fit in the width, else under its numbers with the words wrapped (large presentation text).
+struct Arrangement {
+  ImVec2 words;
+  ImVec2 key;
+  float wrap_width = 0.0f;  // 0: one line
+  float height = 0.0f;
+};
+
+Arrangement Arrange(const Session& session, float width) {
+  const float label_y = ScaledPx(kBarHeight + kLabelGap);
+  const float line = ImGui::GetTextLineHeight();
+  const std::string words = MappingWords(session);
+  const float key_width = ImGui::CalcTextSize(ShuffledText(session).c_str()).x + ScaledPx(kSwatchWidth + kSwatchGap) +
+                          ImGui::CalcTextSize(kKeyText).x;
+  const float beside = ScaledPx(kBarWidth + kWordsGap);
+  if (beside + std::max(ImGui::CalcTextSize(words.c_str()).x, key_width) <= width)
+    return {ImVec2(beside, 0.0f), ImVec2(beside, label_y), 0.0f, label_y + line};
+  const float words_y = label_y + line + ImGui::GetStyle().ItemSpacing.y;
+  const float key_y = words_y + ImGui::CalcTextSize(words.c_str(), nullptr, false, width).y;
+  return {ImVec2(0.0f, words_y), ImVec2(0.0f, key_y), width, key_y + line};
+}
+
 }  // namespace
+
+float ColourBarHeight(const Session& session, float width) {
+  const ImVec2 padding = ImGui::GetStyle().WindowPadding;
+  return Arrange(session, width - 2.0f * padding.x).height + 2.0f * padding.y;
+}
 
 void DrawColourBar(const Session& session) {
   const ImVec2 start = ImGui::GetCursorScreenPos();
-  const float label_y = start.y + kBarHeight + 4.0f;
+  const Arrangement arrangement = Arrange(session, ImGui::GetContentRegionAvail().x);
+  const float label_y = start.y + ScaledPx(kBarHeight + kLabelGap);
   if (session.Mapping().Bucketed())
     DrawBuckets(session, start, label_y);
   else
     DrawGradient(session, start, label_y);
 
-  // The mapping in words, to the right of the bar.
+  // The mapping in words.
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
-  const float info_x = start.x + kBarWidth + 24.0f;
   const std::string words = MappingWords(session);
-  draw->AddText(ImVec2(info_x, start.y), text, words.c_str());
+  draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(start.x + arrangement.words.x, start.y + arrangement.words.y),
+                text, words.c_str(), nullptr, arrangement.wrap_width);
 
-  float x = info_x;
-  if (session.Settings().shuffle_seed) {
-    const std::string shuffled = std::string(session.Settings().side_by_side ? "right: " : "") + "SHUFFLED values (seed " +
-                                 std::to_string(*session.Settings().shuffle_seed) + ")   ";
-    draw->AddText(ImVec2(x, label_y), IM_COL32(200, 90, 0, 255), shuffled.c_str());
-    x += ImGui::CalcTextSize(shuffled.c_str()).x;
+  ImVec2 key(start.x + arrangement.key.x, start.y + arrangement.key.y);
+  const std::string shuffled = ShuffledText(session);
+  if (!shuffled.empty()) {
+    draw->AddText(key, IM_COL32(200, 90, 0, 255), shuffled.c_str());
+    key.x += ImGui::CalcTextSize(shuffled.c_str()).x;
   }
-  DrawNoValueSwatch(ImVec2(x, label_y), ImVec2(x + 28.0f, label_y + ImGui::GetTextLineHeight()));
-  draw->AddText(ImVec2(x + 34.0f, label_y), text, "no value (NaN/Inf)   notch: clipped by the range");
-  ImGui::Dummy(ImVec2(kBarWidth, kBarHeight + 4.0f + ImGui::GetTextLineHeight()));
+  DrawNoValueSwatch(key, ImVec2(key.x + ScaledPx(kSwatchWidth), key.y + ImGui::GetTextLineHeight()));
+  draw->AddText(ImVec2(key.x + ScaledPx(kSwatchWidth + kSwatchGap), key.y), text, kKeyText);
+  ImGui::Dummy(ImVec2(ScaledPx(kBarWidth), arrangement.height));
 }
 
 }  // namespace th::ui

@@ -16,7 +16,7 @@ constexpr Aggregate kAggregates[] = {Aggregate::kSum, Aggregate::kMean, Aggregat
 void DrawChannelTools(Session& session) {
   static char expression[128] = "";
   static bool failed = false;
-  ImGui::SetNextItemWidth(-70.0f);
+  ImGui::SetNextItemWidth(-ScaledPx(70.0f));
   const bool entered = ImGui::InputTextWithHint("##derive", "A-B, A/B, z(A)-z(B)", expression, sizeof expression,
                                                 ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
@@ -27,7 +27,7 @@ void DrawChannelTools(Session& session) {
 
   const Sequence& sequence = session.CurrentSequence();
   const std::string underline = session.Settings().underline.value_or("");
-  ImGui::SetNextItemWidth(-70.0f);
+  ImGui::SetNextItemWidth(-ScaledPx(70.0f));
   if (ImGui::BeginCombo("underline", underline.empty() ? "(none)" : underline.c_str())) {
     if (ImGui::Selectable("(none)", underline.empty())) session.SetUnderline(std::nullopt);
     for (const Channel& channel : sequence.channels)
@@ -37,7 +37,7 @@ void DrawChannelTools(Session& session) {
 
   Granularity granularity = session.Settings().granularity;
   Aggregate aggregate = session.Settings().aggregate;
-  ImGui::SetNextItemWidth(90.0f);
+  ImGui::SetNextItemWidth(ScaledPx(90.0f));
   if (ImGui::BeginCombo("##granularity", ("per " + GranularityName(granularity)).c_str())) {
     for (const Granularity option : kGranularities)
       if (ImGui::Selectable(("per " + GranularityName(option)).c_str(), option == granularity)) granularity = option;
@@ -45,7 +45,7 @@ void DrawChannelTools(Session& session) {
   }
   if (granularity != Granularity::kToken) {
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(90.0f);
+    ImGui::SetNextItemWidth(ScaledPx(90.0f));
     if (ImGui::BeginCombo("##aggregate", AggregateName(aggregate).c_str())) {
       for (const Aggregate option : kAggregates)
         if (ImGui::Selectable(AggregateName(option).c_str(), option == aggregate)) aggregate = option;
@@ -62,7 +62,7 @@ void DrawDataPanel(Session& session, FrameContext& context) {
   ImGui::TextDisabled("%s", document.source.c_str());
 
   static char path[1024] = "";
-  ImGui::SetNextItemWidth(-70.0f);
+  ImGui::SetNextItemWidth(-ScaledPx(70.0f));
   const bool submitted = ImGui::InputTextWithHint("##path", "file.json / file.jsonl", path, sizeof path,
                                                   ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();

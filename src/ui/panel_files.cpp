@@ -54,7 +54,7 @@ void DrawBrowser(Session& session, FrameContext& context) {
 
 void DrawExport(FrameContext& context) {
   static char path[1024] = "heatmap.svg";
-  ImGui::SetNextItemWidth(-80.0f);
+  ImGui::SetNextItemWidth(-ScaledPx(80.0f));
   ImGui::InputTextWithHint("##export", "out.png / out.svg / out.html", path, sizeof path);
   ImGui::SameLine();
   if (ImGui::Button("Export")) context.export_path = path;
@@ -62,7 +62,7 @@ void DrawExport(FrameContext& context) {
   ImGui::SameLine();
   ImGui::Checkbox("caption", &context.export_caption);
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(80.0f);
+  ImGui::SetNextItemWidth(ScaledPx(80.0f));
   ImGui::SliderInt("scale", &context.export_scale, 1, 4);
   if (!context.export_message.empty()) ImGui::TextWrapped("%s", context.export_message.c_str());
 }

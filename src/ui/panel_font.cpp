@@ -10,7 +10,7 @@ namespace th::ui {
 void DrawFontPanel(Session& session, FrameContext& context) {
   static char pattern[256] = "";
   if (pattern[0] == '\0') std::snprintf(pattern, sizeof pattern, "%s", context.font.c_str());
-  ImGui::SetNextItemWidth(-70.0f);
+  ImGui::SetNextItemWidth(-ScaledPx(70.0f));
   const bool submitted = ImGui::InputTextWithHint("##font", "monospace, DejaVu Sans Mono:bold, ...", pattern,
                                                   sizeof pattern, ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();

@@ -83,7 +83,7 @@ void SearchFrom(Session& session, NavigateState& state, bool forward) {
 void DrawNavigatePanel(Session& session) {
   NavigateState& state = State();
   const uint64_t tokens = session.CurrentSequence().TokenCount();
-  ImGui::SetNextItemWidth(140.0f);
+  ImGui::SetNextItemWidth(ScaledPx(140.0f));
   if (ImGui::InputTextWithHint("token##goto", "index, Enter", state.token, sizeof state.token,
                                ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CharsDecimal)) {
     uint64_t index = 0;
@@ -96,7 +96,7 @@ void DrawNavigatePanel(Session& session) {
     }
   }
 
-  ImGui::SetNextItemWidth(90.0f);
+  ImGui::SetNextItemWidth(ScaledPx(90.0f));
   ImGui::InputInt("##k", &state.k);
   state.k = std::clamp(state.k, 1, 100'000);
   ImGui::SameLine();
@@ -109,7 +109,7 @@ void DrawNavigatePanel(Session& session) {
   ImGui::SameLine();
   if (ImGui::ArrowButton("##next_extreme", ImGuiDir_Down)) jump_extreme(true);
 
-  ImGui::SetNextItemWidth(90.0f);
+  ImGui::SetNextItemWidth(ScaledPx(90.0f));
   ImGui::InputFloat("##threshold", &state.threshold, 0.0f, 0.0f, "%.4g");
   ImGui::SameLine();
   if (ImGui::Button("next above")) {
@@ -119,7 +119,7 @@ void DrawNavigatePanel(Session& session) {
       state.message = "no value above the threshold after the view";
   }
 
-  ImGui::SetNextItemWidth(170.0f);
+  ImGui::SetNextItemWidth(ScaledPx(170.0f));
   const bool entered = ImGui::InputTextWithHint("##search", "search text, Enter", state.pattern, sizeof state.pattern,
                                                 ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();

@@ -25,7 +25,7 @@ bool PaletteRow(const char* label, const Palette& palette, bool selected) {
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("%s%s", palette.name.c_str(),
                       palette.cvd_safe ? ": safe for colour-vision deficiencies" : ": not colour-vision safe");
-  DrawPaletteGradient(palette, start.x + kLabelWidth, start.y + 3.0f,
+  DrawPaletteGradient(palette, start.x + ScaledPx(kLabelWidth), start.y + 3.0f,
                       start.x + ImGui::GetContentRegionAvail().x - 4.0f, start.y + height - 3.0f);
   return clicked;
 }

@@ -105,17 +105,17 @@ std::string FormatNumber(float value) {
 void DrawMappingControls(Session& session) {
   MappingSpec spec = session.Spec();
   bool changed = false;
-  ImGui::SetNextItemWidth(-70.0f);
+  ImGui::SetNextItemWidth(-ScaledPx(70.0f));
   changed |= EnumCombo("scope", spec.scope, kScopes, ScopeName);
-  ImGui::SetNextItemWidth(-70.0f);
+  ImGui::SetNextItemWidth(-ScaledPx(70.0f));
   changed |= EnumCombo("mapping", spec.kind, kKinds, NormName);
   if (spec.kind == NormKind::kPercentile) {
-    ImGui::SetNextItemWidth(-70.0f);
+    ImGui::SetNextItemWidth(-ScaledPx(70.0f));
     changed |= ImGui::DragFloatRange2("percentiles", &spec.percentile_low, &spec.percentile_high, 0.1f, 0.0f, 100.0f,
                                       "%.1f", "%.1f", ImGuiSliderFlags_AlwaysClamp);
   }
   if (spec.kind == NormKind::kSymmetric) {
-    ImGui::SetNextItemWidth(-70.0f);
+    ImGui::SetNextItemWidth(-ScaledPx(70.0f));
     changed |= ImGui::SliderFloat("|x| pct", &spec.symmetric_percentile, 50.0f, 100.0f, "%.1f",
                                   ImGuiSliderFlags_AlwaysClamp);
   }
@@ -129,7 +129,7 @@ void DrawMappingControls(Session& session) {
       for (const float t : spec.thresholds) text += (text.empty() ? "" : ",") + FormatNumber(t);
       std::snprintf(thresholds, sizeof thresholds, "%s", text.empty() ? "10,100,1000" : text.c_str());
     }
-    ImGui::SetNextItemWidth(-70.0f);
+    ImGui::SetNextItemWidth(-ScaledPx(70.0f));
     const bool edited = ImGui::InputText("thresholds", thresholds, sizeof thresholds);
     editing = ImGui::IsItemActive();
     if (edited || spec.thresholds.empty()) {
@@ -146,7 +146,7 @@ void DrawMappingControls(Session& session) {
     if (invalid) ImGui::TextColored(ImVec4(0.8f, 0.2f, 0.2f, 1.0f), "increasing numbers, comma-separated");
   }
   if (spec.kind != NormKind::kBuckets) {
-    ImGui::SetNextItemWidth(-70.0f);
+    ImGui::SetNextItemWidth(-ScaledPx(70.0f));
     changed |= ImGui::SliderFloat("gamma", &spec.gamma, 0.2f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
   }
   if (ImGui::SmallButton("0..max")) {
@@ -168,10 +168,10 @@ void DrawManualRange(Session& session) {
   if (session.Mapping().Bucketed()) return;  // thresholds, not a range, decide the colours
   float low = session.Low();
   float high = session.High();
-  ImGui::SetNextItemWidth(-70.0f);
+  ImGui::SetNextItemWidth(-ScaledPx(70.0f));
   ImGui::InputFloat("low", &low, 0.0f, 0.0f, "%.6g");
   const bool low_done = ImGui::IsItemDeactivatedAfterEdit();
-  ImGui::SetNextItemWidth(-70.0f);
+  ImGui::SetNextItemWidth(-ScaledPx(70.0f));
   ImGui::InputFloat("high", &high, 0.0f, 0.0f, "%.6g");
   const bool high_done = ImGui::IsItemDeactivatedAfterEdit();
   if (!std::isfinite(low) || !std::isfinite(high)) return;

@@ -6,14 +6,13 @@ namespace th::ui {
 
 namespace {
 constexpr float kSidebarWidth = 320.0f;
-constexpr float kColourBarHeight = 58.0f;
 constexpr ImGuiWindowFlags kFixedWindow = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                           ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                                           ImGuiWindowFlags_NoBringToFrontOnFocus;
 
 void DrawSidebar(Session& session, FrameContext& context, ImVec2 origin, ImVec2 size) {
   ImGui::SetNextWindowPos(origin);
-  ImGui::SetNextWindowSize(ImVec2(kSidebarWidth, size.y));
+  ImGui::SetNextWindowSize(ImVec2(ScaledPx(kSidebarWidth), size.y));
   ImGui::Begin("tokenheat", nullptr, kFixedWindow);
   // Each section folds away, so a small window still reaches every control.
   if (ImGui::CollapsingHeader("Files")) DrawFilesPanel(session, context);
@@ -29,6 +28,8 @@ void DrawSidebar(Session& session, FrameContext& context, ImVec2 origin, ImVec2 
 
 }  // namespace
 
+float ScaledPx(float pixels_at_16) { return pixels_at_16 * ImGui::GetFontSize() / 16.0f; }
+
 void DrawPanels(Session& session, FrameContext& context) {
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   const ImVec2 origin = viewport->WorkPos;
@@ -36,7 +37,7 @@ void DrawPanels(Session& session, FrameContext& context) {
   HandlePresentationKeys(session, context);
   // S toggles the shuffled control from anywhere, even with the Range section folded.
   if (ImGui::IsKeyPressed('S', false) && !ImGui::GetIO().WantTextInput && !ImGui::GetIO().KeyCtrl) ToggleShuffle(session);
-  const float sidebar_width = context.panels_hidden ? 0.0f : kSidebarWidth;
+  const float sidebar_width = context.panels_hidden ? 0.0f : ScaledPx(kSidebarWidth);
 
   // Sidebar: data, range and palette, top to bottom; Tab hides it for a talk.
   if (!context.panels_hidden) DrawSidebar(session, context, origin, size);
@@ -44,8 +45,9 @@ void DrawPanels(Session& session, FrameContext& context) {
   // Heatmap, with the colour bar always visible beneath it.
   const float main_x = origin.x + sidebar_width;
   const float main_width = size.x - sidebar_width;
+  const float colour_bar_height = ColourBarHeight(session, main_width);
   ImGui::SetNextWindowPos(ImVec2(main_x, origin.y));
-  ImGui::SetNextWindowSize(ImVec2(main_width, size.y - kColourBarHeight));
+  ImGui::SetNextWindowSize(ImVec2(main_width, size.y - colour_bar_height));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
   ImGui::Begin("##heatmap", nullptr, kFixedWindow | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar |
                                          ImGuiWindowFlags_NoScrollWithMouse);
@@ -53,8 +55,8 @@ void DrawPanels(Session& session, FrameContext& context) {
   DrawHeatmapPanel(session, context);
   ImGui::End();
 
-  ImGui::SetNextWindowPos(ImVec2(main_x, origin.y + size.y - kColourBarHeight));
-  ImGui::SetNextWindowSize(ImVec2(main_width, kColourBarHeight));
+  ImGui::SetNextWindowPos(ImVec2(main_x, origin.y + size.y - colour_bar_height));
+  ImGui::SetNextWindowSize(ImVec2(main_width, colour_bar_height));
   ImGui::Begin("##colourbar", nullptr, kFixedWindow | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
   DrawColourBar(session);
   ImGui::End();

@@ -10,6 +10,14 @@
 
 namespace th::ui {
 
+// Ctrl+1, Ctrl+2, Ctrl+3: text sizes for a laptop, a meeting room and a lecture hall, of the
+// heatmap and of the panels and colour bar (which grow less: they must still leave the heatmap room).
+struct TextPreset {
+  int heatmap = 16;  // pixels
+  int panels = 16;
+};
+inline constexpr TextPreset kTextPresets[] = {{16, 16}, {28, 22}, {44, 30}};
+
 // What the panels need from the app besides the session, and what they ask of it.
 struct FrameContext {
   uintptr_t heatmap_texture = 0;  // GL texture name of the rendered heatmap (opaque here)
@@ -27,6 +35,7 @@ struct FrameContext {
   bool dark_theme = false;            // T: dark UI and canvas
   bool fullscreen_requested = false;  // F11 pressed: the app toggles fullscreen and clears it
   int peak = -1;                      // J/K: the peak last visited (-1: none yet)
+  int panel_text_size = kTextPresets[0].panels;  // the panels' text in pixels; the app rebuilds their font
   // Files panel (panel_files.cpp).
   std::vector<std::string> recent_files;  // most recent first (the app keeps them)
   std::string browse_folder;              // the folder browser's folder ("" = the working directory)
@@ -37,10 +46,12 @@ struct FrameContext {
   std::string export_message;             // what the last export wrote, or why it failed
 };
 
-// Ctrl+1, Ctrl+2, Ctrl+3: text sizes for a laptop, a meeting room and a lecture hall.
-inline constexpr int kFontPresets[] = {16, 28, 44};
 
 void DrawPanels(Session& session, FrameContext& context);
+
+// A length given in pixels at the default 16 px panel text, at the current text size: widths and
+// heights grow with a presentation preset's larger text (and with HiDPI text) instead of clipping it.
+float ScaledPx(float pixels_at_16);
 
 // [SECTION] Individual panels (panels.cpp arranges them)
 void DrawDataPanel(Session& session, FrameContext& context);     // panel_data.cpp
@@ -51,6 +62,7 @@ void DrawFontPanel(Session& session, FrameContext& context);     // panel_font.c
 void DrawNavigatePanel(Session& session);                        // panel_navigate.cpp
 void DrawHeatmapPanel(Session& session, FrameContext& context);  // panel_heatmap.cpp
 void DrawColourBar(const Session& session);                      // colour_bar.cpp
+float ColourBarHeight(const Session& session, float width);      // colour_bar.cpp: its window's, at this width
 void DrawFilesPanel(Session& session, FrameContext& context);    // panel_files.cpp
 
 // Opens a file in place of the current document (the data panel, the browser, recent files and
@@ -61,6 +73,8 @@ void OpenFile(Session& session, FrameContext& context, const std::string& path);
 void HandlePresentationKeys(Session& session, FrameContext& context);
 // ImGui's dark or light colours.
 void ApplyTheme(bool dark);
+// Ctrl+1/2/3 (preset 0, 1, 2): the heatmap's and the panels' text sizes.
+void ApplyTextPreset(Session& session, FrameContext& context, int preset);
 // The tokens with the `count` highest values drawn (J/K step through them), in reading order.
 std::vector<uint64_t> PeakTokens(const Session& session, size_t count);
 

@@ -63,14 +63,19 @@ void ApplyTheme(bool dark) {
     ImGui::StyleColorsLight();
 }
 
+void ApplyTextPreset(Session& session, FrameContext& context, int preset) {
+  session.SetFontSize(kTextPresets[preset].heatmap);
+  context.panel_text_size = kTextPresets[preset].panels;
+}
+
 void HandlePresentationKeys(Session& session, FrameContext& context) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
   if (ImGui::IsKeyPressed(kKeyF11, false)) context.fullscreen_requested = true;
   if (ImGui::IsKeyPressed(kKeyTab, false)) context.panels_hidden = !context.panels_hidden;
   if (io.KeyCtrl) {
-    for (int preset = 0; preset < static_cast<int>(std::size(kFontPresets)); ++preset)
-      if (ImGui::IsKeyPressed('1' + preset, false)) session.SetFontSize(kFontPresets[preset]);
+    for (int preset = 0; preset < static_cast<int>(std::size(kTextPresets)); ++preset)
+      if (ImGui::IsKeyPressed('1' + preset, false)) ApplyTextPreset(session, context, preset);
     return;
   }
   if (ImGui::IsKeyPressed('T', false)) {

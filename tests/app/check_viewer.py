@@ -8,6 +8,7 @@ restart until --reset-settings.
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import time
@@ -26,6 +27,14 @@ def viewer(binary, config, *args):
     command = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", binary, *args, "--print-state"]
     result = subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=300)
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def png_size(path):
+    """A PNG's width and height, from its IHDR chunk."""
+    with open(path, "rb") as png:
+        header = png.read(24)
+    check(header[:8] == b"\x89PNG\r\n\x1a\n", path + " is not a PNG")
+    return struct.unpack(">II", header[16:24])
 
 
 def check_script(binary, workdir, config):
@@ -57,6 +66,30 @@ def check_script(binary, workdir, config):
     result = subprocess.run([binary, "--script", os.path.join(workdir, "bad.script")], capture_output=True, text=True)
     check(result.returncode == 2 and "bad.script:2: unknown step" in result.stderr, "bad script: %r" % result.stderr)
     print("script ok:", state)
+
+
+def check_preset_and_png_export(binary, workdir, config):
+    """Ctrl+3's preset as a script step, then Export to PNG as the Files panel writes it."""
+    document = os.path.join(workdir, "talk.json")  # check_script's
+    script = os.path.join(workdir, "preset.script")
+    with open(script, "w", encoding="utf-8") as out:
+        out.write("open talk.json\nseq 1\nchannel b\npalette viridis\nrange 0 100\npreset 3\nexport figure.png\n")
+    state = viewer(binary, config, "--script", script, "--frames", "3")
+    # Lecture-hall text in the heatmap and in the panels.
+    check(state["font_size"] == 44 and state["panel_text_size"] == 30, "preset 3: %r" % state)
+    # The PNG has the legend (the Files panel's default) and is what `render --legend` writes of
+    # the same view at the same width.
+    figure = os.path.join(workdir, "figure.png")
+    width, height = png_size(figure)
+    # (--norm: render names a default mapping's reason even under a manual range; the script's did not.)
+    common = [binary, "render", document, "--seq", "1", "--channel", "b", "--palette", "viridis", "--norm", "minmax",
+              "--range", "0:100", "--font-size", "44", "--width", str(width)]
+    subprocess.run(common + ["--legend", "-o", os.path.join(workdir, "legend.png")], check=True, capture_output=True)
+    subprocess.run(common + ["-o", os.path.join(workdir, "plain.png")], check=True, capture_output=True)
+    with open(figure, "rb") as exported, open(os.path.join(workdir, "legend.png"), "rb") as rendered:
+        check(exported.read() == rendered.read(), "the viewer's PNG export differs from render --legend")
+    check(png_size(os.path.join(workdir, "plain.png"))[1] < height, "the viewer's PNG export has no legend")
+    print("preset and PNG export ok")
 
 
 def check_reload(binary, workdir, config):
@@ -93,10 +126,12 @@ def check_settings(binary, config):
     check(any(path.endswith("talk.json") for path in saved["recent_files"]), "recent files %r" % saved["recent_files"])
     state = viewer(binary, config, "--demo", "--frames", "2")
     check(state["palette"] == "magma" and state["font_size"] == 28, "after a restart %r" % state)
+    check(state["panel_text_size"] == 30, "the preset's panel text was not kept: %r" % state)  # preset 3, above
     state = viewer(binary, config, "--demo", "--font-size", "20", "--frames", "2")
     check(state["palette"] == "magma" and state["font_size"] == 20, "an option wins over the saved value %r" % state)
     state = viewer(binary, config, "--demo", "--reset-settings", "--frames", "2")
-    check(state["palette"] == "Reds" and state["font_size"] == 16, "after --reset-settings %r" % state)
+    check(state["palette"] == "Reds" and state["font_size"] == 16 and state["panel_text_size"] == 16,
+          "after --reset-settings %r" % state)
     print("settings ok")
 
 
@@ -106,6 +141,7 @@ def main():
     os.makedirs(workdir)
     config = os.path.join(workdir, "config")
     check_script(binary, workdir, config)
+    check_preset_and_png_export(binary, workdir, config)
     check_reload(binary, workdir, config)
     check_settings(binary, config)
 
