@@ -4,7 +4,6 @@
 // are drawn with; the words are the SVG's and HTML's (ui/legend.hpp).
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
