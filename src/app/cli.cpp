@@ -139,6 +139,17 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
       line.view.font_size = ParseInt(arg, value_of(arg), 6, 96);
     } else if (arg == "--font") {
       line.view.font = value_of(arg);
+    } else if (arg == "--stacked") {
+      line.view.stacked = true;
+    } else if (arg == "--filter") {
+      line.view.filter = value_of(arg);
+    } else if (arg == "--sort") {
+      line.view.sort = value_of(arg);
+      if (!ParseSequenceOrder(line.view.sort)) throw UsageError("--sort " + line.view.sort + ": expected file, max, mean or length");
+    } else if (arg == "--overview") {
+      line.view.overview = value_of(arg);
+      if (!ParseReduction(line.view.overview))
+        throw UsageError("--overview " + line.view.overview + ": expected max-abs, max, min or mean");
     } else if (arg == "--width" && (line.command == Command::kRender || line.command == Command::kBench)) {
       line.view.width = ParseInt(arg, value_of(arg), 64, 16384);
     } else if (arg == "--height" && line.command == Command::kBench) {
@@ -204,6 +215,9 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
     } else if (!line.out_dir.empty()) {
       throw UsageError("--out-dir is for --all-sequences; with one sequence give -o");
     }
+    if (line.view.stacked && (line.all_sequences || line.tokens || line.layout_output || line.view.side_by_side))
+      throw UsageError("--stacked draws every listed sequence into one PNG: give no --all-sequences, --tokens, "
+                       "--layout or --side-by-side");
   }
   if (line.screenshot && !line.frames) throw UsageError("--screenshot needs --frames N (it saves the last frame)");
   return line;
@@ -246,13 +260,19 @@ View options:
   --palette-file FILE  one #rrggbb per line: evenly spaced stops, linear in between
   --font-size PX       text size in pixels (default 16)
   --font PATTERN       fontconfig pattern of the monospace font (default "monospace")
+  --stacked            every listed sequence under a header (name, tokens, max, mean), in one
+                       scroll (render: one PNG); the range scope becomes global unless --scope says
+  --filter TEXT        list only the sequences whose name contains TEXT (ignoring case)
+  --sort ORDER         file | max | mean | length: the list's order, largest first (default file)
+  --overview R         max-abs | max | min | mean: how the overview strip reduces a row (default max-abs)
 Render options:
   -o, --output FILE    the file to write; its extension picks the format: .png, .svg (vector, one
                        rectangle and text per token) or .html (a page with value tooltips)
   --width PX           image width (default 1000); the height follows the content
   --scale N            every length times N, 1..8 (PNG at 2x or 4x for print)
   --tokens A:B         only the tokens A to B-1 of the sequence
-  --all-sequences      every sequence, one file each, into --out-dir DIR as seq-N.FORMAT
+  --all-sequences      every sequence (or those --filter lists), one file each, into --out-dir DIR
+                       as seq-N.FORMAT
   --format FORMAT      png, svg or html, with --all-sequences (default png)
   --legend             the palette with its range and the mapping in words, below the text
   --caption            the file, sequence and channel above the text
@@ -319,6 +339,11 @@ void ConfigureSession(Session& session, const ViewOptions& options) {
     throw UsageError(error.what());
   }
   session.SetFontSize(options.font_size);
+  session.Stacked().SetFilter(options.filter);
+  session.Stacked().SetOrder(ParseSequenceOrder(options.sort).value_or(SequenceOrder::kFile));
+  session.SetOverviewReduction(ParseReduction(options.overview).value_or(Reduction::kMaxAbs));
+  // Before the scope: a stacked view's range is global unless --scope says otherwise.
+  session.SetStacked(options.stacked);
 
   if (options.palette_file) {
     session.SetPalette(LoadPaletteFile(*options.palette_file));

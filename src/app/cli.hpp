@@ -36,6 +36,10 @@ struct ViewOptions {
   std::optional<std::string> palette;   // nullopt: chosen from the data
   std::optional<std::string> palette_file;
   int font_size = 16;
+  bool stacked = false;                 // --stacked: every listed sequence under its header
+  std::string filter;                   // --filter TEXT: list the sequences whose name contains it
+  std::string sort = "file";            // --sort file|max|mean|length: the list's order (descending)
+  std::string overview = "max-abs";     // --overview max-abs|max|min|mean: the overview strip's reduction
   int width = 1000;    // render: image width in pixels
   std::string font = "monospace";
 };

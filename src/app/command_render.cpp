@@ -8,6 +8,7 @@
 #include "app/commands.hpp"
 #include "app/export.hpp"
 #include "gfx/egl_context.hpp"
+#include "layout/stacked_layout.hpp"
 
 namespace th::app {
 
@@ -42,17 +43,25 @@ int RunRender(const CommandLine& line) {
   // HTML needs no GL; the others draw with the viewer's renderer.
   const auto context = format == ExportFormat::kHtml ? nullptr : gl::HeadlessContext::Create();
   // Writes the session's current sequence to path and says so.
-  const auto write = [&](const Session& session, const std::string& path) {
+  const auto write = [&](Session& session, const std::string& path) {
     job.path = path;
     job.options.caption = line.caption ? DefaultCaption(session) : std::string();
     const std::string size = WriteExport(session, job);
     const ValueMapping& mapping = session.Mapping();
-    std::printf("wrote %s (%s%zu tokens, %s %s, range %g..%g, %s%s)\n", path.c_str(), size.c_str(),
-                session.CurrentSequence().TokenCount(), ScopeName(session.Spec().scope).c_str(),
+    const std::string drawn = session.Settings().stacked
+                                  ? std::to_string(session.ListedSequences().size()) +
+                                        (session.ListedSequences().size() == 1 ? " sequence" : " sequences") + " stacked"
+                                  : std::to_string(session.CurrentSequence().TokenCount()) + " tokens";
+    std::printf("wrote %s (%s%s, %s %s, range %g..%g, %s%s)\n", path.c_str(), size.c_str(), drawn.c_str(),
+                ScopeName(session.Spec().scope).c_str(),
                 NormName(mapping.kind).c_str(), mapping.low, mapping.high, session.CurrentPalette().name.c_str(),
                 session.Settings().shuffle_seed ? ", SHUFFLED" : "");
   };
 
+  if (!line.view.filter.empty()) {
+    const std::vector<uint32_t> listed = ListSequences(document, {}, line.view.filter, SequenceOrder::kFile);
+    if (listed.empty()) throw UsageError("--filter " + line.view.filter + ": no sequence name contains it");
+  }
   if (!line.all_sequences) {
     if (line.tokens && line.view.sequence < static_cast<int>(document.sequences.size()))
       KeepTokenRange(document.sequences[static_cast<size_t>(line.view.sequence)], *line.tokens);
@@ -66,7 +75,7 @@ int RunRender(const CommandLine& line) {
   std::error_code error;
   std::filesystem::create_directories(line.out_dir, error);
   if (error) throw std::runtime_error(line.out_dir + ": cannot create directory (" + error.message() + ")");
-  for (size_t index = 0; index < document.sequences.size(); ++index) {
+  for (const uint32_t index : ListSequences(document, {}, line.view.filter, SequenceOrder::kFile)) {
     // Each sequence gets its own session, so its defaults come from its own values as in the viewer.
     ViewOptions view = line.view;
     view.sequence = static_cast<int>(index);

@@ -53,6 +53,8 @@ std::string WriteExport(const Session& session, const ExportJob& job) {
   if (job.layout_path) CheckNotInput(job.input, *job.layout_path);
   if (format != ExportFormat::kPng && session.VisibleTwin() != nullptr)
     throw UsageError("--side-by-side: PNG only (" + job.path + ")");
+  if (format != ExportFormat::kPng && session.Settings().stacked)
+    throw UsageError("--stacked: PNG only (" + job.path + ")");
   if (format == ExportFormat::kHtml) {
     WriteTextFile(job.path, ExportHtml(session, session.Settings().font_size * job.scale, job.options));
     return "";

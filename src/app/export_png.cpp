@@ -12,6 +12,7 @@
 #include "gfx/heatmap_renderer.hpp"
 #include "gfx/offscreen_target.hpp"
 #include "layout/display_cells.hpp"
+#include "layout/plain_text.hpp"
 #include "text/glyph_atlas.hpp"
 #include "ui/legend.hpp"
 
@@ -87,26 +88,7 @@ struct Band {
 
   void Text(int row, int column, std::string_view text) {
     if (text.empty()) return;
-    std::vector<DisplayUnit> units;
-    SplitDisplayUnits(text, units);
-    ReorderForDisplay(units);
-    TokenInstance instance{};
-    instance.column = static_cast<uint16_t>(column);
-    instance.row = static_cast<uint16_t>(row);
-    instance.flags = kPlainTextFlag;
-    instance.value = NAN;
-    instance.first_cell = static_cast<uint32_t>(layout.cells.size());
-    instance.underline = NAN;
-    for (DisplayUnit unit : units) {
-      // Spaces separate words here; the dim space markers are for token text.
-      if (unit.marker && text.substr(unit.byte_begin, unit.byte_end - unit.byte_begin) == " ") {
-        unit.glyph = U' ';
-        unit.marker = false;
-      }
-      AppendUnitCells(text, unit, layout);
-    }
-    instance.cells = static_cast<uint16_t>(layout.cells.size() - instance.first_cell);
-    layout.instances.push_back(instance);
+    AppendPlainText(layout, row, column, text);
     rows = std::max(rows, row + 1);
   }
 

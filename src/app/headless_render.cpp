@@ -45,10 +45,25 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
       request.scale == 1 ? atlas.CellWidth() : GlyphAtlas(request.font, session.Settings().font_size).CellWidth();
   const int columns = std::max((request.width - 2 * Session::kPadding) / base_cell_width, 1);
   image.width = std::max(request.width * request.scale, 2 * image.padding + columns * image.geometry.cell_width);
-  const LineIndex lines = LineIndex::Build(session.CurrentSequence(), columns);
-  image.layout = session.LayoutRange(lines, 0, lines.LineCount(), request.twin);
-  image.height = 2 * image.padding +
-                 static_cast<int>(lines.LineCount()) * image.geometry.LinePitch() - image.geometry.line_gap;
+  // The lines drawn: the current sequence's, or in the stacked view every listed sequence's block
+  // (a copy of the session's list, wrapped at the render's width).
+  const bool stacked = session.Settings().stacked;
+  LineIndex lines;
+  StackedView blocks = session.Stacked();
+  if (stacked) {
+    const Channel* channel = session.CurrentChannel();
+    blocks.Prepare(session.Doc(), channel ? std::string_view(channel->name) : std::string_view(),
+                   session.Settings().token_text, columns);
+  } else {
+    lines = LineIndex::Build(session.CurrentSequence(), columns);
+  }
+  const auto line_count = static_cast<size_t>(stacked ? blocks.LineCount() : lines.LineCount());
+  const auto layout_lines = [&](size_t first_line, size_t count) {
+    return stacked ? blocks.LayoutRange(session.Doc(), first_line, count).layout
+                   : session.LayoutRange(lines, first_line, count, request.twin);
+  };
+  image.layout = layout_lines(0, line_count);
+  image.height = 2 * image.padding + static_cast<int>(line_count) * image.geometry.LinePitch() - image.geometry.line_gap;
 
   gl::HeatmapRenderer renderer(atlas);
   renderer.SetPalette(session.CurrentPalette());
@@ -65,12 +80,12 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
   gl::OffscreenTarget target;
   const size_t row_bytes = static_cast<size_t>(image.width) * 4;
   image.pixels.resize(row_bytes * static_cast<size_t>(image.height));
-  for (size_t first_line = 0; first_line < lines.LineCount(); first_line += band_lines) {
+  for (size_t first_line = 0; first_line < line_count; first_line += band_lines) {
     const int band_top = first_line == 0 ? 0 : image.padding + static_cast<int>(first_line) * pitch;
     const size_t end_line = first_line + band_lines;
     const int band_bottom =
-        end_line >= lines.LineCount() ? image.height : image.padding + static_cast<int>(end_line) * pitch;
-    renderer.SetLayout(session.LayoutRange(lines, first_line, band_lines, request.twin));
+        end_line >= line_count ? image.height : image.padding + static_cast<int>(end_line) * pitch;
+    renderer.SetLayout(layout_lines(first_line, band_lines));
     image.dropped_glyphs += atlas.DroppedInLayout();
     target.Resize(image.width, band_bottom - band_top);
     target.Bind();

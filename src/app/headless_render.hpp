@@ -42,7 +42,8 @@ struct RenderedImage {
   size_t atlas_bytes = 0;     // the glyph atlas's pixel memory at its largest
 };
 
-// Needs a current GL context (gl::HeadlessContext). Throws on GL or font errors.
+// The current sequence, or in the stacked view (Settings().stacked) every listed sequence under
+// its header. Needs a current GL context (gl::HeadlessContext). Throws on GL or font errors.
 RenderedImage RenderSequenceImage(const RenderRequest& request);
 
 // Two renders next to each other (left, a gap of canvas, right): side by side comparisons.

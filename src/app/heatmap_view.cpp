@@ -29,20 +29,31 @@ void HeatmapView::SetFont(const std::string& font) {
 
 void HeatmapView::Render(Session& session, int width, int height) {
   if (PixelSize(session) != m_atlas->PixelSize()) SetAtlas(std::make_unique<GlyphAtlas>(m_font, PixelSize(session)));
-  session.UpdateLayout(width, height, GridGeometry::ForCell(m_atlas->CellWidth(), m_atlas->CellHeight()));
-  RenderPane(m_main, session, session.Visible(), width, height);
+  const GridGeometry geometry = GridGeometry::ForCell(m_atlas->CellWidth(), m_atlas->CellHeight());
+  // The running text stays laid out in the stacked view too: the panels read its top token.
+  session.UpdateLayout(width, height, geometry);
+  if (session.Settings().stacked) {
+    session.UpdateStackedLayout(width, height, geometry);
+    RenderPane(m_main, session, session.Stacked().Visible().layout, true, width, height);
+    m_twin.reset();
+    return;
+  }
+  RenderPane(m_main, session, session.Visible(), false, width, height);
   if (const VisibleLayout* twin = session.VisibleTwin()) {
     if (!m_twin) m_twin = std::make_unique<Pane>(*m_atlas);
-    RenderPane(*m_twin, session, *twin, width, height);
+    RenderPane(*m_twin, session, *twin, false, width, height);
   } else {
     m_twin.reset();
   }
 }
 
-void HeatmapView::RenderPane(Pane& pane, const Session& session, const VisibleLayout& layout, int width, int height) {
-  if (session.LayoutRevision() != pane.uploaded_layout) {
+void HeatmapView::RenderPane(Pane& pane, const Session& session, const VisibleLayout& layout, bool stacked,
+                             int width, int height) {
+  const uint64_t revision = stacked ? session.Stacked().LayoutRevision() : session.LayoutRevision();
+  if (revision != pane.uploaded_layout || stacked != pane.uploaded_stacked) {
     pane.renderer.SetLayout(layout);
-    pane.uploaded_layout = session.LayoutRevision();
+    pane.uploaded_layout = revision;
+    pane.uploaded_stacked = stacked;
   }
   if (session.PaletteRevision() != pane.uploaded_palette) {
     pane.renderer.SetPalette(session.CurrentPalette());
@@ -59,7 +70,7 @@ void HeatmapView::RenderPane(Pane& pane, const Session& session, const VisibleLa
   params.viewport_height = height;
   params.geometry = session.Geometry();
   params.origin_x = static_cast<float>(Session::kPadding);
-  params.origin_y = session.LayoutOriginY();
+  params.origin_y = stacked ? session.Stacked().LayoutOriginY() : session.LayoutOriginY();
   params.mapping = session.Mapping();
   params.underline = session.UnderlineMapping();
   params.canvas = m_canvas;

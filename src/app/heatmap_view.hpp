@@ -50,13 +50,16 @@ class HeatmapView {
     gl::HeatmapRenderer renderer;
     gl::OffscreenTarget target;
     uint64_t uploaded_layout = 0;
+    bool uploaded_stacked = false;  // uploaded_layout counts the stacked view's layouts
     uint64_t uploaded_palette = 0;
     uint64_t uploaded_underline_palette = 0;
   };
 
   int PixelSize(const Session& session) const;
   void SetAtlas(std::unique_ptr<GlyphAtlas> atlas);
-  void RenderPane(Pane& pane, const Session& session, const VisibleLayout& layout, int width, int height);
+  // stacked: layout is the stacked view's (its own revisions and scroll), else the running text's.
+  void RenderPane(Pane& pane, const Session& session, const VisibleLayout& layout, bool stacked, int width,
+                  int height);
 
   std::string m_font;
   float m_scale = 1.0f;

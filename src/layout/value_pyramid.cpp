@@ -5,6 +5,22 @@
 
 namespace th {
 
+std::string ReductionName(Reduction reduction) {
+  switch (reduction) {
+    case Reduction::kMax: return "max";
+    case Reduction::kMin: return "min";
+    case Reduction::kMean: return "mean";
+    case Reduction::kMaxAbs: break;
+  }
+  return "max-abs";
+}
+
+std::optional<Reduction> ParseReduction(std::string_view name) {
+  for (const Reduction reduction : kReductions)
+    if (ReductionName(reduction) == name) return reduction;
+  return std::nullopt;
+}
+
 void ValuePyramid::Stats::Add(float value) {
   if (!std::isfinite(value)) return;
   min = std::min(min, value);

@@ -8,6 +8,8 @@
 #include <limits>
 #include <optional>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace th {
@@ -18,6 +20,9 @@ enum class Reduction {
   kMin,
   kMean,
 };
+inline constexpr Reduction kReductions[] = {Reduction::kMaxAbs, Reduction::kMax, Reduction::kMin, Reduction::kMean};
+std::string ReductionName(Reduction reduction);  // "max-abs", "max", "min", "mean"
+std::optional<Reduction> ParseReduction(std::string_view name);
 
 class ValuePyramid {
  public:

@@ -1,4 +1,5 @@
-// The data panel: open a file, pick a sequence (name and token count) and a channel.
+// The data panel: open a file; the view (one sequence as running text, or all stacked); the
+// sequence list, filtered by name and sorted, with token counts; a channel; the overview's reduction.
 
 #include "core/palette_registry.hpp"
 #include "imgui.h"
@@ -55,6 +56,72 @@ void DrawChannelTools(Session& session) {
   session.SetGranularity(granularity, aggregate);
 }
 
+// The view (key V), the filter and the order, then the listed sequences: clicking one shows it as
+// running text, or in the stacked view scrolls to its block.
+void DrawSequenceList(Session& session) {
+  bool stacked = session.Settings().stacked;
+  if (ImGui::RadioButton("running text", !stacked)) stacked = false;
+  ImGui::SameLine();
+  if (ImGui::RadioButton("stacked (V)", stacked)) stacked = true;
+  if (stacked != session.Settings().stacked) session.SetStacked(stacked);
+  if (stacked)
+    ImGui::TextDisabled("range over %s", ScopeName(session.Spec().scope).c_str());
+
+  StackedView& list = session.Stacked();
+  static char filter[256] = "";
+  ImGui::SetNextItemWidth(-ScaledPx(110.0f));
+  if (ImGui::InputTextWithHint("##filter", "filter by name", filter, sizeof filter)) list.SetFilter(filter);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(-ScaledPx(1.0f));
+  if (ImGui::BeginCombo("##order", ("by " + SequenceOrderName(list.Order())).c_str())) {
+    for (const SequenceOrder order : kSequenceOrders)
+      if (ImGui::Selectable(("by " + SequenceOrderName(order)).c_str(), order == list.Order())) list.SetOrder(order);
+    ImGui::EndCombo();
+  }
+
+  const Document& document = session.Doc();
+  const std::vector<uint32_t>& listed = session.ListedSequences();
+  ImGui::Text("Sequences: %zu of %zu", listed.size(), document.sequences.size());
+  const int count = static_cast<int>(listed.size());
+  const float rows = static_cast<float>(count < 8 ? count : 8);
+  // The column beside the name: what the list is sorted by (the token count in file order).
+  const SequenceOrder order = list.Order();
+  if (ImGui::BeginListBox("##sequences", ImVec2(-1.0f, rows * ImGui::GetTextLineHeightWithSpacing() + 6.0f))) {
+    ImGuiListClipper clipper;
+    clipper.Begin(count);
+    while (clipper.Step()) {
+      for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+        const uint32_t i = listed[static_cast<size_t>(row)];
+        const SequenceSummary& summary = list.Summaries()[i];
+        ImGui::PushID(static_cast<int>(i));
+        if (ImGui::Selectable(document.sequences[i].name.c_str(), static_cast<int>(i) == session.Settings().sequence)) {
+          session.SelectSequence(static_cast<int>(i));
+          if (stacked) list.ScrollToSequence(i);
+        }
+        ImGui::SameLine(ImGui::GetContentRegionAvail().x - ScaledPx(60.0f));
+        if (order == SequenceOrder::kMax || order == SequenceOrder::kMean)
+          ImGui::TextDisabled("%8.4g", static_cast<double>(order == SequenceOrder::kMax ? summary.max : summary.mean));
+        else
+          ImGui::TextDisabled("%8llu", static_cast<unsigned long long>(summary.tokens));
+        ImGui::PopID();
+      }
+    }
+    ImGui::EndListBox();
+  }
+}
+
+// How the overview strip reduces the tokens of one pixel row.
+void DrawOverviewReduction(Session& session) {
+  const Reduction current = session.Settings().overview;
+  ImGui::SetNextItemWidth(ScaledPx(90.0f));
+  if (ImGui::BeginCombo("overview", ReductionName(current).c_str())) {
+    for (const Reduction reduction : kReductions)
+      if (ImGui::Selectable(ReductionName(reduction).c_str(), reduction == current))
+        session.SetOverviewReduction(reduction);
+    ImGui::EndCombo();
+  }
+}
+
 }  // namespace
 
 void DrawDataPanel(Session& session, FrameContext& context) {
@@ -74,25 +141,7 @@ void DrawDataPanel(Session& session, FrameContext& context) {
   }
 
   ImGui::Spacing();
-  ImGui::TextUnformatted("Sequence");
-  const int count = static_cast<int>(document.sequences.size());
-  const float rows = static_cast<float>(count < 8 ? count : 8);
-  if (ImGui::BeginListBox("##sequences", ImVec2(-1.0f, rows * ImGui::GetTextLineHeightWithSpacing() + 6.0f))) {
-    ImGuiListClipper clipper;
-    clipper.Begin(count);
-    while (clipper.Step()) {
-      for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-        const Sequence& sequence = document.sequences[i];
-        ImGui::PushID(i);
-        if (ImGui::Selectable(sequence.name.c_str(), i == session.Settings().sequence))
-          session.SelectSequence(i);
-        ImGui::SameLine(ImGui::GetContentRegionAvail().x - 60.0f);
-        ImGui::TextDisabled("%8zu", sequence.TokenCount());
-        ImGui::PopID();
-      }
-    }
-    ImGui::EndListBox();
-  }
+  DrawSequenceList(session);
 
   ImGui::TextUnformatted("Channel");
   const Sequence& sequence = session.CurrentSequence();
@@ -110,6 +159,7 @@ void DrawDataPanel(Session& session, FrameContext& context) {
     if (ImGui::Checkbox("Raw tokens", &raw)) session.SetTokenText(raw ? TokenText::kRaw : TokenText::kDecoded);
   }
   DrawChannelTools(session);
+  DrawOverviewReduction(session);
 }
 
 }  // namespace th::ui

@@ -35,7 +35,8 @@ void HandleZoom(Session& session, bool hovered) {
 }
 
 // The overview strip: the whole sequence as a column, one pixel row per span of tokens reduced to
-// its max-abs value (so a single-token spike survives any pooling), coloured through the same
+// its max-abs value by default (so a single-token spike survives any pooling; max, min or mean
+// when chosen in the Data panel), coloured through the same
 // mapping and palette as the tokens, so it follows every range change. A frame marks the view;
 // clicking or dragging scrubs there.
 void DrawOverview(Session& session, const ImRect& strip) {
@@ -69,14 +70,17 @@ void DrawOverview(Session& session, const ImRect& strip) {
   }
 }
 
-// layout: Visible(), or its shuffled twin when the pointer is over the shuffled side.
-void DrawTokenTooltip(const Session& session, const VisibleLayout& layout, size_t instance_index) {
+// layout: Visible(), its shuffled twin when the pointer is over the shuffled side, or the stacked
+// view's, whose blocks are other sequences than the current one (`sequence`).
+void DrawTokenTooltip(const Session& session, const Sequence& sequence, const VisibleLayout& layout,
+                      size_t instance_index) {
   const uint64_t token = layout.tokens[instance_index];
   const float value = layout.instances[instance_index].value;
-  const Sequence& sequence = session.CurrentSequence();
   const std::string visible = VisibleWhitespace(sequence.Token(token));
   const Channel* channel = session.CurrentChannel();
+  const bool stacked = session.Settings().stacked;
   ImGui::BeginTooltip();
+  if (stacked) ImGui::TextDisabled("%s", sequence.name.c_str());
   ImGui::Text("\"%s\"%s", visible.c_str(), sequence.Flags(token) & kTokenSpecial ? "  (special token)" : "");
   if (sequence.RawToken(token) != sequence.Token(token))
     ImGui::TextDisabled("raw: \"%s\"", VisibleWhitespace(sequence.RawToken(token)).c_str());
@@ -87,9 +91,11 @@ void DrawTokenTooltip(const Session& session, const VisibleLayout& layout, size_
   // Say what the drawn value is when it is not the token's own: shuffled, or a group's aggregate.
   const ViewSettings& settings = session.Settings();
   std::string drawn = channel ? channel->name : std::string("value");
-  if (settings.granularity != Granularity::kToken)
+  // The stacked view draws each token's own value, whatever the running text's settings.
+  if (!stacked && settings.granularity != Granularity::kToken)
     drawn += " (" + GranularityName(settings.granularity) + " " + AggregateName(settings.aggregate) + ")";
-  if (settings.shuffle_seed && (!settings.side_by_side || &layout != &session.Visible())) drawn += " (shuffled)";
+  if (!stacked && settings.shuffle_seed && (!settings.side_by_side || &layout != &session.Visible()))
+    drawn += " (shuffled)";
   ImGui::Text("%s: %.6g", drawn.c_str(), value);
   const Palette& palette = session.CurrentPalette();
   if (const auto mapped = MapValue(session.Mapping(), value, palette.stops.size(),
@@ -111,6 +117,46 @@ void DrawTokenTooltip(const Session& session, const VisibleLayout& layout, size_
   ImGui::EndTooltip();
 }
 
+// The scrollbar, the wheel and the keys, over the running text (Session) or the stacked view
+// (StackedView): both scroll an integer pixel position.
+template <typename Scrollable>
+void HandleScrolling(Scrollable& view, const ImRect& bar, float view_height, int pitch, bool hovered) {
+  ImS64 scroll = view.ScrollPixels();
+  const ImS64 content = std::max<ImS64>(view.ContentHeight(), static_cast<ImS64>(view_height));
+  if (ImGui::ScrollbarEx(bar, ImGui::GetCurrentWindow()->GetID("##heatmap_scroll"), ImGuiAxis_Y, &scroll,
+                         static_cast<ImS64>(view_height), content, ImDrawFlags_RoundCornersAll))
+    view.ScrollTo(scroll);
+  const ImGuiIO& io = ImGui::GetIO();
+  if (hovered && io.MouseWheel != 0.0f && !io.KeyCtrl)
+    view.ScrollBy(static_cast<int64_t>(std::lround(-io.MouseWheel * kWheelLines * pitch)));
+  if (ImGui::IsWindowFocused() || hovered) {
+    const int64_t page = std::max<int64_t>(static_cast<int64_t>(view_height) - pitch, pitch);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageDown))) view.ScrollBy(page);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageUp))) view.ScrollBy(-page);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow))) view.ScrollBy(pitch);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))) view.ScrollBy(-pitch);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home))) view.ScrollTo(0);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End))) view.ScrollTo(view.MaxScroll());
+  }
+}
+
+// Hovering the stacked view: a token's tooltip, or a header's, which opens its sequence as
+// running text when clicked.
+void HandleStackedHover(Session& session, double x, double y) {
+  const auto hit = session.Stacked().HitTest(x, y);
+  if (!hit) return;
+  const Sequence& sequence = session.Doc().sequences[hit->sequence];
+  if (hit->header) {
+    ImGui::SetTooltip("%s: click to open it as running text", sequence.name.c_str());
+    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+      session.SelectSequence(static_cast<int>(hit->sequence));
+      session.SetStacked(false);
+    }
+  } else if (hit->instance) {
+    DrawTokenTooltip(session, sequence, session.Stacked().Visible().layout, *hit->instance);
+  }
+}
+
 }  // namespace
 
 void DrawHeatmapPanel(Session& session, FrameContext& context) {
@@ -118,7 +164,10 @@ void DrawHeatmapPanel(Session& session, FrameContext& context) {
   const ImVec2 available = ImGui::GetContentRegionAvail();
   // Side by side, the real values (left) and the shuffled ones (right) share the layout.
   const VisibleLayout* twin = context.twin_texture != 0 ? session.VisibleTwin() : nullptr;
-  const float width = std::max(available.x - scrollbar_width - kOverviewGap - kOverviewWidth, 2.0f);
+  // The overview strip shows the current sequence: none in the stacked view.
+  const bool stacked = session.Settings().stacked;
+  const float overview_width = stacked ? 0.0f : kOverviewGap + kOverviewWidth;
+  const float width = std::max(available.x - scrollbar_width - overview_width, 2.0f);
   const float pane_width = twin ? std::floor((width - kPaneGap) * 0.5f) : width;
   const ImVec2 image_size(pane_width, std::max(available.y, 1.0f));
   context.heatmap_width = static_cast<int>(image_size.x);
@@ -146,37 +195,27 @@ void DrawHeatmapPanel(Session& session, FrameContext& context) {
     }
   }
 
-  ImGuiWindow* window = ImGui::GetCurrentWindow();
   const ImRect bar(ImVec2(image_pos.x + width, image_pos.y),
                    ImVec2(image_pos.x + width + scrollbar_width, image_pos.y + image_size.y));
-  ImS64 scroll = session.ScrollPixels();
-  const ImS64 content = std::max<ImS64>(session.ContentHeight(), static_cast<ImS64>(image_size.y));
-  if (ImGui::ScrollbarEx(bar, window->GetID("##heatmap_scroll"), ImGuiAxis_Y, &scroll,
-                         static_cast<ImS64>(image_size.y), content, ImDrawFlags_RoundCornersAll))
-    session.ScrollTo(scroll);
-  const float overview_x = bar.Max.x + kOverviewGap;
-  DrawOverview(session, ImRect(ImVec2(overview_x, bar.Min.y), ImVec2(overview_x + kOverviewWidth, bar.Max.y)));
-
   const int pitch = session.Geometry().LinePitch();
-  const ImGuiIO& io = ImGui::GetIO();
-  if (hovered && io.MouseWheel != 0.0f && !io.KeyCtrl)
-    session.ScrollBy(static_cast<int64_t>(std::lround(-io.MouseWheel * kWheelLines * pitch)));
-  if (ImGui::IsWindowFocused() || hovered) {
-    const int64_t page = std::max<int64_t>(static_cast<int64_t>(image_size.y) - pitch, pitch);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageDown))) session.ScrollBy(page);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageUp))) session.ScrollBy(-page);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow))) session.ScrollBy(pitch);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))) session.ScrollBy(-pitch);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Home))) session.ScrollTo(0);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_End))) session.ScrollTo(session.MaxScroll());
-    HandleZoom(session, hovered);
+  if (stacked) {
+    HandleScrolling(session.Stacked(), bar, image_size.y, pitch, hovered);
+  } else {
+    HandleScrolling(session, bar, image_size.y, pitch, hovered);
+    const float overview_x = bar.Max.x + kOverviewGap;
+    DrawOverview(session, ImRect(ImVec2(overview_x, bar.Min.y), ImVec2(overview_x + kOverviewWidth, bar.Max.y)));
   }
+  if (ImGui::IsWindowFocused() || hovered) HandleZoom(session, hovered);
 
   if (hovered) {
+    const ImGuiIO& io = ImGui::GetIO();
     const double x = io.MousePos.x - hovered_pos.x - Session::kPadding;
-    const double y = io.MousePos.y - hovered_pos.y - session.LayoutOriginY();
-    if (const auto hit = HitTest(*hovered_layout, session.Geometry(), x, y))
-      DrawTokenTooltip(session, *hovered_layout, *hit);
+    if (stacked) {
+      HandleStackedHover(session, x, io.MousePos.y - hovered_pos.y - session.Stacked().LayoutOriginY());
+    } else if (const auto hit = HitTest(*hovered_layout, session.Geometry(), x,
+                                        io.MousePos.y - hovered_pos.y - session.LayoutOriginY())) {
+      DrawTokenTooltip(session, session.CurrentSequence(), *hovered_layout, *hit);
+    }
   }
 }
 

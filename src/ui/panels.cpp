@@ -37,6 +37,9 @@ void DrawPanels(Session& session, FrameContext& context) {
   HandlePresentationKeys(session, context);
   // S toggles the shuffled control from anywhere, even with the Range section folded.
   if (ImGui::IsKeyPressed('S', false) && !ImGui::GetIO().WantTextInput && !ImGui::GetIO().KeyCtrl) ToggleShuffle(session);
+  // V switches between one sequence as running text and every listed sequence stacked.
+  if (ImGui::IsKeyPressed('V', false) && !ImGui::GetIO().WantTextInput && !ImGui::GetIO().KeyCtrl)
+    session.SetStacked(!session.Settings().stacked);
   const float sidebar_width = context.panels_hidden ? 0.0f : ScaledPx(kSidebarWidth);
 
   // Sidebar: data, range and palette, top to bottom; Tab hides it for a talk.

@@ -15,6 +15,7 @@ Session::Session(Document document)
 
 void Session::ReplaceDocument(Document document) {
   m_document = std::move(document);
+  m_stacked.DocumentChanged();
   m_settings.sequence = 0;
   m_settings.channel = 0;
   m_scroll_px = 0;
@@ -322,8 +323,40 @@ const ValuePyramid& Session::Pyramid() {
 }
 
 const std::vector<float>& Session::OverviewRows(size_t rows) {
-  if (m_overview_rows.size() != rows) m_overview_rows = Pyramid().Rows(rows, Reduction::kMaxAbs);
+  if (m_overview_rows.size() != rows) m_overview_rows = Pyramid().Rows(rows, m_settings.overview);
   return m_overview_rows;
+}
+
+void Session::SetOverviewReduction(Reduction reduction) {
+  if (reduction == m_settings.overview) return;
+  m_settings.overview = reduction;
+  m_overview_rows.clear();
+}
+
+const std::vector<uint32_t>& Session::ListedSequences() {
+  const Channel* channel = CurrentChannel();
+  m_stacked.Refresh(m_document, channel ? std::string_view(channel->name) : std::string_view());
+  return m_stacked.Listed();
+}
+
+void Session::SetStacked(bool on) {
+  if (on == m_settings.stacked) return;
+  m_settings.stacked = on;
+  MappingSpec spec = m_settings.mapping;
+  if (on && spec.scope == RangeScope::kSequence) {
+    spec.scope = RangeScope::kGlobal;
+    m_scope_made_global = true;
+  } else if (!on && m_scope_made_global && spec.scope == RangeScope::kGlobal) {
+    spec.scope = RangeScope::kSequence;
+  }
+  if (!on) m_scope_made_global = false;
+  SetSpec(spec);
+}
+
+void Session::UpdateStackedLayout(int viewport_width, int viewport_height, GridGeometry geometry) {
+  const Channel* channel = CurrentChannel();
+  m_stacked.UpdateLayout(m_document, channel ? std::string_view(channel->name) : std::string_view(),
+                         m_settings.token_text, viewport_width, viewport_height, geometry);
 }
 
 }  // namespace th

@@ -17,6 +17,7 @@
 #include "layout/line_index.hpp"
 #include "layout/value_pyramid.hpp"
 #include "layout/visible_layout.hpp"
+#include "ui/stacked_view.hpp"
 
 namespace th {
 
@@ -31,6 +32,8 @@ struct ViewSettings {
   Aggregate aggregate = Aggregate::kMean;
   int font_size = 16;
   TokenText token_text = TokenText::kDecoded;  // decoded text, or the tokenizer's raw strings
+  bool stacked = false;  // every listed sequence under its header, instead of one as running text
+  Reduction overview = Reduction::kMaxAbs;  // how the overview strip reduces a row's tokens
 };
 
 class Session {
@@ -132,9 +135,23 @@ class Session {
   // [Overview and jumps] Reductions of CurrentValues() over token ranges, for the overview strip
   // and threshold jumps: built on first use after the values change (O(n)), never per frame.
   const ValuePyramid& Pyramid();
-  // The sequence as `rows` values for the overview strip (ValuePyramid::Rows, max-abs), cached
-  // until the values or the row count change.
+  // The sequence as `rows` values for the overview strip (ValuePyramid::Rows with the chosen
+  // reduction, max-abs by default), cached until the values, the reduction or the row count change.
   const std::vector<float>& OverviewRows(size_t rows);
+  void SetOverviewReduction(Reduction reduction);
+
+  // [Sequence list and stacked view] The list filtered and sorted, and every listed sequence as
+  // a block under its header (stacked_view.hpp), coloured by the current channel's name with
+  // the session's mapping and palette; token values as stored (no shuffle or granularity).
+  StackedView& Stacked() { return m_stacked; }
+  const StackedView& Stacked() const { return m_stacked; }
+  // The listed sequences (filter and order applied) for the current channel.
+  const std::vector<uint32_t>& ListedSequences();
+  // On: a range of scope `sequence` becomes `global`, one range for every block, so that colours
+  // compare across blocks; off: it returns to `sequence` (unless the scope was changed meanwhile).
+  void SetStacked(bool on);
+  // UpdateLayout's counterpart for the stacked view.
+  void UpdateStackedLayout(int viewport_width, int viewport_height, GridGeometry geometry);
 
  private:
   void ValuesChanged();        // channel, sequence or shuffle: new values, same wrapping
@@ -172,6 +189,8 @@ class Session {
   ValuePyramid m_pyramid;
   bool m_pyramid_valid = false;
   std::vector<float> m_overview_rows;  // empty: to be computed
+  StackedView m_stacked;
+  bool m_scope_made_global = false;  // SetStacked(true) turned a sequence scope into global
 };
 
 }  // namespace th

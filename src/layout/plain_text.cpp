@@ -1,0 +1,34 @@
+#include "layout/plain_text.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include "layout/display_cells.hpp"
+
+namespace th {
+
+int AppendPlainText(VisibleLayout& layout, int row, int column, std::string_view text) {
+  if (text.empty()) return 0;
+  std::vector<DisplayUnit> units;
+  SplitDisplayUnits(text, units);
+  ReorderForDisplay(units);
+  TokenInstance instance{};
+  instance.column = static_cast<uint16_t>(column);
+  instance.row = static_cast<uint16_t>(row);
+  instance.flags = kPlainTextFlag;
+  instance.value = NAN;
+  instance.first_cell = static_cast<uint32_t>(layout.cells.size());
+  instance.underline = NAN;
+  for (DisplayUnit unit : units) {
+    if (unit.marker && text.substr(unit.byte_begin, unit.byte_end - unit.byte_begin) == " ") {
+      unit.glyph = U' ';
+      unit.marker = false;
+    }
+    AppendUnitCells(text, unit, layout);
+  }
+  instance.cells = static_cast<uint16_t>(layout.cells.size() - instance.first_cell);
+  layout.instances.push_back(instance);
+  return instance.cells;
+}
+
+}  // namespace th

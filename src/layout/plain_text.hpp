@@ -1,0 +1,17 @@
+#pragma once
+// Text that is not a token, drawn on the grid by the heatmap renderer: a figure's caption and
+// legend (app/export_png.cpp) and the stacked view's sequence headers (layout/stacked_layout.hpp).
+
+#include <cstdint>
+#include <string_view>
+
+#include "layout/visible_layout.hpp"
+
+namespace th {
+
+// Appends one kPlainTextFlag instance drawing `text` from (row, column), in the canvas's
+// contrasting colour; spaces stay blank (the dim space markers are for token text). Adds no entry
+// to layout.tokens or the byte ranges. Returns the instance's width in cells.
+int AppendPlainText(VisibleLayout& layout, int row, int column, std::string_view text);
+
+}  // namespace th

@@ -1,0 +1,223 @@
+#include "layout/stacked_layout.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+
+#include "layout/display_cells.hpp"
+#include "layout/line_index.hpp"
+#include "layout/plain_text.hpp"
+
+namespace th {
+
+namespace {
+
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool ContainsIgnoringCase(std::string_view text, std::string_view part) {
+  return std::search(text.begin(), text.end(), part.begin(), part.end(),
+                     [](char a, char b) { return AsciiLower(a) == AsciiLower(b); }) != text.end();
+}
+
+std::span<const float> ChannelValues(const Sequence& sequence, std::string_view channel) {
+  const int index = sequence.FindChannel(channel);
+  if (index < 0) return {};
+  return sequence.channels[static_cast<size_t>(index)].values;
+}
+
+int CellCount(std::string_view text) {
+  std::vector<DisplayUnit> units;
+  SplitDisplayUnits(text, units);
+  int cells = 0;
+  for (const DisplayUnit& unit : units) cells += unit.cells;
+  return cells;
+}
+
+// The text cut at a unit boundary to at most `cells` cells, ending in "…" when cut.
+std::string FitToCells(std::string_view text, int cells) {
+  if (CellCount(text) <= cells) return std::string(text);
+  std::vector<DisplayUnit> units;
+  SplitDisplayUnits(text, units);
+  int used = 0;
+  size_t end = 0;
+  for (const DisplayUnit& unit : units) {
+    if (used + unit.cells > cells - 1) break;
+    used += unit.cells;
+    end = unit.byte_end;
+  }
+  return std::string(text.substr(0, end)) + "\u2026";
+}
+
+std::string FormatNumber(float value) {
+  if (!std::isfinite(value)) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4g", static_cast<double>(value));
+  return text;
+}
+
+// Appends `part` (a layout of its own) `row_offset` rows further down.
+void AppendLayout(VisibleLayout& out, const VisibleLayout& part, size_t row_offset) {
+  const auto first_cell = static_cast<uint32_t>(out.cells.size());
+  const auto first_cluster = static_cast<uint32_t>(out.clusters.size());
+  for (TokenInstance instance : part.instances) {
+    instance.row = static_cast<uint16_t>(instance.row + row_offset);
+    instance.first_cell += first_cell;
+    out.instances.push_back(instance);
+  }
+  for (uint32_t cell : part.cells) {
+    const bool cluster = (cell & kClusterBit) != 0 && (cell & kContinuationBit) == 0;
+    out.cells.push_back(cluster ? cell + first_cluster : cell);
+  }
+  out.clusters.insert(out.clusters.end(), part.clusters.begin(), part.clusters.end());
+  out.tokens.insert(out.tokens.end(), part.tokens.begin(), part.tokens.end());
+  out.byte_begin.insert(out.byte_begin.end(), part.byte_begin.begin(), part.byte_begin.end());
+  out.byte_end.insert(out.byte_end.end(), part.byte_end.begin(), part.byte_end.end());
+}
+
+}  // namespace
+
+std::string SequenceOrderName(SequenceOrder order) {
+  switch (order) {
+    case SequenceOrder::kMax: return "max";
+    case SequenceOrder::kMean: return "mean";
+    case SequenceOrder::kLength: return "length";
+    case SequenceOrder::kFile: break;
+  }
+  return "file";
+}
+
+std::optional<SequenceOrder> ParseSequenceOrder(std::string_view name) {
+  for (const SequenceOrder order : kSequenceOrders)
+    if (SequenceOrderName(order) == name) return order;
+  return std::nullopt;
+}
+
+std::vector<SequenceSummary> SummariseSequences(const Document& document, std::string_view channel) {
+  std::vector<SequenceSummary> summaries(document.sequences.size());
+  for (size_t i = 0; i < document.sequences.size(); ++i) {
+    const Sequence& sequence = document.sequences[i];
+    SequenceSummary& summary = summaries[i];
+    summary.tokens = sequence.TokenCount();
+    double sum = 0.0;
+    uint64_t count = 0;
+    float max = -INFINITY;
+    for (const float value : ChannelValues(sequence, channel)) {
+      if (!std::isfinite(value)) continue;
+      max = std::max(max, value);
+      sum += value;
+      ++count;
+    }
+    if (count > 0) {
+      summary.max = max;
+      summary.mean = static_cast<float>(sum / static_cast<double>(count));
+    }
+  }
+  return summaries;
+}
+
+std::vector<uint32_t> ListSequences(const Document& document, std::span<const SequenceSummary> summaries,
+                                    std::string_view filter, SequenceOrder order) {
+  std::vector<uint32_t> listed;
+  for (size_t i = 0; i < document.sequences.size(); ++i)
+    if (filter.empty() || ContainsIgnoringCase(document.sequences[i].name, filter)) listed.push_back(static_cast<uint32_t>(i));
+  if (order == SequenceOrder::kFile) return listed;
+  const auto key = [&](uint32_t sequence) {
+    const SequenceSummary& summary = summaries[sequence];
+    switch (order) {
+      case SequenceOrder::kMax: return static_cast<double>(summary.max);
+      case SequenceOrder::kMean: return static_cast<double>(summary.mean);
+      case SequenceOrder::kLength:
+      case SequenceOrder::kFile: break;
+    }
+    return static_cast<double>(summary.tokens);
+  };
+  std::stable_sort(listed.begin(), listed.end(), [&](uint32_t a, uint32_t b) {
+    const double ka = key(a), kb = key(b);
+    if (std::isnan(ka) || std::isnan(kb)) return !std::isnan(ka) && std::isnan(kb);
+    return ka > kb;
+  });
+  return listed;
+}
+
+uint64_t WrappedLineCount(const Sequence& sequence, int columns, TokenText text) {
+  LineWrapper wrapper(sequence, columns, text);
+  return wrapper.Wrap(sequence.TokenCount()).starts.size();
+}
+
+BlockIndex::BlockIndex(std::span<const uint64_t> block_lines) {
+  m_starts.resize(block_lines.size() + 1);
+  std::inclusive_scan(block_lines.begin(), block_lines.end(), m_starts.begin() + 1);
+}
+
+size_t BlockIndex::BlockOfLine(uint64_t line) const {
+  // The last block starting at or before the line (empty blocks share a start with the next).
+  const auto after = std::upper_bound(m_starts.begin(), m_starts.end() - 1, line);
+  return static_cast<size_t>(after - m_starts.begin()) - 1;
+}
+
+StackedAnchor AnchorOfScroll(const BlockIndex& blocks, int64_t scroll_px, int pitch, int padding) {
+  if (blocks.LineCount() == 0) return {0, 0, scroll_px - padding};
+  const auto line = std::min<uint64_t>(static_cast<uint64_t>(std::max<int64_t>(scroll_px - padding, 0) / pitch),
+                                       blocks.LineCount() - 1);
+  const size_t block = blocks.BlockOfLine(line);
+  const int64_t line_top = padding + static_cast<int64_t>(line) * pitch;
+  return {block, line - blocks.FirstLine(block), scroll_px - line_top};
+}
+
+int64_t ScrollOfAnchor(const BlockIndex& blocks, const StackedAnchor& anchor, int pitch, int padding) {
+  if (anchor.block >= blocks.BlockCount()) return 0;
+  const uint64_t line = blocks.FirstLine(anchor.block) + std::min(anchor.line, blocks.BlockLines(anchor.block) - 1);
+  return padding + static_cast<int64_t>(line) * pitch + anchor.offset;
+}
+
+std::string BlockHeader(const Sequence& sequence, const SequenceSummary& summary, int columns) {
+  const std::string stats = "  " + std::to_string(summary.tokens) + (summary.tokens == 1 ? " token" : " tokens") +
+                            "  max " + FormatNumber(summary.max) + "  mean " + FormatNumber(summary.mean);
+  const int name_cells = std::max(columns - CellCount(stats), 1);
+  return FitToCells(sequence.name, name_cells) + stats;
+}
+
+StackedLines LayoutStackedLines(const Document& document, std::span<const uint32_t> listed,
+                                std::span<const SequenceSummary> summaries, const BlockIndex& blocks,
+                                std::string_view channel, int columns, TokenText text, uint64_t first_line,
+                                size_t line_count) {
+  StackedLines out;
+  first_line = std::min(first_line, blocks.LineCount());
+  const uint64_t end_line = std::min<uint64_t>(first_line + line_count, blocks.LineCount());
+  out.layout.first_line = static_cast<size_t>(first_line);
+  out.layout.line_count = static_cast<size_t>(end_line - first_line);
+  if (first_line == end_line) return out;
+  for (size_t block = blocks.BlockOfLine(first_line); block < blocks.BlockCount(); ++block) {
+    const uint64_t block_first = blocks.FirstLine(block);
+    if (block_first >= end_line) break;
+    const uint32_t index = listed[block];
+    const Sequence& sequence = document.sequences[index];
+    // The block's lines in view, [from, to) within the block.
+    const uint64_t from = std::max(first_line, block_first) - block_first;
+    const uint64_t to = std::min(end_line, block_first + blocks.BlockLines(block)) - block_first;
+    for (uint64_t line = from; line < to; ++line) {
+      out.row_sequence.push_back(index);
+      out.row_line.push_back(line);
+    }
+    // The block's header row relative to the first laid-out line (negative when above it).
+    const int64_t block_row = static_cast<int64_t>(block_first) - static_cast<int64_t>(first_line);
+    if (from == 0) {
+      AppendPlainText(out.layout, static_cast<int>(block_row), 0, BlockHeader(sequence, summaries[index], columns));
+      out.layout.tokens.push_back(kHeaderToken);
+      out.layout.byte_begin.push_back(0);
+      out.layout.byte_end.push_back(0);
+    }
+    // Text lines: block lines [kBlockHeaderLines, BlockLines - kBlockGapLines).
+    const uint64_t text_from = std::max(from, kBlockHeaderLines) - kBlockHeaderLines;
+    const uint64_t text_to = std::min(to, blocks.BlockLines(block) - kBlockGapLines);
+    if (text_to <= kBlockHeaderLines || text_to - kBlockHeaderLines <= text_from) continue;
+    const LineIndex lines = LineIndex::Build(sequence, columns, text);
+    const VisibleLayout part = LayoutLines(sequence, lines, ChannelValues(sequence, channel),
+                                           static_cast<size_t>(text_from),
+                                           static_cast<size_t>(text_to - kBlockHeaderLines - text_from), text);
+    AppendLayout(out.layout, part, static_cast<size_t>(block_row + static_cast<int64_t>(kBlockHeaderLines + text_from)));
+  }
+  return out;
+}
+
+}  // namespace th

@@ -1,0 +1,104 @@
+#pragma once
+// The stacked view, the "top examples" view of a feature dashboard: every listed sequence as a
+// block of lines, a one-line header (name, token count, max and mean of the channel), then its
+// tokens wrapped as in the running text, then a blank line; all blocks in one scroll. A prefix
+// sum of the blocks' line counts maps a line of the whole to (block, line in block) by binary
+// search, so only the visible blocks are laid out, and positions are 64-bit lines and pixels:
+// exact at any number of sequences.
+
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/document.hpp"
+#include "layout/visible_layout.hpp"
+
+namespace th {
+
+// [Sequence list] What the data panel lists and the stacked view stacks.
+
+enum class SequenceOrder { kFile, kMax, kMean, kLength };
+inline constexpr SequenceOrder kSequenceOrders[] = {SequenceOrder::kFile, SequenceOrder::kMax, SequenceOrder::kMean,
+                                                    SequenceOrder::kLength};
+std::string SequenceOrderName(SequenceOrder order);  // "file", "max", "mean", "length"
+std::optional<SequenceOrder> ParseSequenceOrder(std::string_view name);
+
+// One sequence's statistics for its header and for sorting.
+struct SequenceSummary {
+  uint64_t tokens = 0;
+  float max = NAN;  // over the channel's finite values; NaN when it has none (or no such channel)
+  float mean = NAN;
+};
+// The channel of that name in each sequence (the stacked view colours every block by it).
+std::vector<SequenceSummary> SummariseSequences(const Document& document, std::string_view channel);
+
+// The sequences whose name contains `filter` (ignoring ASCII case; "" keeps every one), in file
+// order or by descending max, mean or token count. Sequences without a value sort last; ties
+// keep file order.
+std::vector<uint32_t> ListSequences(const Document& document, std::span<const SequenceSummary> summaries,
+                                    std::string_view filter, SequenceOrder order);
+
+// [Blocks]
+
+inline constexpr uint64_t kBlockHeaderLines = 1;
+inline constexpr uint64_t kBlockGapLines = 1;  // blank, after each block's text
+
+// The lines a sequence wraps to at `columns` (LineIndex's rules), without keeping them.
+uint64_t WrappedLineCount(const Sequence& sequence, int columns, TokenText text);
+
+// Prefix sums of the blocks' line counts.
+class BlockIndex {
+ public:
+  BlockIndex() = default;
+  explicit BlockIndex(std::span<const uint64_t> block_lines);
+
+  size_t BlockCount() const { return m_starts.size() - 1; }
+  uint64_t LineCount() const { return m_starts.back(); }
+  uint64_t FirstLine(size_t block) const { return m_starts[block]; }
+  uint64_t BlockLines(size_t block) const { return m_starts[block + 1] - m_starts[block]; }
+  // The block holding the line (line < LineCount()): O(log blocks).
+  size_t BlockOfLine(uint64_t line) const;
+
+ private:
+  std::vector<uint64_t> m_starts{0};  // m_starts[b]: first line of block b; back(): all lines
+};
+
+// A scroll position as the block at the top, its line there and the pixels scrolled past that
+// line's top: it survives re-wrapping, filtering and sorting, which move every pixel position.
+// Content pixel y of line L is padding + L * pitch.
+struct StackedAnchor {
+  size_t block = 0;
+  uint64_t line = 0;    // within the block: 0 is its header
+  int64_t offset = 0;   // pixels below the line's top (negative above line 0, in the padding)
+  bool operator==(const StackedAnchor&) const = default;
+};
+StackedAnchor AnchorOfScroll(const BlockIndex& blocks, int64_t scroll_px, int pitch, int padding);
+int64_t ScrollOfAnchor(const BlockIndex& blocks, const StackedAnchor& anchor, int pitch, int padding);
+
+// The header line: "name  243 tokens  max 14  mean 4.43", the name shortened with an ellipsis
+// when the whole would not fit in `columns` cells.
+std::string BlockHeader(const Sequence& sequence, const SequenceSummary& summary, int columns);
+
+// [Layout]
+
+inline constexpr uint64_t kHeaderToken = UINT64_MAX;  // VisibleLayout::tokens of a header's instance
+
+struct StackedLines {
+  VisibleLayout layout;                // rows from first_line; a header is one kPlainTextFlag instance
+  std::vector<uint32_t> row_sequence;  // the sequence each laid-out row belongs to
+  std::vector<uint64_t> row_line;      // and the row's line within its block (0: the header)
+};
+
+// Lines [first_line, first_line + line_count) of the blocks of `listed` (document indices, one
+// block each, wrapped at `columns`), clipped to blocks.LineCount(). Each block's tokens carry the
+// values of its channel named `channel` (no value where a sequence lacks it).
+StackedLines LayoutStackedLines(const Document& document, std::span<const uint32_t> listed,
+                                std::span<const SequenceSummary> summaries, const BlockIndex& blocks,
+                                std::string_view channel, int columns, TokenText text, uint64_t first_line,
+                                size_t line_count);
+
+}  // namespace th

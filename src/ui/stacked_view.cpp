@@ -1,0 +1,143 @@
+#include "ui/stacked_view.hpp"
+
+#include <algorithm>
+
+namespace th {
+
+void StackedView::SetFilter(std::string filter) {
+  if (filter == m_filter) return;
+  m_filter = std::move(filter);
+  m_list_valid = false;
+}
+
+void StackedView::SetOrder(SequenceOrder order) {
+  if (order == m_order) return;
+  m_order = order;
+  m_list_valid = false;
+}
+
+void StackedView::DocumentChanged() {
+  m_summaries_valid = false;
+  m_list_valid = false;
+  m_wrapped_lines.clear();
+  m_anchor_sequence = 0;
+  m_anchor_line = 0;
+  m_anchor_offset = 0;
+}
+
+void StackedView::Refresh(const Document& document, std::string_view channel) {
+  if (!m_summaries_valid || channel != m_channel) {
+    m_channel = std::string(channel);
+    m_summaries = SummariseSequences(document, m_channel);
+    m_summaries_valid = true;
+    m_list_valid = false;  // sorted by the old channel's statistics, and its headers are stale
+  }
+  if (m_list_valid) return;
+  m_listed = ListSequences(document, m_summaries, m_filter, m_order);
+  m_list_valid = true;
+  m_blocks_valid = false;
+}
+
+void StackedView::Prepare(const Document& document, std::string_view channel, TokenText text, int columns) {
+  Refresh(document, channel);
+  if (columns != m_columns || text != m_text || m_wrapped_lines.size() != document.sequences.size()) {
+    m_columns = columns;
+    m_text = text;
+    m_wrapped_lines.assign(document.sequences.size(), UINT64_MAX);
+    m_blocks_valid = false;
+  }
+  if (m_blocks_valid) return;
+  std::vector<uint64_t> block_lines(m_listed.size());
+  for (size_t block = 0; block < m_listed.size(); ++block) {
+    uint64_t& lines = m_wrapped_lines[m_listed[block]];
+    if (lines == UINT64_MAX) lines = WrappedLineCount(document.sequences[m_listed[block]], m_columns, m_text);
+    block_lines[block] = kBlockHeaderLines + lines + kBlockGapLines;
+  }
+  m_blocks = BlockIndex(block_lines);
+  m_blocks_valid = true;
+  m_visible_valid = false;
+  ApplyAnchor();
+}
+
+StackedLines StackedView::LayoutRange(const Document& document, uint64_t first_line, size_t line_count) const {
+  return LayoutStackedLines(document, m_listed, m_summaries, m_blocks, m_channel, m_columns, m_text, first_line,
+                            line_count);
+}
+
+void StackedView::UpdateLayout(const Document& document, std::string_view channel, TokenText text,
+                               int viewport_width, int viewport_height, GridGeometry geometry) {
+  const bool geometry_changed = geometry.cell_width != m_geometry.cell_width ||
+                                geometry.cell_height != m_geometry.cell_height ||
+                                geometry.line_gap != m_geometry.line_gap;
+  m_geometry = geometry;
+  m_viewport_height = viewport_height;
+  Prepare(document, channel, text, std::max((viewport_width - 2 * kPadding) / geometry.cell_width, 1));
+  if (geometry_changed) ApplyAnchor();
+  ScrollTo(m_scroll_px);  // clamps after a resize, keeps the anchor in step
+
+  const int64_t pitch = m_geometry.LinePitch();
+  const auto first_line = static_cast<uint64_t>(std::max<int64_t>(m_scroll_px - kPadding, 0) / pitch);
+  const auto line_count = static_cast<size_t>(viewport_height / pitch + 2);
+  if (m_visible_valid && first_line == m_visible.layout.first_line && line_count == m_visible.layout.line_count)
+    return;
+  m_visible = LayoutRange(document, first_line, line_count);
+  m_visible.layout.first_line = static_cast<size_t>(first_line);
+  m_visible.layout.line_count = line_count;  // what was asked for, so a short list is not re-laid
+  m_visible_valid = true;
+  ++m_layout_revision;
+}
+
+float StackedView::LayoutOriginY() const {
+  const int64_t row0 = kPadding + static_cast<int64_t>(m_visible.layout.first_line) * m_geometry.LinePitch();
+  return static_cast<float>(row0 - m_scroll_px);
+}
+
+int64_t StackedView::ContentHeight() const {
+  return 2 * kPadding + static_cast<int64_t>(m_blocks.LineCount()) * m_geometry.LinePitch() - m_geometry.line_gap;
+}
+
+int64_t StackedView::MaxScroll() const { return std::max<int64_t>(ContentHeight() - m_viewport_height, 0); }
+
+void StackedView::ScrollTo(int64_t pixels) {
+  m_scroll_px = std::clamp<int64_t>(pixels, 0, MaxScroll());
+  if (m_listed.empty()) return;
+  const StackedAnchor anchor = AnchorOfScroll(m_blocks, m_scroll_px, m_geometry.LinePitch(), kPadding);
+  m_anchor_sequence = m_listed[anchor.block];
+  m_anchor_line = anchor.line;
+  m_anchor_offset = anchor.offset;
+}
+
+void StackedView::ScrollToSequence(uint32_t sequence) {
+  if (std::find(m_listed.begin(), m_listed.end(), sequence) == m_listed.end()) return;
+  m_anchor_sequence = sequence;
+  m_anchor_line = 0;
+  m_anchor_offset = 0;
+  ApplyAnchor();
+}
+
+void StackedView::ApplyAnchor() {
+  const auto found = std::find(m_listed.begin(), m_listed.end(), m_anchor_sequence);
+  if (found == m_listed.end()) {
+    ScrollTo(0);  // the sequence at the top was filtered out: start from the top of the list
+    return;
+  }
+  const StackedAnchor anchor{static_cast<size_t>(found - m_listed.begin()), m_anchor_line, m_anchor_offset};
+  m_scroll_px = std::clamp<int64_t>(ScrollOfAnchor(m_blocks, anchor, m_geometry.LinePitch(), kPadding), 0,
+                                    MaxScroll());
+}
+
+std::optional<StackedView::Hit> StackedView::HitTest(double x, double y) const {
+  if (y < 0) return std::nullopt;
+  const auto row = static_cast<size_t>(y / m_geometry.LinePitch());
+  if (row >= m_visible.row_sequence.size()) return std::nullopt;
+  Hit hit;
+  hit.sequence = m_visible.row_sequence[row];
+  hit.header = m_visible.row_line[row] < kBlockHeaderLines;
+  if (!hit.header) {
+    hit.instance = th::HitTest(m_visible.layout, m_geometry, x, y);
+    if (hit.instance && m_visible.layout.tokens[*hit.instance] == kHeaderToken) hit.instance.reset();
+  }
+  return hit;
+}
+
+}  // namespace th

@@ -1,0 +1,103 @@
+#pragma once
+// The session's sequence list (filtered by name, sorted by max, mean or length) and its stacked
+// view: every listed sequence under a header, in one virtualised scroll (layout/stacked_layout.hpp).
+// GL-free and ImGui-free like the session that owns it.
+//
+// The scroll position is kept as (sequence, line in its block, pixels past that line), so it stays
+// on the same sequence when the list is filtered or sorted or the text re-wraps. Wrapping counts
+// every listed sequence's lines once per width (O(tokens of the document), no line starts kept);
+// a frame lays out only the blocks in view.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/document.hpp"
+#include "layout/stacked_layout.hpp"
+
+namespace th {
+
+class StackedView {
+ public:
+  static constexpr int kPadding = 12;  // as Session::kPadding: the same margins as the running text
+
+  // [Sequence list]
+  const std::string& Filter() const { return m_filter; }
+  void SetFilter(std::string filter);
+  SequenceOrder Order() const { return m_order; }
+  void SetOrder(SequenceOrder order);
+  // Brings the list up to date with the document and the channel the blocks are coloured by
+  // (statistics are recomputed only when the channel or the document changed).
+  void Refresh(const Document& document, std::string_view channel);
+  // Document indices of the listed sequences, in order (as of the last Refresh).
+  const std::vector<uint32_t>& Listed() const { return m_listed; }
+  // Per document sequence (as of the last Refresh).
+  const std::vector<SequenceSummary>& Summaries() const { return m_summaries; }
+  // The document was replaced or its channels changed: statistics and wrapping are stale.
+  void DocumentChanged();
+
+  // [Layout] Refreshes the list, wraps every listed sequence at `columns` when the list, width or
+  // text changed, and keeps the anchor's sequence at the top.
+  void Prepare(const Document& document, std::string_view channel, TokenText text, int columns);
+  uint64_t LineCount() const { return m_blocks.LineCount(); }
+  const BlockIndex& Blocks() const { return m_blocks; }
+  // Lines [first_line, first_line + line_count) as Prepare wrapped them.
+  StackedLines LayoutRange(const Document& document, uint64_t first_line, size_t line_count) const;
+  // Once per frame with the heatmap's size: Prepare, then the lines in view, when they changed.
+  void UpdateLayout(const Document& document, std::string_view channel, TokenText text, int viewport_width,
+                    int viewport_height, GridGeometry geometry);
+  const StackedLines& Visible() const { return m_visible; }
+  uint64_t LayoutRevision() const { return m_layout_revision; }
+  float LayoutOriginY() const;  // pixel position of the visible layout's row 0 in the viewport
+
+  // [Scrolling] As Session's: an integer pixel position over all blocks.
+  int64_t ScrollPixels() const { return m_scroll_px; }
+  int64_t ContentHeight() const;
+  int64_t MaxScroll() const;
+  void ScrollTo(int64_t pixels);
+  void ScrollBy(int64_t pixels) { ScrollTo(m_scroll_px + pixels); }
+  int ViewportHeight() const { return m_viewport_height; }
+  // The sequence's header to the top (no change when it is not listed).
+  void ScrollToSequence(uint32_t sequence);
+
+  // [Hover] What is under a point in grid pixels relative to the visible layout's row 0 (as
+  // HitTest): a header, a token's instance, or the blank parts of a block.
+  struct Hit {
+    uint32_t sequence = 0;
+    bool header = false;
+    std::optional<size_t> instance;  // into Visible().layout, for a token
+  };
+  std::optional<Hit> HitTest(double x, double y) const;
+
+ private:
+  void ApplyAnchor();  // m_scroll_px from m_anchor_sequence/line/offset in the current blocks
+
+  std::string m_filter;
+  SequenceOrder m_order = SequenceOrder::kFile;
+  bool m_list_valid = false;
+  bool m_summaries_valid = false;
+  std::string m_channel;
+  std::vector<SequenceSummary> m_summaries;
+  std::vector<uint32_t> m_listed;
+
+  // Wrapping: line counts per document sequence at m_columns (UINT64_MAX: not counted yet).
+  int m_columns = 0;
+  TokenText m_text = TokenText::kDecoded;
+  std::vector<uint64_t> m_wrapped_lines;
+  bool m_blocks_valid = false;
+  BlockIndex m_blocks;
+
+  GridGeometry m_geometry;
+  int m_viewport_height = 0;
+  int64_t m_scroll_px = 0;
+  uint32_t m_anchor_sequence = 0;  // the scroll position, as it survives re-wrapping and re-listing
+  uint64_t m_anchor_line = 0;
+  int64_t m_anchor_offset = 0;
+  StackedLines m_visible;
+  bool m_visible_valid = false;
+  uint64_t m_layout_revision = 0;
+};
+
+}  // namespace th

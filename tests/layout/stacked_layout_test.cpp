@@ -1,0 +1,265 @@
+// The stacked view: block prefix sums and 64-bit scroll anchors, the sequence list's filter and
+// order, the layout of the visible blocks, and the session's overview reductions.
+#include "layout/stacked_layout.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "layout/line_index.hpp"
+#include "ui/view_state.hpp"
+
+namespace th {
+namespace {
+
+constexpr GridGeometry kGeometry{10, 20, 2};
+constexpr int kPitch = 22;
+constexpr int kPad = StackedView::kPadding;
+
+// Sequences named `names`, sequence i with tokens[i] ("w " repeated) and the values given.
+Document MakeDocument(const std::vector<std::string>& names, const std::vector<std::vector<float>>& values) {
+  Document document;
+  document.source = "<test>";
+  for (size_t i = 0; i < names.size(); ++i) {
+    Sequence& sequence = document.sequences.emplace_back();
+    sequence.name = names[i];
+    Channel& channel = sequence.channels.emplace_back();
+    channel.name = "act";
+    for (const float value : values[i]) {
+      sequence.AppendToken("tok ");
+      channel.values.push_back(value);
+    }
+  }
+  return document;
+}
+
+TEST(BlockIndex, PrefixSumsFindEveryLinesBlock) {
+  // 100k blocks of random heights: each line's block by binary search equals a walk.
+  std::mt19937 random(7);
+  std::vector<uint64_t> lines(100'000);
+  for (uint64_t& count : lines) count = std::uniform_int_distribution<uint64_t>(2, 40)(random);
+  const BlockIndex blocks(lines);
+  ASSERT_EQ(blocks.BlockCount(), lines.size());
+  uint64_t first = 0;
+  for (size_t block = 0; block < lines.size(); ++block) {
+    ASSERT_EQ(blocks.FirstLine(block), first);
+    ASSERT_EQ(blocks.BlockLines(block), lines[block]);
+    ASSERT_EQ(blocks.BlockOfLine(first), block);
+    ASSERT_EQ(blocks.BlockOfLine(first + lines[block] - 1), block);
+    first += lines[block];
+  }
+  EXPECT_EQ(blocks.LineCount(), first);
+}
+
+TEST(BlockIndex, EmptyBlocksAreSkipped) {
+  const std::vector<uint64_t> lines{3, 0, 0, 2};
+  const BlockIndex blocks(lines);
+  EXPECT_EQ(blocks.BlockOfLine(2), 0u);
+  EXPECT_EQ(blocks.BlockOfLine(3), 3u);
+  EXPECT_EQ(blocks.BlockOfLine(4), 3u);
+}
+
+TEST(StackedAnchor, RoundTripsPastTwoToThe32Pixels) {
+  // 1000 blocks of ten million lines: 2e11 pixels, far past what a float or 32 bits hold.
+  const std::vector<uint64_t> lines(1000, 10'000'000);
+  const BlockIndex blocks(lines);
+  const int64_t total = kPad + static_cast<int64_t>(blocks.LineCount()) * kPitch;
+  ASSERT_GT(total, int64_t{1} << 37);
+  for (const int64_t scroll : {int64_t{0}, int64_t{5}, int64_t{kPad + 3}, (int64_t{1} << 32) + 7,
+                               total - kPitch - 1, int64_t{kPad} + int64_t{999} * 10'000'000 * kPitch}) {
+    const StackedAnchor anchor = AnchorOfScroll(blocks, scroll, kPitch, kPad);
+    EXPECT_EQ(ScrollOfAnchor(blocks, anchor, kPitch, kPad), scroll) << scroll;
+    const int64_t line = std::max<int64_t>(scroll - kPad, 0) / kPitch;
+    EXPECT_EQ(anchor.block, static_cast<size_t>(line / 10'000'000)) << scroll;
+    EXPECT_EQ(anchor.line, static_cast<uint64_t>(line % 10'000'000)) << scroll;
+  }
+  // The header of the last block, exactly.
+  const StackedAnchor last{999, 0, 0};
+  EXPECT_EQ(ScrollOfAnchor(blocks, last, kPitch, kPad), kPad + 999LL * 10'000'000 * kPitch);
+}
+
+TEST(SequenceList, FiltersByNameAndSortsDescending) {
+  const Document document = MakeDocument({"alpha", "Beta", "gamma", "ALPHABET", "none"},
+                                         {{1, 2, 3}, {5, 0}, {4, 4, 4, 4}, {2, 9}, {NAN, NAN, NAN, NAN, NAN}});
+  const std::vector<SequenceSummary> summaries = SummariseSequences(document, "act");
+  EXPECT_FLOAT_EQ(summaries[0].max, 3.0f);
+  EXPECT_FLOAT_EQ(summaries[0].mean, 2.0f);
+  EXPECT_EQ(summaries[2].tokens, 4u);
+  EXPECT_TRUE(std::isnan(summaries[4].max));
+
+  using V = std::vector<uint32_t>;
+  EXPECT_EQ(ListSequences(document, summaries, "", SequenceOrder::kFile), (V{0, 1, 2, 3, 4}));
+  EXPECT_EQ(ListSequences(document, summaries, "alpha", SequenceOrder::kFile), (V{0, 3}));  // ignoring case
+  EXPECT_EQ(ListSequences(document, summaries, "ETA", SequenceOrder::kFile), (V{1}));
+  EXPECT_EQ(ListSequences(document, summaries, "zzz", SequenceOrder::kFile), V{});
+  // Largest first; a sequence without values last; ties keep file order.
+  EXPECT_EQ(ListSequences(document, summaries, "", SequenceOrder::kMax), (V{3, 1, 2, 0, 4}));
+  EXPECT_EQ(ListSequences(document, summaries, "", SequenceOrder::kMean), (V{3, 2, 1, 0, 4}));
+  EXPECT_EQ(ListSequences(document, summaries, "", SequenceOrder::kLength), (V{4, 2, 0, 1, 3}));
+  EXPECT_EQ(ListSequences(document, summaries, "a", SequenceOrder::kMax), (V{3, 1, 2, 0}));
+  for (const SequenceOrder order : kSequenceOrders) EXPECT_EQ(ParseSequenceOrder(SequenceOrderName(order)), order);
+  EXPECT_FALSE(ParseSequenceOrder("size"));
+}
+
+TEST(StackedLayout, LineCountsMatchTheLineIndex) {
+  const Document document = MakeDocument({"a", "b", "c"}, {{}, {1}, std::vector<float>(57, 1.0f)});
+  for (const Sequence& sequence : document.sequences)
+    for (const int columns : {1, 7, 40})
+      EXPECT_EQ(WrappedLineCount(sequence, columns, TokenText::kDecoded),
+                LineIndex::Build(sequence, columns).LineCount());
+}
+
+TEST(StackedLayout, HeadersThenTokensOfEachBlockAtTheirRows) {
+  // "tok " is 4 cells: 10 columns hold 2 tokens a line.
+  const Document document = MakeDocument({"first", "second", "third"}, {{1, 2, 3}, {4}, {5, 6, 7, 8, 9}});
+  const std::vector<SequenceSummary> summaries = SummariseSequences(document, "act");
+  const std::vector<uint32_t> listed{2, 0, 1};  // an order other than the file's
+  constexpr int kColumns = 10;
+  std::vector<uint64_t> lines;
+  for (const uint32_t i : listed)
+    lines.push_back(kBlockHeaderLines + WrappedLineCount(document.sequences[i], kColumns, TokenText::kDecoded) +
+                    kBlockGapLines);
+  const BlockIndex blocks(lines);
+  ASSERT_EQ(lines, (std::vector<uint64_t>{5, 4, 3}));
+
+  const StackedLines all =
+      LayoutStackedLines(document, listed, summaries, blocks, "act", kColumns, TokenText::kDecoded, 0, 100);
+  ASSERT_EQ(all.layout.line_count, 12u);
+  // Per row: the sequence, and whether a header or a token of it is drawn there.
+  const std::vector<uint32_t> row_sequence{2, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1};
+  EXPECT_EQ(all.row_sequence, row_sequence);
+  std::vector<int> headers, token_rows;
+  std::vector<float> values;
+  for (size_t i = 0; i < all.layout.instances.size(); ++i) {
+    const TokenInstance& instance = all.layout.instances[i];
+    if (all.layout.tokens[i] == kHeaderToken) {
+      EXPECT_EQ(instance.flags & kPlainTextFlag, kPlainTextFlag);
+      headers.push_back(instance.row);
+    } else {
+      token_rows.push_back(instance.row);
+      values.push_back(instance.value);
+    }
+  }
+  EXPECT_EQ(headers, (std::vector<int>{0, 5, 9}));
+  EXPECT_EQ(token_rows, (std::vector<int>{1, 1, 2, 2, 3, 6, 6, 7, 10}));
+  EXPECT_EQ(values, (std::vector<float>{5, 6, 7, 8, 9, 1, 2, 3, 4}));
+
+  // A window starting inside a block lays out the same rows, shifted.
+  const StackedLines part =
+      LayoutStackedLines(document, listed, summaries, blocks, "act", kColumns, TokenText::kDecoded, 2, 6);
+  EXPECT_EQ(part.row_sequence, std::vector<uint32_t>(row_sequence.begin() + 2, row_sequence.begin() + 8));
+  std::vector<int> part_rows;
+  for (const TokenInstance& instance : part.layout.instances) part_rows.push_back(instance.row + 2);
+  EXPECT_EQ(part_rows, (std::vector<int>{2, 2, 3, 5, 6, 6, 7}));
+}
+
+TEST(StackedLayout, HeaderNamesTheSequenceAndFitsTheColumns) {
+  const Document document = MakeDocument({"a rather long sequence name"}, {{1, 2}});
+  const SequenceSummary summary = SummariseSequences(document, "act")[0];
+  EXPECT_EQ(BlockHeader(document.sequences[0], summary, 80), "a rather long sequence name  2 tokens  max 2  mean 1.5");
+  EXPECT_EQ(BlockHeader(document.sequences[0], summary, 36), "a rather\u2026  2 tokens  max 2  mean 1.5");
+}
+
+TEST(StackedView, KeepsItsSequenceAtTheTopAcrossFilterAndWidth) {
+  std::vector<std::string> names;
+  std::vector<std::vector<float>> values;
+  for (int i = 0; i < 50; ++i) {
+    names.push_back((i % 2 ? "odd " : "even ") + std::to_string(i));
+    values.push_back(std::vector<float>(static_cast<size_t>(i % 7 + 1), static_cast<float>(i)));
+  }
+  Session session(MakeDocument(names, values));
+  session.SetStacked(true);
+  EXPECT_EQ(session.Spec().scope, RangeScope::kGlobal);  // one range for every block
+  session.UpdateStackedLayout(400, 220, kGeometry);
+  StackedView& view = session.Stacked();
+  view.ScrollToSequence(31);
+  session.UpdateStackedLayout(400, 220, kGeometry);
+  EXPECT_EQ(view.Visible().row_sequence.front(), 31u);
+  EXPECT_EQ(view.LayoutOriginY(), 0.0f);  // its header's top at the top of the view
+
+  view.SetFilter("odd");
+  session.UpdateStackedLayout(400, 220, kGeometry);
+  EXPECT_EQ(view.Visible().row_sequence.front(), 31u);
+  session.UpdateStackedLayout(130, 220, kGeometry);  // narrower: more lines per block
+  EXPECT_EQ(view.Visible().row_sequence.front(), 31u);
+  view.SetOrder(SequenceOrder::kMax);
+  session.UpdateStackedLayout(130, 220, kGeometry);
+  EXPECT_EQ(view.Visible().row_sequence.front(), 31u);
+  EXPECT_EQ(view.Listed().front(), 49u);
+
+  // Hovering a header names its sequence; a token gives its instance.
+  const auto header = view.HitTest(5, 5);
+  ASSERT_TRUE(header);
+  EXPECT_TRUE(header->header);
+  EXPECT_EQ(header->sequence, 31u);
+  const auto token = view.HitTest(5, kPitch + 5);
+  ASSERT_TRUE(token && token->instance);
+  EXPECT_EQ(view.Visible().layout.instances[*token->instance].value, 31.0f);
+
+  view.SetFilter("even 3");  // even 30, 32 ... 38: 31 is gone, so the list starts from the top
+  session.UpdateStackedLayout(130, 220, kGeometry);
+  EXPECT_EQ(view.ScrollPixels(), 0);
+  session.SetStacked(false);
+  EXPECT_EQ(session.Spec().scope, RangeScope::kSequence);
+}
+
+TEST(StackedView, ScrollsToTheEndOfAHundredThousandSequences) {
+  std::vector<std::string> names;
+  std::vector<std::vector<float>> values;
+  for (int i = 0; i < 100'000; ++i) {
+    names.push_back("s" + std::to_string(i));
+    values.push_back({static_cast<float>(i), 1.0f});
+  }
+  Session session(MakeDocument(names, values));
+  session.SetStacked(true);
+  session.UpdateStackedLayout(400, 220, kGeometry);
+  StackedView& view = session.Stacked();
+  EXPECT_EQ(view.LineCount(), 300'000u);  // header, one line of two tokens, the gap
+  view.ScrollTo(view.MaxScroll());
+  session.UpdateStackedLayout(400, 220, kGeometry);
+  EXPECT_EQ(view.Visible().row_sequence.back(), 99'999u);
+  EXPECT_LE(view.Visible().layout.instances.size(), 40u);  // only what is in view
+  view.ScrollToSequence(54'321);
+  session.UpdateStackedLayout(400, 220, kGeometry);
+  EXPECT_EQ(view.ScrollPixels(), kPad + 54'321LL * 3 * kPitch);
+  EXPECT_EQ(view.Visible().row_sequence.front(), 54'321u);
+}
+
+TEST(Session, OverviewRowsFollowTheChosenReduction) {
+  std::mt19937 random(3);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> values(10'000);
+  for (float& value : values) value = normal(random);
+  Session session(MakeDocument({"one"}, {values}));
+  constexpr size_t kRows = 97;
+  for (const Reduction reduction : kReductions) {
+    session.SetOverviewReduction(reduction);
+    EXPECT_EQ(ParseReduction(ReductionName(reduction)), reduction);
+    const std::vector<float> rows = session.OverviewRows(kRows);
+    ASSERT_EQ(rows.size(), kRows);
+    for (size_t row = 0; row < kRows; ++row) {
+      // The CPU reference: a plain scan of the row's tokens.
+      const uint64_t begin = ValuePyramid::FirstTokenOfRow(row, values.size(), kRows);
+      const uint64_t end = ValuePyramid::FirstTokenOfRow(row + 1, values.size(), kRows);
+      float low = INFINITY, high = -INFINITY;
+      double sum = 0.0;
+      for (uint64_t i = begin; i < end; ++i) {
+        low = std::min(low, values[i]);
+        high = std::max(high, values[i]);
+        sum += values[i];
+      }
+      const float mean = static_cast<float>(sum / static_cast<double>(end - begin));
+      const float expected = reduction == Reduction::kMax   ? high
+                             : reduction == Reduction::kMin ? low
+                             : reduction == Reduction::kMean
+                                 ? mean
+                                 : (std::fabs(high) >= std::fabs(low) ? high : low);
+      EXPECT_NEAR(rows[row], expected, 1e-5f) << ReductionName(reduction) << " row " << row;
+    }
+  }
+  EXPECT_FALSE(ParseReduction("median"));
+}
+
+}  // namespace
+}  // namespace th
