@@ -9,114 +9,188 @@ namespace th {
 
 namespace {
 
-// Cells up to and including the first newline (what must fit on the current line), and the
-// total cell count.
-struct TokenExtent {
-  uint32_t first_segment = 0;
-  uint32_t total = 0;
+// A token's display units and what wrapping needs of them.
+struct MeasuredToken {
+  std::vector<DisplayUnit> units;
+  uint32_t first_segment = 0;  // cells up to and including the first newline: what must fit
+  uint32_t total = 0;          // all its cells
+  // No newline before its last unit: when the whole token fits in what is left of the line, it
+  // is placed at once instead of unit by unit.
+  bool one_segment = true;
+  bool ends_line = false;  // its last unit is a newline
+
+  void Measure(std::string_view text) {
+    SplitDisplayUnits(text, units);
+    first_segment = total = 0;
+    one_segment = true;
+    bool seen_break = false;
+    for (const DisplayUnit& unit : units) {
+      one_segment = one_segment && !seen_break;
+      total += unit.cells;
+      if (!seen_break) first_segment += unit.cells;
+      seen_break = seen_break || unit.breaks_line;
+    }
+    ends_line = !units.empty() && units.back().breaks_line;
+  }
 };
 
-TokenExtent MeasureToken(const std::vector<DisplayUnit>& units) {
-  TokenExtent extent;
-  bool seen_break = false;
-  for (const DisplayUnit& unit : units) {
-    extent.total += unit.cells;
-    if (!seen_break) extent.first_segment += unit.cells;
-    seen_break = seen_break || unit.breaks_line;
-  }
-  return extent;
-}
-
-// The display units of each token, measured once per vocabulary entry for tokens stored as ids
-// into a shared table: a long document repeats a few thousand strings millions of times, and
-// splitting them is most of the wrapping time. A token whose text is not its entry's (a
-// decoding override) is recognised by its address and measured on its own.
-class TokenUnits {
+// The measured tokens, measured once per vocabulary entry for tokens stored as ids into a shared
+// table: a long document repeats a few thousand strings millions of times, and splitting them is
+// most of the wrapping time. A token whose text is not its entry's (a decoding override) is
+// recognised by its address and measured on its own.
+class TokenMeasures {
  public:
-  TokenUnits(const Sequence& sequence, TokenText text)
-      : m_sequence(sequence), m_text(text), m_ids(sequence.Table() ? std::span<const int32_t>(sequence.TokenIds()) : std::span<const int32_t>()) {}
+  TokenMeasures(const Sequence& sequence, TokenText text)
+      : m_sequence(&sequence),
+        m_text(text),
+        m_ids(sequence.Table() ? std::span<const int32_t>(sequence.TokenIds()) : std::span<const int32_t>()) {}
 
-  const std::vector<DisplayUnit>& Of(uint64_t token) {
-    const std::string_view text = m_sequence.Token(token, m_text);
+  const MeasuredToken& Of(uint64_t token) {
+    const std::string_view text = m_sequence->Token(token, m_text);
     if (m_ids.empty()) {
-      SplitDisplayUnits(text, m_scratch);
+      m_scratch.Measure(text);
       return m_scratch;
     }
     const auto id = static_cast<size_t>(m_ids[token]);
     if (id >= m_cache.size()) m_cache.resize(id + 1);
     Entry& entry = m_cache[id];
     if (entry.text != text.data() || entry.size != text.size()) {
-      SplitDisplayUnits(text, entry.units);
+      entry.measured.Measure(text);
       entry.text = text.data();
       entry.size = text.size();
     }
-    return entry.units;
+    return entry.measured;
   }
 
  private:
   struct Entry {
     const char* text = nullptr;  // what the units were measured from
     size_t size = 0;
-    std::vector<DisplayUnit> units;
+    MeasuredToken measured;
   };
-  const Sequence& m_sequence;
+  const Sequence* m_sequence;
   TokenText m_text;
   std::span<const int32_t> m_ids;
   std::vector<Entry> m_cache;  // by id
-  std::vector<DisplayUnit> m_scratch;
+  MeasuredToken m_scratch;
 };
 
 }  // namespace
 
-LineIndex LineIndex::Build(const Sequence& sequence, int columns, TokenText text) {
-  LineIndex index;
-  index.m_columns = std::max(columns, 1);
-  index.m_token_count = sequence.TokenCount();
-  index.m_starts.push_back({0, 0});
-  const uint32_t width = static_cast<uint32_t>(index.m_columns);
+// [SECTION] Wrapping
+
+struct LineWrapper::State {
+  State(const Sequence& sequence, int columns, TokenText text)
+      : width(static_cast<uint32_t>(std::max(columns, 1))), token_count(sequence.TokenCount()), measures(sequence, text) {}
+
+  uint32_t width;
+  uint64_t token_count;
+  TokenMeasures measures;
+  uint64_t next_token = 0;
   uint32_t column = 0;
   // A break is pending after a newline or a full line; it is materialised only when another
   // cell follows, so the document never ends with an empty line.
   bool pending_break = false;
-  const auto start_line = [&](uint64_t token, uint32_t cell) {
-    index.m_starts.push_back({token, cell});
-    column = 0;
-    pending_break = false;
-  };
+  bool started = false;  // line 0's start has been handed out
+};
 
-  TokenUnits token_units(sequence, text);
-  for (uint64_t t = 0; t < index.m_token_count; ++t) {
-    const std::vector<DisplayUnit>& units = token_units.Of(t);
-    const TokenExtent extent = MeasureToken(units);
-    if (pending_break) {
+LineWrapper::LineWrapper(const Sequence& sequence, int columns, TokenText text)
+    : m_state(std::make_unique<State>(sequence, columns, text)) {}
+LineWrapper::LineWrapper(LineWrapper&&) noexcept = default;
+LineWrapper& LineWrapper::operator=(LineWrapper&&) noexcept = default;
+LineWrapper::~LineWrapper() = default;
+
+bool LineWrapper::Done() const { return m_state->started && m_state->next_token == m_state->token_count; }
+int LineWrapper::Columns() const { return static_cast<int>(m_state->width); }
+uint64_t LineWrapper::TokenCount() const { return m_state->token_count; }
+
+LineBlock LineWrapper::Wrap(uint64_t max_tokens) {
+  State& s = *m_state;
+  LineBlock block;
+  if (!s.started) {
+    block.starts.push_back({0, 0});
+    s.started = true;
+  }
+  const auto start_line = [&](uint64_t token, uint32_t cell) {
+    block.starts.push_back({token, cell});
+    s.column = 0;
+    s.pending_break = false;
+  };
+  const uint64_t end = s.next_token + std::min(max_tokens, s.token_count - s.next_token);
+  for (uint64_t t = s.next_token; t < end; ++t) {
+    const MeasuredToken& token = s.measures.Of(t);
+    if (s.pending_break) {
       start_line(t, 0);
-    } else if (column > 0 && column + extent.first_segment > width && extent.first_segment <= width) {
+    } else if (s.column > 0 && s.column + token.first_segment > s.width && token.first_segment <= s.width) {
       start_line(t, 0);
+    }
+    if (token.one_segment && s.column + token.total < s.width) {
+      // Fits with room to spare: no unit can start a line.
+      s.column += token.total;
+      s.pending_break = token.ends_line;
+      continue;
     }
     uint32_t cell_index = 0;
-    for (const DisplayUnit& unit : units) {
+    for (const DisplayUnit& unit : token.units) {
       // A unit is never split; one wider than a whole line gets a line of its own.
-      if (pending_break || (column > 0 && column + unit.cells > width)) start_line(t, cell_index);
-      column += unit.cells;
+      if (s.pending_break || (s.column > 0 && s.column + unit.cells > s.width)) start_line(t, cell_index);
+      s.column += unit.cells;
       cell_index += unit.cells;
-      pending_break = unit.breaks_line || column >= width;
+      s.pending_break = unit.breaks_line || s.column >= s.width;
     }
   }
+  s.next_token = end;
+  block.end_token = end;
+  return block;
+}
+
+// [SECTION] The index
+
+LineIndex::LineIndex(int columns, uint64_t token_count) : m_columns(std::max(columns, 1)), m_token_count(token_count) {}
+
+LineIndex LineIndex::Build(const Sequence& sequence, int columns, TokenText text) {
+  LineWrapper wrapper(sequence, columns, text);
+  LineIndex index(columns, sequence.TokenCount());
+  index.Append(wrapper.Wrap(sequence.TokenCount()));
   return index;
 }
 
+void LineIndex::Append(const LineBlock& block) {
+  for (const LineStart& start : block.starts) {
+    if ((m_count & kChunkMask) == 0) m_starts.emplace_back().reserve(kChunkMask + 1);
+    m_starts.back().push_back(start);
+    ++m_count;
+  }
+  m_wrapped_tokens = block.end_token;
+}
+
+uint64_t LineIndex::KnownTokens() const {
+  if (Complete()) return m_token_count;
+  return m_count > 0 ? Line(m_count - 1).token : 0;  // the tokens before the line still growing
+}
+
 LineStart LineIndex::LineEnd(size_t line) const {
-  if (line + 1 < m_starts.size()) return m_starts[line + 1];
+  if (line + 1 < m_count) return Line(line + 1);
   return {m_token_count, 0};
 }
 
 size_t LineIndex::LineOfToken(uint64_t token) const {
-  // The last line that starts at or before the token's first cell.
-  const auto it = std::upper_bound(m_starts.begin(), m_starts.end(), LineStart{token, 0},
-                                   [](const LineStart& a, const LineStart& b) {
-                                     return a.token < b.token || (a.token == b.token && a.cell < b.cell);
-                                   });
-  return static_cast<size_t>(std::max<ptrdiff_t>(it - m_starts.begin() - 1, 0));
+  // The last line that starts at or before the token's first cell: first the chunk, then the
+  // line within it.
+  const auto before = [](const LineStart& a, const LineStart& b) {
+    return a.token < b.token || (a.token == b.token && a.cell < b.cell);
+  };
+  const LineStart key{token, 0};
+  const auto chunk = std::upper_bound(m_starts.begin(), m_starts.end(), key,
+                                      [&](const LineStart& k, const std::vector<LineStart>& c) {
+                                        return before(k, c.front());
+                                      });
+  if (chunk == m_starts.begin()) return 0;
+  const std::vector<LineStart>& lines = *(chunk - 1);
+  const auto it = std::upper_bound(lines.begin(), lines.end(), key, before);
+  const size_t line = (static_cast<size_t>(chunk - 1 - m_starts.begin()) << kChunkBits) +
+                      static_cast<size_t>(it - lines.begin()) - 1;
+  return std::min(line, std::max<size_t>(LineCount(), 1) - 1);
 }
 
 }  // namespace th

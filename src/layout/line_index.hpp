@@ -7,8 +7,14 @@
 // current one but fits on an empty line; a token longer than a whole line is split across
 // lines between its display units (a wide character or a shaped run is never cut); a newline
 // ends its line.
+//
+// A long document is wrapped in blocks (LineWrapper): the session wraps the first screen at once
+// and the rest on a background thread, appending each finished block to its index, so the view
+// is live while a hundred million tokens wrap. Blocks appended in order give exactly Build's
+// lines.
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "core/document.hpp"
@@ -21,25 +27,71 @@ struct LineStart {
   bool operator==(const LineStart&) const = default;
 };
 
+// What one LineWrapper::Wrap call wrapped: tokens up to end_token, and the lines that start
+// among them.
+struct LineBlock {
+  uint64_t end_token = 0;
+  std::vector<LineStart> starts;
+};
+
 class LineIndex {
  public:
   LineIndex() = default;
+  // An empty index of a sequence of token_count tokens, to which blocks are appended.
+  LineIndex(int columns, uint64_t token_count);
   // columns >= 1. O(total bytes of the sequence).
   // text: which of the tokens' texts is drawn (decoded or raw); both keep the same boxes.
   static LineIndex Build(const Sequence& sequence, int columns, TokenText text = TokenText::kDecoded);
 
+  // The next block of the same sequence, in order.
+  void Append(const LineBlock& block);
+  // Every token is wrapped.
+  bool Complete() const { return m_wrapped_tokens == m_token_count && !m_starts.empty(); }
+  uint64_t WrappedTokens() const { return m_wrapped_tokens; }
+  // The tokens whose first cell is on one of the LineCount() lines.
+  uint64_t KnownTokens() const;
+
   int Columns() const { return m_columns; }
-  size_t LineCount() const { return m_starts.size(); }
-  const LineStart& Line(size_t line) const { return m_starts[line]; }
+  // The lines whose end is known: all of them once complete; before that, the last line started
+  // may still grow and is not counted.
+  size_t LineCount() const { return Complete() ? m_count : (m_count > 0 ? m_count - 1 : 0); }
+  const LineStart& Line(size_t line) const { return m_starts[line >> kChunkBits][line & kChunkMask]; }
   // End of a line: the start of the next one, or one past the last token.
   LineStart LineEnd(size_t line) const;
-  // The line on which the token's first cell is drawn.
+  // The line on which the token's first cell is drawn (among LineCount() lines).
   size_t LineOfToken(uint64_t token) const;
 
  private:
+  // Fixed-size chunks: appending never moves what is stored, so the index grows by 16 bytes a
+  // line without the transient copies of a doubling vector.
+  static constexpr size_t kChunkBits = 16;
+  static constexpr size_t kChunkMask = (size_t{1} << kChunkBits) - 1;
+
   int m_columns = 0;
   uint64_t m_token_count = 0;
-  std::vector<LineStart> m_starts;
+  uint64_t m_wrapped_tokens = 0;
+  size_t m_count = 0;  // line starts stored
+  std::vector<std::vector<LineStart>> m_starts;
+};
+
+// Wraps a sequence from its first token, a block at a time. It reads the sequence, which must
+// outlive it and not change meanwhile; it may run on another thread than the index's owner.
+class LineWrapper {
+ public:
+  LineWrapper(const Sequence& sequence, int columns, TokenText text = TokenText::kDecoded);
+  LineWrapper(LineWrapper&&) noexcept;
+  LineWrapper& operator=(LineWrapper&&) noexcept;
+  ~LineWrapper();
+
+  // Wraps up to max_tokens more tokens.
+  LineBlock Wrap(uint64_t max_tokens);
+  bool Done() const;
+  int Columns() const;
+  uint64_t TokenCount() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> m_state;
 };
 
 }  // namespace th

@@ -80,6 +80,70 @@ TEST(LineIndex, LineOfTokenUsesBinarySearchOverStarts) {
   EXPECT_EQ(index.LineOfToken(999), 249u);
 }
 
+// Every line start of an index, in order.
+std::vector<LineStart> Starts(const LineIndex& index) {
+  std::vector<LineStart> starts;
+  for (size_t line = 0; line < index.LineCount(); ++line) starts.push_back(index.Line(line));
+  return starts;
+}
+
+// Words, newlines, wide characters and tokens longer than a line, so that blocks end in the
+// middle of lines, of split tokens and of pending breaks.
+Sequence MixedSequence(size_t tokens) {
+  const std::vector<std::string> words = {" the", "\n", " 日本語", "0123456789012345678901234", " a", "\n\n", "é", " wrap"};
+  Sequence sequence;
+  for (size_t i = 0; i < tokens; ++i) sequence.AppendToken(words[(i * 7 + i / 3) % words.size()]);
+  return sequence;
+}
+
+TEST(LineIndex, BlocksAppendedInOrderGiveTheWholeWrapping) {
+  const Sequence sequence = MixedSequence(5000);
+  const LineIndex whole = LineIndex::Build(sequence, 17);
+  for (const uint64_t block_tokens : {1, 2, 7, 64, 1000}) {
+    LineWrapper wrapper(sequence, 17);
+    LineIndex index(17, sequence.TokenCount());
+    while (!wrapper.Done()) {
+      index.Append(wrapper.Wrap(block_tokens));
+      // Lines so far are final: each is the whole wrapping's line of the same number.
+      ASSERT_LE(index.LineCount(), whole.LineCount());
+      if (index.LineCount() > 0) {
+        const size_t last = index.LineCount() - 1;
+        EXPECT_EQ(index.Line(last), whole.Line(last));
+        EXPECT_EQ(index.LineEnd(last), whole.LineEnd(last));
+      }
+      EXPECT_LE(index.KnownTokens(), index.WrappedTokens());
+    }
+    EXPECT_TRUE(index.Complete()) << block_tokens;
+    EXPECT_EQ(Starts(index), Starts(whole)) << block_tokens;
+  }
+}
+
+TEST(LineIndex, PartialIndexCountsOnlyFinishedLinesAndFindsTheirTokens) {
+  Sequence sequence;
+  for (int i = 0; i < 100; ++i) sequence.AppendToken(" abcd");  // 4 tokens a 20-cell line
+  LineWrapper wrapper(sequence, 20);
+  LineIndex index(20, sequence.TokenCount());
+  index.Append(wrapper.Wrap(10));  // lines 0 and 1, and line 2 still open (tokens 8, 9)
+  EXPECT_FALSE(index.Complete());
+  EXPECT_EQ(index.LineCount(), 2u);
+  EXPECT_EQ(index.KnownTokens(), 8u);
+  EXPECT_EQ(index.LineOfToken(5), 1u);
+  index.Append(wrapper.Wrap(1000));
+  EXPECT_TRUE(index.Complete());
+  EXPECT_EQ(index.LineCount(), 25u);
+  EXPECT_EQ(index.KnownTokens(), 100u);
+}
+
+TEST(LineIndex, ManyChunksOfLinesAreSearchedAcrossChunks) {
+  Sequence sequence;
+  for (int i = 0; i < 200'000; ++i) sequence.AppendToken("x\n");  // one token a line, past 2^16 lines
+  const LineIndex index = LineIndex::Build(sequence, 80);
+  ASSERT_EQ(index.LineCount(), 200'000u);
+  for (const uint64_t token : {0, 65'535, 65'536, 65'537, 131'072, 199'999})
+    EXPECT_EQ(index.LineOfToken(token), token);
+  EXPECT_EQ(index.LineEnd(65'535), (LineStart{65'536, 0}));
+}
+
 TEST(LineIndex, EmptySequenceHasOneEmptyLine) {
   const Sequence sequence;
   const LineIndex index = LineIndex::Build(sequence, 10);
