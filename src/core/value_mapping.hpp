@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -71,29 +72,37 @@ std::optional<MappedValue> MapValue(const ValueMapping& mapping, float x, size_t
                                     bool categorical = false);
 
 // Statistics of the finite values in a scope, with a sorted copy for percentiles, medians and
-// clipped counts in O(log n). Built when the scope's values change, never per frame.
+// clipped counts in O(log n). Built when the scope's values change, never per frame. A long
+// scope first gets Bounds() (one pass, no copy) and its sorted summary from a background thread.
 class ScopeSummary {
  public:
   ScopeSummary() = default;
-  explicit ScopeSummary(std::span<const float> values);
+  // Sorted: every statistic. A stop request abandons the sort (the result is then not used).
+  explicit ScopeSummary(std::span<const float> values, std::stop_token stop = {});
+  // One pass and no copy: counts, min, max, mean, standard deviation and the smallest positive
+  // value, without the order statistics (HasOrder() is false until the sorted summary replaces it).
+  static ScopeSummary Bounds(std::span<const float> values);
 
-  size_t Count() const { return m_sorted.size(); }
+  // Percentiles, the median, clipped counts, the histogram and OutlierDominated are known. When
+  // not, they answer NaN, 0, zeros and false.
+  bool HasOrder() const { return m_has_order; }
+  size_t Count() const { return m_count; }
   size_t NonFinite() const { return m_non_finite; }
-  float Min() const { return m_sorted.empty() ? 0.0f : m_sorted.front(); }
-  float Max() const { return m_sorted.empty() ? 0.0f : m_sorted.back(); }
+  float Min() const { return m_min; }
+  float Max() const { return m_max; }
   double Mean() const { return m_mean; }
   double StdDev() const { return m_std; }
   float MaxAbs() const;
   // The smallest m such that p percent of the values lie in [-m, m] (nearest rank).
   float AbsPercentile(float p) const;
-  float SmallestPositive() const;  // 0 when no value is positive
+  float SmallestPositive() const { return m_smallest_positive; }  // 0 when no value is positive
   // p in [0, 100], linear interpolation between closest ranks (NumPy's default).
   float Percentile(float p) const;
   float Median() const { return Percentile(50.0f); }
   size_t CountBelow(float value) const;  // values < value
   size_t CountAbove(float value) const;  // values > value
-  bool HasNegative() const { return !m_sorted.empty() && m_sorted.front() < 0.0f; }
-  bool HasPositive() const { return !m_sorted.empty() && m_sorted.back() > 0.0f; }
+  bool HasNegative() const { return m_count > 0 && m_min < 0.0f; }
+  bool HasPositive() const { return m_count > 0 && m_max > 0.0f; }
   // True when the central 99% of values spans less than half of min..max: fewer than 1% of
   // tokens (the outliers) span most of the range and the rest share a few colours.
   bool OutlierDominated() const;
@@ -102,7 +111,12 @@ class ScopeSummary {
 
  private:
   std::vector<float> m_sorted;
+  bool m_has_order = false;
+  size_t m_count = 0;
   size_t m_non_finite = 0;
+  float m_min = 0.0f;
+  float m_max = 0.0f;
+  float m_smallest_positive = 0.0f;
   double m_mean = 0.0;
   double m_std = 0.0;
 };

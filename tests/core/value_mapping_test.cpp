@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
 #include <stdexcept>
 #include <vector>
 
@@ -75,6 +77,57 @@ TEST(ScopeSummary, OutlierDominatedWhenAFewTokensSpanTheRange) {
   EXPECT_FALSE(ScopeSummary(values).OutlierDominated());
   values[0] = 500.0f;  // one token in a thousand
   EXPECT_TRUE(ScopeSummary(values).OutlierDominated());
+}
+
+TEST(ScopeSummary, RadixSortedValuesMatchAComparisonSort) {
+  // Large enough for the bucketed radix path, with values of both signs over many magnitudes,
+  // repeated values, signed zeros and values without a place (NaN, infinities).
+  std::mt19937 random(3);
+  std::vector<float> values;
+  for (int i = 0; i < 200'000; ++i) {
+    const float magnitude = std::ldexp(std::uniform_real_distribution<float>(1.0f, 2.0f)(random), (i % 40) - 20);
+    values.push_back(i % 3 == 0 ? -magnitude : magnitude);
+  }
+  values.insert(values.end(), 5000, 0.25f);
+  values.insert(values.end(), {0.0f, -0.0f, NAN, INFINITY, -INFINITY});
+  const ScopeSummary summary(values);
+  std::vector<float> finite;
+  std::copy_if(values.begin(), values.end(), std::back_inserter(finite), [](float v) { return std::isfinite(v); });
+  std::sort(finite.begin(), finite.end());
+  EXPECT_EQ(summary.Count(), finite.size());
+  EXPECT_EQ(summary.NonFinite(), 3u);
+  for (const float p : {0.0f, 0.1f, 25.0f, 50.0f, 99.9f, 100.0f}) {
+    const double rank = p / 100.0 * static_cast<double>(finite.size() - 1);
+    const auto below = static_cast<size_t>(rank);
+    if (rank == static_cast<double>(below)) {
+      EXPECT_EQ(summary.Percentile(p), finite[below]) << p;
+    }
+  }
+  EXPECT_EQ(summary.CountBelow(0.25f), static_cast<size_t>(std::lower_bound(finite.begin(), finite.end(), 0.25f) - finite.begin()));
+  EXPECT_EQ(summary.Min(), finite.front());
+  EXPECT_EQ(summary.Max(), finite.back());
+}
+
+TEST(ScopeSummary, BoundsKnowEverythingButTheOrder) {
+  const std::vector<float> values = {3.0f, -1.0f, NAN, 0.5f, 2.0f, INFINITY};
+  const ScopeSummary full(values);
+  const ScopeSummary bounds = ScopeSummary::Bounds(values);
+  EXPECT_TRUE(full.HasOrder());
+  EXPECT_FALSE(bounds.HasOrder());
+  EXPECT_EQ(bounds.Count(), full.Count());
+  EXPECT_EQ(bounds.NonFinite(), full.NonFinite());
+  EXPECT_EQ(bounds.Min(), full.Min());
+  EXPECT_EQ(bounds.Max(), full.Max());
+  EXPECT_EQ(bounds.SmallestPositive(), full.SmallestPositive());
+  EXPECT_NEAR(bounds.Mean(), full.Mean(), 1e-12);
+  EXPECT_NEAR(bounds.StdDev(), full.StdDev(), 1e-9);
+  EXPECT_TRUE(std::isnan(bounds.Percentile(50.0f)));
+  // Percentile mappings take the whole range until the order is known.
+  MappingSpec spec;
+  spec.kind = NormKind::kPercentile;
+  const ValueMapping mapping = ResolveMapping(spec, bounds);
+  EXPECT_EQ(mapping.low, -1.0f);
+  EXPECT_EQ(mapping.high, 3.0f);
 }
 
 TEST(ResolveMapping, EachKindOverAScope) {
