@@ -67,6 +67,7 @@ int RunRender(const CommandLine& line) {
       KeepTokenRange(document.sequences[static_cast<size_t>(line.view.sequence)], *line.tokens);
     Session session(std::move(document));
     ConfigureSession(session, line.view);
+    session.FinishBackgroundWork();  // a long sequence's exact ranges come from the background
     write(session, line.output);
     return 0;
   }
@@ -81,6 +82,7 @@ int RunRender(const CommandLine& line) {
     view.sequence = static_cast<int>(index);
     Session session(document);
     ConfigureSession(session, view);
+    session.FinishBackgroundWork();
     const std::string name = "seq-" + std::to_string(index) + "." + line.format;
     write(session, (std::filesystem::path(line.out_dir) / name).string());
   }

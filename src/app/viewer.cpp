@@ -222,6 +222,8 @@ int RunViewer(const CommandLine& parsed) {
       glide.Follow(session, scroll_before, now);  // a dragged scrollbar follows the mouse at once
     }
     if (glide.Step(session, now)) active_frames = kFramesAfterEvent;
+    // Statistics and wrapping of a long document arrive from background threads: keep drawing.
+    if (session.StatisticsPending() || session.WrappingPending()) active_frames = kFramesAfterEvent;
     if (script)
       if (auto path = script->TakeExport()) context.export_path = std::move(*path);
     if (!context.export_path.empty()) {
@@ -235,6 +237,7 @@ int RunViewer(const CommandLine& parsed) {
       job.options.caption = context.export_caption ? DefaultCaption(session) : std::string();
       job.options.font_family = FontFamily(job.font);
       try {
+        session.FinishBackgroundWork();  // an export draws with the exact ranges
         context.export_message = "wrote " + job.path + " (" + WriteExport(session, job) +
                                  std::to_string(session.CurrentSequence().TokenCount()) + " tokens)";
       } catch (const std::exception& error) {

@@ -83,6 +83,10 @@ void SearchFrom(Session& session, NavigateState& state, bool forward) {
 void DrawNavigatePanel(Session& session) {
   NavigateState& state = State();
   const uint64_t tokens = session.CurrentSequence().TokenCount();
+  if (session.WrappingPending()) {
+    // A long document wraps in the background; the view goes as far as it has reached.
+    ImGui::TextDisabled("wrapping lines: %.0f%%", 100.0 * session.WrappedShare());
+  }
   ImGui::SetNextItemWidth(ScaledPx(140.0f));
   if (ImGui::InputTextWithHint("token##goto", "index, Enter", state.token, sizeof state.token,
                                ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_CharsDecimal)) {

@@ -41,7 +41,7 @@ void DrawHistogram(Session& session) {
   ImGui::InvisibleButton("##histogram", ImVec2(width, kHistogramHeight));
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->AddRectFilled(start, ImVec2(start.x + width, start.y + kHistogramHeight), IM_COL32(255, 255, 255, 255));
-  if (summary.Count() == 0 || bins.empty()) return;
+  if (summary.Count() == 0 || bins.empty() || !summary.HasOrder()) return;  // the histogram comes with the order
 
   const float lo = summary.Min();
   const float hi = summary.Max() > summary.Min() ? summary.Max() : summary.Min() + 1.0f;
@@ -186,8 +186,15 @@ void DrawStatistics(Session& session) {
     return;
   }
   ImGui::TextDisabled("n %zu  mean %.4g  sd %.4g", summary.Count(), summary.Mean(), summary.StdDev());
-  ImGui::TextDisabled("min %.4g  median %.4g  max %.4g", summary.Min(), summary.Median(), summary.Max());
-  if (!session.Mapping().Bucketed())
+  if (!summary.HasOrder()) {
+    // A long scope: its sorted statistics come from a background thread; percentile ranges
+    // span min..max until then.
+    ImGui::TextDisabled("min %.4g  max %.4g", summary.Min(), summary.Max());
+    ImGui::TextDisabled("median, percentiles, histogram: computing...");
+  } else {
+    ImGui::TextDisabled("min %.4g  median %.4g  max %.4g", summary.Min(), summary.Median(), summary.Max());
+  }
+  if (summary.HasOrder() && !session.Mapping().Bucketed())
     ImGui::TextDisabled("clipped: %zu below, %zu above", summary.CountBelow(session.Low()),
                         summary.CountAbove(session.High()));
   if (summary.NonFinite() > 0) ImGui::TextDisabled("%zu tokens have no value (NaN/Inf)", summary.NonFinite());

@@ -14,6 +14,7 @@ Session::Session(Document document)
 }
 
 void Session::ReplaceDocument(Document document) {
+  StopBackgroundWork();
   m_document = std::move(document);
   m_stacked.DocumentChanged();
   m_settings.sequence = 0;
@@ -30,6 +31,7 @@ void Session::SelectSequence(int index) {
   // Keep the channel by name when the new sequence has it.
   const Channel* previous = CurrentChannel();
   const std::string channel_name = previous ? previous->name : std::string();
+  StopBackgroundWork();
   m_settings.sequence = index;
   m_settings.channel = std::max(CurrentSequence().FindChannel(channel_name), 0);
   m_scroll_px = 0;
@@ -49,7 +51,8 @@ void Session::SetFontSize(int pixels) { m_settings.font_size = std::clamp(pixels
 void Session::SetTokenText(TokenText text) {
   if (text == m_settings.token_text) return;
   m_settings.token_text = text;
-  InvalidateLines();  // raw and decoded texts wrap differently
+  m_wrap_outdated = true;  // raw and decoded texts wrap differently
+  m_visible_valid = false;
 }
 
 void Session::SetPalette(Palette palette) {
@@ -77,7 +80,7 @@ void Session::SetManualRange(float low, float high) {
 
 std::string Session::ApplyDataDefaults(bool keep_palette) {
   const bool sequence_scope = m_settings.mapping.scope == RangeScope::kSequence;
-  const ScopeSummary summary = sequence_scope ? m_summary : ScopeSummary(CurrentValues());
+  const ScopeSummary summary = sequence_scope ? m_summary : ScopeSummary::Bounds(CurrentValues());
   MappingSpec spec = m_settings.mapping;
   spec.kind = DefaultNormKind(summary);
   SetSpec(spec);
@@ -108,6 +111,7 @@ bool Session::AddDerivedChannel(const std::string& expression) {
   }
   const auto parsed = ParseChannelExpression(CurrentSequence(), expression);
   if (!parsed) return false;
+  m_summary_task = {};  // it may read a channel of the vector that grows (the wrapping reads no channel)
   th::AddDerivedChannel(m_document, expression);
   SelectChannel(CurrentSequence().FindChannel(expression));
   // Differences are signed comparisons: zero in the middle of a diverging palette. Ratios
@@ -157,6 +161,7 @@ void Session::SetSideBySide(bool on) {
 }
 
 void Session::ValuesChanged() {
+  m_summary_task = {};  // it reads the values about to change
   m_default_reason.clear();  // it described the previous values
   // Shuffle first, then aggregate: shuffled groups are made of shuffled token values. Side by
   // side, the real values are drawn and the shuffled ones go to the twin.
@@ -184,7 +189,7 @@ void Session::ValuesChanged() {
     const ValueColumn& column = CurrentSequence().channels[underline].values;
     m_underline = m_groups.empty() ? std::vector<float>(column.begin(), column.end())
                                    : AggregateByGroup(column, m_groups, m_settings.aggregate);
-    const ScopeSummary summary(m_underline);
+    const ScopeSummary summary = ScopeSummary::Bounds(m_underline);
     m_underline_mapping.low = summary.Min();
     m_underline_mapping.high = summary.Max();
   }
@@ -195,47 +200,59 @@ void Session::ValuesChanged() {
 }
 
 void Session::RecomputeSummary() {
+  m_summary_task = {};
   m_summary = ScopeSummary();  // frees the old sorted copy before the new one is made
+  std::span<const float> values = CurrentValues();
+  std::vector<float> gathered;  // the scope's values when they are not one sequence's
   switch (m_settings.mapping.scope) {
     case RangeScope::kSequence:
     case RangeScope::kManual:  // manual ranges still show the sequence's statistics
-      m_summary = ScopeSummary(CurrentValues());
       break;
     case RangeScope::kGlobal: {
       // The channel of the same name in every sequence, grouped as each sequence is drawn:
       // colours comparable across sequences.
       const Channel* current = CurrentChannel();
-      std::vector<float> all;
       for (const Sequence& sequence : m_document.sequences) {
         const int index = current ? sequence.FindChannel(current->name) : -1;
         if (index < 0) continue;
-        const ValueColumn& values = sequence.channels[index].values;
+        const ValueColumn& column = sequence.channels[index].values;
         if (m_settings.granularity == Granularity::kToken) {
-          all.insert(all.end(), values.begin(), values.end());
+          gathered.insert(gathered.end(), column.begin(), column.end());
         } else {
           const std::vector<float> merged =
-              AggregateByGroup(values, GroupTokens(sequence, m_settings.granularity), m_settings.aggregate);
-          all.insert(all.end(), merged.begin(), merged.end());
+              AggregateByGroup(column, GroupTokens(sequence, m_settings.granularity), m_settings.aggregate);
+          gathered.insert(gathered.end(), merged.begin(), merged.end());
         }
       }
-      m_summary = ScopeSummary(all);
+      values = gathered;
       break;
     }
     case RangeScope::kVisible: {
       // Each token (or merged group) in view once, however many line pieces it has. Before the
       // first layout (and in `render`, which draws everything) the whole sequence is in view.
-      if (m_visible.instances.empty()) {
-        m_summary = ScopeSummary(CurrentValues());
-        break;
-      }
-      std::vector<float> visible;
-      visible.reserve(m_visible.instances.size());
+      if (m_visible.instances.empty()) break;
+      gathered.reserve(m_visible.instances.size());
       for (size_t i = 0; i < m_visible.instances.size(); ++i)
-        if (i == 0 || m_visible.tokens[i] != m_visible.tokens[i - 1]) visible.push_back(m_visible.instances[i].value);
-      m_summary = ScopeSummary(visible);
+        if (i == 0 || m_visible.tokens[i] != m_visible.tokens[i - 1]) gathered.push_back(m_visible.instances[i].value);
+      values = gathered;
       break;
     }
   }
+  if (values.size() < kBackgroundTokens) {
+    m_summary = ScopeSummary(values);
+  } else {
+    // The span stays valid while the task runs: the values change only after ValuesChanged (or
+    // this function) has stopped it, and gathered values move with the task.
+    m_summary = ScopeSummary::Bounds(values);
+    m_summary_task = BackgroundTask<ScopeSummary>(
+        [values, owned = std::move(gathered)](std::stop_token stop) {
+          return ScopeSummary(owned.empty() ? values : std::span<const float>(owned), stop);
+        });
+  }
+  SummaryChanged();
+}
+
+void Session::SummaryChanged() {
   m_histogram = m_summary.Histogram(m_summary.Min(), m_summary.Max(), kHistogramBins);
   m_mapping = ResolveMapping(m_settings.mapping, m_summary);
 }
@@ -245,35 +262,114 @@ void Session::InvalidateLines() {
   m_visible_valid = false;
 }
 
+void Session::StopBackgroundWork() {
+  m_summary_task = {};
+  m_wrap_task = {};
+  m_rewrap.reset();
+  InvalidateLines();
+}
+
+BackgroundTask<Session::WrapStep> Session::WrapInBackground(LineWrapper wrapper) {
+  constexpr uint64_t kBlockTokens = uint64_t{1} << 22;
+  return BackgroundTask<WrapStep>([wrapper = std::move(wrapper)](std::stop_token) mutable {
+    LineBlock block = wrapper.Wrap(kBlockTokens);
+    return WrapStep{std::move(wrapper), std::move(block)};
+  });
+}
+
+void Session::StartWrapping(int columns, bool keep_showing) {
+  m_wrap_task = {};
+  m_rewrap.reset();
+  const Sequence& sequence = CurrentSequence();
+  LineWrapper wrapper(sequence, columns, m_settings.token_text);
+  LineIndex lines(columns, sequence.TokenCount());
+  if (sequence.TokenCount() < kBackgroundTokens) {
+    lines.Append(wrapper.Wrap(sequence.TokenCount()));
+  } else if (!keep_showing) {
+    // The first screen (and the lines above it, while the view is near the top) now.
+    constexpr uint64_t kFirstBlockTokens = uint64_t{1} << 14;
+    const auto pitch = static_cast<int64_t>(m_geometry.LinePitch());
+    const auto wanted = static_cast<size_t>((m_scroll_px + m_viewport_height) / pitch + 2);
+    while (!wrapper.Done() && lines.LineCount() < wanted) lines.Append(wrapper.Wrap(kFirstBlockTokens));
+  }
+  if (!wrapper.Done()) m_wrap_task = WrapInBackground(std::move(wrapper));
+  if (keep_showing && !lines.Complete()) {
+    m_rewrap = std::move(lines);
+    return;
+  }
+  if (keep_showing && m_lines.LineCount() > 0 && !m_anchor_token) m_anchor_token = TopToken();
+  m_lines = std::move(lines);
+  m_visible_valid = false;
+}
+
+double Session::WrappedShare() const {
+  const LineIndex& wrapping = m_rewrap ? *m_rewrap : m_lines;
+  const uint64_t tokens = CurrentSequence().TokenCount();
+  return tokens == 0 ? 1.0 : static_cast<double>(wrapping.KnownTokens()) / static_cast<double>(tokens);
+}
+
+void Session::PollBackgroundWork() { TakeBackgroundWork(false); }
+
+void Session::FinishBackgroundWork() {
+  while (m_summary_task.Running() || m_wrap_task.Running()) TakeBackgroundWork(true);
+}
+
+void Session::TakeBackgroundWork(bool wait) {
+  if (m_summary_task.Running() && (wait || m_summary_task.Ready())) {
+    m_summary = m_summary_task.Take();
+    SummaryChanged();
+  }
+  if (!m_wrap_task.Running() || !(wait || m_wrap_task.Ready())) return;
+  WrapStep step = m_wrap_task.Take();
+  (m_rewrap ? *m_rewrap : m_lines).Append(step.block);
+  if (!step.wrapper.Done()) m_wrap_task = WrapInBackground(std::move(step.wrapper));
+  // A re-wrap takes over once it holds the view's top token and a screen below it.
+  if (m_rewrap) {
+    const uint64_t top = TopToken();
+    const size_t screen = static_cast<size_t>(m_viewport_height / m_geometry.LinePitch() + 2);
+    if (m_rewrap->Complete() || (m_rewrap->KnownTokens() > top && m_rewrap->LineOfToken(top) + screen < m_rewrap->LineCount())) {
+      if (!m_anchor_token) m_anchor_token = top;
+      m_lines = std::move(*m_rewrap);
+      m_rewrap.reset();
+      m_visible_valid = false;
+    }
+  }
+}
+
 void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry geometry) {
+  PollBackgroundWork();
   const bool geometry_changed = geometry.cell_width != m_geometry.cell_width ||
                                 geometry.cell_height != m_geometry.cell_height ||
                                 geometry.line_gap != m_geometry.line_gap;
   const int columns = std::max((viewport_width - 2 * kPadding) / geometry.cell_width, 1);
-  if (!m_lines_valid || geometry_changed || columns != m_lines.Columns()) {
-    // Re-wrap, keeping the token at the top of the view at the top.
-    if (m_lines_valid && m_lines.LineCount() > 0 && !m_anchor_token) m_anchor_token = TopToken();
-    m_geometry = geometry;
-    m_lines = LineIndex::Build(CurrentSequence(), columns, m_settings.token_text);
-    m_lines_valid = true;
-    m_visible_valid = false;
-  }
   m_viewport_width = viewport_width;
   m_viewport_height = viewport_height;
-  if (m_anchor_token) {
+  const int wrapping_columns = m_rewrap ? m_rewrap->Columns() : m_lines.Columns();
+  if (!m_lines_valid || m_wrap_outdated || geometry_changed || columns != wrapping_columns) {
+    // Re-wrap, keeping the token at the top of the view at the top.
+    const bool keep_showing = m_lines_valid && m_lines.LineCount() > 0;
+    m_geometry = geometry;
+    StartWrapping(columns, keep_showing);
+    m_lines_valid = true;
+    m_wrap_outdated = false;
+  }
+  if (m_anchor_token && *m_anchor_token < m_lines.KnownTokens()) {
     const uint64_t token = *m_anchor_token;
     m_anchor_token.reset();
     ScrollToToken(token);
   }
-  ScrollTo(m_scroll_px);  // re-clamp after a resize
+  ClampScroll();  // after a resize
 
   const int64_t pitch = m_geometry.LinePitch();
   const auto first_line = static_cast<size_t>(std::max<int64_t>(m_scroll_px - kPadding, 0) / pitch);
   const size_t line_count = static_cast<size_t>(viewport_height / pitch + 2);
-  if (!m_visible_valid || first_line != m_visible.first_line || line_count != m_visible.line_count) {
+  // Lines the wrapping had not reached when the view was laid out are laid out once it has.
+  const bool more_lines = m_lines.LineCount() != m_visible_known_lines && first_line + line_count > m_visible_known_lines;
+  if (!m_visible_valid || more_lines || first_line != m_visible.first_line || line_count != m_visible.line_count) {
     m_visible = LayoutRange(m_lines, first_line, line_count);
     if (!m_twin_values.empty()) m_visible_twin = LayoutRange(m_lines, first_line, line_count, true);
     m_visible.line_count = line_count;  // what was asked for, so a short document is not re-laid
+    m_visible_known_lines = m_lines.LineCount();
     m_visible_valid = true;
     ++m_layout_revision;
     if (m_settings.mapping.scope == RangeScope::kVisible) RecomputeSummary();
@@ -300,12 +396,24 @@ int64_t Session::ContentHeight() const {
 
 int64_t Session::MaxScroll() const { return std::max<int64_t>(ContentHeight() - m_viewport_height, 0); }
 
-void Session::ScrollTo(int64_t pixels) { m_scroll_px = std::clamp<int64_t>(pixels, 0, MaxScroll()); }
+void Session::ScrollTo(int64_t pixels) {
+  m_anchor_token.reset();  // the user's scroll wins over a token still to be wrapped
+  m_scroll_px = pixels;
+  ClampScroll();
+}
+
+void Session::ClampScroll() { m_scroll_px = std::clamp<int64_t>(m_scroll_px, 0, MaxScroll()); }
 
 void Session::ScrollToToken(uint64_t token) {
+  if (!m_lines.Complete() && token >= m_lines.KnownTokens()) {
+    m_scroll_px = MaxScroll();
+    m_anchor_token = token;
+    return;
+  }
   // The token's line goes to the top of the view (the first line keeps its padding above).
   const auto line = static_cast<int64_t>(m_lines.LineOfToken(token));
-  ScrollTo(line == 0 ? 0 : kPadding + line * m_geometry.LinePitch());
+  m_scroll_px = line == 0 ? 0 : kPadding + line * m_geometry.LinePitch();
+  ClampScroll();
 }
 
 uint64_t Session::TopToken() const {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/background_task.hpp"
 #include "core/document.hpp"
 #include "core/palette.hpp"
 #include "core/granularity.hpp"
@@ -57,6 +58,8 @@ class Session {
   const MappingSpec& Spec() const { return m_settings.mapping; }
   void SetSpec(const MappingSpec& spec);
   void SetManualRange(float low, float high);  // switches the scope to manual
+  // For a long scope, ScopeSummary::Bounds until the sorted summary arrives from the background
+  // (StatisticsPending()); percentile mappings use the whole range meanwhile.
   const ScopeSummary& Summary() const { return m_summary; }
   // The summary's histogram over [Min(), Max()], kHistogramBins bins, cached with the summary.
   static constexpr size_t kHistogramBins = 64;
@@ -106,14 +109,25 @@ class Session {
   // The values drawn: the channel's, or their shuffled copy.
   std::span<const float> CurrentValues() const;
 
+  // [Background work] A sequence of kBackgroundTokens or more gets its sorted statistics and its
+  // wrapping past the first screen from background threads, so its first frame waits for
+  // neither; UpdateLayout picks up what they finished.
+  static constexpr size_t kBackgroundTokens = size_t{1} << 22;
+  bool StatisticsPending() const { return m_summary_task.Running(); }
+  bool WrappingPending() const { return m_wrap_task.Running(); }
+  // The share of the sequence the wrapping in progress has reached, in [0, 1].
+  double WrappedShare() const;
+  // Takes what finished (at most one block of lines) without waiting.
+  void PollBackgroundWork();
+  // Waits for all of it: for `render`, exports and the benchmark, which need the whole.
+  void FinishBackgroundWork();
+
   // [Layout] Called once per frame with the heatmap's size; rebuilds only what changed.
   void UpdateLayout(int viewport_width, int viewport_height, GridGeometry geometry);
   const GridGeometry& Geometry() const { return m_geometry; }
   const LineIndex& Lines() const { return m_lines; }
   const VisibleLayout& Visible() const { return m_visible; }
   uint64_t LayoutRevision() const { return m_layout_revision; }
-  // Lines [first_line, first_line + line_count) of the current sequence wrapped by `lines`, laid
-  // out as the view lays out its visible lines (exports and `render` draw with it).
   // Lines [first_line, first_line + line_count) of the current sequence wrapped by `lines`, laid
   // out as the view lays out its visible lines (exports and `render` draw with it).
   // twin: with the shuffled values of side by side (VisibleTwin's values) instead.
@@ -127,6 +141,8 @@ class Session {
   int64_t MaxScroll() const;
   void ScrollTo(int64_t pixels);
   void ScrollBy(int64_t pixels) { ScrollTo(m_scroll_px + pixels); }
+  // The token's line to the top. A token the wrapping has not reached yet: as far as it has
+  // reached, then the token's line once wrapped (unless the view is scrolled meanwhile).
   void ScrollToToken(uint64_t token);
   int ViewportHeight() const { return m_viewport_height; }
   // The first token of the line at the top of the view.
@@ -157,6 +173,22 @@ class Session {
   void ValuesChanged();        // channel, sequence or shuffle: new values, same wrapping
   void RecomputeSummary();     // the scope's statistics, then the mapping
   void InvalidateLines();
+  void SummaryChanged();  // histogram and mapping of a new summary
+  // Wraps the current sequence at `columns` from the start: the first screen now, the rest in
+  // the background. keep_showing: the previous wrapping of the same sequence stays in view until
+  // the new one reaches the view.
+  void StartWrapping(int columns, bool keep_showing);
+  void ClampScroll();
+  void TakeBackgroundWork(bool wait);  // what finished, or with wait, the next of each
+  // Stops what reads the document before it changes.
+  void StopBackgroundWork();
+
+  // One background wrapping step: the wrapper handed back with the block it wrapped.
+  struct WrapStep {
+    LineWrapper wrapper;
+    LineBlock block;
+  };
+  static BackgroundTask<WrapStep> WrapInBackground(LineWrapper wrapper);
 
   Document m_document;
   ViewSettings m_settings;
@@ -179,8 +211,15 @@ class Session {
   GridGeometry m_geometry;
   int m_viewport_width = 0;
   int m_viewport_height = 0;
-  LineIndex m_lines;
-  bool m_lines_valid = false;
+  LineIndex m_lines;  // what the view shows
+  bool m_lines_valid = false;    // m_lines wraps the current sequence
+  bool m_wrap_outdated = false;  // ... but its text is no longer the one drawn
+  // A re-wrap of the same sequence still short of the view, while m_lines (the previous
+  // wrapping) is shown.
+  std::optional<LineIndex> m_rewrap;
+  BackgroundTask<WrapStep> m_wrap_task;   // wraps the next block of m_rewrap or m_lines
+  BackgroundTask<ScopeSummary> m_summary_task;
+  size_t m_visible_known_lines = 0;  // m_lines.LineCount() when m_visible was laid out
   std::optional<uint64_t> m_anchor_token;  // keeps the top token in view across re-wraps
   VisibleLayout m_visible;
   bool m_visible_valid = false;

@@ -24,6 +24,7 @@ TEST(LongDocumentGl, FrameScrolledToTheEndOfA100MTokenDocumentShowsItsLastTokens
   session.SetManualRange(-1.0f, 1.0f);
   app::HeatmapView view("monospace", 16);
   view.Render(session, kWidth, kHeight);
+  session.FinishBackgroundWork();  // the wrapping past the first screen, done in the background
   session.ScrollTo(session.MaxScroll());
   view.Render(session, kWidth, kHeight);
   EXPECT_GT(session.ContentHeight(), int64_t{1} << 26);  // far past float's exact integers (2^24)

@@ -23,6 +23,7 @@ TEST(LongDocument, ScrollPositionsPastTwoToThe32PixelsAreExact) {
   Session session(std::move(document));
   const GridGeometry geometry{10, 1000, 2};
   session.UpdateLayout(400, 3000, geometry);
+  session.FinishBackgroundWork();  // a sequence this long is wrapped past the first screen in the background
   ASSERT_EQ(session.Lines().LineCount(), kLines);
   EXPECT_GT(session.ContentHeight(), int64_t{1} << 32);
 
@@ -45,6 +46,51 @@ TEST(LongDocument, ScrollPositionsPastTwoToThe32PixelsAreExact) {
   EXPECT_EQ(session.ScrollPixels(), Session::kPadding + static_cast<int64_t>(token) * geometry.LinePitch());
   EXPECT_EQ(session.Visible().tokens.front(), token);
   EXPECT_FLOAT_EQ(session.LayoutOriginY(), 0.0f);
+}
+
+TEST(LongDocument, FirstScreenIsReadyAtOnceAndTheRestComesFromTheBackground) {
+  constexpr uint64_t kTokens = 6'000'000;
+  static_assert(kTokens >= Session::kBackgroundTokens);
+  Session session(MakeSyntheticDocument(kTokens));
+  // Min and max at once; percentiles once the background sort is done.
+  EXPECT_TRUE(session.StatisticsPending());
+  EXPECT_FALSE(session.Summary().HasOrder());
+  EXPECT_EQ(session.Summary().Max(), kSyntheticSpike);
+  EXPECT_TRUE(std::isnan(session.Summary().Median()));
+
+  const GridGeometry geometry{8, 16, 2};
+  session.UpdateLayout(800, 600, geometry);
+  EXPECT_TRUE(session.WrappingPending());
+  EXPECT_FALSE(session.Lines().Complete());
+  EXPECT_GE(session.Lines().LineCount(), 600u / 18);
+  ASSERT_FALSE(session.Visible().tokens.empty());
+  EXPECT_EQ(session.Visible().tokens.front(), 0u);
+
+  // A token the wrapping has not reached: the view goes there once it has.
+  const uint64_t far = kTokens - 100'000;
+  session.ScrollToToken(far);
+  session.FinishBackgroundWork();
+  session.UpdateLayout(800, 600, geometry);
+  EXPECT_TRUE(session.Lines().Complete());
+  EXPECT_EQ(session.TopToken(), session.Lines().Line(session.Lines().LineOfToken(far)).token);
+  const LineIndex whole = LineIndex::Build(session.CurrentSequence(), session.Lines().Columns());
+  EXPECT_EQ(session.Lines().LineCount(), whole.LineCount());
+  EXPECT_EQ(session.Lines().Line(whole.LineCount() - 1), whole.Line(whole.LineCount() - 1));
+  EXPECT_TRUE(session.Summary().HasOrder());
+  EXPECT_EQ(session.Summary().Median(), ScopeSummary(session.CurrentValues()).Median());
+
+  // A narrower view re-wraps in the background; the previous wrapping stays in view meanwhile,
+  // and the top token stays at the top.
+  const int columns = session.Lines().Columns();
+  const uint64_t top = session.TopToken();
+  session.UpdateLayout(600, 600, geometry);
+  EXPECT_EQ(session.Lines().Columns(), columns);
+  EXPECT_EQ(session.TopToken(), top);
+  session.FinishBackgroundWork();
+  session.UpdateLayout(600, 600, geometry);
+  EXPECT_EQ(session.Lines().Columns(), (600 - 2 * Session::kPadding) / 8);
+  EXPECT_TRUE(session.Lines().Complete());
+  EXPECT_EQ(session.TopToken(), session.Lines().Line(session.Lines().LineOfToken(top)).token);
 }
 
 TEST(LongDocument, OverviewRowsFollowTheValuesAndKeepSpikes) {
