@@ -42,14 +42,17 @@ void main() {
     background = texture(uPalette, (t * (kPaletteSize - 1.0) + 0.5) / kPaletteSize).rgb;
   }
 
-  ivec2 local = ivec2(vLocal);
-  int cell_in_piece = min(local.x / int(uCellSize.x), int(vCellCount) - 1);
-  int cell_index = int(vFirstCell) + cell_in_piece;
-  uint cell = texelFetch(uCells, ivec2(cell_index % kCellsTextureWidth, cell_index / kCellsTextureWidth), 0).r;
-  int slot = int(cell & ~kMarkerBit);
-  ivec2 slot_origin = ivec2(slot % uSlotsPerRow, slot / uSlotsPerRow) * ivec2(uCellSize);
-  ivec2 in_cell = ivec2(local.x - cell_in_piece * int(uCellSize.x), local.y);
-  float coverage = texelFetch(uAtlas, slot_origin + in_cell, 0).r;
+  // Whole pixels and cells in float arithmetic (exact for these small integers): llvmpipe runs
+  // an integer division lane by lane, and these ran for every pixel.
+  vec2 local = floor(vLocal);
+  float cell_in_piece = min(floor(local.x / uCellSize.x), float(vCellCount) - 1.0);
+  uint cell_index = vFirstCell + uint(cell_in_piece);
+  uint cell = texelFetch(uCells, ivec2(cell_index & uint(kCellsTextureWidth - 1), cell_index / uint(kCellsTextureWidth)), 0).r;
+  float slot = float(cell & ~kMarkerBit);
+  float slot_row = floor(slot / float(uSlotsPerRow));
+  vec2 slot_origin = vec2(slot - slot_row * float(uSlotsPerRow), slot_row) * uCellSize;
+  vec2 in_cell = vec2(local.x - cell_in_piece * uCellSize.x, local.y);
+  float coverage = texelFetch(uAtlas, ivec2(slot_origin + in_cell), 0).r;
   if ((cell & kMarkerBit) != 0u) coverage *= kMarkerCoverage;
   // A value the range clipped gets a notch (top-right corner: above, bottom-left: below), so a
   // saturated colour is never mistaken for a measured extreme.
