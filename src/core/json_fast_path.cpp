@@ -68,18 +68,33 @@ float ValueOf(od::value value) {
   }
 }
 
-// expected_count: the sequence's tokens when they came first (the values must match them).
-Channel ReadChannel(std::string name, od::value value, size_t expected_count) {
-  Channel channel{std::move(name), {}};
-  channel.values.reserve(expected_count);
-  for (auto element : Take(value.get_array())) channel.values.push_back(ValueOf(Take(std::move(element))));
-  return channel;
-}
+// How far simdjson has read a document, reported into a ProgressTicker every few thousand
+// array elements (a whole document may be one sequence): position 0 of the document is
+// base_offset in the text the ticker follows.
+class ReadPosition {
+ public:
+  ReadPosition(od::document& document, const char* base, uint64_t base_offset, ProgressTicker& ticker)
+      : m_document(document), m_base(base), m_base_offset(base_offset), m_ticker(ticker) {}
+  void ElementRead() {
+    constexpr unsigned kReportEvery = 4096;
+    if (++m_elements % kReportEvery != 0) return;
+    const char* location = nullptr;
+    if (m_document.current_location().get(location) == simdjson::SUCCESS)
+      m_ticker.At(m_base_offset + static_cast<uint64_t>(location - m_base));
+  }
+
+ private:
+  od::document& m_document;
+  const char* m_base;
+  uint64_t m_base_offset;
+  ProgressTicker& m_ticker;
+  unsigned m_elements = 0;
+};
 
 // One sequence object's fields, in whatever order they come; Finish checks them together.
 class SequenceReader {
  public:
-  explicit SequenceReader(const LoadContext* context) : m_context(context) {}
+  SequenceReader(const LoadContext* context, ReadPosition& position) : m_context(context), m_position(position) {}
 
   bool Any() const { return m_seen != 0; }
 
@@ -94,12 +109,16 @@ class SequenceReader {
     if (key == "name") {
       m_sequence.name = Take(value.get_string());
     } else if (key == "tokens") {
-      for (auto token : Take(value.get_array())) m_sequence.AppendToken(Take(Take(std::move(token)).get_string()));
+      for (auto token : Take(value.get_array())) {
+        m_sequence.AppendToken(Take(Take(std::move(token)).get_string()));
+        m_position.ElementRead();
+      }
     } else if (key == "token_ids") {
       for (auto id : Take(value.get_array())) {
         const int64_t number = Take(Take(std::move(id)).get_int64());
         Require(number >= std::numeric_limits<int32_t>::min() && number <= std::numeric_limits<int32_t>::max());
         m_ids.push_back(static_cast<int32_t>(number));
+        m_position.ElementRead();
       }
     } else if (key == "values") {
       m_sequence.channels.push_back(ReadChannel("value", value, m_sequence.TokenCount()));
@@ -133,7 +152,19 @@ class SequenceReader {
   }
 
  private:
+  // expected_count: the sequence's tokens when they came first (the values must match them).
+  Channel ReadChannel(std::string name, od::value value, size_t expected_count) {
+    Channel channel{std::move(name), {}};
+    channel.values.reserve(expected_count);
+    for (auto element : Take(value.get_array())) {
+      channel.values.push_back(ValueOf(Take(std::move(element))));
+      m_position.ElementRead();
+    }
+    return channel;
+  }
+
   const LoadContext* m_context;
+  ReadPosition& m_position;
   unsigned m_seen = 0;
   Sequence m_sequence;
   std::vector<int32_t> m_ids;
@@ -146,7 +177,7 @@ void RequireEnd(od::document& document) {
 }
 
 Sequence ReadLine(od::parser& parser, std::string_view text, size_t offset, std::string_view line,
-                  const LoadContext* context, std::string default_name) {
+                  const LoadContext* context, ProgressTicker& ticker, std::string default_name) {
   // simdjson reads up to SIMDJSON_PADDING bytes past the end: the following lines serve, except
   // near the end of the text, where the line is copied.
   const bool padded = text.size() - offset >= line.size() + simdjson::SIMDJSON_PADDING;
@@ -154,7 +185,8 @@ Sequence ReadLine(od::parser& parser, std::string_view text, size_t offset, std:
   od::document document = Take(parser.iterate(padded ? simdjson::padded_string_view(line.data(), line.size(),
                                                                                     text.size() - offset)
                                                       : simdjson::padded_string_view(copy)));
-  SequenceReader reader(context);
+  ReadPosition position(document, padded ? line.data() : copy.data(), offset, ticker);
+  SequenceReader reader(context, position);
   for (auto field : Take(document.get_object())) {
     od::field member = Take(std::move(field));
     const std::string_view key = Take(member.unescaped_key());
@@ -168,13 +200,17 @@ Sequence ReadLine(od::parser& parser, std::string_view text, size_t offset, std:
 void ReadLines(std::string_view text, size_t begin, size_t end, size_t line_number, const LoadContext* context,
                std::vector<Sequence>& sequences) {
   od::parser parser;
+  ProgressTicker ticker(context ? context->Progress() : nullptr, begin);
   for (size_t pos = begin; pos < end;) {
+    ticker.At(pos);
     const size_t offset = pos;
     const std::string_view line = NextLine(text, pos);
     ++line_number;
     if (IsBlank(line)) continue;
-    sequences.push_back(ReadLine(parser, text, offset, line, context, "line " + std::to_string(line_number)));
+    sequences.push_back(
+        ReadLine(parser, text, offset, line, context, ticker, "line " + std::to_string(line_number)));
   }
+  ticker.Report(end);
 }
 
 void ReadJsonl(std::string_view text, const LoadContext* context, Document& document) {
@@ -212,7 +248,9 @@ void ReadJson(std::string_view text, const LoadContext* context, Document& docum
   od::parser parser;
   const simdjson::padded_string copy(text);
   od::document root = Take(parser.iterate(copy));
-  SequenceReader single(context);
+  ProgressTicker ticker(context ? context->Progress() : nullptr, 0);
+  ReadPosition position(root, copy.data(), 0, ticker);
+  SequenceReader single(context, position);
   bool has_sequences = false;
   for (auto field : Take(root.get_object())) {
     od::field member = Take(std::move(field));
@@ -224,7 +262,7 @@ void ReadJson(std::string_view text, const LoadContext* context, Document& docum
     Require(!has_sequences);
     has_sequences = true;
     for (auto item : Take(member.value().get_array())) {
-      SequenceReader reader(context);
+      SequenceReader reader(context, position);
       for (auto sequence_field : Take(Take(std::move(item)).get_object())) {
         od::field sequence_member = Take(std::move(sequence_field));
         const std::string_view sequence_key = Take(sequence_member.unescaped_key());

@@ -457,7 +457,11 @@ Document ParseJsonl(std::string_view text, const std::string& source_name, const
   Document document;
   document.source = source_name;
   int line_number = 0;
+  // After the fast path gave up: only what goes past the progress it showed counts.
+  LoadProgress* progress = context ? context->Progress() : nullptr;
+  ProgressTicker ticker(progress, progress ? progress->Done() : 0);
   for (size_t pos = 0; pos < text.size();) {
+    ticker.At(pos);
     const std::string_view line = NextLine(text, pos);
     ++line_number;
     if (IsBlank(line)) continue;

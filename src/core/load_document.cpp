@@ -75,9 +75,13 @@ void LoadContext::Fail(std::string_view place, std::string_view message) const {
 
 Document LoadDocumentFile(const std::string& path, const LoadOptions& options) {
   const LoadContext context(MappedFile::Open(path), options);
+  LoadProgress* progress = options.progress;
+  if (progress) progress->Start(context.File()->Bytes().size());
   try {
     Document document = LoadByContent(context);
+    if (progress) progress->ThrowIfCancelled();
     DecodeDocumentTokens(document, context.Hints());
+    if (progress) progress->Finish();
     return document;
   } catch (const std::bad_alloc&) {
     throw LoadError(path + ": the file does not fit in memory");

@@ -12,6 +12,7 @@
 
 #include "core/document.hpp"
 #include "core/load_error.hpp"
+#include "core/load_progress.hpp"
 
 namespace th {
 
@@ -19,6 +20,9 @@ struct LoadOptions {
   // Vocabulary for inputs that hold token ids instead of strings: a Hugging Face tokenizer.json
   // or a text file with one token per line. Empty: tokenizer.json or vocab.txt beside the input.
   std::string vocabulary;
+  // Optional: the bytes read are reported into it, and its Cancel() makes the load throw
+  // LoadCancelled within about ProgressTicker::kGrain bytes (the viewer's background loads).
+  LoadProgress* progress = nullptr;
 };
 
 Document LoadDocumentFile(const std::string& path, const LoadOptions& options = {});

@@ -266,6 +266,12 @@ Column<T> GridColumn(const LoadContext& context, const ArrayData& array, const G
         values[t] = convert(contiguous ? first + t : ElementIndex(array, grid, s, t, c), t);
     }
     if (contiguous) context.File()->Release({begin + chunk * array.item_size, (end - chunk) * array.item_size});
+    if (LoadProgress* progress = context.Progress()) {
+      // The file's own bytes count; an inflated member's were counted as they were inflated.
+      const std::string_view read(begin + chunk * array.item_size, (end - chunk) * array.item_size);
+      if (contiguous && context.File()->Contains(read)) progress->Add(read.size());
+      progress->ThrowIfCancelled();
+    }
   }
   return values;
 }

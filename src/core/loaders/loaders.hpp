@@ -27,6 +27,8 @@ class LoadContext {
   std::optional<std::vector<std::vector<std::string>>> SidecarTokens() const;
   // Decoding hints from the vocabulary, when one was loaded.
   TokenizerHints Hints() const;
+  // Where to report progress and poll for cancellation; null when the caller asked for neither.
+  LoadProgress* Progress() const { return m_options.progress; }
   // Throws LoadError "PATH:PLACE: message" (PLACE a line:column) or "PATH: PLACE: message".
   [[noreturn]] void Fail(std::string_view place, std::string_view message) const;
 

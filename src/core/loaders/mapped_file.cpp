@@ -33,10 +33,15 @@ std::shared_ptr<const MappedFile> MappedFile::Open(const std::string& path) {
   return std::shared_ptr<const MappedFile>(new MappedFile(path, data, size));
 }
 
-void MappedFile::Release(std::string_view range) const {
+bool MappedFile::Contains(std::string_view range) const {
   const auto begin = reinterpret_cast<uintptr_t>(range.data());
   const auto base = reinterpret_cast<uintptr_t>(m_data);
-  if (m_size == 0 || begin < base || begin + range.size() > base + m_size) return;
+  return m_size > 0 && begin >= base && begin + range.size() <= base + m_size;
+}
+
+void MappedFile::Release(std::string_view range) const {
+  if (!Contains(range)) return;
+  const auto begin = reinterpret_cast<uintptr_t>(range.data());
   const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
   const uintptr_t first = (begin + page - 1) / page * page;
   const uintptr_t last = (begin + range.size()) / page * page;

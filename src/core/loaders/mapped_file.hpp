@@ -23,6 +23,8 @@ class MappedFile {
   // converted array does not stay resident twice; reading them again pages them back in. A range
   // outside the mapping (an inflated zip member) is left alone.
   void Release(std::string_view range) const;
+  // Whether range lies inside the mapping (not in an inflated zip member's buffer).
+  bool Contains(std::string_view range) const;
 
  private:
   MappedFile(std::string path, const void* data, size_t size)

@@ -147,8 +147,10 @@ class ZipReader {
     uint64_t in_done = 0;
     uint64_t out_done = 0;
     int status = Z_OK;
-    // zlib counts in 32-bit units: feed members over 4 GB in chunks.
-    constexpr uint64_t kChunk = 1u << 30;
+    // zlib counts in 32-bit units, so members over 4 GB go in chunks anyway; chunks of 1 MiB also
+    // let the progress move and a cancel stop the load between them.
+    constexpr uint64_t kChunk = 1u << 20;
+    LoadProgress* progress = m_context.Progress();
     while (status == Z_OK) {
       stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data() + in_done));
       stream.avail_in = static_cast<uInt>(std::min<uint64_t>(input.size() - in_done, kChunk));
@@ -159,6 +161,13 @@ class ZipReader {
       status = inflate(&stream, Z_NO_FLUSH);
       in_done += in_before - stream.avail_in;
       out_done += out_before - stream.avail_out;
+      if (progress) {
+        progress->Add(in_before - stream.avail_in);
+        if (progress->Cancelled()) {
+          inflateEnd(&stream);
+          throw LoadCancelled();
+        }
+      }
       if (status == Z_BUF_ERROR && in_before != stream.avail_in) status = Z_OK;
       if (status == Z_OK && in_before == stream.avail_in && out_before == stream.avail_out) break;
     }

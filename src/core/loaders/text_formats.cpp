@@ -47,6 +47,7 @@ class DelimitedReader {
   }
 
   int Line() const { return m_line; }
+  size_t Position() const { return m_pos; }
 
  private:
   void NewlineAt(size_t pos) {
@@ -173,7 +174,9 @@ Document LoadDelimited(const LoadContext& context, std::string_view text, char s
   std::map<std::string, size_t> sequence_index;  // sequence name -> position, in order of appearance
   std::vector<std::vector<int32_t>> ids;
   std::vector<Field> fields;
+  ProgressTicker ticker(context.Progress(), 0);
   while (reader.Next(fields)) {
+    ticker.At(reader.Position());
     if (fields.size() != header.size())
       context.Fail(std::to_string(fields[0].line) + ":1", "has " + std::to_string(fields.size()) +
                    " fields but the header has " + std::to_string(header.size()));
@@ -209,7 +212,9 @@ Document LoadPlainText(const LoadContext& context, std::string_view text) {
   Sequence& sequence = document.sequences.emplace_back();
   sequence.name = "text";
   Channel characters{"characters", {}};
+  ProgressTicker ticker(context.Progress(), 0);
   for (size_t begin = 0; begin < text.size();) {
+    ticker.At(begin);
     const bool space = IsSpace(text[begin]);
     size_t end = begin;
     while (end < text.size() && IsSpace(text[end]) == space) ++end;
