@@ -297,7 +297,6 @@ void Session::StartWrapping(int columns, bool keep_showing) {
     m_rewrap = std::move(lines);
     return;
   }
-  if (keep_showing && m_lines.LineCount() > 0 && !m_anchor_token) m_anchor_token = TopToken();
   m_lines = std::move(lines);
   m_visible_valid = false;
 }
@@ -348,6 +347,7 @@ void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry
   if (!m_lines_valid || m_wrap_outdated || geometry_changed || columns != wrapping_columns) {
     // Re-wrap, keeping the token at the top of the view at the top.
     const bool keep_showing = m_lines_valid && m_lines.LineCount() > 0;
+    if (keep_showing && !m_anchor_token) m_anchor_token = TopToken();  // at the pitch it was found with
     m_geometry = geometry;
     StartWrapping(columns, keep_showing);
     m_lines_valid = true;

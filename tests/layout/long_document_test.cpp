@@ -91,6 +91,17 @@ TEST(LongDocument, FirstScreenIsReadyAtOnceAndTheRestComesFromTheBackground) {
   EXPECT_EQ(session.Lines().Columns(), (600 - 2 * Session::kPadding) / 8);
   EXPECT_TRUE(session.Lines().Complete());
   EXPECT_EQ(session.TopToken(), session.Lines().Line(session.Lines().LineOfToken(top)).token);
+
+  // A bigger font (other cells, other line pitch): the same token at the top, on the previous
+  // wrapping meanwhile and on the new one after.
+  const uint64_t top_before_zoom = session.TopToken();
+  const GridGeometry bigger{10, 20, 2};
+  session.UpdateLayout(600, 600, bigger);
+  EXPECT_EQ(session.TopToken(), top_before_zoom);
+  session.FinishBackgroundWork();
+  session.UpdateLayout(600, 600, bigger);
+  EXPECT_EQ(session.Lines().Columns(), (600 - 2 * Session::kPadding) / 10);
+  EXPECT_EQ(session.TopToken(), session.Lines().Line(session.Lines().LineOfToken(top_before_zoom)).token);
 }
 
 TEST(LongDocument, OverviewRowsFollowTheValuesAndKeepSpikes) {
