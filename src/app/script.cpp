@@ -10,7 +10,6 @@
 #include <stdexcept>
 
 #include "app/cli.hpp"
-#include "core/load_document.hpp"
 #include "core/palette_registry.hpp"
 #include "ui/panels.hpp"
 
@@ -97,13 +96,7 @@ void ScriptPlayer::Play(const Step& step, Session& session, double now) {
   const std::string& arg = step.args.front();
   const auto fail = [&](const std::string& why) { throw std::runtime_error(Where(step) + ": " + why); };
   if (step.verb == "open") {
-    const std::filesystem::path file = std::filesystem::path(m_folder) / arg;
-    try {
-      session.ReplaceDocument(LoadDocumentFile(file.string()));
-    } catch (const std::exception& error) {
-      fail(error.what());
-    }
-    session.ApplyDataDefaults(false);
+    m_open = Open{(std::filesystem::path(m_folder) / arg).string(), Where(step)};
   } else if (step.verb == "seq") {
     const int index = std::stoi(arg);
     if (index >= static_cast<int>(session.Doc().sequences.size())) fail("no sequence " + arg);

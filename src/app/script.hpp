@@ -35,7 +35,7 @@ class ScriptPlayer {
   // Throws std::runtime_error naming FILE:LINE when a step cannot apply (no such channel...).
   void Advance(Session& session, double now);
   // Every step played, its wait over and its screenshot taken.
-  bool Finished() const { return m_next >= m_steps.size() && !m_waiting && !m_screenshot; }
+  bool Finished() const { return m_next >= m_steps.size() && !m_waiting && !m_screenshot && !m_open; }
   // A screenshot a step asked for: the app saves the frame it draws next, then calls
   // ScreenshotTaken.
   const std::optional<std::string>& PendingScreenshot() const { return m_screenshot; }
@@ -44,6 +44,13 @@ class ScriptPlayer {
   std::optional<std::string> TakeExport() { return std::exchange(m_export, std::nullopt); }
   // A text-size preset a step asked for (0-based, as ui::kTextPresets), once.
   std::optional<int> TakePreset() { return std::exchange(m_preset, std::nullopt); }
+  // A file an `open` step asked for, once: the app loads it in the background and calls Advance
+  // again only once it is in (or stops with place + ": " + the load's error).
+  struct Open {
+    std::string path;
+    std::string place;  // FILE:LINE of the step
+  };
+  std::optional<Open> TakeOpen() { return std::exchange(m_open, std::nullopt); }
 
  private:
   struct Step {
@@ -63,6 +70,7 @@ class ScriptPlayer {
   std::optional<std::string> m_screenshot;
   std::optional<std::string> m_export;
   std::optional<int> m_preset;
+  std::optional<Open> m_open;
 };
 
 }  // namespace th::app

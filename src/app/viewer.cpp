@@ -1,7 +1,7 @@
 // The interactive viewer: the main loop that runs the panels, keeps the GPU copies of the
 // session's layout and palette current, draws the heatmap into a texture, and idles when
-// nothing changes. It also plays --script demos, animates scrolling, watches the open file and
-// remembers the user's choices between runs.
+// nothing changes. It also loads files in the background (DocumentLoader), plays --script demos,
+// animates scrolling, watches the open file and remembers the user's choices between runs.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +10,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "app/commands.hpp"
@@ -18,10 +20,10 @@
 #include "app/platform_window.hpp"
 #include "app/script.hpp"
 #include "app/settings.hpp"
-#include "core/load_document.hpp"
 #include "gfx/default_framebuffer.hpp"
 #include "gfx/image_io.hpp"
 #include "imgui.h"
+#include "ui/document_loader.hpp"
 #include "ui/panels.hpp"
 
 namespace th::app {
@@ -34,6 +36,7 @@ constexpr int kFramesAfterEvent = 3;     // ImGui settles hover and animation ov
 constexpr double kIdleWaitSeconds = 0.5;
 constexpr double kScrollSeconds = 0.15;  // a scroll jump glides over this long
 constexpr double kWatchSeconds = 0.5;    // how often the open file's time stamp is checked
+constexpr double kLoadingRedrawSeconds = 1.0 / 30.0;  // the progress bar moves while a file loads
 constexpr Rgb8 kLightCanvas{255, 255, 255};
 constexpr Rgb8 kDarkCanvas{24, 24, 24};
 
@@ -103,28 +106,6 @@ class FileWatch {
   double m_next_check = 0;
 };
 
-// Replaces the document by the file's new contents, keeping the sequence, channel and the
-// token at the top of the view (returned, to bring back once the text is wrapped again); the
-// old document stays when the new one does not load (a writer may be half way through).
-bool Reload(Session& session, const std::string& path, std::string& error_out, uint64_t& top_out) {
-  Document document;
-  try {
-    document = LoadDocumentFile(path);
-  } catch (const std::exception& error) {
-    error_out = error.what();
-    return false;
-  }
-  const int sequence = session.Settings().sequence;
-  const std::string channel = session.CurrentChannel() ? session.CurrentChannel()->name : std::string();
-  const uint64_t top = session.TopToken();
-  session.ReplaceDocument(std::move(document));
-  session.SelectSequence(sequence);
-  if (const int index = session.CurrentSequence().FindChannel(channel); index >= 0) session.SelectChannel(index);
-  error_out.clear();
-  top_out = top;
-  return true;
-}
-
 std::string StateJson(const Session& session, const ui::FrameContext& context) {
   const Channel* channel = session.CurrentChannel();
   const nlohmann::json state = {{"source", session.Doc().source},
@@ -175,6 +156,8 @@ int RunViewer(const CommandLine& parsed) {
   }
   context.recent_files = saved.recent_files;
   ScrollGlide glide;
+  DocumentLoader loader;          // every file after the first loads in the background
+  std::string script_open_place;  // the script step whose file is loading, to name in its error
   bool restore_top = false;  // after a reload: bring top_token back to the top
   uint64_t top_token = 0;
   bool laid_out = false;  // the heatmap has been laid out at least once
@@ -183,11 +166,12 @@ int RunViewer(const CommandLine& parsed) {
   int active_frames = kFramesAfterEvent;
   int frames_left = line.frames.value_or(0);
   while (!window.ShouldClose()) {
-    const bool scripted = script && !script->Finished();
+    // A script's last `open` is still part of it until the file is in.
+    const bool scripted = script && (!script->Finished() || loader.Busy());
     if (line.frames || scripted || active_frames > 0)
       window.PollEvents();
     else
-      window.WaitEvents(kIdleWaitSeconds);
+      window.WaitEvents(loader.Busy() ? kLoadingRedrawSeconds : kIdleWaitSeconds);
     if (window.EventCount() != seen_events) {
       seen_events = window.EventCount();
       active_frames = kFramesAfterEvent;
@@ -195,16 +179,47 @@ int RunViewer(const CommandLine& parsed) {
     const auto frame_start = std::chrono::steady_clock::now();
     const double now = Seconds();
     const std::string source_before = session.Doc().source;
-    // Steps start once the text has been laid out, so that `goto` has lines to go to.
-    if (scripted && laid_out) script->Advance(session, now);
+    // Steps start once the text has been laid out, so that `goto` has lines to go to, and wait
+    // for the file an `open` step loads.
+    if (scripted && laid_out && !loader.Busy()) script->Advance(session, now);
+    if (script)
+      if (auto open = script->TakeOpen()) {
+        script_open_place = std::move(open->place);
+        loader.Start(std::move(open->path), LoadKind::kScript);
+      }
 
     // Files dropped onto the window open in place of the current one; a changed file reloads.
-    for (const std::string& path : window.TakeDroppedPaths()) ui::OpenFile(session, context, path);
-    if (watch.Changed(now) && Reload(session, watch.Path(), context.open_error, top_token)) {
-      watch.Loaded();
-      restore_top = true;
+    for (const std::string& path : window.TakeDroppedPaths()) loader.Start(path, LoadKind::kOpen);
+    if (!loader.Busy() && watch.Changed(now)) loader.Start(watch.Path(), LoadKind::kReload);
+    // A load that ended: the session has the new document now (or still the old one).
+    if (const auto outcome = loader.Poll(session)) {
       active_frames = kFramesAfterEvent;
+      context.open_note.clear();
+      switch (outcome->end) {
+        case LoadOutcome::End::kLoaded:
+          context.open_error.clear();
+          if (outcome->kind == LoadKind::kReload) {
+            watch.Loaded();
+            restore_top = true;
+            top_token = outcome->top_token;
+          }
+          break;
+        case LoadOutcome::End::kFailed:
+          if (outcome->kind == LoadKind::kScript) throw std::runtime_error(script_open_place + ": " + outcome->error);
+          context.open_error = outcome->error;  // a failed reload is tried again at the next check
+          break;
+        case LoadOutcome::End::kCancelled:
+          if (outcome->kind == LoadKind::kReload) watch.Loaded();  // not again until the file changes again
+          context.open_note = "cancelled: " + outcome->path;
+          break;
+      }
     }
+    context.loading.running = loader.Busy();
+    context.loading.path = loader.Path();
+    context.loading.bytes_done = loader.BytesDone();
+    context.loading.bytes_total = loader.BytesTotal();
+    context.loading.seconds = loader.Seconds();
+    context.loading.cancelling = loader.Cancelling();
 
     if (script)
       if (const auto preset = script->TakePreset()) ui::ApplyTextPreset(session, context, *preset);
@@ -212,6 +227,8 @@ int RunViewer(const CommandLine& parsed) {
     const int64_t scroll_before = session.ScrollPixels();
     window.BeginFrame();
     ui::DrawPanels(session, context);
+    if (std::exchange(context.loading.cancel_requested, false)) loader.Cancel();
+    if (!context.open_request.empty()) loader.Start(std::exchange(context.open_request, {}), LoadKind::kOpen);
     if (session.Doc().source != source_before) {
       // A new file (data panel, drop or script): remember it and watch it.
       saved.AddRecent(session.Doc().source);

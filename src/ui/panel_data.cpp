@@ -133,12 +133,13 @@ void DrawDataPanel(Session& session, FrameContext& context) {
   const bool submitted = ImGui::InputTextWithHint("##path", "file.json / file.jsonl", path, sizeof path,
                                                   ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
-  if (ImGui::Button("Open") || submitted) OpenFile(session, context, path);
+  if (ImGui::Button("Open") || submitted) RequestOpen(context, path);
   if (!context.open_error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.2f, 0.2f, 1.0f));
     ImGui::TextWrapped("%s", context.open_error.c_str());
     ImGui::PopStyleColor();
   }
+  if (!context.open_note.empty()) ImGui::TextDisabled("%s", context.open_note.c_str());
 
   ImGui::Spacing();
   DrawSequenceList(session);

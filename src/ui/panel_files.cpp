@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "core/load_document.hpp"
 #include "imgui.h"
 #include "ui/panels.hpp"
 
@@ -32,7 +31,7 @@ void ReadListing(Listing& listing, const std::string& folder) {
   });
 }
 
-void DrawBrowser(Session& session, FrameContext& context) {
+void DrawBrowser(FrameContext& context) {
   static Listing listing;
   if (context.browse_folder.empty()) context.browse_folder = std::filesystem::current_path().string();
   if (listing.folder != context.browse_folder) ReadListing(listing, context.browse_folder);
@@ -46,7 +45,7 @@ void DrawBrowser(Session& session, FrameContext& context) {
     if (entry.is_directory())
       next_folder = entry.path().string();
     else
-      OpenFile(session, context, entry.path().string());
+      RequestOpen(context, entry.path().string());
   }
   ImGui::EndListBox();
   if (!next_folder.empty()) context.browse_folder = next_folder;
@@ -69,28 +68,21 @@ void DrawExport(FrameContext& context) {
 
 }  // namespace
 
-void OpenFile(Session& session, FrameContext& context, const std::string& path) {
-  try {
-    session.ReplaceDocument(LoadDocumentFile(path));
-    context.open_error.clear();
-  } catch (const std::exception& error) {
-    context.open_error = error.what();
-  }
-}
+void RequestOpen(FrameContext& context, const std::string& path) { context.open_request = path; }
 
-void DrawFilesPanel(Session& session, FrameContext& context) {
+void DrawFilesPanel(FrameContext& context) {
   if (!context.recent_files.empty()) {
     ImGui::TextUnformatted("Recent");
     for (const std::string& file : context.recent_files) {
       ImGui::PushID(file.c_str());
-      if (ImGui::Selectable(std::filesystem::path(file).filename().string().c_str())) OpenFile(session, context, file);
+      if (ImGui::Selectable(std::filesystem::path(file).filename().string().c_str())) RequestOpen(context, file);
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", file.c_str());
       ImGui::PopID();
     }
     ImGui::Spacing();
   }
   ImGui::TextUnformatted("Browse");
-  DrawBrowser(session, context);
+  DrawBrowser(context);
   ImGui::Spacing();
   ImGui::TextUnformatted("Export the current sequence");
   DrawExport(context);

@@ -15,7 +15,7 @@ void DrawSidebar(Session& session, FrameContext& context, ImVec2 origin, ImVec2 
   ImGui::SetNextWindowSize(ImVec2(ScaledPx(kSidebarWidth), size.y));
   ImGui::Begin("tokenheat", nullptr, kFixedWindow);
   // Each section folds away, so a small window still reaches every control.
-  if (ImGui::CollapsingHeader("Files")) DrawFilesPanel(session, context);
+  if (ImGui::CollapsingHeader("Files")) DrawFilesPanel(context);
   if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen)) DrawDataPanel(session, context);
   if (ImGui::CollapsingHeader("Range", ImGuiTreeNodeFlags_DefaultOpen)) DrawRangePanel(session);
   if (ImGui::CollapsingHeader("Palette", ImGuiTreeNodeFlags_DefaultOpen)) DrawPalettePanel(session);
@@ -63,6 +63,8 @@ void DrawPanels(Session& session, FrameContext& context) {
   ImGui::Begin("##colourbar", nullptr, kFixedWindow | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
   DrawColourBar(session);
   ImGui::End();
+
+  DrawLoadingBar(context);
 }
 
 }  // namespace th::ui

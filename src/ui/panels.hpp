@@ -25,6 +25,8 @@ struct FrameContext {
   int heatmap_width = 0;          // out: the size the heatmap should be rendered at
   int heatmap_height = 0;
   std::string open_error;         // shown in the data panel; set by a failed open
+  std::string open_note;          // shown beneath it, dimmed: a cancelled load
+  std::string open_request;       // out: a file to open (RequestOpen); the app loads it in the background
   std::string font;               // fontconfig pattern of the heatmap font; the font panel may change it
   std::string font_file;          // the file it resolved to
   std::string font_error;         // why the app refused the last pattern
@@ -44,7 +46,21 @@ struct FrameContext {
   bool export_caption = false;
   int export_scale = 1;
   std::string export_message;             // what the last export wrote, or why it failed
+  // A file loading in the background (the app fills this in each frame); panel_loading.cpp shows
+  // it once it has taken kLoadingBarSeconds.
+  struct Loading {
+    bool running = false;
+    std::string path;
+    uint64_t bytes_done = 0;
+    uint64_t bytes_total = 0;  // 0 until the file is open
+    double seconds = 0;        // since it started
+    bool cancelling = false;   // Cancel pressed, the load not stopped yet
+    bool cancel_requested = false;  // out: Cancel pressed; the app cancels the load and clears this
+  } loading;
 };
+
+// Loads shorter than this never show a progress bar (no flicker for small files).
+inline constexpr double kLoadingBarSeconds = 0.1;
 
 
 void DrawPanels(Session& session, FrameContext& context);
@@ -63,11 +79,14 @@ void DrawNavigatePanel(Session& session);                        // panel_naviga
 void DrawHeatmapPanel(Session& session, FrameContext& context);  // panel_heatmap.cpp
 void DrawColourBar(const Session& session);                      // colour_bar.cpp
 float ColourBarHeight(const Session& session, float width);      // colour_bar.cpp: its window's, at this width
-void DrawFilesPanel(Session& session, FrameContext& context);    // panel_files.cpp
+void DrawFilesPanel(FrameContext& context);                      // panel_files.cpp
 
-// Opens a file in place of the current document (the data panel, the browser, recent files and
-// drops onto the window all open this way); a failure goes to context.open_error.
-void OpenFile(Session& session, FrameContext& context, const std::string& path);
+// Asks the app to open a file in place of the current document (the data panel, the browser and
+// recent files open this way); the app loads it in the background, and a failure goes to
+// context.open_error.
+void RequestOpen(FrameContext& context, const std::string& path);
+// The running load's progress bar with its Cancel button (panel_loading.cpp); DrawPanels calls it.
+void DrawLoadingBar(FrameContext& context);
 
 // Presentation keys (F11, Tab, Ctrl+1/2/3, T, N/P, J/K); DrawPanels calls it first.
 void HandlePresentationKeys(Session& session, FrameContext& context);
