@@ -61,10 +61,10 @@ void DrawGradient(const Session& session, ImVec2 start, float label_y) {
   }
 }
 
+// The shuffled mark before the no-value key, spaced from it.
 std::string ShuffledText(const Session& session) {
-  if (!session.Settings().shuffle_seed) return "";
-  return std::string(session.Settings().side_by_side ? "right: " : "") + "SHUFFLED values (seed " +
-         std::to_string(*session.Settings().shuffle_seed) + ")   ";
+  const std::string words = ShuffledWords(session);
+  return words.empty() ? words : words + "   ";
 }
 
 // Where the words and the no-value key go, from the bar's top-left corner: beside the bar while

@@ -58,11 +58,14 @@ std::string MappingWords(const Session& session) {
     if (mapping.gamma != 1.0f) words += ", gamma " + LegendNumber(mapping.gamma);
     if (!(mapping.high > mapping.low)) words += "  (a single value: palette middle)";
   }
+  // The reason says why the data chose the mapping, so it follows the mapping (not a palette the
+  // user chose). A manual range replaces that mapping: the reason no longer describes what is
+  // drawn (the session keeps it: back to a computed range, it is true again).
+  if (!manual && !session.DefaultReason().empty()) words += "  |  default: " + session.DefaultReason();
   words += "  |  " + session.CurrentPalette().name;
   if (const auto underline = session.UnderlineMapping())
     words += "  |  underline " + settings.underline.value_or("") + " " + LegendNumber(underline->low) + " .. " +
              LegendNumber(underline->high) + " (" + session.UnderlinePalette().name + ")";
-  if (!session.DefaultReason().empty()) words += "  (default: " + session.DefaultReason() + ")";
   for (const std::string& warning : MappingWarnings(mapping, session.Summary(), session.CurrentPalette()))
     words += "  |  WARNING: " + warning;
   return words;
@@ -78,6 +81,18 @@ std::vector<std::string> MappingWordLines(const Session& session) {
     if (end == std::string::npos) return lines;
     start = end + separator.size();
   }
+}
+
+std::string ShuffledWords(const Session& session) {
+  const ViewSettings& settings = session.Settings();
+  // The stacked view draws every sequence's own values, never a shuffled copy.
+  if (!settings.shuffle_seed || settings.stacked) return "";
+  return std::string(settings.side_by_side ? "right: " : "") + "SHUFFLED values (seed " +
+         std::to_string(*settings.shuffle_seed) + ")";
+}
+
+SideBySideLabels SideBySideLabelsOf(const Session& session) {
+  return {"real values", "SHUFFLED control (seed " + std::to_string(session.Settings().shuffle_seed.value_or(0)) + ")"};
 }
 
 }  // namespace th::ui

@@ -34,4 +34,14 @@ std::string MappingWords(const Session& session);
 // figures: a narrow figure still shows all of it.
 std::vector<std::string> MappingWordLines(const Session& session);
 
+// "SHUFFLED values (seed N)" ("right: ..." side by side) while the drawn values are shuffled, else
+// "": every legend and figure of a shuffled control says so, so that it never passes for the data.
+std::string ShuffledWords(const Session& session);
+// Side by side: the labels over the real half and the shuffled half.
+struct SideBySideLabels {
+  std::string real;
+  std::string shuffled;
+};
+SideBySideLabels SideBySideLabelsOf(const Session& session);
+
 }  // namespace th::ui

@@ -8,6 +8,7 @@
 #include "imgui.h"
 #include "imgui_internal.h"  // ScrollbarEx: a scrollbar over 64-bit positions
 #include "layout/display_cells.hpp"
+#include "ui/legend.hpp"
 #include "ui/panels.hpp"
 
 namespace th::ui {
@@ -185,8 +186,8 @@ void DrawHeatmapPanel(Session& session, FrameContext& context) {
     ImGui::Image(reinterpret_cast<ImTextureID>(context.twin_texture), image_size, ImVec2(0, 1), ImVec2(1, 0));
     if (ImGui::IsItemHovered()) hovered = true, hovered_pos = twin_pos, hovered_layout = twin;
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    const std::string label = "SHUFFLED (seed " + std::to_string(session.Settings().shuffle_seed.value_or(0)) + ")";
-    for (const auto& [x, text] : {std::pair{image_pos.x, std::string("real values")}, std::pair{twin_pos.x, label}}) {
+    const SideBySideLabels labels = SideBySideLabelsOf(session);
+    for (const auto& [x, text] : {std::pair{image_pos.x, labels.real}, std::pair{twin_pos.x, labels.shuffled}}) {
       const ImVec2 size = ImGui::CalcTextSize(text.c_str());
       const ImVec2 at(x + pane_width - size.x - 8.0f, image_pos.y + image_size.y - size.y - 6.0f);
       draw->AddRectFilled(ImVec2(at.x - 4.0f, at.y - 2.0f), ImVec2(at.x + size.x + 4.0f, at.y + size.y + 2.0f),
