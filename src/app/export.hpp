@@ -32,8 +32,9 @@ std::string EscapeMarkup(std::string_view text);
 std::string ExportSvg(const RenderedImage& image, const Session& session, const ExportOptions& options);
 
 // The HTML page of the session's current sequence: the tokens flow as text, one <span> each, with
-// the value in its title (the tooltip) and in data-value.
-std::string ExportHtml(const Session& session, int font_size, const ExportOptions& options);
+// the value in its title (the tooltip) and in data-value. scale multiplies the text size and the
+// legend's lengths, as --scale does a PNG's.
+std::string ExportHtml(const Session& session, int scale, const ExportOptions& options);
 
 // The automatic caption: file, sequence and channel.
 std::string DefaultCaption(const Session& session);
@@ -59,8 +60,9 @@ struct ExportJob {
 };
 
 // The PNG's caption (above the text) and legend (below it), as options ask, drawn on the render's
-// grid by the heatmap renderer (export_png.cpp); the image grows by their height, grid_top by the
-// caption's. Needs a current GL context.
+// grid by the heatmap renderer (export_png.cpp); with shuffled values, always the shuffled mark
+// above the text (side by side, a label over each half). The image grows by their height,
+// grid_top by what is above the text. Needs a current GL context.
 void AddCaptionAndLegend(RenderedImage& image, const Session& session, const std::string& font,
                          const ExportOptions& options);
 

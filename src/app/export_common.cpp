@@ -56,7 +56,7 @@ std::string WriteExport(const Session& session, const ExportJob& job) {
   if (format != ExportFormat::kPng && session.Settings().stacked)
     throw UsageError("--stacked: PNG only (" + job.path + ")");
   if (format == ExportFormat::kHtml) {
-    WriteTextFile(job.path, ExportHtml(session, session.Settings().font_size * job.scale, job.options));
+    WriteTextFile(job.path, ExportHtml(session, job.scale, job.options));
     return "";
   }
   RenderRequest request;

@@ -32,32 +32,45 @@ void WriteLegend(std::ostringstream& html, const Session& session) {
     for (const ui::LegendLabel& label : ui::GradientLabels(session)) html << "<span>" << EscapeMarkup(label.text) << "</span>";
     html << "</div>\n";
   }
+  if (const std::string shuffled = ui::ShuffledWords(session); !shuffled.empty())
+    html << "<p class=\"shuffled\">" << EscapeMarkup(shuffled) << "</p>\n";
   html << "<p><i class=\"no-value\"></i> no value &nbsp;|&nbsp; " << EscapeMarkup(ui::MappingWords(session))
        << "</p>\n</div>\n";
 }
 
 }  // namespace
 
-std::string ExportHtml(const Session& session, int font_size, const ExportOptions& options) {
+std::string ExportHtml(const Session& session, int scale, const ExportOptions& options) {
+  const int font_size = session.Settings().font_size * scale;
+  // The page's text and the legend's lengths at scale 1 are the PNG's and the viewer's colour
+  // bar's; --scale multiplies them as it multiplies the heatmap's text.
+  const auto px = [scale](int pixels) { return std::to_string(pixels * scale) + "px"; };
   const std::string family = EscapeMarkup(options.font_family.empty() ? "monospace" : options.font_family);
   const std::string stripes = HexColour(kNoValueBase) + " 0 3px, " + HexColour(kNoValueStripe) + " 3px 6px";
   std::ostringstream html;
   html << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"
        << EscapeMarkup(options.caption.empty() ? DefaultCaption(session) : options.caption) << "</title>\n<style>\n"
-       << "body { margin: 12px; background: #ffffff; color: #000000; font-family: sans-serif; }\n"
+       << "body { margin: 12px; background: #ffffff; color: #000000; font-family: sans-serif; font-size: " << px(16)
+       << "; }\n"
        << ".heatmap { font-family: \"" << family << "\", monospace; font-size: " << font_size
        << "px; line-height: 1.5; white-space: pre-wrap; overflow-wrap: anywhere; }\n"
        // An inset right edge stands for the one-pixel gap the grid leaves between tokens.
        << ".token { box-shadow: inset -1px 0 #ffffff; }\n"
        << ".token:hover { outline: 2px solid #000000; }\n"
        << ".no-value { background: repeating-linear-gradient(45deg, " << stripes << "); }\n"
-       << ".legend { font-size: 13px; margin-top: 1em; }\n"
-       << ".legend .bar { width: 360px; height: 14px; }\n"
-       << ".legend .labels { width: 360px; display: flex; justify-content: space-between; }\n"
+       << ".legend { font-size: " << px(13) << "; margin-top: 1em; }\n"
+       << ".legend .bar { width: " << px(360) << "; height: " << px(14) << "; }\n"
+       << ".legend .labels { width: " << px(360) << "; display: flex; justify-content: space-between; }\n"
        << ".legend .buckets span { margin-right: 1em; }\n"
-       << ".legend i { display: inline-block; width: 28px; height: 1em; vertical-align: middle; margin-right: 4px; }\n"
+       << ".legend i { display: inline-block; width: " << px(28)
+       << "; height: 1em; vertical-align: middle; margin-right: " << px(4) << "; }\n"
+       // The viewer's colour bar writes its shuffled mark so too.
+       << ".shuffled { color: #c85a00; font-weight: bold; }\n"
        << "</style>\n</head>\n<body>\n<figure>\n";
   if (!options.caption.empty()) html << "<figcaption>" << EscapeMarkup(options.caption) << "</figcaption>\n";
+  // Whether or not a legend was asked for: a shuffled control never passes for the data.
+  if (const std::string shuffled = ui::ShuffledWords(session); !shuffled.empty())
+    html << "<p class=\"shuffled\">" << EscapeMarkup(shuffled) << "</p>\n";
   html << "<div class=\"heatmap\">";
   const Sequence& sequence = session.CurrentSequence();
   const std::span<const float> values = session.CurrentValues();

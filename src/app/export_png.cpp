@@ -134,13 +134,15 @@ Band LegendBand(const Session& session, int columns) {
   }
   band.Box(row, 0, kNoValueSwatchCells, kNoValueFlag, NAN);
   band.Text(row++, kNoValueSwatchCells + 1, "no value");
+  row = band.Paragraph(row, ui::ShuffledWords(session), columns);
   for (const std::string& line : ui::MappingWordLines(session)) row = band.Paragraph(row, line, columns);
   return band;
 }
 
-// Draws a band's instances on the image's grid, row 0 at origin_y, into an image-wide band.
+// Draws a band's instances on the image's grid, column 0 at origin_x and row 0 at origin_y, into
+// an image-wide band.
 std::vector<uint8_t> DrawBand(gl::HeatmapRenderer& renderer, const Band& band, const RenderedImage& image,
-                              const Session& session, int origin_y, int height) {
+                              const Session& session, int origin_x, int origin_y, int height) {
   renderer.SetLayout(band.layout);
   gl::OffscreenTarget target;
   target.Resize(image.width, height);
@@ -149,7 +151,7 @@ std::vector<uint8_t> DrawBand(gl::HeatmapRenderer& renderer, const Band& band, c
   params.viewport_width = image.width;
   params.viewport_height = height;
   params.geometry = image.geometry;
-  params.origin_x = static_cast<float>(image.padding);
+  params.origin_x = static_cast<float>(origin_x);
   params.origin_y = static_cast<float>(origin_y);
   params.mapping = session.Mapping();
   params.canvas = kFigureCanvas;
@@ -163,7 +165,8 @@ std::vector<uint8_t> DrawBand(gl::HeatmapRenderer& renderer, const Band& band, c
 
 void AddCaptionAndLegend(RenderedImage& image, const Session& session, const std::string& font,
                          const ExportOptions& options) {
-  if (options.caption.empty() && !options.legend) return;
+  const std::string shuffled = ui::ShuffledWords(session);
+  if (options.caption.empty() && !options.legend && shuffled.empty()) return;
   GlyphAtlas atlas(font, image.font_size);
   gl::HeatmapRenderer renderer(atlas);
   renderer.SetPalette(session.CurrentPalette());
@@ -171,14 +174,41 @@ void AddCaptionAndLegend(RenderedImage& image, const Session& session, const std
   const int columns = std::max((image.width - 2 * image.padding) / g.cell_width, 1);
   const auto rows_height = [&](const Band& band) { return band.rows * g.LinePitch() - g.line_gap; };
 
-  // Above the text: the caption at the text's padding; the text's own padding follows it.
+  // Above the text, at the text's padding (the text's own padding follows): the caption, then
+  // what the values are when they are not the data's own, whether or not a legend was asked
+  // for: the shuffled mark, or side by side a label over each half, on that half's own grid.
   std::vector<uint8_t> caption_pixels;
   int caption_height = 0;
-  if (!options.caption.empty()) {
-    Band caption;
-    caption.Paragraph(0, options.caption, columns);
-    caption_height = image.padding + rows_height(caption);
-    caption_pixels = DrawBand(renderer, caption, image, session, image.padding, caption_height);
+  Band heading;
+  Band twin_heading;
+  const int label_row = heading.Paragraph(0, options.caption, columns);
+  if (image.twin_left > 0) {
+    const int half_columns = std::max((image.width - image.twin_left - 2 * image.padding) / g.cell_width, 1);
+    const ui::SideBySideLabels labels = ui::SideBySideLabelsOf(session);
+    heading.Paragraph(label_row, labels.real, half_columns);
+    twin_heading.Paragraph(label_row, labels.shuffled, half_columns);
+  } else {
+    heading.Paragraph(label_row, shuffled, columns);
+  }
+  heading.rows = std::max(heading.rows, twin_heading.rows);
+  if (heading.rows > 0) {
+    caption_height = image.padding + rows_height(heading);
+    caption_pixels = DrawBand(renderer, heading, image, session, image.padding, image.padding, caption_height);
+    if (image.twin_left > 0) {
+      // The shuffled half's label replaces the pixels right of the halves' seam, below the caption.
+      const std::vector<uint8_t> twin_pixels =
+          DrawBand(renderer, twin_heading, image, session, image.twin_left + image.padding, image.padding,
+                   caption_height);
+      const size_t row_bytes = static_cast<size_t>(image.width) * 4;
+      const size_t seam = static_cast<size_t>(image.twin_left) * 4;
+      const int label_top = image.padding + label_row * g.LinePitch() - g.line_gap;
+      for (int y = std::max(label_top, 0); y < caption_height; ++y) {
+        const size_t row = static_cast<size_t>(y) * row_bytes;
+        std::copy(twin_pixels.begin() + static_cast<std::ptrdiff_t>(row + seam),
+                  twin_pixels.begin() + static_cast<std::ptrdiff_t>(row + row_bytes),
+                  caption_pixels.begin() + static_cast<std::ptrdiff_t>(row + seam));
+      }
+    }
   }
   // Below it: the legend, after the text's bottom padding, and padding under it.
   std::vector<uint8_t> legend_pixels;
@@ -186,7 +216,7 @@ void AddCaptionAndLegend(RenderedImage& image, const Session& session, const std
   if (options.legend) {
     const Band legend = LegendBand(session, columns);
     legend_height = rows_height(legend) + image.padding;
-    legend_pixels = DrawBand(renderer, legend, image, session, 0, legend_height);
+    legend_pixels = DrawBand(renderer, legend, image, session, image.padding, 0, legend_height);
   }
 
   std::vector<uint8_t> pixels;

@@ -11,42 +11,60 @@ namespace th::app {
 
 namespace {
 
+// Legend lengths at scale 1, as the PNG's and the viewer's colour bar at 16 px text; --scale
+// multiplies them as it multiplies the text, so a 4x figure keeps its proportions.
 constexpr int kLegendBarWidth = 360;
 constexpr int kLegendBarHeight = 14;
 constexpr int kNoValueSwatchWidth = 28;
+// The shuffled mark, as the viewer's colour bar writes it.
+constexpr const char* kShuffledStyle = "fill=\"#c85a00\" font-weight=\"bold\"";
 
-// The legend below the text: the bar, its numbers, the no-value key, the words.
-int LegendHeight(const Session& session, int font_size) {
-  return kLegendBarHeight + (3 + static_cast<int>(ui::MappingWordLines(session).size())) * font_size;
+int LineStep(int font_size) { return font_size + font_size / 4; }
+
+// The legend below the text: the bar, its numbers, the no-value key, the shuffled mark, the words;
+// the last line's baseline and room for its descenders.
+int LegendHeight(const Session& session, int font_size, int scale) {
+  const int word_lines = static_cast<int>(ui::MappingWordLines(session).size()) +
+                         (ui::ShuffledWords(session).empty() ? 0 : 1);
+  return kLegendBarHeight * scale + font_size + font_size + font_size / 2 + word_lines * LineStep(font_size) +
+         font_size / 2;
 }
 
-void WriteLegend(std::ostringstream& svg, const Session& session, int left, int top, int font_size) {
+void WriteLegend(std::ostringstream& svg, const Session& session, int left, int top, int font_size, int scale) {
+  const int bar_width = kLegendBarWidth * scale;
+  const int bar_height = kLegendBarHeight * scale;
   svg << "<g class=\"legend\" font-size=\"" << font_size << "\">\n";
-  const int label_y = top + kLegendBarHeight + font_size;
+  const int label_y = top + bar_height + font_size;
   if (session.Mapping().Bucketed()) {
     const std::vector<ui::LegendSwatch> swatches = ui::BucketSwatches(session);
-    const int width = kLegendBarWidth / static_cast<int>(swatches.size());
+    const int width = bar_width / static_cast<int>(swatches.size());
     for (size_t b = 0; b < swatches.size(); ++b) {
       const int x = left + width * static_cast<int>(b);
-      svg << "<rect x=\"" << x << "\" y=\"" << top << "\" width=\"" << width - 2 << "\" height=\"" << kLegendBarHeight
-          << "\" fill=\"" << HexColour(swatches[b].colour) << "\"/>\n<text x=\"" << x << "\" y=\"" << label_y << "\">"
-          << EscapeMarkup(swatches[b].label) << "</text>\n";
+      svg << "<rect x=\"" << x << "\" y=\"" << top << "\" width=\"" << width - 2 * scale << "\" height=\""
+          << bar_height << "\" fill=\"" << HexColour(swatches[b].colour) << "\"/>\n<text x=\"" << x << "\" y=\""
+          << label_y << "\">" << EscapeMarkup(swatches[b].label) << "</text>\n";
     }
   } else {
-    svg << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << kLegendBarWidth << "\" height=\""
-        << kLegendBarHeight << "\" fill=\"url(#palette)\"/>\n";
+    svg << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << bar_width << "\" height=\"" << bar_height
+        << "\" fill=\"url(#palette)\"/>\n";
     for (const ui::LegendLabel& label : ui::GradientLabels(session)) {
       const char* anchor = label.position == 0.0f ? "start" : label.position == 1.0f ? "end" : "middle";
-      svg << "<text x=\"" << left + static_cast<int>(label.position * kLegendBarWidth) << "\" y=\"" << label_y
-          << "\" text-anchor=\"" << anchor << "\">" << EscapeMarkup(label.text) << "</text>\n";
+      svg << "<text x=\"" << left + static_cast<int>(label.position * static_cast<float>(bar_width)) << "\" y=\""
+          << label_y << "\" text-anchor=\"" << anchor << "\">" << EscapeMarkup(label.text) << "</text>\n";
     }
   }
   int y = label_y + font_size + font_size / 2;
-  svg << "<rect x=\"" << left << "\" y=\"" << y - font_size + 2 << "\" width=\"" << kNoValueSwatchWidth
-      << "\" height=\"" << font_size << "\" fill=\"url(#no-value)\"/>\n<text x=\"" << left + kNoValueSwatchWidth + 6
+  const int swatch_width = kNoValueSwatchWidth * scale;
+  svg << "<rect x=\"" << left << "\" y=\"" << y - font_size + 2 * scale << "\" width=\"" << swatch_width
+      << "\" height=\"" << font_size << "\" fill=\"url(#no-value)\"/>\n<text x=\"" << left + swatch_width + 6 * scale
       << "\" y=\"" << y << "\">no value</text>\n";
+  if (const std::string shuffled = ui::ShuffledWords(session); !shuffled.empty()) {
+    y += LineStep(font_size);
+    svg << "<text class=\"shuffled\" x=\"" << left << "\" y=\"" << y << "\" " << kShuffledStyle << ">"
+        << EscapeMarkup(shuffled) << "</text>\n";
+  }
   for (const std::string& line : ui::MappingWordLines(session)) {
-    y += font_size + font_size / 4;
+    y += LineStep(font_size);
     svg << "<text x=\"" << left << "\" y=\"" << y << "\">" << EscapeMarkup(line) << "</text>\n";
   }
   svg << "</g>\n";
@@ -56,9 +74,12 @@ void WriteLegend(std::ostringstream& svg, const Session& session, int left, int 
 
 std::string ExportSvg(const RenderedImage& image, const Session& session, const ExportOptions& options) {
   const int font_size = image.font_size;
-  const int caption_height = options.caption.empty() ? 0 : font_size * 2;
+  // Above the text: the caption, and the shuffled mark whether or not a legend was asked for.
+  const std::string shuffled = ui::ShuffledWords(session);
+  const int heading_lines = (options.caption.empty() ? 0 : 1) + (shuffled.empty() ? 0 : 1);
+  const int caption_height = heading_lines == 0 ? 0 : font_size * 2 + (heading_lines - 1) * LineStep(font_size);
   const int legend_top = caption_height + image.height;
-  const int height = legend_top + (options.legend ? LegendHeight(session, font_size) + image.padding : 0);
+  const int height = legend_top + (options.legend ? LegendHeight(session, font_size, image.scale) + image.padding : 0);
   std::ostringstream svg;
   svg << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << image.width << "\" height=\"" << height
@@ -73,9 +94,15 @@ std::string ExportSvg(const RenderedImage& image, const Session& session, const 
   for (const auto& [offset, colour] : GradientStops(session.CurrentPalette()))
     svg << "<stop offset=\"" << offset << "\" stop-color=\"" << HexColour(colour) << "\"/>";
   svg << "</linearGradient>\n</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
-  if (!options.caption.empty())
-    svg << "<text class=\"caption\" x=\"" << image.padding << "\" y=\"" << image.padding + font_size << "\">"
+  int heading_y = image.padding + font_size;
+  if (!options.caption.empty()) {
+    svg << "<text class=\"caption\" x=\"" << image.padding << "\" y=\"" << heading_y << "\">"
         << EscapeMarkup(options.caption) << "</text>\n";
+    heading_y += LineStep(font_size);
+  }
+  if (!shuffled.empty())
+    svg << "<text class=\"shuffled\" x=\"" << image.padding << "\" y=\"" << heading_y << "\" " << kShuffledStyle
+        << ">" << EscapeMarkup(shuffled) << "</text>\n";
 
   const GridGeometry& g = image.geometry;
   const Sequence& sequence = session.CurrentSequence();
@@ -98,7 +125,7 @@ std::string ExportSvg(const RenderedImage& image, const Session& session, const 
         << EscapeMarkup(BoxText(sequence, image.layout, i)) << "</text>\n";
   }
   svg << "</g>\n";
-  if (options.legend) WriteLegend(svg, session, image.padding, legend_top, font_size);
+  if (options.legend) WriteLegend(svg, session, image.padding, legend_top, font_size, image.scale);
   svg << "</svg>\n";
   return svg.str();
 }

@@ -34,6 +34,7 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
   const Session& session = *request.session;
   RenderedImage image;
   image.font_size = session.Settings().font_size * request.scale;
+  image.scale = request.scale;
   GlyphAtlas atlas(request.font, image.font_size);
   image.padding = Session::kPadding * request.scale;
   image.geometry = GridGeometry::ForCell(atlas.CellWidth(), atlas.CellHeight());
@@ -119,6 +120,7 @@ RenderedImage PlaceSideBySide(RenderedImage left, const RenderedImage& right, in
       std::memcpy(row + (left.width + gap) * 4u, right.pixels.data() + static_cast<size_t>(y) * right.width * 4,
                   right.width * 4u);
   }
+  left.twin_left = left.width + gap;
   left.width = width;
   left.height = height;
   left.pixels = std::move(pixels);

@@ -37,6 +37,8 @@ struct RenderedImage {
   int padding = 0;
   int grid_top = 0;           // pixels above the text's top padding (a PNG's caption)
   int font_size = 0;          // the pixel size the glyphs were drawn at
+  int scale = 1;              // RenderRequest::scale: every length was multiplied by it
+  int twin_left = 0;          // side by side: where the shuffled half starts (0: no twin)
   size_t missing_glyphs = 0;  // distinct characters drawn as the missing-glyph box
   size_t dropped_glyphs = 0;  // glyphs not drawn because the atlas was full (0 unless a bug)
   size_t atlas_bytes = 0;     // the glyph atlas's pixel memory at its largest

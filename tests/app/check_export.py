@@ -5,6 +5,9 @@
     check_export.py html TOKENHEAT WORKDIR   headless Chromium loads the page: one span per token,
                                              right tooltips and colours, no markup from token text
 
+Both also check that the legend names the manual range it used (not the data's default), that
+--shuffle writes SHUFFLED above the tokens and in the legend, and that --scale scales the legend.
+
 Tokens carry markup ("<script>", "&amp;", quotes) that must show as themselves. The palette
 goes from blue to red in two stops over the manual range 0..1, so each expected colour is the
 rounded linear mix the CPU reference (Palette::At) computes. Exit 77 means skipped (no Chromium).
@@ -68,9 +71,45 @@ def check_svg(binary, workdir, first, end):
         check(rect.get("fill") == (fill or "url(#no-value)"), "token %d fill %s, expected %s" % (index, rect.get("fill"), fill))
         check(text.text == TOKENS[index], "token %d text %r" % (index, text.text))
         check(rect.find(SVG_NS + "title").text == expected_tooltip(index, VALUES[index]), "token %d title" % index)
-    check(any(e.get("class") == "legend" for e in root.iter()), "no legend")
+    legends = [e for e in root.iter() if e.get("class") == "legend"]
+    check(len(legends) == 1, "no legend")
     check(any(e.get("class") == "caption" for e in root.iter()), "no caption")
+    # The manual range is what the legend says was used, not the data's default.
+    words = [t.text for t in legends[0].iter(SVG_NS + "text")]
+    check("manual range  0 .. 1" in words, "the legend does not say manual range 0..1: %r" % words)
+    check(not any("default" in w for w in words), "a manual range called a default: %r" % words)
+    check(not any(e.get("class") == "shuffled" for e in root.iter()), "unshuffled values marked shuffled")
     print("svg ok: %d tokens" % len(rects))
+
+
+def legend_bar(root):
+    legend = next(e for e in root.iter() if e.get("class") == "legend")
+    return legend, next(r for r in legend.iter(SVG_NS + "rect") if r.get("fill") == "url(#palette)")
+
+
+def check_svg_shuffled_and_scaled(binary, workdir):
+    """--shuffle says SHUFFLED above the picture and in the legend; --scale scales the legend."""
+    plain = os.path.join(workdir, "plain.svg")
+    render(binary, workdir, plain, "--legend")
+    output = os.path.join(workdir, "shuffled.svg")
+    render(binary, workdir, output, "--legend", "--shuffle", "3", "--scale", "2")
+    root, plain_root = ET.parse(output).getroot(), ET.parse(plain).getroot()
+    marks = [e for e in root.iter(SVG_NS + "text") if e.get("class") == "shuffled"]
+    check([m.text for m in marks] == ["SHUFFLED values (seed 3)"] * 2, "shuffled marks: %r" % [m.text for m in marks])
+    legend, bar = legend_bar(root)
+    check(legend in [e for e in root.iter() if marks[1] in list(e)], "the second mark is not the legend's")
+    plain_legend, plain_bar = legend_bar(plain_root)
+    tokens = next(e for e in root.iter(SVG_NS + "g") if e.get("class") == "tokens")
+    tokens_top = float(tokens.get("transform").split()[-1].rstrip(")"))
+    check(float(marks[0].get("y")) < tokens_top, "the shuffled mark is not above the tokens")
+    for attribute in ("width", "height"):
+        check(float(bar.get(attribute)) == 2 * float(plain_bar.get(attribute)),
+              "legend bar %s %s at --scale 2, %s at 1" % (attribute, bar.get(attribute), plain_bar.get(attribute)))
+    check(float(legend.get("font-size")) == 2 * float(plain_legend.get("font-size")), "legend text not scaled")
+    # Everything inside the picture: the last legend line's baseline above the bottom edge.
+    baselines = [float(t.get("y")) for t in legend.iter(SVG_NS + "text")]
+    check(max(baselines) < float(root.get("height")), "the legend runs off the bottom")
+    print("svg ok: shuffled marks and a 2x legend")
 
 
 class Spans(html.parser.HTMLParser):
@@ -98,7 +137,24 @@ class Spans(html.parser.HTMLParser):
             self.spans[-1]["text"] += data
 
 
+def check_html_shuffled_and_scaled(binary, workdir):
+    """--shuffle says SHUFFLED above the tokens and in the legend; --scale scales the legend."""
+    output = os.path.join(workdir, "shuffled.html")
+    render(binary, workdir, output, "--legend", "--shuffle", "3", "--scale", "2")
+    with open(output, encoding="utf-8") as page:
+        text = page.read()
+    mark = '<p class="shuffled">SHUFFLED values (seed 3)</p>'
+    check(text.count(mark) == 2, "%d shuffled marks" % text.count(mark))
+    check(text.index(mark) < text.index('class="heatmap"') < text.rindex(mark), "marks not above and below the tokens")
+    check(".legend .bar { width: 720px; height: 28px; }" in text, "legend bar not scaled 2x")
+    check(".legend { font-size: 26px;" in text, "legend text not scaled 2x")
+    legend = text[text.index('<div class="legend">'):]
+    check("manual range  0 .. 1" in legend and "default" not in legend, "legend words: %r" % legend)
+    print("html ok: shuffled marks and a 2x legend")
+
+
 def check_html(binary, workdir):
+    check_html_shuffled_and_scaled(binary, workdir)
     chromium = shutil.which("chromium")
     if not chromium:
         print("SKIP: no chromium (scripts/dev.sh installs it)")
@@ -132,6 +188,7 @@ def main():
     if kind == "svg":
         check_svg(binary, workdir, 0, len(TOKENS))
         check_svg(binary, workdir, 1, 4)
+        check_svg_shuffled_and_scaled(binary, workdir)
     else:
         check_html(binary, workdir)
 

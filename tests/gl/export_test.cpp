@@ -107,7 +107,9 @@ struct Png {
 // `tokenheat render` of the demo to a PNG file, as WriteExport writes it, read back.
 Png ExportPng(const Session& session, bool legend, bool caption, int scale = 1) {
   app::ExportJob job;
-  job.path = (std::filesystem::temp_directory_path() / "tokenheat_legend_test.png").string();
+  // One file per test: ctest runs the tests of this file side by side.
+  const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  job.path = (std::filesystem::temp_directory_path() / ("tokenheat_" + test + ".png")).string();
   job.width = 640;
   job.scale = scale;
   job.options.legend = legend;
@@ -211,6 +213,107 @@ TEST_F(ExportTest, PngCaptionIsGlyphsAboveTheUnchangedPicture) {
   EXPECT_GT(figure.DarkPixels(0, caption_height), 100) << "no caption glyphs";
   EXPECT_TRUE(figure.RowsEqual(caption_height, plain, 0, plain.height)) << "the caption moved or changed the picture";
   EXPECT_GT(figure.height, caption_height + plain.height) << "no legend below";
+}
+
+// The figure of a shuffled control says so above the picture, legend or not: the band above is
+// the one a caption of the shuffled words draws, over the shuffled render itself.
+TEST_F(ExportTest, ShuffledPngSaysSoAboveThePictureAndInTheLegend) {
+  Session shuffled(MakeDemoDocument());
+  shuffled.SetShuffle(7);  // before the defaults, as the command line sets them (new values forget them)
+  shuffled.ApplyDataDefaults(false);
+  const std::string words = ui::ShuffledWords(shuffled);
+  ASSERT_EQ(words, "SHUFFLED values (seed 7)");
+  const Png figure = ExportPng(shuffled, false, false);
+
+  app::RenderRequest request;
+  request.session = &shuffled;
+  request.width = 640;
+  const app::RenderedImage picture = app::RenderSequenceImage(request);
+  Session data(MakeDemoDocument());
+  data.ApplyDataDefaults(false);
+  ASSERT_TRUE(ui::ShuffledWords(data).empty());
+  request.session = &data;
+  app::RenderedImage captioned = app::RenderSequenceImage(request);
+  app::ExportOptions options;
+  options.caption = words;
+  app::AddCaptionAndLegend(captioned, data, request.font, options);
+  const int heading = captioned.grid_top;
+  ASSERT_GT(heading, 0);
+  ASSERT_EQ(figure.height, heading + picture.height);
+  Png expected{captioned.width, captioned.height, captioned.pixels};
+  EXPECT_TRUE(figure.RowsEqual(0, expected, 0, heading)) << "the band above does not read " << words;
+  Png shuffled_picture{picture.width, picture.height, picture.pixels};
+  EXPECT_TRUE(figure.RowsEqual(heading, shuffled_picture, 0, picture.height)) << "the picture is not the shuffled one";
+
+  // With a legend, the shuffled words are one more row of it, after the no-value key (the
+  // mapping's words are the data's: the same values, permuted).
+  const Png legend = ExportPng(shuffled, true, false);
+  const int data_legend = ExportPng(data, true, false).height - ExportPng(data, false, false).height;
+  const GridGeometry& g = picture.geometry;
+  EXPECT_EQ(legend.height - figure.height, data_legend + g.LinePitch());
+  const int top = figure.height + 3 * g.LinePitch();
+  EXPECT_GT(legend.DarkPixels(top, top + g.cell_height), 100) << "no shuffled words in the legend";
+}
+
+// Side by side, a label over each half, each starting where its half's text starts.
+TEST_F(ExportTest, SideBySidePngLabelsEachHalf) {
+  Session session(MakeDemoDocument());
+  session.ApplyDataDefaults(false);
+  session.SetShuffle(7);
+  session.SetSideBySide(true);
+  ASSERT_NE(session.VisibleTwin(), nullptr);
+  const Png figure = ExportPng(session, false, false);
+  app::RenderRequest request;
+  request.session = &session;
+  request.width = 640;
+  const app::RenderedImage half = app::RenderSequenceImage(request);
+  ASSERT_GT(figure.width, 2 * half.width);
+  const int heading = figure.height - half.height;
+  ASSERT_GT(heading, half.geometry.cell_height);
+  const int twin_left = figure.width - half.width;
+  // The first and last columns with glyphs in the heading, left of the seam and right of it.
+  const auto glyph_columns = [&](int from, int to) {
+    std::pair<int, int> span{to, from};
+    for (int x = from; x < to; ++x)
+      for (int y = 0; y < heading; ++y)
+        if (figure.At(x, y).r + figure.At(x, y).g + figure.At(x, y).b < 3 * 96) {
+          span = {std::min(span.first, x), std::max(span.second, x)};
+          break;
+        }
+    return span;
+  };
+  const auto [real_first, real_last] = glyph_columns(0, twin_left);
+  const auto [shuffled_first, shuffled_last] = glyph_columns(twin_left, figure.width);
+  const int cell = half.geometry.cell_width;
+  EXPECT_GE(real_first, half.padding);
+  EXPECT_LT(real_first, half.padding + cell) << "no label over the real half";
+  EXPECT_GE(shuffled_first, twin_left + half.padding);
+  EXPECT_LT(shuffled_first, twin_left + half.padding + cell) << "no label over the shuffled half";
+  // "real values" and "SHUFFLED control (seed 7)", a glyph cell each.
+  const ui::SideBySideLabels labels = ui::SideBySideLabelsOf(session);
+  EXPECT_EQ(labels.shuffled, "SHUFFLED control (seed 7)");
+  EXPECT_NEAR(real_last - real_first + 1, static_cast<int>(labels.real.size()) * cell, cell);
+  EXPECT_NEAR(shuffled_last - shuffled_first + 1, static_cast<int>(labels.shuffled.size()) * cell, cell);
+  EXPECT_EQ(ui::ShuffledWords(session), "right: SHUFFLED values (seed 7)");
+}
+
+// The legend says what the range is: a manual range is not the data's default, and neither is
+// an explicit mapping; back to the computed range, the default's reason is true again.
+TEST(ExportLegend, SaysWhatRangeWasUsed) {
+  Session session(MakeDemoDocument());
+  session.ApplyDataDefaults(false);
+  EXPECT_NE(ui::MappingWords(session).find("default: no negative values"), std::string::npos);
+  session.SetManualRange(2.0f, 9.0f);
+  const std::string manual = ui::MappingWords(session);
+  EXPECT_NE(manual.find("manual range  2 .. 9"), std::string::npos) << manual;
+  EXPECT_EQ(manual.find("default"), std::string::npos) << manual;
+  MappingSpec spec = session.Spec();
+  spec.scope = RangeScope::kSequence;
+  session.SetSpec(spec);
+  EXPECT_NE(ui::MappingWords(session).find("default: no negative values"), std::string::npos);
+  spec.kind = NormKind::kZeroMax;
+  session.SetSpec(spec);
+  EXPECT_EQ(ui::MappingWords(session).find("default"), std::string::npos) << ui::MappingWords(session);
 }
 
 TEST(ExportMarkup, EscapesEveryMarkupCharacterAndWhatXmlCannotHold) {
