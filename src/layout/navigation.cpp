@@ -5,6 +5,8 @@
 #include <queue>
 #include <regex>
 
+#include "layout/value_pyramid.hpp"
+
 namespace th {
 
 namespace {
@@ -25,7 +27,7 @@ struct Chunk {
 }  // namespace
 
 std::vector<TextMatch> FindMatches(const Sequence& sequence, const TextQuery& query, uint64_t begin, uint64_t end,
-                                   size_t max_matches, TokenText which) {
+                                   size_t max_matches, TokenText which, SearchProgress* progress) {
   std::vector<TextMatch> matches;
   end = std::min<uint64_t>(end, sequence.TokenCount());
   if (query.pattern.empty() || begin >= end || max_matches == 0) return matches;
@@ -35,6 +37,10 @@ std::vector<TextMatch> FindMatches(const Sequence& sequence, const TextQuery& qu
   uint64_t accepted_from = begin;  // first token a match may start in
   Chunk chunk;
   for (uint64_t next = begin; next < end && matches.size() < max_matches;) {
+    if (progress) {
+      progress->tokens_done = next - begin;
+      if (progress->stop.stop_requested()) break;
+    }
     chunk.text.clear();
     chunk.starts.clear();
     chunk.first = next;
@@ -66,6 +72,39 @@ std::vector<TextMatch> FindMatches(const Sequence& sequence, const TextQuery& qu
     next = core_end;
   }
   return matches;
+}
+
+std::span<const TextMatch> MatchesOverlapping(std::span<const TextMatch> matches, uint64_t first_token,
+                                              uint64_t end_token) {
+  const auto first = std::partition_point(matches.begin(), matches.end(),
+                                          [&](const TextMatch& match) { return match.end_token <= first_token; });
+  const auto last = std::partition_point(first, matches.end(),
+                                         [&](const TextMatch& match) { return match.first_token < end_token; });
+  return {first, last};
+}
+
+std::optional<size_t> StepMatch(std::span<const TextMatch> matches, std::optional<size_t> current, uint64_t from_token,
+                                bool forward) {
+  if (matches.empty()) return std::nullopt;
+  const size_t count = matches.size();
+  if (current && *current < count) return forward ? (*current + 1) % count : (*current + count - 1) % count;
+  const auto at = static_cast<size_t>(
+      std::partition_point(matches.begin(), matches.end(),
+                           [&](const TextMatch& match) { return match.first_token < from_token; }) -
+      matches.begin());
+  if (forward) return at % count;
+  return (at + count - 1) % count;
+}
+
+std::vector<size_t> MatchRows(std::span<const TextMatch> matches, uint64_t tokens, size_t rows) {
+  std::vector<size_t> out;
+  if (matches.empty()) return out;
+  for (size_t row = 0; row < rows; ++row) {
+    const uint64_t first = ValuePyramid::FirstTokenOfRow(row, tokens, rows);
+    const uint64_t end = ValuePyramid::FirstTokenOfRow(row + 1, tokens, rows);
+    if (first < end && !MatchesOverlapping(matches, first, end).empty()) out.push_back(row);
+  }
+  return out;
 }
 
 std::vector<uint64_t> ExtremeTokens(std::span<const float> values, size_t k, bool highest) {

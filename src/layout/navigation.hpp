@@ -3,9 +3,11 @@
 // values. GL-free; each call is bounded by the range it is given, so the caller decides how much
 // of a large document one call may read.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -25,13 +27,36 @@ struct TextMatch {
   bool operator==(const TextMatch&) const = default;
 };
 
+// What a search of a whole long document reports while it runs on a background thread: the
+// tokens read so far (for a progress bar), and a request to stop early.
+struct SearchProgress {
+  std::atomic<uint64_t> tokens_done{0};
+  std::stop_token stop;
+};
+
 // Matches of the query in the text of tokens [begin, end), in order, at most max_matches. The
 // text is searched in chunks of whole tokens that overlap by kMaxMatchBytes, so memory stays
 // small at any document size; a match longer than that may be missed. Throws std::regex_error
-// for a bad expression. An empty pattern matches nothing.
+// for a bad expression. An empty pattern matches nothing. With progress, it is updated after
+// every chunk, and a stop request returns the matches found so far.
+// Both first_token and end_token never decrease along the result (MatchesOverlapping relies on it).
 inline constexpr size_t kMaxMatchBytes = 1024;
 std::vector<TextMatch> FindMatches(const Sequence& sequence, const TextQuery& query, uint64_t begin, uint64_t end,
-                                   size_t max_matches, TokenText which = TokenText::kDecoded);
+                                   size_t max_matches, TokenText which = TokenText::kDecoded,
+                                   SearchProgress* progress = nullptr);
+
+// [Match lists] A FindMatches result, queried per frame in time logarithmic in its length.
+// The matches that touch a token of [first_token, end_token): two binary searches.
+std::span<const TextMatch> MatchesOverlapping(std::span<const TextMatch> matches, uint64_t first_token,
+                                              uint64_t end_token);
+// The match after `current` (forward) or before it, wrapping around the ends; with no current
+// match, the first one starting at or after from_token (forward) or the last one starting
+// before it. nullopt when there are no matches.
+std::optional<size_t> StepMatch(std::span<const TextMatch> matches, std::optional<size_t> current, uint64_t from_token,
+                                bool forward);
+// The rows of an overview strip of `rows` rows over `tokens` tokens (ValuePyramid::RowOfToken)
+// that hold at least one match, ascending: one binary search a row, O(rows log matches).
+std::vector<size_t> MatchRows(std::span<const TextMatch> matches, uint64_t tokens, size_t rows);
 
 // The k tokens with the highest (or lowest) finite values, sorted by token index. O(n log k).
 std::vector<uint64_t> ExtremeTokens(std::span<const float> values, size_t k, bool highest);

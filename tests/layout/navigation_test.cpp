@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <regex>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -47,6 +49,84 @@ TEST(FindMatches, ChunkedSearchFindsEveryMatchOnceInALongDocument) {
   ASSERT_GT(expected.size(), 50u);
   EXPECT_EQ(FindMatches(sequence, {pattern}, 0, sequence.TokenCount(), 1'000'000), expected);
   EXPECT_EQ(FindMatches(sequence, {" the mode[l]", true}, 0, sequence.TokenCount(), 1'000'000), expected);
+}
+
+TEST(FindMatches, PlainSearchIsCaseSensitiveAndARegexCanIgnoreCase) {
+  const Sequence sequence = MakeSequence({"The", " cat", " saw", " THE", " the", " end"});
+  EXPECT_EQ(FindMatches(sequence, {"the"}, 0, 6, 10), (std::vector<TextMatch>{{4, 5}}));
+  EXPECT_EQ(FindMatches(sequence, {"[Tt][Hh][Ee]", true}, 0, 6, 10), (std::vector<TextMatch>{{0, 1}, {3, 4}, {4, 5}}));
+}
+
+TEST(FindMatches, AMatchAcrossSeveralTokensCoversThemAll) {
+  const Sequence sequence = MakeSequence({"New", " Yo", "rk", " City", " and", " New", " York"});
+  EXPECT_EQ(FindMatches(sequence, {"New York"}, 0, 7, 10), (std::vector<TextMatch>{{0, 3}, {5, 7}}));
+  EXPECT_EQ(FindMatches(sequence, {"York C.ty", true}, 0, 7, 10), (std::vector<TextMatch>{{1, 4}}));
+}
+
+TEST(FindMatches, ProgressCountsTheTokensReadAndAStopEndsEarly) {
+  const Document document = MakeSyntheticDocument(300'000);
+  const Sequence& sequence = document.sequences[0];
+  SearchProgress progress;
+  const auto all = FindMatches(sequence, {" the"}, 0, sequence.TokenCount(), SIZE_MAX, TokenText::kDecoded, &progress);
+  EXPECT_GT(progress.tokens_done.load(), sequence.TokenCount() / 2);  // the last chunk's start
+  std::stop_source stop;
+  SearchProgress stopped;
+  stopped.stop = stop.get_token();
+  stop.request_stop();
+  EXPECT_LT(FindMatches(sequence, {" the"}, 0, sequence.TokenCount(), SIZE_MAX, TokenText::kDecoded, &stopped).size(),
+            all.size());
+}
+
+// Matches as FindMatches returns them: first and end tokens never decrease.
+const std::vector<TextMatch> kMatches = {{2, 3}, {5, 8}, {6, 8}, {10, 11}, {20, 22}};
+
+TEST(MatchList, MatchesOverlappingARangeByBinarySearch) {
+  const auto overlapping = [](uint64_t first, uint64_t end) {
+    const auto found = MatchesOverlapping(kMatches, first, end);
+    return std::vector<TextMatch>(found.begin(), found.end());
+  };
+  EXPECT_EQ(overlapping(0, 2), (std::vector<TextMatch>{}));
+  EXPECT_EQ(overlapping(0, 3), (std::vector<TextMatch>{{2, 3}}));
+  EXPECT_EQ(overlapping(7, 10), (std::vector<TextMatch>{{5, 8}, {6, 8}}));  // a match begun above the view
+  EXPECT_EQ(overlapping(8, 10), (std::vector<TextMatch>{}));
+  EXPECT_EQ(overlapping(3, 21), (std::vector<TextMatch>{{5, 8}, {6, 8}, {10, 11}, {20, 22}}));
+  EXPECT_EQ(overlapping(21, 100), (std::vector<TextMatch>{{20, 22}}));
+  EXPECT_TRUE(MatchesOverlapping({}, 0, 100).empty());
+}
+
+TEST(MatchList, NextAndPreviousWrapAround) {
+  // From the current match.
+  EXPECT_EQ(StepMatch(kMatches, 0, 0, true), 1u);
+  EXPECT_EQ(StepMatch(kMatches, 4, 0, true), 0u);
+  EXPECT_EQ(StepMatch(kMatches, 0, 0, false), 4u);
+  EXPECT_EQ(StepMatch(kMatches, 3, 0, false), 2u);
+  // With none yet, from a token: the first at or after it, or the last before it.
+  EXPECT_EQ(StepMatch(kMatches, std::nullopt, 6, true), 2u);
+  EXPECT_EQ(StepMatch(kMatches, std::nullopt, 7, true), 3u);
+  EXPECT_EQ(StepMatch(kMatches, std::nullopt, 21, true), 0u);  // past the last: wraps to the first
+  EXPECT_EQ(StepMatch(kMatches, std::nullopt, 6, false), 1u);
+  EXPECT_EQ(StepMatch(kMatches, std::nullopt, 2, false), 4u);  // before the first: wraps to the last
+  EXPECT_EQ(StepMatch({}, std::nullopt, 0, true), std::nullopt);
+}
+
+TEST(MatchList, OverviewRowsHoldingAMatch) {
+  // 30 tokens on 10 rows: row r holds tokens [3r, 3r + 3).
+  EXPECT_EQ(MatchRows(kMatches, 30, 10), (std::vector<size_t>{0, 1, 2, 3, 6, 7}));
+  // More rows than tokens: each token's own row (RowOfToken), the rows between hold none.
+  const std::vector<TextMatch> one = {{4, 5}};
+  EXPECT_EQ(MatchRows(one, 10, 100), (std::vector<size_t>{ValuePyramid::RowOfToken(4, 10, 100)}));
+  // Agrees with RowOfToken for every token of every match, on a long synthetic document.
+  const Document document = MakeSyntheticDocument(50'000);
+  const Sequence& sequence = document.sequences[0];
+  const auto matches = FindMatches(sequence, {" model"}, 0, sequence.TokenCount(), SIZE_MAX);
+  ASSERT_FALSE(matches.empty());
+  std::vector<size_t> expected;
+  for (const TextMatch& match : matches)
+    for (uint64_t t = match.first_token; t < match.end_token; ++t)
+      expected.push_back(ValuePyramid::RowOfToken(t, sequence.TokenCount(), 700));
+  std::sort(expected.begin(), expected.end());
+  expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+  EXPECT_EQ(MatchRows(matches, sequence.TokenCount(), 700), expected);
 }
 
 TEST(Jumps, ExtremeTokensAndNextInList) {
