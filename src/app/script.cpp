@@ -22,7 +22,8 @@ const std::map<std::string, int>& Verbs() {
   static const std::map<std::string, int> verbs = {{"open", -1},  {"seq", 1},     {"channel", -1},
                                                    {"goto", 1},   {"range", 2},   {"palette", 1},
                                                    {"norm", 1},   {"wait", 1},    {"screenshot", -1},
-                                                   {"export", -1}, {"preset", 1}};
+                                                   {"export", -1}, {"preset", 1},  {"search", -1},
+                                                   {"search-regex", -1}, {"next-match", 0}, {"previous-match", 0}};
   return verbs;
 }
 
@@ -56,7 +57,8 @@ ScriptPlayer::ScriptPlayer(const std::string& path)
     const auto verb = Verbs().find(step.verb);
     if (verb == Verbs().end())
       throw UsageError(Where(step) + ": unknown step \"" + step.verb +
-                       "\" (open, seq, channel, goto, range, palette, norm, wait, screenshot, export, preset)");
+                       "\" (open, seq, channel, goto, range, palette, norm, wait, screenshot, export, preset, search, "
+                       "search-regex, next-match, previous-match)");
     if (verb->second < 0) {
       std::string rest;
       std::getline(words >> std::ws, rest);
@@ -93,7 +95,7 @@ void ScriptPlayer::Advance(Session& session, double now) {
 }
 
 void ScriptPlayer::Play(const Step& step, Session& session, double now) {
-  const std::string& arg = step.args.front();
+  const std::string arg = step.args.empty() ? std::string() : step.args.front();
   const auto fail = [&](const std::string& why) { throw std::runtime_error(Where(step) + ": " + why); };
   if (step.verb == "open") {
     m_open = Open{(std::filesystem::path(m_folder) / arg).string(), Where(step)};
@@ -134,6 +136,15 @@ void ScriptPlayer::Play(const Step& step, Session& session, double now) {
     m_export = (std::filesystem::path(m_folder) / arg).string();
   } else if (step.verb == "preset") {
     m_preset = arg[0] - '1';
+  } else if (step.verb == "search" || step.verb == "search-regex") {
+    // The matches come from a background search; the next step waits for them (the app checks
+    // Session::Search().Pending()), and the first is shown once they are in.
+    session.Search().SetQuery({arg, step.verb == "search-regex"});
+    session.Search().Step(true, session.TopToken());
+  } else if (step.verb == "next-match" || step.verb == "previous-match") {
+    if (session.Search().Query().pattern.empty()) fail(step.verb + ": no search step before it");
+    if (const auto token = session.Search().Step(step.verb == "next-match", session.TopToken()))
+      session.ShowToken(*token);
   }
 }
 

@@ -13,6 +13,10 @@
 //   screenshot PATH    save the window's next frame as a PNG
 //   export PATH        export the current sequence as the Files panel does (.png, .svg, .html)
 //   preset N           text sizes as Ctrl+N: 1 laptop, 2 meeting room, 3 lecture hall
+//   search TEXT        mark every match of TEXT and go to the first from the top of the view
+//   search-regex EXPR  the same with a regular expression (ECMAScript)
+//   next-match         the next match (as Enter), wrapping around
+//   previous-match     the previous match (as Shift+Enter)
 //
 // Blank lines and lines starting with # are skipped. Errors name FILE:LINE.
 
@@ -34,7 +38,8 @@ class ScriptPlayer {
   // been laid out again before a step that depends on it). now: seconds on a steady clock.
   // Throws std::runtime_error naming FILE:LINE when a step cannot apply (no such channel...).
   void Advance(Session& session, double now);
-  // Every step played, its wait over and its screenshot taken.
+  // Every step played, its wait over and its screenshot taken (a search step's matches may
+  // still be pending: the app waits for Session::Search() as well).
   bool Finished() const { return m_next >= m_steps.size() && !m_waiting && !m_screenshot && !m_open; }
   // A screenshot a step asked for: the app saves the frame it draws next, then calls
   // ScreenshotTaken.

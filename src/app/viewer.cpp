@@ -108,7 +108,7 @@ class FileWatch {
 
 std::string StateJson(const Session& session, const ui::FrameContext& context) {
   const Channel* channel = session.CurrentChannel();
-  const nlohmann::json state = {{"source", session.Doc().source},
+  nlohmann::json state = {{"source", session.Doc().source},
                                 {"sequence", session.Settings().sequence},
                                 {"channel", channel ? channel->name : std::string()},
                                 {"tokens", session.CurrentSequence().TokenCount()},
@@ -122,6 +122,19 @@ std::string StateJson(const Session& session, const ui::FrameContext& context) {
                                 {"panel_text_size", context.panel_text_size},
                                 {"panels_hidden", context.panels_hidden},
                                 {"dark_theme", context.dark_theme}};
+  const TextSearch& search = session.Search();
+  const MatchColours colours = MatchMarkColours(session.CurrentPalette(), context.canvas);
+  const auto hex = [](Rgb8 c) {
+    char text[8];
+    std::snprintf(text, sizeof text, "#%02x%02x%02x", c.r, c.g, c.b);
+    return std::string(text);
+  };
+  state["search"] = {{"text", search.Query().pattern},
+                     {"regex", search.Query().regex},
+                     {"matches", search.Matches().size()},
+                     {"current", search.Current() ? nlohmann::json(*search.Current() + 1) : nlohmann::json()},
+                     {"current_colour", hex(colours.current)},
+                     {"other_colour", hex(colours.other)}};
   return state.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -166,8 +179,9 @@ int RunViewer(const CommandLine& parsed) {
   int active_frames = kFramesAfterEvent;
   int frames_left = line.frames.value_or(0);
   while (!window.ShouldClose()) {
-    // A script's last `open` is still part of it until the file is in.
-    const bool scripted = script && (!script->Finished() || loader.Busy());
+    // A script's last `open` is still part of it until the file is in, its last search until
+    // the matches are.
+    const bool scripted = script && (!script->Finished() || loader.Busy() || session.Search().Pending());
     if (line.frames || scripted || active_frames > 0)
       window.PollEvents();
     else
@@ -180,8 +194,8 @@ int RunViewer(const CommandLine& parsed) {
     const double now = Seconds();
     const std::string source_before = session.Doc().source;
     // Steps start once the text has been laid out, so that `goto` has lines to go to, and wait
-    // for the file an `open` step loads.
-    if (scripted && laid_out && !loader.Busy()) script->Advance(session, now);
+    // for the file an `open` step loads and the matches a search step asked for.
+    if (scripted && laid_out && !loader.Busy() && !session.Search().Pending()) script->Advance(session, now);
     if (script)
       if (auto open = script->TakeOpen()) {
         script_open_place = std::move(open->place);
@@ -239,8 +253,9 @@ int RunViewer(const CommandLine& parsed) {
       glide.Follow(session, scroll_before, now);  // a dragged scrollbar follows the mouse at once
     }
     if (glide.Step(session, now)) active_frames = kFramesAfterEvent;
-    // Statistics and wrapping of a long document arrive from background threads: keep drawing.
-    if (session.StatisticsPending() || session.WrappingPending()) active_frames = kFramesAfterEvent;
+    // Statistics, wrapping and search matches arrive from background threads: keep drawing.
+    if (session.StatisticsPending() || session.WrappingPending() || session.Search().Pending())
+      active_frames = kFramesAfterEvent;
     if (script)
       if (auto path = script->TakeExport()) context.export_path = std::move(*path);
     if (!context.export_path.empty()) {
@@ -277,7 +292,8 @@ int RunViewer(const CommandLine& parsed) {
       context.font_file = heatmap.Atlas().PrimaryFontPath();
     }
     heatmap.SetContentScale(window.TextScale());
-    heatmap.SetCanvas(context.dark_theme ? kDarkCanvas : kLightCanvas);
+    context.canvas = context.dark_theme ? kDarkCanvas : kLightCanvas;
+    heatmap.SetCanvas(context.canvas);
 
     if (context.heatmap_width > 0 && context.heatmap_height > 0) {
       heatmap.Render(session, context.heatmap_width, context.heatmap_height);

@@ -3,11 +3,14 @@
 // tooltip.
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "imgui.h"
 #include "imgui_internal.h"  // ScrollbarEx: a scrollbar over 64-bit positions
 #include "layout/display_cells.hpp"
+#include "layout/navigation.hpp"
 #include "ui/legend.hpp"
 #include "ui/panels.hpp"
 
@@ -20,6 +23,7 @@ constexpr int kWheelLines = 3;
 constexpr float kPaneGap = 6.0f;  // between the real and the shuffled pane
 constexpr float kOverviewWidth = 16.0f;  // the overview strip right of the scrollbar
 constexpr float kOverviewGap = 3.0f;
+constexpr float kMatchTickWidth = 5.0f;  // how far search ticks reach into the overview strip
 constexpr int kKeyMinus = 45, kKey0 = 48, kKeyEqual = 61, kKeyPad0 = 320, kKeyPadSubtract = 333, kKeyPadAdd = 334;
 
 // Ctrl+wheel over the text and Ctrl+plus/minus change the text size; Ctrl+0 restores the default.
@@ -40,7 +44,7 @@ void HandleZoom(Session& session, bool hovered) {
 // when chosen in the Data panel), coloured through the same
 // mapping and palette as the tokens, so it follows every range change. A frame marks the view;
 // clicking or dragging scrubs there.
-void DrawOverview(Session& session, const ImRect& strip) {
+void DrawOverview(Session& session, const ImRect& strip, Rgb8 canvas) {
   const auto rows = static_cast<size_t>(std::max(strip.GetHeight(), 1.0f));
   const std::vector<float>& values = session.OverviewRows(rows);
   const Palette& palette = session.CurrentPalette();
@@ -53,6 +57,22 @@ void DrawOverview(Session& session, const ImRect& strip) {
     draw->AddRectFilled(ImVec2(strip.Min.x, y), ImVec2(strip.Max.x, y + 1.0f), IM_COL32(c.r, c.g, c.b, 255));
   }
   const uint64_t tokens = session.CurrentSequence().TokenCount();
+  // Rows holding a search match: ticks over the gap and the strip's left edge; the current
+  // match's across the whole strip.
+  if (const std::vector<TextMatch>& matches = session.Search().Matches(); !matches.empty()) {
+    const MatchColours colours = MatchMarkColours(palette, canvas);
+    const ImU32 other = IM_COL32(colours.other.r, colours.other.g, colours.other.b, 255);
+    for (const size_t row : MatchRows(matches, tokens, rows)) {
+      const float y = strip.Min.y + static_cast<float>(row);
+      draw->AddRectFilled(ImVec2(strip.Min.x - kOverviewGap, y), ImVec2(strip.Min.x + kMatchTickWidth, y + 2.0f), other);
+    }
+    if (const auto current = session.Search().Current()) {
+      const float y = strip.Min.y +
+                      static_cast<float>(ValuePyramid::RowOfToken(matches[*current].first_token, tokens, rows));
+      draw->AddRectFilled(ImVec2(strip.Min.x - kOverviewGap, y - 1.0f), ImVec2(strip.Max.x, y + 2.0f),
+                          IM_COL32(colours.current.r, colours.current.g, colours.current.b, 255));
+    }
+  }
   if (const VisibleLayout& visible = session.Visible(); !visible.tokens.empty()) {
     const auto row_y = [&](uint64_t token) {
       return strip.Min.y + static_cast<float>(ValuePyramid::RowOfToken(token, tokens, rows));
@@ -69,6 +89,63 @@ void DrawOverview(Session& session, const ImRect& strip) {
     session.ScrollToToken(ValuePyramid::FirstTokenOfRow(static_cast<size_t>(y), tokens, rows));
     session.ScrollBy(-session.ViewportHeight() / 2);
   }
+}
+
+// A frame of `thickness` pixels around the box [min, max), `outside` of them outside it: four
+// filled rectangles, so its pixels are exactly the colour (ImGui feathers stroked lines).
+void DrawOutline(ImDrawList* draw, ImVec2 min, ImVec2 max, float outside, float thickness, ImU32 colour) {
+  const ImVec2 outer_min(min.x - outside, min.y - outside), outer_max(max.x + outside, max.y + outside);
+  draw->AddRectFilled(outer_min, ImVec2(outer_max.x, outer_min.y + thickness), colour);
+  draw->AddRectFilled(ImVec2(outer_min.x, outer_max.y - thickness), outer_max, colour);
+  draw->AddRectFilled(outer_min, ImVec2(outer_min.x + thickness, outer_max.y), colour);
+  draw->AddRectFilled(ImVec2(outer_max.x - thickness, outer_min.y), outer_max, colour);
+}
+
+// The search's matches in a pane showing `layout` (its row 0 at `origin`): each match's boxes
+// outlined, the boxes of one match on one row as one, 2 px in one colour and the current match
+// 3 px in another (MatchMarkColours: far from every colour of the palette). The matches among
+// the laid-out tokens are found by binary search, so the cost follows the view, not the matches.
+void DrawMatchMarks(const Session& session, const VisibleLayout& layout, ImVec2 origin, const ImRect& pane,
+                    Rgb8 canvas) {
+  const TextSearch& search = session.Search();
+  if (layout.tokens.empty() || search.Matches().empty()) return;
+  const GridGeometry& geometry = session.Geometry();
+  const auto last_token = [&](size_t instance) {  // the last token the instance's box covers
+    return layout.tokens[instance] + (layout.merged_tokens.empty() ? 0 : layout.merged_tokens[instance]);
+  };
+  const std::span<const TextMatch> matches = search.Matches();
+  const std::span<const TextMatch> in_view =
+      MatchesOverlapping(matches, layout.tokens.front(), last_token(layout.tokens.size() - 1) + 1);
+  const MatchColours colours = MatchMarkColours(session.CurrentPalette(), canvas);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->PushClipRect(pane.Min, pane.Max, true);
+  std::vector<ImRect> current_boxes;  // drawn last, over the other matches' marks
+  for (const TextMatch& match : in_view) {
+    const bool current = search.Current() && &match == &matches[*search.Current()];
+    auto i = static_cast<size_t>(std::lower_bound(layout.tokens.begin(), layout.tokens.end(), match.first_token) -
+                                 layout.tokens.begin());
+    if (i > 0 && last_token(i - 1) >= match.first_token) --i;  // a merged box that starts before the match
+    while (i < layout.tokens.size() && layout.tokens[i] < match.end_token) {
+      // One box over this match's consecutive instances on the row.
+      const TokenInstance& first = layout.instances[i];
+      size_t end = i + 1;
+      while (end < layout.tokens.size() && layout.tokens[end] < match.end_token && layout.instances[end].row == first.row)
+        ++end;
+      const TokenInstance& last = layout.instances[end - 1];
+      const ImVec2 min(origin.x + static_cast<float>(first.column * geometry.cell_width),
+                       origin.y + static_cast<float>(first.row * geometry.LinePitch()));
+      const ImVec2 max(origin.x + static_cast<float>(last.column * geometry.cell_width + geometry.BoxWidth(last.cells)),
+                       min.y + static_cast<float>(geometry.cell_height));
+      if (current)
+        current_boxes.emplace_back(min, max);
+      else
+        DrawOutline(draw, min, max, 1.0f, 2.0f, IM_COL32(colours.other.r, colours.other.g, colours.other.b, 255));
+      i = end;
+    }
+  }
+  for (const ImRect& box : current_boxes)
+    DrawOutline(draw, box.Min, box.Max, 2.0f, 3.0f, IM_COL32(colours.current.r, colours.current.g, colours.current.b, 255));
+  draw->PopClipRect();
 }
 
 // layout: Visible(), its shuffled twin when the pointer is over the shuffled side, or the stacked
@@ -199,12 +276,22 @@ void DrawHeatmapPanel(Session& session, FrameContext& context) {
   const ImRect bar(ImVec2(image_pos.x + width, image_pos.y),
                    ImVec2(image_pos.x + width + scrollbar_width, image_pos.y + image_size.y));
   const int pitch = session.Geometry().LinePitch();
+  if (!stacked) {
+    // The same layout in both panes: the marks in each.
+    const auto mark = [&](const VisibleLayout& layout, ImVec2 pane_pos) {
+      DrawMatchMarks(session, layout, ImVec2(pane_pos.x + Session::kPadding, pane_pos.y + session.LayoutOriginY()),
+                     ImRect(pane_pos, ImVec2(pane_pos.x + image_size.x, pane_pos.y + image_size.y)), context.canvas);
+    };
+    mark(session.Visible(), image_pos);
+    if (twin) mark(*twin, ImVec2(image_pos.x + pane_width + kPaneGap, image_pos.y));
+  }
   if (stacked) {
     HandleScrolling(session.Stacked(), bar, image_size.y, pitch, hovered);
   } else {
     HandleScrolling(session, bar, image_size.y, pitch, hovered);
     const float overview_x = bar.Max.x + kOverviewGap;
-    DrawOverview(session, ImRect(ImVec2(overview_x, bar.Min.y), ImVec2(overview_x + kOverviewWidth, bar.Max.y)));
+    DrawOverview(session, ImRect(ImVec2(overview_x, bar.Min.y), ImVec2(overview_x + kOverviewWidth, bar.Max.y)),
+                 context.canvas);
   }
   if (ImGui::IsWindowFocused() || hovered) HandleZoom(session, hovered);
 

@@ -1,10 +1,11 @@
 // The "Go to" panel: a token index, the next or previous of the k highest or lowest values, the
-// next value above a threshold, and text search (plain or regular expression). Each search
-// reads a bounded window of tokens per press, so a 100M-token document never freezes a frame.
+// next value above a threshold, and text search (plain or regular expression) with the match
+// count and next/previous match. The session's TextSearch finds every match once per query on
+// a background thread, so a 100M-token document never freezes a frame; the heatmap panel marks
+// them.
 #include <algorithm>
 #include <charconv>
 #include <cstring>
-#include <regex>
 #include <span>
 #include <string>
 #include <vector>
@@ -17,7 +18,8 @@ namespace th::ui {
 
 namespace {
 
-constexpr uint64_t kSearchWindow = 4'000'000;  // tokens one press searches, each way
+// ImGui 1.86's GLFW backend indexes io.KeysDown by GLFW key code; these are GLFW's codes.
+constexpr int kKeyEnter = 257, kKeyF3 = 292, kKeyPadEnter = 335;
 
 // The panel's inputs and the extremes found for the current values (one viewer per process).
 struct NavigateState {
@@ -29,9 +31,8 @@ struct NavigateState {
   bool extremes_lowest = false;
   std::vector<uint64_t> extremes;
   float threshold = 0.0f;
-  char pattern[256] = "";
-  bool regex = false;
-  std::string message;
+  char pattern[256] = "";  // the search box's text
+  std::string message;  // why a jump went nowhere
 };
 
 NavigateState& State() {
@@ -51,36 +52,50 @@ const std::vector<uint64_t>& Extremes(Session& session, NavigateState& state) {
   return state.extremes;
 }
 
-// The next (or previous) match after (before) the top token, searching at most kSearchWindow
-// tokens; the message says when there was none in that window.
-void SearchFrom(Session& session, NavigateState& state, bool forward) {
-  const uint64_t top = session.TopToken();
-  const uint64_t tokens = session.CurrentSequence().TokenCount();
-  const uint64_t begin = forward ? top + 1 : (top > kSearchWindow ? top - kSearchWindow : 0);
-  const uint64_t end = forward ? std::min(tokens, top + 1 + kSearchWindow) : top;
-  const TextQuery query{state.pattern, state.regex};
-  std::vector<TextMatch> matches;
-  try {
-    // Backwards, the last match of the window is wanted, so it may not stop at the first.
-    matches = FindMatches(session.CurrentSequence(), query, begin, end, forward ? 1 : SIZE_MAX,
-                          session.Settings().token_text);
-  } catch (const std::regex_error& error) {
-    state.message = std::string("bad expression: ") + error.what();
+// A count with thousands separators: "1,204".
+std::string Grouped(uint64_t count) {
+  const std::string digits = std::to_string(count);
+  std::string grouped;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return grouped;
+}
+
+void GoToMatch(Session& session, bool forward) {
+  if (const auto token = session.Search().Step(forward, session.TopToken())) session.ShowToken(*token);
+}
+
+// What the search has found: "match 3 of 1,204", its progress with Cancel, or why there is none.
+void DrawSearchStatus(Session& session) {
+  TextSearch& search = session.Search();
+  if (search.Query().pattern.empty()) return;
+  if (search.Searching()) {
+    ImGui::ProgressBar(static_cast<float>(search.Progress()), ImVec2(ScaledPx(120.0f), 0.0f), "searching");
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Cancel##search")) search.Cancel();
     return;
   }
-  if (matches.empty()) {
-    state.message = "no match in the " + std::to_string(end - begin) + " tokens " + (forward ? "after" : "before") +
-                    " the view";
-    return;
+  if (search.Cancelled()) {
+    ImGui::TextDisabled("search cancelled");
+  } else if (!search.Error().empty()) {
+    ImGui::TextColored(ImVec4(0.85f, 0.1f, 0.1f, 1.0f), "%s", search.Error().c_str());
+  } else if (!search.Pending()) {
+    const size_t count = search.Matches().size();
+    const std::string total = Grouped(count) + (search.Truncated() ? "+" : "");
+    if (count == 0)
+      ImGui::TextUnformatted("no match");
+    else if (const auto current = search.Current())
+      ImGui::Text("match %s of %s", Grouped(*current + 1).c_str(), total.c_str());
+    else
+      ImGui::Text("%s match%s", total.c_str(), count == 1 ? "" : "es");
   }
-  const TextMatch& match = forward ? matches.front() : matches.back();
-  state.message = "match at token " + std::to_string(match.first_token);
-  session.ScrollToToken(match.first_token);
 }
 
 }  // namespace
 
-void DrawNavigatePanel(Session& session) {
+void DrawNavigatePanel(Session& session, bool focus_search) {
   NavigateState& state = State();
   const uint64_t tokens = session.CurrentSequence().TokenCount();
   if (session.WrappingPending()) {
@@ -123,18 +138,39 @@ void DrawNavigatePanel(Session& session) {
       state.message = "no value above the threshold after the view";
   }
 
+  // The session's query is shown (a script may set it); every edit searches again, so the marks
+  // follow the typing, and Enter steps to the next match.
+  const TextQuery& query = session.Search().Query();
+  query.pattern.copy(state.pattern, sizeof state.pattern - 1);
+  state.pattern[std::min(query.pattern.size(), sizeof state.pattern - 1)] = '\0';
+  bool regex = query.regex;
   ImGui::SetNextItemWidth(ScaledPx(170.0f));
+  if (focus_search) ImGui::SetKeyboardFocusHere();
   const bool entered = ImGui::InputTextWithHint("##search", "search text, Enter", state.pattern, sizeof state.pattern,
                                                 ImGuiInputTextFlags_EnterReturnsTrue);
+  const bool edited = ImGui::IsItemEdited();
   ImGui::SameLine();
-  ImGui::Checkbox("regex", &state.regex);
-  if (ImGui::ArrowButton("##prev_match", ImGuiDir_Up)) SearchFrom(session, state, false);
+  if (ImGui::Checkbox("regex", &regex) || edited) session.Search().SetQuery({state.pattern, regex});
+  if (ImGui::ArrowButton("##prev_match", ImGuiDir_Up)) GoToMatch(session, false);
   ImGui::SameLine();
-  if (ImGui::ArrowButton("##next_match", ImGuiDir_Down) || entered) SearchFrom(session, state, true);
-  if (!state.message.empty()) {
-    ImGui::SameLine();
-    ImGui::TextWrapped("%s", state.message.c_str());
+  if (ImGui::ArrowButton("##next_match", ImGuiDir_Down)) GoToMatch(session, true);
+  if (entered) GoToMatch(session, !ImGui::GetIO().KeyShift);
+  ImGui::SameLine();
+  DrawSearchStatus(session);
+  if (!state.message.empty()) ImGui::TextWrapped("%s", state.message.c_str());
+}
+
+bool HandleSearchKeys(Session& session, FrameContext& context) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.KeyCtrl && ImGui::IsKeyPressed('F', false)) {
+    context.panels_hidden = false;  // the search box is in the sidebar
+    return true;
   }
+  // In the search box, Enter is the box's own (DrawNavigatePanel).
+  if (io.WantTextInput || io.KeyCtrl || session.Settings().stacked) return false;
+  if (ImGui::IsKeyPressed(kKeyEnter) || ImGui::IsKeyPressed(kKeyPadEnter) || ImGui::IsKeyPressed(kKeyF3))
+    GoToMatch(session, !io.KeyShift);
+  return false;
 }
 
 }  // namespace th::ui

@@ -10,7 +10,7 @@ constexpr ImGuiWindowFlags kFixedWindow = ImGuiWindowFlags_NoMove | ImGuiWindowF
                                           ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                                           ImGuiWindowFlags_NoBringToFrontOnFocus;
 
-void DrawSidebar(Session& session, FrameContext& context, ImVec2 origin, ImVec2 size) {
+void DrawSidebar(Session& session, FrameContext& context, ImVec2 origin, ImVec2 size, bool focus_search) {
   ImGui::SetNextWindowPos(origin);
   ImGui::SetNextWindowSize(ImVec2(ScaledPx(kSidebarWidth), size.y));
   ImGui::Begin("tokenheat", nullptr, kFixedWindow);
@@ -19,7 +19,8 @@ void DrawSidebar(Session& session, FrameContext& context, ImVec2 origin, ImVec2 
   if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen)) DrawDataPanel(session, context);
   if (ImGui::CollapsingHeader("Range", ImGuiTreeNodeFlags_DefaultOpen)) DrawRangePanel(session);
   if (ImGui::CollapsingHeader("Palette", ImGuiTreeNodeFlags_DefaultOpen)) DrawPalettePanel(session);
-  if (ImGui::CollapsingHeader("Go to", ImGuiTreeNodeFlags_DefaultOpen)) DrawNavigatePanel(session);
+  if (focus_search) ImGui::SetNextItemOpen(true);
+  if (ImGui::CollapsingHeader("Go to", ImGuiTreeNodeFlags_DefaultOpen)) DrawNavigatePanel(session, focus_search);
   if (ImGui::CollapsingHeader("Font")) DrawFontPanel(session, context);
   ImGui::Spacing();
   ImGui::TextDisabled("%.1f ms/frame, %zu B uploaded", context.frame_ms, context.upload_bytes);
@@ -35,6 +36,7 @@ void DrawPanels(Session& session, FrameContext& context) {
   const ImVec2 origin = viewport->WorkPos;
   const ImVec2 size = viewport->WorkSize;
   HandlePresentationKeys(session, context);
+  const bool focus_search = HandleSearchKeys(session, context);
   // S toggles the shuffled control from anywhere, even with the Range section folded.
   if (ImGui::IsKeyPressed('S', false) && !ImGui::GetIO().WantTextInput && !ImGui::GetIO().KeyCtrl) ToggleShuffle(session);
   // V switches between one sequence as running text and every listed sequence stacked.
@@ -43,7 +45,7 @@ void DrawPanels(Session& session, FrameContext& context) {
   const float sidebar_width = context.panels_hidden ? 0.0f : ScaledPx(kSidebarWidth);
 
   // Sidebar: data, range and palette, top to bottom; Tab hides it for a talk.
-  if (!context.panels_hidden) DrawSidebar(session, context, origin, size);
+  if (!context.panels_hidden) DrawSidebar(session, context, origin, size, focus_search);
 
   // Heatmap, with the colour bar always visible beneath it.
   const float main_x = origin.x + sidebar_width;

@@ -24,6 +24,7 @@ struct FrameContext {
   uintptr_t twin_texture = 0;     // the shuffled twin's, while values are side by side (else 0)
   int heatmap_width = 0;          // out: the size the heatmap should be rendered at
   int heatmap_height = 0;
+  Rgb8 canvas{255, 255, 255};     // the heatmap's background, which search marks must stand out from
   std::string open_error;         // shown in the data panel; set by a failed open
   std::string open_note;          // shown beneath it, dimmed: a cancelled load
   std::string open_request;       // out: a file to open (RequestOpen); the app loads it in the background
@@ -75,7 +76,7 @@ void DrawRangePanel(Session& session);                           // panel_range.
 void ToggleShuffle(Session& session);                            // panel_range.cpp: the S key
 void DrawPalettePanel(Session& session);                         // panel_palette.cpp
 void DrawFontPanel(Session& session, FrameContext& context);     // panel_font.cpp
-void DrawNavigatePanel(Session& session);                        // panel_navigate.cpp
+void DrawNavigatePanel(Session& session, bool focus_search);     // panel_navigate.cpp
 void DrawHeatmapPanel(Session& session, FrameContext& context);  // panel_heatmap.cpp
 void DrawColourBar(const Session& session);                      // colour_bar.cpp
 float ColourBarHeight(const Session& session, float width);      // colour_bar.cpp: its window's, at this width
@@ -88,6 +89,10 @@ void RequestOpen(FrameContext& context, const std::string& path);
 // The running load's progress bar with its Cancel button (panel_loading.cpp); DrawPanels calls it.
 void DrawLoadingBar(FrameContext& context);
 
+// Search keys (panel_navigate.cpp): Enter or F3 the next match, with Shift the previous one,
+// outside text boxes; Ctrl+F shows the panels and returns true: the search box is to take the
+// keyboard. DrawPanels calls it.
+bool HandleSearchKeys(Session& session, FrameContext& context);
 // Presentation keys (F11, Tab, Ctrl+1/2/3, T, N/P, J/K); DrawPanels calls it first.
 void HandlePresentationKeys(Session& session, FrameContext& context);
 // ImGui's dark or light colours.

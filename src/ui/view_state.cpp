@@ -263,6 +263,7 @@ void Session::InvalidateLines() {
 }
 
 void Session::StopBackgroundWork() {
+  m_search.Stop();
   m_summary_task = {};
   m_wrap_task = {};
   m_rewrap.reset();
@@ -307,7 +308,10 @@ double Session::WrappedShare() const {
   return tokens == 0 ? 1.0 : static_cast<double>(wrapping.KnownTokens()) / static_cast<double>(tokens);
 }
 
-void Session::PollBackgroundWork() { TakeBackgroundWork(false); }
+void Session::PollBackgroundWork() {
+  TakeBackgroundWork(false);
+  if (const auto token = m_search.Poll(CurrentSequence(), m_settings.sequence, m_settings.token_text)) ShowToken(*token);
+}
 
 void Session::FinishBackgroundWork() {
   while (m_summary_task.Running() || m_wrap_task.Running()) TakeBackgroundWork(true);
@@ -414,6 +418,15 @@ void Session::ScrollToToken(uint64_t token) {
   const auto line = static_cast<int64_t>(m_lines.LineOfToken(token));
   m_scroll_px = line == 0 ? 0 : kPadding + line * m_geometry.LinePitch();
   ClampScroll();
+}
+
+void Session::ShowToken(uint64_t token) {
+  if (m_lines.Complete() || token < m_lines.KnownTokens()) {
+    // The line's box in content pixels, as ScrollToToken and the layout place it.
+    const int64_t top = kPadding + static_cast<int64_t>(m_lines.LineOfToken(token)) * m_geometry.LinePitch();
+    if (top >= m_scroll_px && top + m_geometry.cell_height <= m_scroll_px + m_viewport_height) return;
+  }
+  ScrollToToken(token);
 }
 
 uint64_t Session::TopToken() const {

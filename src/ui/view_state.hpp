@@ -19,6 +19,7 @@
 #include "layout/value_pyramid.hpp"
 #include "layout/visible_layout.hpp"
 #include "ui/stacked_view.hpp"
+#include "ui/text_search.hpp"
 
 namespace th {
 
@@ -144,6 +145,8 @@ class Session {
   // The token's line to the top. A token the wrapping has not reached yet: as far as it has
   // reached, then the token's line once wrapped (unless the view is scrolled meanwhile).
   void ScrollToToken(uint64_t token);
+  // Scrolls as ScrollToToken, unless the token is laid out in the view already.
+  void ShowToken(uint64_t token);
   int ViewportHeight() const { return m_viewport_height; }
   // The first token of the line at the top of the view.
   uint64_t TopToken() const;
@@ -155,6 +158,11 @@ class Session {
   // reduction, max-abs by default), cached until the values, the reduction or the row count change.
   const std::vector<float>& OverviewRows(size_t rows);
   void SetOverviewReduction(Reduction reduction);
+
+  // [Search] The Go to panel's text search over the current sequence (text_search.hpp): it
+  // searches again when the sequence or its text changes, and PollBackgroundWork polls it.
+  TextSearch& Search() { return m_search; }
+  const TextSearch& Search() const { return m_search; }
 
   // [Sequence list and stacked view] The list filtered and sorted, and every listed sequence as
   // a block under its header (stacked_view.hpp), coloured by the current channel's name with
@@ -230,6 +238,7 @@ class Session {
   std::vector<float> m_overview_rows;  // empty: to be computed
   StackedView m_stacked;
   bool m_scope_made_global = false;  // SetStacked(true) turned a sequence scope into global
+  TextSearch m_search;  // declared last: its search stops before the document goes
 };
 
 }  // namespace th
