@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""The viewer under Xvfb: a --script plays to its end and leaves the expected view, a file
-changed on disk reloads in place, and the settings (palette, font size, recent files) survive a
+"""The viewer under Xvfb: a --script plays to its end and leaves the expected view, search
+matches are outlined in the screenshot, a file changed on disk reloads in place, and the settings (palette, font size, recent files) survive a
 restart until --reset-settings.
 
     check_viewer.py TOKENHEAT WORKDIR
@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+import zlib
 
 
 def check(condition, message):
@@ -35,6 +36,81 @@ def png_size(path):
         header = png.read(24)
     check(header[:8] == b"\x89PNG\r\n\x1a\n", path + " is not a PNG")
     return struct.unpack(">II", header[16:24])
+
+
+def png_pixels(path):
+    """A PNG's (width, height, rows of (r, g, b) tuples): 8-bit RGB or RGBA, not interlaced."""
+    with open(path, "rb") as png:
+        data = png.read()
+    check(data[:8] == b"\x89PNG\r\n\x1a\n", path + " is not a PNG")
+    at, idat = 8, b""
+    while at < len(data):
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        body = data[at + 8:at + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            check(depth == 8 and colour in (2, 6) and interlace == 0, "unexpected PNG format")
+        elif kind == b"IDAT":
+            idat += body
+        at += 12 + length
+    channels = 3 if colour == 2 else 4
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    rows, previous = [], bytearray(stride)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for x in range(stride):
+            a = line[x - channels] if x >= channels else 0
+            b = previous[x]
+            c = previous[x - channels] if x >= channels else 0
+            if kind == 1:
+                line[x] = (line[x] + a) & 255
+            elif kind == 2:
+                line[x] = (line[x] + b) & 255
+            elif kind == 3:
+                line[x] = (line[x] + (a + b) // 2) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append([tuple(line[x:x + 3]) for x in range(0, stride, channels)])
+        previous = line
+    return width, height, rows
+
+
+def check_search(binary, workdir, config):
+    """Search steps mark every match: --print-state counts them, and the screenshot shows the
+    current match's outline in its colour around one token box (hollow, so the box's own colour
+    stays readable), the other matches' outlines, and ticks in the overview strip."""
+    script = os.path.join(workdir, "search.script")
+    with open(script, "w", encoding="utf-8") as out:
+        out.write("search dolor\nnext-match\nscreenshot search.png\n")
+    state = viewer(binary, config, "--reset-settings", "--script", script, "--frames", "3")
+    search = state["search"]
+    check(search["text"] == "dolor" and search["matches"] == 12 and search["current"] == 2, "search %r" % search)
+    colour = lambda text: tuple(int(text[i:i + 2], 16) for i in (1, 3, 5))
+    current, other = colour(search["current_colour"]), colour(search["other_colour"])
+    width, height, rows = png_pixels(os.path.join(workdir, "search.png"))
+    at = lambda wanted: [(x, y) for y in range(height) for x in range(width) if rows[y][x] == wanted]
+    marked = at(current)
+    check(marked, "no pixel of the current match's colour %r" % (current,))
+    # The demo's second "dolor" is the token "dolore" (a box of 6 or 7 cells on one line), and the
+    # overview's tick of its row lies far right of the text: leave the strip out.
+    in_text = [(x, y) for x, y in marked if x < width - 40]
+    left, right = min(x for x, _ in in_text), max(x for x, _ in in_text)
+    top, bottom = min(y for _, y in in_text), max(y for _, y in in_text)
+    check(30 <= right - left <= 120 and 16 <= bottom - top <= 30, "current outline box %r" % ((left, top, right, bottom),))
+    # A frame 3 px thick all round, hollow inside.
+    for x, y in ((left + 1, (top + bottom) // 2), (right - 1, (top + bottom) // 2), ((left + right) // 2, top + 1),
+                 ((left + right) // 2, bottom - 1)):
+        check(rows[y][x] == current, "outline broken at %r" % ((x, y),))
+    inside = rows[(top + bottom) // 2][left + 5]
+    check(inside not in (current, other), "the current match is filled, not outlined: %r" % (inside,))
+    others = at(other)
+    check(len(others) > 5 * len(in_text), "11 other matches' outlines: %d pixels" % len(others))
+    check(any(x >= width - 40 for x, _ in others), "no overview tick in the other matches' colour")
+    check(any(x >= width - 40 for x, _ in marked), "no overview tick of the current match")
+    print("search ok:", search, "current outline", (left, top, right, bottom))
 
 
 def check_script(binary, workdir, config):
@@ -140,6 +216,7 @@ def main():
     shutil.rmtree(workdir, ignore_errors=True)
     os.makedirs(workdir)
     config = os.path.join(workdir, "config")
+    check_search(binary, workdir, config)
     check_script(binary, workdir, config)
     check_preset_and_png_export(binary, workdir, config)
     check_reload(binary, workdir, config)
