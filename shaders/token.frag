@@ -22,6 +22,7 @@ out vec4 fragColour;
 const uint kNoValueFlag = 1u;
 const uint kSpecialTokenFlag = 2u;
 const uint kPaletteRampFlag = 8u;
+const uint kFoldedBlockFlag = 16u;
 const uint kMarkerBit = 0x80000000u;
 const float kPaletteSize = 256.0;
 const int kCellsTextureWidth = 4096;
@@ -58,6 +59,8 @@ void main() {
   // saturated colour is never mistaken for a measured extreme.
   if (vClipped > 0 && (vBoxSize.x - vLocal.x) + vLocal.y < kNotch) coverage = 1.0;
   if (vClipped < 0 && vLocal.x + (vBoxSize.y - vLocal.y) < kNotch) coverage = 1.0;
+  // A block folded from many tokens (zoomed far out) is a few pixels: its colour alone.
+  if ((vFlags & kFoldedBlockFlag) != 0u) coverage = 0.0;
   vec3 colour = mix(background, vText, coverage);
   // Special tokens (<|endoftext|>, [CLS]...) get a dotted frame in the text colour.
   if ((vFlags & kSpecialTokenFlag) != 0u) {

@@ -136,7 +136,7 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
     } else if (arg == "--palette-file") {
       line.view.palette_file = value_of(arg);
     } else if (arg == "--font-size") {
-      line.view.font_size = ParseInt(arg, value_of(arg), 6, 96);
+      line.view.font_size = ParseInt(arg, value_of(arg), kMinFontSize, kMaxFontSize);
     } else if (arg == "--font") {
       line.view.font = value_of(arg);
     } else if (arg == "--stacked") {

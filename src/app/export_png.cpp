@@ -150,7 +150,7 @@ std::vector<uint8_t> DrawBand(gl::HeatmapRenderer& renderer, const Band& band, c
   gl::HeatmapDrawParams params;
   params.viewport_width = image.width;
   params.viewport_height = height;
-  params.geometry = image.geometry;
+  params.geometry = image.word_geometry;
   params.origin_x = static_cast<float>(origin_x);
   params.origin_y = static_cast<float>(origin_y);
   params.mapping = session.Mapping();
@@ -170,7 +170,7 @@ void AddCaptionAndLegend(RenderedImage& image, const Session& session, const std
   GlyphAtlas atlas(font, image.font_size);
   gl::HeatmapRenderer renderer(atlas);
   renderer.SetPalette(session.CurrentPalette());
-  const GridGeometry& g = image.geometry;
+  const GridGeometry& g = image.word_geometry;
   const int columns = std::max((image.width - 2 * image.padding) / g.cell_width, 1);
   const auto rows_height = [&](const Band& band) { return band.rows * g.LinePitch() - g.line_gap; };
 

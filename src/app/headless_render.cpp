@@ -33,17 +33,25 @@ constexpr int kBandHeight = 4096;  // well inside every GL implementation's fram
 RenderedImage RenderSequenceImage(const RenderRequest& request) {
   const Session& session = *request.session;
   RenderedImage image;
-  image.font_size = session.Settings().font_size * request.scale;
+  // Zoomed out (below kMinGlyphFontSize) the running text is folded into blocks without glyphs,
+  // and the caption's and legend's words are drawn at the default text size; the stacked view
+  // keeps its headers readable at the smallest glyph size.
+  const int font_size = session.Settings().font_size;
+  const bool folded = font_size < kMinGlyphFontSize && !session.Settings().stacked;  // as the viewer
+  const int glyph_size = folded ? ViewSettings{}.font_size : std::max(font_size, kMinGlyphFontSize);
+  image.font_size = glyph_size * request.scale;
   image.scale = request.scale;
   GlyphAtlas atlas(request.font, image.font_size);
   image.padding = Session::kPadding * request.scale;
-  image.geometry = GridGeometry::ForCell(atlas.CellWidth(), atlas.CellHeight());
-  image.geometry.line_gap *= request.scale;
-  image.geometry.token_gap *= request.scale;
+  image.word_geometry = GridGeometry::ForCell(atlas.CellWidth(), atlas.CellHeight());
+  image.word_geometry.line_gap *= request.scale;
+  image.word_geometry.token_gap *= request.scale;
+  image.geometry = folded ? GridGeometry::Folded(font_size, request.scale) : image.word_geometry;
   // The text wraps where it wraps at scale 1 (glyph cells do not scale exactly), so a 2x export
   // is the same picture, not a re-flowed one; the image widens if the larger cells need it.
-  const int base_cell_width =
-      request.scale == 1 ? atlas.CellWidth() : GlyphAtlas(request.font, session.Settings().font_size).CellWidth();
+  const int base_cell_width = folded               ? GridGeometry::Folded(font_size).cell_width
+                              : request.scale == 1 ? atlas.CellWidth()
+                                                   : GlyphAtlas(request.font, glyph_size).CellWidth();
   const int columns = std::max((request.width - 2 * Session::kPadding) / base_cell_width, 1);
   image.width = std::max(request.width * request.scale, 2 * image.padding + columns * image.geometry.cell_width);
   // The lines drawn: the current sequence's, or in the stacked view every listed sequence's block
@@ -61,7 +69,7 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
   const auto line_count = static_cast<size_t>(stacked ? blocks.LineCount() : lines.LineCount());
   const auto layout_lines = [&](size_t first_line, size_t count) {
     return stacked ? blocks.LayoutRange(session.Doc(), first_line, count).layout
-                   : session.LayoutRange(lines, first_line, count, request.twin);
+                   : session.LayoutRange(lines, first_line, count, request.twin, image.geometry.FoldCells());
   };
   image.layout = layout_lines(0, line_count);
   image.height = 2 * image.padding + static_cast<int>(line_count) * image.geometry.LinePitch() - image.geometry.line_gap;

@@ -34,9 +34,12 @@ struct RenderedImage {
   std::vector<uint8_t> pixels;  // RGBA8, top-down
   VisibleLayout layout;         // every line of the sequence
   GridGeometry geometry;
+  // The grid of the caption's and legend's words: the text's, or the glyphs' own cells when the
+  // text is zoomed out (folded, without glyphs).
+  GridGeometry word_geometry;
   int padding = 0;
   int grid_top = 0;           // pixels above the text's top padding (a PNG's caption)
-  int font_size = 0;          // the pixel size the glyphs were drawn at
+  int font_size = 0;          // the pixel size the glyphs were drawn at (the default when folded)
   int scale = 1;              // RenderRequest::scale: every length was multiplied by it
   int twin_left = 0;          // side by side: where the shuffled half starts (0: no twin)
   size_t missing_glyphs = 0;  // distinct characters drawn as the missing-glyph box

@@ -6,10 +6,14 @@
 namespace th::app {
 
 HeatmapView::HeatmapView(std::string font, int font_size)
-    : m_font(std::move(font)), m_atlas(std::make_unique<GlyphAtlas>(m_font, font_size)), m_main(*m_atlas) {}
+    : m_font(std::move(font)),
+      m_atlas(std::make_unique<GlyphAtlas>(m_font, std::max(font_size, kMinGlyphFontSize))),
+      m_main(*m_atlas) {}
 
 int HeatmapView::PixelSize(const Session& session) const {
-  return std::max(1, static_cast<int>(std::lround(static_cast<float>(session.Settings().font_size) * m_scale)));
+  // Zoomed out, no glyph is drawn: the atlas stays at the smallest glyph size.
+  const int font_size = std::max(session.Settings().font_size, kMinGlyphFontSize);
+  return std::max(1, static_cast<int>(std::lround(static_cast<float>(font_size) * m_scale)));
 }
 
 void HeatmapView::SetAtlas(std::unique_ptr<GlyphAtlas> atlas) {
@@ -29,7 +33,13 @@ void HeatmapView::SetFont(const std::string& font) {
 
 void HeatmapView::Render(Session& session, int width, int height) {
   if (PixelSize(session) != m_atlas->PixelSize()) SetAtlas(std::make_unique<GlyphAtlas>(m_font, PixelSize(session)));
-  const GridGeometry geometry = GridGeometry::ForCell(m_atlas->CellWidth(), m_atlas->CellHeight());
+  const int font_size = session.Settings().font_size;
+  // Zoomed out, the running text is folded into blocks; the stacked view keeps its headers
+  // readable at the smallest glyph size.
+  const bool folded = font_size < kMinGlyphFontSize && !session.Settings().stacked;
+  const GridGeometry geometry =
+      folded ? GridGeometry::Folded(font_size, std::max(1, static_cast<int>(std::lround(m_scale))))
+             : GridGeometry::ForCell(m_atlas->CellWidth(), m_atlas->CellHeight());
   // The running text stays laid out in the stacked view too: the panels read its top token.
   session.UpdateLayout(width, height, geometry);
   if (session.Settings().stacked) {

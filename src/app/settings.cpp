@@ -60,7 +60,7 @@ SavedSettings LoadSettings() {
     for (const auto& path : json.value("recent_files", nlohmann::json::array())) settings.recent_files.push_back(path);
     if (json.contains("palette")) settings.palette = json["palette"].get<std::string>();
     if (json.contains("norm")) settings.norm = json["norm"].get<std::string>();
-    if (json.contains("font_size")) settings.font_size = std::clamp(json["font_size"].get<int>(), 6, 96);
+    if (json.contains("font_size")) settings.font_size = std::clamp(json["font_size"].get<int>(), kMinFontSize, kMaxFontSize);
     if (json.contains("panel_text_size"))
       settings.panel_text_size = std::clamp(json["panel_text_size"].get<int>(), 8, 64);
     settings.panels_hidden = json.value("panels_hidden", false);

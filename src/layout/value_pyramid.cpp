@@ -21,7 +21,7 @@ std::optional<Reduction> ParseReduction(std::string_view name) {
   return std::nullopt;
 }
 
-void ValuePyramid::Stats::Add(float value) {
+void SpanStats::Add(float value) {
   if (!std::isfinite(value)) return;
   min = std::min(min, value);
   max = std::max(max, value);
@@ -29,18 +29,29 @@ void ValuePyramid::Stats::Add(float value) {
   ++count;
 }
 
-void ValuePyramid::Stats::Merge(const Stats& other) {
+void SpanStats::Merge(const SpanStats& other) {
   min = std::min(min, other.min);
   max = std::max(max, other.max);
   sum += other.sum;
   count += other.count;
 }
 
+float SpanStats::Reduced(Reduction reduction) const {
+  if (count == 0) return NAN;
+  switch (reduction) {
+    case Reduction::kMax: return max;
+    case Reduction::kMin: return min;
+    case Reduction::kMean: return static_cast<float>(sum / static_cast<double>(count));
+    case Reduction::kMaxAbs: break;
+  }
+  return std::fabs(max) >= std::fabs(min) ? max : min;
+}
+
 ValuePyramid::ValuePyramid(std::span<const float> values) : m_values(values) {
-  std::vector<Stats> level((values.size() + kLeafTokens - 1) / kLeafTokens);
+  std::vector<SpanStats> level((values.size() + kLeafTokens - 1) / kLeafTokens);
   for (size_t i = 0; i < values.size(); ++i) level[i / kLeafTokens].Add(values[i]);
   while (level.size() > 1) {
-    std::vector<Stats> parent((level.size() + 1) / 2);
+    std::vector<SpanStats> parent((level.size() + 1) / 2);
     for (size_t i = 0; i < level.size(); ++i) parent[i / 2].Merge(level[i]);
     m_levels.push_back(std::move(level));
     level = std::move(parent);
@@ -50,7 +61,7 @@ ValuePyramid::ValuePyramid(std::span<const float> values) : m_values(values) {
 
 float ValuePyramid::Reduce(uint64_t begin, uint64_t end, Reduction reduction) const {
   end = std::min<uint64_t>(end, m_values.size());
-  Stats stats;
+  SpanStats stats;
   // Tokens outside whole leaf blocks one by one, then blocks bottom-up as in a segment tree:
   // an odd block at either end is taken at its level, the rest are merged one level up.
   while (begin < end && begin % kLeafTokens != 0) stats.Add(m_values[begin++]);
@@ -64,14 +75,7 @@ float ValuePyramid::Reduce(uint64_t begin, uint64_t end, Reduction reduction) co
     first >>= 1;
     last >>= 1;
   }
-  if (stats.count == 0) return NAN;
-  switch (reduction) {
-    case Reduction::kMax: return stats.max;
-    case Reduction::kMin: return stats.min;
-    case Reduction::kMean: return static_cast<float>(stats.sum / static_cast<double>(stats.count));
-    case Reduction::kMaxAbs: break;
-  }
-  return std::fabs(stats.max) >= std::fabs(stats.min) ? stats.max : stats.min;
+  return stats.Reduced(reduction);
 }
 
 std::vector<float> ValuePyramid::Rows(size_t rows, Reduction reduction) const {
@@ -82,7 +86,7 @@ std::vector<float> ValuePyramid::Rows(size_t rows, Reduction reduction) const {
 }
 
 std::optional<uint64_t> ValuePyramid::NextAbove(uint64_t token, float threshold) const {
-  const std::vector<Stats>& blocks = m_levels.front();
+  const std::vector<SpanStats>& blocks = m_levels.front();
   for (uint64_t i = token + 1; i < m_values.size();) {
     if (i % kLeafTokens == 0 && !(blocks[i / kLeafTokens].max > threshold)) {
       i += kLeafTokens;

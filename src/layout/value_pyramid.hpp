@@ -24,6 +24,18 @@ inline constexpr Reduction kReductions[] = {Reduction::kMaxAbs, Reduction::kMax,
 std::string ReductionName(Reduction reduction);  // "max-abs", "max", "min", "mean"
 std::optional<Reduction> ParseReduction(std::string_view name);
 
+// Min, max, sum and count of the finite values of a span: what every reduction needs.
+struct SpanStats {
+  float min = std::numeric_limits<float>::infinity();
+  float max = -std::numeric_limits<float>::infinity();
+  double sum = 0.0;
+  uint64_t count = 0;  // finite values
+  void Add(float value);
+  void Merge(const SpanStats& other);
+  // The span reduced to one value; NaN when it holds no finite value.
+  float Reduced(Reduction reduction) const;
+};
+
 class ValuePyramid {
  public:
   static constexpr uint64_t kLeafTokens = 64;  // tokens per first-level block
@@ -45,17 +57,8 @@ class ValuePyramid {
   static uint64_t FirstTokenOfRow(size_t row, uint64_t tokens, size_t rows);
 
  private:
-  struct Stats {
-    float min = std::numeric_limits<float>::infinity();
-    float max = -std::numeric_limits<float>::infinity();
-    double sum = 0.0;
-    uint64_t count = 0;  // finite values
-    void Add(float value);
-    void Merge(const Stats& other);
-  };
-
   std::span<const float> m_values;
-  std::vector<std::vector<Stats>> m_levels;  // level k: blocks of kLeafTokens << k tokens
+  std::vector<std::vector<SpanStats>> m_levels;  // level k: blocks of kLeafTokens << k tokens
 };
 
 }  // namespace th

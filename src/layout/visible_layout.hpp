@@ -4,6 +4,7 @@
 // display cells those glyphs come from. Only visible lines are laid out, so the cost follows the
 // window, not the document.
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -35,6 +36,9 @@ inline constexpr uint16_t kSpecialTokenFlag = 2;  // <|endoftext|>, <s>, [CLS]..
 // Not tokens: the text and the palette gradient of a figure's caption and legend (app/export_png.cpp).
 inline constexpr uint16_t kPlainTextFlag = 4;    // text on the canvas, in its contrasting colour
 inline constexpr uint16_t kPaletteRampFlag = 8;  // the palette from the box's left edge (low) to its right (high)
+// A block of tokens folded together when zoomed far out (folded_layout.hpp): its colour alone, no
+// glyph, notch or underline.
+inline constexpr uint16_t kFoldedBlockFlag = 16;
 
 struct VisibleLayout {
   size_t first_line = 0;
@@ -69,15 +73,37 @@ struct GridGeometry {
   int cell_height = 16;
   int line_gap = 2;
   int token_gap = 1;
+  // Zoomed far out (> 0): no glyphs, and the tokens starting within the same bucket of about
+  // this many pixels of a line are drawn as one block (folded_layout.hpp).
+  int fold_pixels = 0;
   int LinePitch() const { return cell_height + line_gap; }
   int BoxWidth(int cells) const { return cells * cell_width - token_gap; }
+  // The fold's bucket in cells, or 0 when not folded.
+  int FoldCells() const { return fold_pixels > 0 ? std::max(1, (fold_pixels + cell_width - 1) / cell_width) : 0; }
   static GridGeometry ForCell(int width, int height) {
     GridGeometry geometry;
     geometry.cell_width = width;
     geometry.cell_height = height;
     return geometry;
   }
+  // The grid of a text size below kMinGlyphFontSize, every length times scale: cells of 1 to 3
+  // pixels, lines as tall as the size, no gap between boxes, folded into 3-pixel buckets.
+  static GridGeometry Folded(int font_size, int scale = 1) {
+    GridGeometry geometry;
+    geometry.cell_width = (font_size + 1) / 2 * scale;
+    geometry.cell_height = font_size * scale;
+    geometry.line_gap = (font_size >= 3 ? 1 : 0) * scale;
+    geometry.token_gap = 0;
+    geometry.fold_pixels = 3 * scale;
+    return geometry;
+  }
 };
+
+// Text sizes (pixels): below kMinGlyphFontSize the view is zoomed out, drawn without glyphs in
+// folded blocks (GridGeometry::Folded).
+inline constexpr int kMinFontSize = 1;
+inline constexpr int kMinGlyphFontSize = 6;
+inline constexpr int kMaxFontSize = 96;
 
 // Merges neighbouring pieces on one row whose tokens share a group (GroupTokens) into one box:
 // values per word, line or sentence are drawn as one box per group and line.

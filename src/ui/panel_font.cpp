@@ -23,7 +23,7 @@ void DrawFontPanel(Session& session, FrameContext& context) {
   }
   int size = session.Settings().font_size;
   ImGui::SetNextItemWidth(-1.0f);
-  if (ImGui::SliderInt("##font_size", &size, 6, 96, "%d px (Ctrl+wheel, Ctrl +/-/0)")) session.SetFontSize(size);
+  if (ImGui::SliderInt("##font_size", &size, kMinFontSize, kMaxFontSize, "%d px (Ctrl+wheel, Ctrl +/-/0)")) session.SetFontSize(size);
 }
 
 }  // namespace th::ui

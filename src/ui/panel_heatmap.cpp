@@ -195,6 +195,42 @@ void DrawTokenTooltip(const Session& session, const Sequence& sequence, const Vi
   ImGui::EndTooltip();
 }
 
+// Zoomed far out, a box is a block of tokens (folded_layout.hpp): their range, the start of
+// their text, and the value the block is drawn with, reduced as the overview strip reduces.
+void DrawBlockTooltip(const Session& session, const Sequence& sequence, const VisibleLayout& layout,
+                      size_t instance_index) {
+  constexpr size_t kPreviewBytes = 60;
+  const uint64_t first = layout.tokens[instance_index];
+  const uint64_t last = first + layout.merged_tokens[instance_index];
+  const float value = layout.instances[instance_index].value;
+  std::string text = BoxText(sequence, layout, instance_index);
+  const bool cut = text.size() > kPreviewBytes;
+  if (cut) {
+    size_t end = kPreviewBytes;  // not inside a character
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    text.resize(end);
+  }
+  const Channel* channel = session.CurrentChannel();
+  ImGui::BeginTooltip();
+  if (first == last)
+    ImGui::Text("token %llu", static_cast<unsigned long long>(first));
+  else
+    ImGui::Text("tokens %llu to %llu (%llu)", static_cast<unsigned long long>(first),
+                static_cast<unsigned long long>(last), static_cast<unsigned long long>(last - first + 1));
+  ImGui::Text("\"%s\"%s", VisibleWhitespace(text).c_str(), cut ? "..." : "");
+  ImGui::Separator();
+  ImGui::Text("%s of %s: %.6g", ReductionName(session.Settings().overview).c_str(),
+              channel ? channel->name.c_str() : "value", value);
+  const Palette& palette = session.CurrentPalette();
+  if (const auto mapped = MapValue(session.Mapping(), value, palette.stops.size(),
+                                   palette.kind == PaletteKind::kCategorical))
+    ImGui::Text("normalised: %.4f", mapped->t);
+  else
+    ImGui::TextUnformatted("no value in the block");
+  ImGui::TextDisabled("zoomed out: Ctrl+0 for the text");
+  ImGui::EndTooltip();
+}
+
 // The scrollbar, the wheel and the keys, over the running text (Session) or the stacked view
 // (StackedView): both scroll an integer pixel position.
 template <typename Scrollable>
@@ -302,7 +338,10 @@ void DrawHeatmapPanel(Session& session, FrameContext& context) {
       HandleStackedHover(session, x, io.MousePos.y - hovered_pos.y - session.Stacked().LayoutOriginY());
     } else if (const auto hit = HitTest(*hovered_layout, session.Geometry(), x,
                                         io.MousePos.y - hovered_pos.y - session.LayoutOriginY())) {
-      DrawTokenTooltip(session, session.CurrentSequence(), *hovered_layout, *hit);
+      if (hovered_layout->instances[*hit].flags & kFoldedBlockFlag)
+        DrawBlockTooltip(session, session.CurrentSequence(), *hovered_layout, *hit);
+      else
+        DrawTokenTooltip(session, session.CurrentSequence(), *hovered_layout, *hit);
     }
   }
 }

@@ -5,6 +5,7 @@
 
 #include "core/derived_channel.hpp"
 #include "core/palette_registry.hpp"
+#include "layout/folded_layout.hpp"
 
 namespace th {
 
@@ -46,7 +47,7 @@ void Session::SelectChannel(int index) {
   ValuesChanged();
 }
 
-void Session::SetFontSize(int pixels) { m_settings.font_size = std::clamp(pixels, 6, 96); }
+void Session::SetFontSize(int pixels) { m_settings.font_size = std::clamp(pixels, kMinFontSize, kMaxFontSize); }
 
 void Session::SetTokenText(TokenText text) {
   if (text == m_settings.token_text) return;
@@ -343,7 +344,7 @@ void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry
   PollBackgroundWork();
   const bool geometry_changed = geometry.cell_width != m_geometry.cell_width ||
                                 geometry.cell_height != m_geometry.cell_height ||
-                                geometry.line_gap != m_geometry.line_gap;
+                                geometry.line_gap != m_geometry.line_gap || geometry.fold_pixels != m_geometry.fold_pixels;
   const int columns = std::max((viewport_width - 2 * kPadding) / geometry.cell_width, 1);
   m_viewport_width = viewport_width;
   m_viewport_height = viewport_height;
@@ -370,8 +371,9 @@ void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry
   // Lines the wrapping had not reached when the view was laid out are laid out once it has.
   const bool more_lines = m_lines.LineCount() != m_visible_known_lines && first_line + line_count > m_visible_known_lines;
   if (!m_visible_valid || more_lines || first_line != m_visible.first_line || line_count != m_visible.line_count) {
-    m_visible = LayoutRange(m_lines, first_line, line_count);
-    if (!m_twin_values.empty()) m_visible_twin = LayoutRange(m_lines, first_line, line_count, true);
+    const int fold_cells = m_geometry.FoldCells();
+    m_visible = LayoutRange(m_lines, first_line, line_count, false, fold_cells);
+    if (!m_twin_values.empty()) m_visible_twin = LayoutRange(m_lines, first_line, line_count, true, fold_cells);
     m_visible.line_count = line_count;  // what was asked for, so a short document is not re-laid
     m_visible_known_lines = m_lines.LineCount();
     m_visible_valid = true;
@@ -380,8 +382,12 @@ void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry
   }
 }
 
-VisibleLayout Session::LayoutRange(const LineIndex& lines, size_t first_line, size_t line_count, bool twin) const {
+VisibleLayout Session::LayoutRange(const LineIndex& lines, size_t first_line, size_t line_count, bool twin,
+                                   int fold_cells) const {
   const std::span<const float> values = twin ? std::span<const float>(m_twin_values) : CurrentValues();
+  if (fold_cells > 0)
+    return LayoutFoldedLines(CurrentSequence(), lines, values, first_line, line_count, fold_cells,
+                             m_settings.overview, m_settings.token_text);
   VisibleLayout layout = LayoutLines(CurrentSequence(), lines, values, first_line, line_count, m_settings.token_text);
   if (!m_groups.empty()) MergeGroupBoxes(layout, m_groups);
   if (!m_underline.empty())
@@ -452,6 +458,7 @@ void Session::SetOverviewReduction(Reduction reduction) {
   if (reduction == m_settings.overview) return;
   m_settings.overview = reduction;
   m_overview_rows.clear();
+  m_visible_valid = false;  // folded blocks are reduced the same way
 }
 
 const std::vector<uint32_t>& Session::ListedSequences() {

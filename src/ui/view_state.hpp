@@ -35,7 +35,7 @@ struct ViewSettings {
   int font_size = 16;
   TokenText token_text = TokenText::kDecoded;  // decoded text, or the tokenizer's raw strings
   bool stacked = false;  // every listed sequence under its header, instead of one as running text
-  Reduction overview = Reduction::kMaxAbs;  // how the overview strip reduces a row's tokens
+  Reduction overview = Reduction::kMaxAbs;  // how the overview strip (and a zoomed-out block) reduces its tokens
 };
 
 class Session {
@@ -132,7 +132,10 @@ class Session {
   // Lines [first_line, first_line + line_count) of the current sequence wrapped by `lines`, laid
   // out as the view lays out its visible lines (exports and `render` draw with it).
   // twin: with the shuffled values of side by side (VisibleTwin's values) instead.
-  VisibleLayout LayoutRange(const LineIndex& lines, size_t first_line, size_t line_count, bool twin = false) const;
+  // fold_cells > 0: zoomed out, folded into blocks of buckets that many cells wide
+  // (LayoutFoldedLines), each reduced as the overview strip reduces (Settings().overview).
+  VisibleLayout LayoutRange(const LineIndex& lines, size_t first_line, size_t line_count, bool twin = false,
+                            int fold_cells = 0) const;
   // Pixel position of the visible layout's row 0 inside the viewport.
   float LayoutOriginY() const;
 

@@ -1,0 +1,79 @@
+#include "layout/folded_layout.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "layout/display_cells.hpp"
+
+namespace th {
+
+VisibleLayout LayoutFoldedLines(const Sequence& sequence, const LineIndex& index, std::span<const float> values,
+                                size_t first_line, size_t line_count, int fold_cells, Reduction reduction,
+                                TokenText text) {
+  VisibleLayout layout;
+  layout.first_line = std::min(first_line, index.LineCount());
+  layout.line_count = std::min(line_count, index.LineCount() - layout.first_line);
+  const auto bucket_cells = static_cast<uint32_t>(std::max(fold_cells, 1));
+  std::vector<DisplayUnit> units;
+  uint32_t widest = 0;
+
+  SpanStats stats;
+  uint32_t block_end = 0;  // the open block's end column; it starts at instances.back().column
+  const auto close_block = [&] {
+    TokenInstance& block = layout.instances.back();
+    block.cells = static_cast<uint16_t>(block_end - block.column);
+    block.value = stats.Reduced(reduction);
+    block.flags = static_cast<uint16_t>(kFoldedBlockFlag | (std::isfinite(block.value) ? 0 : kNoValueFlag));
+    widest = std::max(widest, block_end - block.column);
+  };
+
+  for (size_t row = 0; row < layout.line_count; ++row) {
+    const size_t line = layout.first_line + row;
+    const LineStart begin = index.Line(line);
+    const LineStart end = index.LineEnd(line);
+    uint32_t column = 0;
+    bool open = false;
+    for (uint64_t t = begin.token; t < end.token || (t == end.token && end.cell > 0); ++t) {
+      // The piece of the token on this line: its cells from `first` up to `last`, in whole units.
+      const uint32_t first = t == begin.token ? begin.cell : 0;
+      const uint32_t last = t == end.token ? end.cell : UINT32_MAX;
+      const std::string_view token_text = sequence.Token(t, text);
+      SplitDisplayUnits(token_text, units);
+      uint32_t cells = 0, piece_byte_begin = 0, piece_byte_end = 0;
+      for (const DisplayUnit& unit : units) {
+        if (cells == first) piece_byte_begin = unit.byte_begin;
+        if (cells >= last) break;
+        cells += unit.cells;
+        piece_byte_end = unit.byte_end;
+      }
+      if (cells <= first) continue;
+      if (open && column / bucket_cells == layout.instances.back().column / bucket_cells) {
+        ++layout.merged_tokens.back();
+        layout.byte_end.back() = piece_byte_end;
+      } else {
+        if (open) close_block();
+        open = true;
+        stats = SpanStats();
+        TokenInstance block{};
+        block.column = static_cast<uint16_t>(column);
+        block.row = static_cast<uint16_t>(row);
+        block.underline = NAN;
+        layout.instances.push_back(block);
+        layout.tokens.push_back(t);
+        layout.merged_tokens.push_back(0);
+        layout.byte_begin.push_back(piece_byte_begin);
+        layout.byte_end.push_back(piece_byte_end);
+      }
+      if (t < values.size()) stats.Add(values[t]);
+      column += cells - first;
+      block_end = column;
+    }
+    if (open) close_block();
+  }
+  // One run of blank cells, as wide as the widest block, shared by every block.
+  layout.cells.assign(std::max<uint32_t>(widest, 1), static_cast<uint32_t>(U' '));
+  return layout;
+}
+
+}  // namespace th

@@ -1,0 +1,31 @@
+#pragma once
+// The zoomed-out view: below kMinGlyphFontSize a token is a few pixels wide or less, too small
+// for a glyph, and a screen holds hundreds of thousands of them. Each visible line is drawn as
+// blocks instead: the tokens whose first cell falls in the same bucket of a few pixels merge into
+// one box without glyphs, whose value is their reduction (max-abs by default, as the overview
+// strip's, so a single spike survives the folding). The work is one pass over the visible
+// tokens' widths, and the instances are at most one per bucket of each visible line.
+
+#include <cstddef>
+#include <span>
+
+#include "core/document.hpp"
+#include "layout/line_index.hpp"
+#include "layout/value_pyramid.hpp"
+#include "layout/visible_layout.hpp"
+
+namespace th {
+
+// Lines [first_line, first_line + line_count) (clipped to the index), each cut into buckets of
+// fold_cells cells (>= 1) from its left edge: the tokens starting in one bucket become one
+// instance, spanning from the first one's column to the last one's end (so a token wider than a
+// bucket keeps its own box). VisibleLayout::tokens holds a block's first token, merged_tokens
+// how many follow it, byte_begin/byte_end the text of its first and last piece (BoxText gives
+// the block's text). The value is the reduction of the tokens' finite values; a block of tokens
+// without a value has none (kNoValueFlag). Every block points at a run of blank cells and
+// carries kFoldedBlockFlag: no glyph, no clipping notch, no underline.
+VisibleLayout LayoutFoldedLines(const Sequence& sequence, const LineIndex& index, std::span<const float> values,
+                                size_t first_line, size_t line_count, int fold_cells, Reduction reduction,
+                                TokenText text = TokenText::kDecoded);
+
+}  // namespace th
