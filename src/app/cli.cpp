@@ -80,6 +80,26 @@ Palette CheckedPalette(const std::string& option, const std::string& name) {
 
 // [SECTION] Arguments
 
+namespace {
+
+// Up to 4G tokens: 32 GB of ids and values, past every 4 GiB limit of plain zip.
+constexpr int64_t kMaxGeneratedTokens = 4'000'000'000;
+
+void CheckGenerate(const CommandLine& line) {
+  // generate takes none of the view options: one given is a mistake, not something to ignore.
+  for (const std::string& option : line.given)
+    if (option != "--output" && option != "--sequences")
+      throw UsageError("generate: " + option + " is not an option of generate (see tokenheat --help)");
+  if (!line.synthetic_tokens) throw UsageError("generate: missing N, the number of tokens");
+  if (line.output.empty()) throw UsageError("generate: missing -o OUT.npz");
+  if (!line.output.ends_with(".npz")) throw UsageError("generate -o " + line.output + ": the output must end in .npz");
+  if (*line.synthetic_tokens % line.sequences != 0)
+    throw UsageError("--sequences " + std::to_string(line.sequences) + ": must divide the " +
+                     std::to_string(*line.synthetic_tokens) + " tokens into rows of equal length");
+}
+
+}  // namespace
+
 CommandLine ParseCommandLine(const std::vector<std::string>& args) {
   CommandLine line;
   size_t i = 0;
@@ -87,6 +107,7 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
     if (args[0] == "render") line.command = Command::kRender, i = 1;
     else if (args[0] == "info") line.command = Command::kInfo, i = 1;
     else if (args[0] == "bench") line.command = Command::kBench, line.view.width = 1920, i = 1;
+    else if (args[0] == "generate") line.command = Command::kGenerate, i = 1;
   }
   bool demo = false;
   const auto value_of = [&](const std::string& option) -> const std::string& {
@@ -158,7 +179,10 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
       line.synthetic_tokens = static_cast<uint64_t>(ParseLong(arg, value_of(arg), 1, 1'000'000'000));
     } else if (arg == "--frames" && line.command == Command::kBench) {
       line.bench_frames = ParseInt(arg, value_of(arg), 1, 100'000);
-    } else if ((arg == "-o" || arg == "--output") && line.command == Command::kRender) {
+    } else if (arg == "--sequences" && line.command == Command::kGenerate) {
+      line.sequences = static_cast<uint64_t>(ParseLong(arg, value_of(arg), 1, kMaxGeneratedTokens));
+    } else if ((arg == "-o" || arg == "--output") &&
+               (line.command == Command::kRender || line.command == Command::kGenerate)) {
       line.output = value_of(arg);
     } else if (arg == "--scale" && line.command == Command::kRender) {
       line.scale = ParseInt(arg, value_of(arg), 1, 8);
@@ -192,11 +216,19 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
       line.reset_settings = true;
     } else if (arg.starts_with("-") && arg.size() > 1) {
       throw UsageError("unknown option " + arg + " (see tokenheat --help)");
+    } else if (line.command == Command::kGenerate) {
+      if (line.synthetic_tokens)
+        throw UsageError("generate: more than one token count: " + std::to_string(*line.synthetic_tokens) + " and " + arg);
+      line.synthetic_tokens = static_cast<uint64_t>(ParseLong("generate N", arg, 1, kMaxGeneratedTokens));
     } else if (line.view.input) {
       throw UsageError("more than one input file: " + *line.view.input + " and " + arg);
     } else {
       line.view.input = arg;
     }
+  }
+  if (line.command == Command::kGenerate) {
+    CheckGenerate(line);
+    return line;
   }
   const int sources = int{demo} + int{line.view.input.has_value()} + int{line.synthetic_tokens.has_value()};
   if (sources > 1) throw UsageError("give one of --demo, --synthetic N or an input file");
@@ -232,6 +264,7 @@ Usage:
   tokenheat render (INPUT | --demo) --all-sequences --out-dir DIR [--format png|svg|html] [...]
   tokenheat info (INPUT | --demo) [--json]
   tokenheat bench (INPUT | --demo | --synthetic N) [view options] [--width PX] [--height PX] [--frames N]
+  tokenheat generate N -o OUT.npz [--sequences S]   a synthetic document of N tokens, as a file
 
 Inputs (chosen by content): .npy, .npz, safetensors, JSON / JSONL (tokenheat's own, CircuitsVis,
         OpenAI neuron-viewer, GLTR, inseq), CSV / TSV with a "token" column, or any text file.
@@ -282,6 +315,10 @@ line printed is one JSON object):
   --synthetic N        a generated document of N tokens instead of INPUT (no download needed)
   --width PX, --height PX   frame size (default 1920x1080)
   --frames N           frames per phase (default 120)
+Generate options (the tokens and values of bench --synthetic N, as an uncompressed .npz that
+opens memory-mapped, with its vocabulary as tokenizer.json beside it):
+  -o, --output FILE    the .npz to write
+  --sequences S        S sequences of N/S tokens each (default 1)
 Viewer options:
   --frames N           draw N frames and exit (tests, scripted demos)
   --screenshot FILE    with --frames: save the last frame of the window as a PNG

@@ -44,12 +44,12 @@ struct ViewOptions {
   std::string font = "monospace";
 };
 
-enum class Command { kView, kRender, kInfo, kBench, kHelp, kVersion };
+enum class Command { kView, kRender, kInfo, kBench, kGenerate, kHelp, kVersion };
 
 struct CommandLine {
   Command command = Command::kView;
   ViewOptions view;
-  std::string output;          // render -o: .png, .svg or .html
+  std::string output;          // render -o: .png, .svg or .html; generate -o: .npz
   std::optional<std::string> layout_output;  // render --layout
   int scale = 1;               // render --scale: PNG at 2x, 4x...
   std::optional<std::pair<uint64_t, uint64_t>> tokens;  // render --tokens A:B, tokens [A, B)
@@ -65,7 +65,8 @@ struct CommandLine {
   bool print_state = false;               // viewer --print-state: the final view as JSON on exit
   bool reset_settings = false;            // viewer --reset-settings: forget the saved settings
   std::vector<std::string> given;         // every --option on the command line (saved settings yield)
-  std::optional<uint64_t> synthetic_tokens;  // bench --synthetic N: a generated document
+  std::optional<uint64_t> synthetic_tokens;  // bench --synthetic N, generate N: a synthetic document
+  uint64_t sequences = 1;                    // generate --sequences S: rows of N / S tokens
   int height = 1080;                         // bench --height (--width sets view.width)
   int bench_frames = 120;                    // bench --frames: frames per scripted phase
 };

@@ -21,9 +21,13 @@ int RunInfo(const CommandLine& line) {
                             {"min", any ? json(stats.min) : json(nullptr)},
                             {"max", any ? json(stats.max) : json(nullptr)},
                             {"finite", stats.finite},
-                            {"non_finite", stats.non_finite}});
+                            {"non_finite", stats.non_finite},
+                            {"mapped", channel.values.IsBorrowed()}});
       }
-      sequences.push_back({{"name", sequence.name}, {"tokens", sequence.TokenCount()}, {"channels", channels}});
+      json entry = {{"name", sequence.name}, {"tokens", sequence.TokenCount()}, {"channels", channels}};
+      // Whether the arrays are used in place from the file's mapping (not copied into memory).
+      if (!sequence.TokenIds().empty()) entry["token_ids_mapped"] = sequence.TokenIds().IsBorrowed();
+      sequences.push_back(std::move(entry));
     }
     const json out = {{"source", document.source}, {"sequences", sequences}};
     std::printf("%s\n", out.dump(2, ' ', false, json::error_handler_t::replace).c_str());

@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
         return RunViewer(line);
       case Command::kBench:
         return RunBench(line);
+      case Command::kGenerate:
+        return RunGenerate(line);
     }
   } catch (const UsageError& error) {
     std::fprintf(stderr, "tokenheat: error: %s\n", error.what());
