@@ -25,11 +25,13 @@ uint64_t Mix(uint64_t x) {
   return x ^ (x >> 31);
 }
 
-uint32_t SyntheticId(uint64_t index) { return static_cast<uint32_t>(Mix(index) % kVocabulary); }
-
 }  // namespace
 
-std::string_view SyntheticToken(uint64_t index) { return kWords[SyntheticId(index)]; }
+int32_t SyntheticTokenId(uint64_t index) { return static_cast<int32_t>(Mix(index) % kVocabulary); }
+
+std::string_view SyntheticToken(uint64_t index) { return kWords[SyntheticTokenId(index)]; }
+
+std::span<const std::string_view> SyntheticVocabulary() { return kWords; }
 
 float SyntheticValue(uint64_t index) {
   if (index % kSyntheticSpikeEvery == kSyntheticSpikeEvery - 1) return kSyntheticSpike;
@@ -45,7 +47,7 @@ Document MakeSyntheticDocument(uint64_t tokens) {
   std::vector<int32_t> ids(tokens);
   std::vector<float> values(tokens);
   for (uint64_t i = 0; i < tokens; ++i) {
-    ids[i] = static_cast<int32_t>(SyntheticId(i));
+    ids[i] = SyntheticTokenId(i);
     values[i] = SyntheticValue(i);
   }
   Document document;

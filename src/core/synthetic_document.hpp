@@ -5,6 +5,7 @@
 // without keeping a copy.
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "core/document.hpp"
@@ -19,8 +20,12 @@ Document MakeSyntheticDocument(uint64_t tokens);
 inline constexpr uint64_t kSyntheticSpikeEvery = 1'000'003;
 inline constexpr float kSyntheticSpike = 40.0f;
 
-// Token `index`'s text and value in MakeSyntheticDocument's output.
+// Token `index`'s text, id and value in MakeSyntheticDocument's output; its text is
+// SyntheticVocabulary()[SyntheticTokenId(index)].
 std::string_view SyntheticToken(uint64_t index);
+int32_t SyntheticTokenId(uint64_t index);
 float SyntheticValue(uint64_t index);
+// The vocabulary the ids index (`tokenheat generate` writes it beside its .npz).
+std::span<const std::string_view> SyntheticVocabulary();
 
 }  // namespace th
