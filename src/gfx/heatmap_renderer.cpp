@@ -25,24 +25,31 @@ void SetSamplerFilter(GLenum target, GLint filter) {
 
 }  // namespace
 
+HeatmapRenderer::TokenProgram HeatmapRenderer::BuildTokenProgram(bool palette_ramps) {
+  TokenProgram built{BuildProgram(shaders::token_vert, shaders::token_frag, palette_ramps ? "token (ramps)" : "token",
+                                  palette_ramps ? "#define TH_PALETTE_RAMPS\n" : ""),
+                     {}};
+  const auto uniform = [&](const char* name) { return UniformLocation(built.program, name); };
+  built.uniforms = {uniform("uViewportSize"), uniform("uOrigin"),         uniform("uCellSize"),
+                    uniform("uLinePitch"),    uniform("uTokenGap"),       uniform("uMode"),
+                    uniform("uLow"),          uniform("uHigh"),           uniform("uGamma"),
+                    uniform("uThresholds"),   uniform("uThresholdCount"), uniform("uPalette"),
+                    uniform("uPaletteStops"), uniform("uCategorical"),    uniform("uCells"),
+                    uniform("uAtlas"),        uniform("uSlotsPerRow"),    uniform("uUnderline"),
+                    uniform("uUnderlineLow"), uniform("uUnderlineHigh"),  uniform("uUnderlinePalette"),
+                    uniform("uCanvas")};
+  return built;
+}
+
 HeatmapRenderer::HeatmapRenderer(GlyphAtlas& atlas)
     : m_atlas(&atlas),
-      m_program(BuildProgram(shaders::token_vert, shaders::token_frag, "token")),
+      m_text_program(BuildTokenProgram(false)),
       m_vertex_array(MakeVertexArray()),
       m_instances(MakeBuffer()),
       m_palette(MakeTexture()),
       m_underline_palette(MakeTexture()),
       m_cells(MakeTexture()),
       m_atlas_texture(MakeTexture()) {
-  const auto uniform = [&](const char* name) { return UniformLocation(m_program, name); };
-  m_uniforms = {uniform("uViewportSize"), uniform("uOrigin"),         uniform("uCellSize"),
-                uniform("uLinePitch"),    uniform("uTokenGap"),       uniform("uMode"),
-                uniform("uLow"),          uniform("uHigh"),           uniform("uGamma"),
-                uniform("uThresholds"),   uniform("uThresholdCount"), uniform("uPalette"),
-                uniform("uPaletteStops"), uniform("uCategorical"),    uniform("uCells"),
-                uniform("uAtlas"),        uniform("uSlotsPerRow"),    uniform("uUnderline"),
-                uniform("uUnderlineLow"), uniform("uUnderlineHigh"),  uniform("uUnderlinePalette"),
-                uniform("uCanvas")};
 
   // The instance layout mirrors TokenInstance field by field.
   glBindVertexArray(m_vertex_array.Name());
@@ -144,6 +151,9 @@ void HeatmapRenderer::SetLayout(const VisibleLayout& layout) {
   glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(instance_bytes), layout.instances.data(),
                GL_DYNAMIC_DRAW);
   m_instance_count = layout.instances.size();
+  m_layout_has_ramps = std::any_of(layout.instances.begin(), layout.instances.end(),
+                                   [](const TokenInstance& box) { return (box.flags & kPaletteRampFlag) != 0; });
+  if (m_layout_has_ramps && !m_ramp_program) m_ramp_program = BuildTokenProgram(true);
   m_last_upload_bytes = instance_bytes + slots.size() * sizeof(uint32_t);
   m_total_upload_bytes += m_last_upload_bytes;
   UploadAtlasIfChanged();
@@ -178,33 +188,35 @@ void HeatmapRenderer::Draw(const HeatmapDrawParams& params) {
   glClear(GL_COLOR_BUFFER_BIT);
   if (m_instance_count == 0) return;
 
-  glUseProgram(m_program.Name());
-  glUniform2f(m_uniforms.viewport_size, static_cast<float>(params.viewport_width),
+  const TokenProgram& token_program = m_layout_has_ramps ? *m_ramp_program : m_text_program;
+  const Uniforms& uniforms = token_program.uniforms;
+  glUseProgram(token_program.program.Name());
+  glUniform2f(uniforms.viewport_size, static_cast<float>(params.viewport_width),
               static_cast<float>(params.viewport_height));
-  glUniform2f(m_uniforms.origin, params.origin_x, params.origin_y);
-  glUniform2f(m_uniforms.cell_size, static_cast<float>(params.geometry.cell_width),
+  glUniform2f(uniforms.origin, params.origin_x, params.origin_y);
+  glUniform2f(uniforms.cell_size, static_cast<float>(params.geometry.cell_width),
               static_cast<float>(params.geometry.cell_height));
-  glUniform1f(m_uniforms.line_pitch, static_cast<float>(params.geometry.LinePitch()));
-  glUniform1f(m_uniforms.token_gap, static_cast<float>(params.geometry.token_gap));
+  glUniform1f(uniforms.line_pitch, static_cast<float>(params.geometry.LinePitch()));
+  glUniform1f(uniforms.token_gap, static_cast<float>(params.geometry.token_gap));
   const ValueMapping& mapping = params.mapping;
-  glUniform1i(m_uniforms.mode, mapping.Bucketed() ? 2 : (mapping.Logarithmic() ? 1 : 0));
-  glUniform1f(m_uniforms.low, mapping.low);
-  glUniform1f(m_uniforms.high, mapping.high);
-  glUniform1f(m_uniforms.gamma, mapping.gamma);
+  glUniform1i(uniforms.mode, mapping.Bucketed() ? 2 : (mapping.Logarithmic() ? 1 : 0));
+  glUniform1f(uniforms.low, mapping.low);
+  glUniform1f(uniforms.high, mapping.high);
+  glUniform1f(uniforms.gamma, mapping.gamma);
   const GLsizei threshold_count = static_cast<GLsizei>(std::min(mapping.thresholds.size(), kMaxThresholds));
-  if (threshold_count > 0) glUniform1fv(m_uniforms.thresholds, threshold_count, mapping.thresholds.data());
-  glUniform1i(m_uniforms.threshold_count, threshold_count);
-  glUniform1i(m_uniforms.palette, kPaletteUnit);
-  glUniform1i(m_uniforms.palette_stops, m_palette_stops);
-  glUniform1i(m_uniforms.categorical, m_categorical ? 1 : 0);
-  glUniform1i(m_uniforms.cells, kCellsUnit);
-  glUniform1i(m_uniforms.atlas, kAtlasUnit);
-  glUniform1i(m_uniforms.slots_per_row, GlyphAtlas::kSlotsPerRow);
-  glUniform1i(m_uniforms.underline, params.underline ? 1 : 0);
-  glUniform1f(m_uniforms.underline_low, params.underline ? params.underline->low : 0.0f);
-  glUniform1f(m_uniforms.underline_high, params.underline ? params.underline->high : 1.0f);
-  glUniform1i(m_uniforms.underline_palette, kUnderlinePaletteUnit);
-  glUniform3f(m_uniforms.canvas, params.canvas.r / 255.0f, params.canvas.g / 255.0f, params.canvas.b / 255.0f);
+  if (threshold_count > 0) glUniform1fv(uniforms.thresholds, threshold_count, mapping.thresholds.data());
+  glUniform1i(uniforms.threshold_count, threshold_count);
+  glUniform1i(uniforms.palette, kPaletteUnit);
+  glUniform1i(uniforms.palette_stops, m_palette_stops);
+  glUniform1i(uniforms.categorical, m_categorical ? 1 : 0);
+  glUniform1i(uniforms.cells, kCellsUnit);
+  glUniform1i(uniforms.atlas, kAtlasUnit);
+  glUniform1i(uniforms.slots_per_row, GlyphAtlas::kSlotsPerRow);
+  glUniform1i(uniforms.underline, params.underline ? 1 : 0);
+  glUniform1f(uniforms.underline_low, params.underline ? params.underline->low : 0.0f);
+  glUniform1f(uniforms.underline_high, params.underline ? params.underline->high : 1.0f);
+  glUniform1i(uniforms.underline_palette, kUnderlinePaletteUnit);
+  glUniform3f(uniforms.canvas, params.canvas.r / 255.0f, params.canvas.g / 255.0f, params.canvas.b / 255.0f);
   glActiveTexture(GL_TEXTURE0 + kUnderlinePaletteUnit);
   glBindTexture(GL_TEXTURE_1D, m_underline_palette.Name());
   glActiveTexture(GL_TEXTURE0 + kPaletteUnit);

@@ -45,11 +45,26 @@ class HeatmapRenderer {
   size_t UploadedBytesTotal() const { return m_total_upload_bytes; }
 
  private:
+  // The token program and its uniform locations; one variant also draws palette ramps.
+  struct Uniforms {
+    GLint viewport_size, origin, cell_size, line_pitch, token_gap, mode, low, high, gamma, thresholds,
+        threshold_count, palette, palette_stops, categorical, cells, atlas, slots_per_row, underline,
+        underline_low, underline_high, underline_palette, canvas;
+  };
+  struct TokenProgram {
+    Program program;
+    Uniforms uniforms;
+  };
+  static TokenProgram BuildTokenProgram(bool palette_ramps);
   void UploadAtlasIfChanged();
   void UploadPalette(const Texture& texture, const Palette& palette);
 
   GlyphAtlas* m_atlas;
-  Program m_program;
+  TokenProgram m_text_program;
+  // Built on the first layout holding a kPaletteRampFlag box (figure legends), so the viewer's
+  // frames never pay for the ramp.
+  std::optional<TokenProgram> m_ramp_program;
+  bool m_layout_has_ramps = false;
   VertexArray m_vertex_array;
   Buffer m_instances;
   Texture m_palette;
@@ -63,11 +78,6 @@ class HeatmapRenderer {
   bool m_categorical = false;
   size_t m_last_upload_bytes = 0;
   size_t m_total_upload_bytes = 0;
-  struct Uniforms {
-    GLint viewport_size, origin, cell_size, line_pitch, token_gap, mode, low, high, gamma, thresholds,
-        threshold_count, palette, palette_stops, categorical, cells, atlas, slots_per_row, underline,
-        underline_low, underline_high, underline_palette, canvas;
-  } m_uniforms{};
 };
 
 }  // namespace th::gl

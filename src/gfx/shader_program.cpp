@@ -21,9 +21,9 @@ std::string InfoLog(GLuint object, bool is_program) {
   return std::string(log.data());
 }
 
-Shader Compile(GLenum stage, std::string_view source, std::string_view name) {
+Shader Compile(GLenum stage, std::string_view source, std::string_view defines, std::string_view name) {
   Shader shader(glCreateShader(stage));
-  const std::string full = std::string("#version 330 core\n") + std::string(source);
+  const std::string full = "#version 330 core\n" + std::string(defines) + std::string(source);
   const char* text = full.c_str();
   glShaderSource(shader.Name(), 1, &text, nullptr);
   glCompileShader(shader.Name());
@@ -38,9 +38,9 @@ Shader Compile(GLenum stage, std::string_view source, std::string_view name) {
 }  // namespace
 
 Program BuildProgram(std::string_view vertex_source, std::string_view fragment_source,
-                     std::string_view name) {
-  const Shader vertex = Compile(GL_VERTEX_SHADER, vertex_source, name);
-  const Shader fragment = Compile(GL_FRAGMENT_SHADER, fragment_source, name);
+                     std::string_view name, std::string_view defines) {
+  const Shader vertex = Compile(GL_VERTEX_SHADER, vertex_source, defines, name);
+  const Shader fragment = Compile(GL_FRAGMENT_SHADER, fragment_source, defines, name);
   Program program(glCreateProgram());
   glAttachShader(program.Name(), vertex.Name());
   glAttachShader(program.Name(), fragment.Name());
