@@ -179,7 +179,7 @@ def check_reload(binary, workdir, config):
     write(3000)
     script = os.path.join(workdir, "live.script")
     with open(script, "w", encoding="utf-8") as out:
-        out.write("goto 2000\nwait 4\n")
+        out.write("goto 2000\nwait 8\n")  # room for a slow start and the reload on a loaded machine
     env = dict(os.environ, XDG_CONFIG_HOME=config)
     viewer_process = subprocess.Popen(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", binary, document, "--script",
                                        script, "--frames", "3", "--print-state"],
