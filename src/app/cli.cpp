@@ -291,7 +291,7 @@ View options:
                        turbo, RdBu, coolwarm, PiYG, BrBG, tab10, Set2, gltr; NAME_r reverses
                        (default: Reds, RdBu_r for symmetric, gltr for buckets)
   --palette-file FILE  one #rrggbb per line: evenly spaced stops, linear in between
-  --font-size PX       text size in pixels (default 16)
+  --font-size PX       text size in pixels, 1..96 (default 16); below 6 zoomed out, in folded blocks
   --font PATTERN       fontconfig pattern of the monospace font (default "monospace")
   --stacked            every listed sequence under a header (name, tokens, max, mean), in one
                        scroll (render: one PNG); the range scope becomes global unless --scope says
