@@ -7,12 +7,28 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <system_error>
+#include <vector>
+
+#include <unistd.h>
 
 namespace th::test {
 
+// The process id in the name: ctest runs test cases in parallel processes, and other build trees'
+// suites may run at the same time. The files (tens of MB) are removed when the process exits.
 inline std::string WriteTemp(const std::string& name, const std::string& contents) {
-  const std::filesystem::path path = std::filesystem::temp_directory_path() / ("tokenheat_large_" + name);
+  struct RemovedAtExit {
+    std::vector<std::filesystem::path> paths;
+    ~RemovedAtExit() {
+      std::error_code ignored;
+      for (const auto& path : paths) std::filesystem::remove(path, ignored);
+    }
+  };
+  static RemovedAtExit written;
+  const std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                     ("tokenheat_large_" + std::to_string(::getpid()) + "_" + name);
   std::ofstream(path, std::ios::binary) << contents;
+  written.paths.push_back(path);
   return path.string();
 }
 
