@@ -23,21 +23,13 @@ namespace {
 constexpr int kLegendBarCells = 36;     // the gradient: about the SVG's 360 pixels at 16 px text
 constexpr int kNoValueSwatchCells = 3;  // the hatched key, then its words a cell further on
 
-int CellCount(std::string_view text) {
-  std::vector<DisplayUnit> units;
-  SplitDisplayUnits(text, units);
-  int cells = 0;
-  for (const DisplayUnit& unit : units) cells += unit.cells;
-  return cells;
-}
-
 // Lines of at most `columns` cells, broken at spaces; a word longer than a line is cut.
 std::vector<std::string> WrapToColumns(std::string_view text, int columns) {
   std::vector<std::string> lines;
   std::string line;
   const auto place = [&](std::string_view word) {
     const std::string joined = line.empty() ? std::string(word) : line + " " + std::string(word);
-    if (CellCount(joined) <= columns) {
+    if (PlainTextCells(joined) <= columns) {
       line = joined;
       return;
     }
@@ -108,7 +100,7 @@ Band LegendBand(const Session& session, int columns) {
   if (session.Mapping().Bucketed()) {
     const std::vector<ui::LegendSwatch> swatches = ui::BucketSwatches(session);
     int width = bar_cells / static_cast<int>(swatches.size());
-    for (const ui::LegendSwatch& swatch : swatches) width = std::max(width, CellCount(swatch.label) + 1);
+    for (const ui::LegendSwatch& swatch : swatches) width = std::max(width, PlainTextCells(swatch.label) + 1);
     width = std::min(width, columns);
     const int per_row = std::max(columns / width, 1);
     for (size_t b = 0; b < swatches.size(); ++b) {
@@ -123,7 +115,7 @@ Band LegendBand(const Session& session, int columns) {
     band.Box(row++, 0, bar_cells, kPaletteRampFlag, NAN);
     for (const ui::LegendLabel& label : ui::GradientLabels(session)) {
       // As the SVG anchors them: the low number starts at the bar's start, the high one ends at its end.
-      const int cells = CellCount(label.text);
+      const int cells = PlainTextCells(label.text);
       const int centre = static_cast<int>(std::lround(label.position * static_cast<float>(bar_cells)));
       const int column = label.position == 0.0f   ? 0
                          : label.position == 1.0f ? bar_cells - cells

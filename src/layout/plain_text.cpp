@@ -7,6 +7,14 @@
 
 namespace th {
 
+int PlainTextCells(std::string_view text) {
+  std::vector<DisplayUnit> units;
+  SplitDisplayUnits(text, units);
+  int cells = 0;
+  for (const DisplayUnit& unit : units) cells += unit.cells;
+  return cells;
+}
+
 int AppendPlainText(VisibleLayout& layout, int row, int column, std::string_view text) {
   if (text.empty()) return 0;
   std::vector<DisplayUnit> units;

@@ -14,4 +14,7 @@ namespace th {
 // to layout.tokens or the byte ranges. Returns the instance's width in cells.
 int AppendPlainText(VisibleLayout& layout, int row, int column, std::string_view text);
 
+// The cells `text` takes on the grid (wide characters two, a malformed byte's "\xHH" four).
+int PlainTextCells(std::string_view text);
+
 }  // namespace th

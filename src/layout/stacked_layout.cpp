@@ -25,17 +25,9 @@ std::span<const float> ChannelValues(const Sequence& sequence, std::string_view 
   return sequence.channels[static_cast<size_t>(index)].values;
 }
 
-int CellCount(std::string_view text) {
-  std::vector<DisplayUnit> units;
-  SplitDisplayUnits(text, units);
-  int cells = 0;
-  for (const DisplayUnit& unit : units) cells += unit.cells;
-  return cells;
-}
-
 // The text cut at a unit boundary to at most `cells` cells, ending in "…" when cut.
 std::string FitToCells(std::string_view text, int cells) {
-  if (CellCount(text) <= cells) return std::string(text);
+  if (PlainTextCells(text) <= cells) return std::string(text);
   std::vector<DisplayUnit> units;
   SplitDisplayUnits(text, units);
   int used = 0;
@@ -173,7 +165,7 @@ int64_t ScrollOfAnchor(const BlockIndex& blocks, const StackedAnchor& anchor, in
 std::string BlockHeader(const Sequence& sequence, const SequenceSummary& summary, int columns) {
   const std::string stats = "  " + std::to_string(summary.tokens) + (summary.tokens == 1 ? " token" : " tokens") +
                             "  max " + FormatNumber(summary.max) + "  mean " + FormatNumber(summary.mean);
-  const int name_cells = std::max(columns - CellCount(stats), 1);
+  const int name_cells = std::max(columns - PlainTextCells(stats), 1);
   return FitToCells(sequence.name, name_cells) + stats;
 }
 
