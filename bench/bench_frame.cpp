@@ -64,6 +64,18 @@ void BM_RecolourFrame1080p(benchmark::State& state) {
 }
 BENCHMARK(BM_RecolourFrame1080p)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// The same frame drawn again with nothing changed, at a text size: the GL work alone (draw and
+// finish), which zoomed out (sizes below 6) is one folded block per instance.
+void BM_DrawFrame1080p(benchmark::State& state) {
+  Scene& scene = SharedScene();
+  scene.session.SetFontSize(static_cast<int>(state.range(0)));
+  scene.Frame();
+  for (auto _ : state) scene.Frame();
+  state.counters["instances"] = static_cast<double>(scene.session.Visible().instances.size());
+  scene.session.SetFontSize(th::ViewSettings{}.font_size);
+}
+BENCHMARK(BM_DrawFrame1080p)->Arg(16)->Arg(6)->Arg(2)->Arg(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 }  // namespace
 
 BENCHMARK_MAIN();
