@@ -118,6 +118,7 @@ std::string ExportSvg(const RenderedImage& image, const Session& session, const 
         << "\" height=\"" << g.cell_height << "\" fill=\""
         << (colours ? HexColour(colours->background) : std::string("url(#no-value)")) << "\"><title>"
         << EscapeMarkup(TooltipText(session, index, instance.value)) << "</title></rect>\n";
+    if (instance.flags & kFoldedBlockFlag) continue;  // zoomed out: no text, as on screen
     // The text spans the box's cells, as the grid draws it; its own spaces are kept.
     svg << "<text class=\"token\" data-index=\"" << index << "\" x=\"" << x << "\" y=\"" << y + g.cell_height / 2
         << "\" dominant-baseline=\"central\" xml:space=\"preserve\" textLength=\"" << width
