@@ -23,28 +23,8 @@ void BM_WrapWholeDocument(benchmark::State& state) {
 }
 BENCHMARK(BM_WrapWholeDocument)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
-// One scrolling frame at 1920x1080 with 16 px DejaVu Sans Mono cells (10x19 + 2 px gap): the
-// session re-lays the visible lines after the scroll position moved by a line.
-void BM_ScrollFrame(benchmark::State& state) {
-  th::Session session(MakeBenchDocument(static_cast<size_t>(state.range(0))));
-  const th::GridGeometry geometry{10, 19, 2};
-  session.UpdateLayout(1920, 1080, geometry);
-  int64_t direction = geometry.LinePitch();
-  for (auto _ : state) {
-    session.ScrollBy(direction);
-    if (session.ScrollPixels() == 0 || session.ScrollPixels() == session.MaxScroll()) direction = -direction;
-    session.UpdateLayout(1920, 1080, geometry);
-    benchmark::DoNotOptimize(session.Visible().instances.data());
-  }
-  state.counters["instances"] = static_cast<double>(session.Visible().instances.size());
-}
-BENCHMARK(BM_ScrollFrame)->Arg(1'000'000)->Unit(benchmark::kMicrosecond);
-
-// The same scrolling frame zoomed out (text size 1 or 2: one-pixel cells, folded blocks): the
-// visible tokens are about 60 times as many as at 16 px.
-void BM_ScrollFrameZoomedOut(benchmark::State& state) {
-  th::Session session(MakeBenchDocument(1'000'000));
-  const th::GridGeometry geometry = th::GridGeometry::Folded(static_cast<int>(state.range(0)));
+// Scrolls a line a frame (turning at either end) and re-lays the visible lines each time.
+void ScrollFrames(benchmark::State& state, th::Session& session, const th::GridGeometry& geometry) {
   session.UpdateLayout(1920, 1080, geometry);
   session.FinishBackgroundWork();
   int64_t direction = geometry.LinePitch();
@@ -55,6 +35,21 @@ void BM_ScrollFrameZoomedOut(benchmark::State& state) {
     benchmark::DoNotOptimize(session.Visible().instances.data());
   }
   state.counters["instances"] = static_cast<double>(session.Visible().instances.size());
+}
+
+// One scrolling frame at 1920x1080 with 16 px DejaVu Sans Mono cells (10x19 + 2 px gap): the
+// session re-lays the visible lines after the scroll position moved by a line.
+void BM_ScrollFrame(benchmark::State& state) {
+  th::Session session(MakeBenchDocument(static_cast<size_t>(state.range(0))));
+  ScrollFrames(state, session, th::GridGeometry{10, 19, 2});
+}
+BENCHMARK(BM_ScrollFrame)->Arg(1'000'000)->Unit(benchmark::kMicrosecond);
+
+// The same scrolling frame zoomed out (text size 1 or 2: one-pixel cells, folded blocks): the
+// visible tokens are about 60 times as many as at 16 px.
+void BM_ScrollFrameZoomedOut(benchmark::State& state) {
+  th::Session session(MakeBenchDocument(1'000'000));
+  ScrollFrames(state, session, th::GridGeometry::Folded(static_cast<int>(state.range(0))));
 }
 BENCHMARK(BM_ScrollFrameZoomedOut)->Arg(2)->Arg(1)->Unit(benchmark::kMicrosecond);
 
