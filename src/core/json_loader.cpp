@@ -94,25 +94,42 @@ std::string_view StripBomAndCheckEmpty(std::string_view text, const std::string&
   return text;
 }
 
-// Parses one JSON value. Syntax errors name the line and column (in bytes, 1-based) computed
-// from nlohmann's byte offset; first_line is the file line where text starts.
+// "SOURCE:LINE:COL: " of a byte offset into text (line and column 1-based, the column in bytes);
+// first_line is the file line where text starts.
+std::string PlaceOf(std::string_view text, size_t offset, const std::string& source, int first_line) {
+  const std::string_view before = text.substr(0, std::min(offset, text.size()));
+  const size_t line = first_line + std::count(before.begin(), before.end(), '\n');
+  const size_t line_start = before.rfind('\n');
+  const size_t column = before.size() - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+  return source + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
+}
+
+// Parses one JSON value. Errors name the line and column computed from nlohmann's byte offset,
+// or, for a number too large for a double (which nlohmann reports without a place), from where
+// that number's text stands.
 Json ParseJson(std::string_view text, const std::string& source, int first_line) {
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& error) {
     // error.byte counts from 1 and points past the end on "unexpected end of input".
-    const size_t offset = std::min<size_t>(error.byte > 0 ? error.byte - 1 : 0, text.size());
-    const std::string_view before = text.substr(0, offset);
-    const size_t line = first_line + std::count(before.begin(), before.end(), '\n');
-    const size_t line_start = before.rfind('\n');
-    const size_t column = offset - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
+    const size_t offset = error.byte > 0 ? error.byte - 1 : 0;
     // what() is "[json.exception.parse_error.101] parse error at line 1, column 5: message";
     // our own PATH:LINE:COL replaces everything up to the message.
     std::string message = error.what();
     if (const size_t colon = message.find(": "); colon != std::string::npos)
       message.erase(0, colon + 2);
-    throw JsonSyntaxError(source + ":" + std::to_string(line) + ":" + std::to_string(column) +
-                          ": " + message);
+    throw JsonSyntaxError(PlaceOf(text, offset, source, first_line) + message);
+  } catch (const Json::out_of_range& error) {
+    // what() is "[json.exception.out_of_range.406] number overflow parsing '1e999'".
+    const std::string message = error.what();
+    const size_t open = message.find('\'');
+    const size_t close = message.rfind('\'');
+    const std::string number = open < close ? message.substr(open + 1, close - open - 1) : std::string();
+    const size_t offset = number.empty() ? std::string_view::npos : text.find(number);
+    constexpr size_t kShown = 24;
+    const std::string shown = number.size() > kShown ? number.substr(0, kShown) + "..." : number;
+    throw JsonSyntaxError((offset == std::string_view::npos ? source + ": " : PlaceOf(text, offset, source, first_line)) +
+                          "number out of range: " + shown);
   }
 }
 

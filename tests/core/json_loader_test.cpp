@@ -300,6 +300,18 @@ TEST_F(JsonLoaderTest, JsonlSyntaxErrorNamesTheFileLine) {
   EXPECT_TRUE(message.starts_with(path + ":4:32: syntax error")) << message;
 }
 
+// A number too large for a double: nlohmann throws out_of_range, with no place of its own (found
+// by the JSON fuzzer, which it used to crash through std::terminate).
+TEST_F(JsonLoaderTest, NumberOutOfRangeNamesItsPlace) {
+  const std::string path = Write("huge.json", "{\"tokens\": [\"a\"],\n  \"values\": [1e999]}");
+  const std::string message = ErrorOf(path);
+  EXPECT_EQ(message, path + ":2:14: number out of range: 1e999");
+  const std::string long_number = "9" + std::string(40, '6') + "e9999";
+  const std::string jsonl = Write("huge.jsonl", "{\"tokens\": [\"a\"], \"values\": [1]}\n"
+                                                "{\"tokens\": [\"b\"], \"values\": [" + long_number + "]}\n");
+  EXPECT_EQ(ErrorOf(jsonl), jsonl + ":2:30: number out of range: " + long_number.substr(0, 24) + "...");
+}
+
 TEST_F(JsonLoaderTest, NonJsonlMultiLineTextReportsTheJsonError) {
   // Line 2 does not open an object, so this is broken JSON, not JSONL.
   const std::string path = Write("two.json", "{\"tokens\": [\"a\"], \"values\": [1]}\n[1]\n");
