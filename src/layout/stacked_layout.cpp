@@ -90,19 +90,9 @@ std::vector<SequenceSummary> SummariseSequences(const Document& document, std::s
     const Sequence& sequence = document.sequences[i];
     SequenceSummary& summary = summaries[i];
     summary.tokens = sequence.TokenCount();
-    double sum = 0.0;
-    uint64_t count = 0;
-    float max = -INFINITY;
-    for (const float value : ChannelValues(sequence, channel)) {
-      if (!std::isfinite(value)) continue;
-      max = std::max(max, value);
-      sum += value;
-      ++count;
-    }
-    if (count > 0) {
-      summary.max = max;
-      summary.mean = static_cast<float>(sum / static_cast<double>(count));
-    }
+    for (const float value : ChannelValues(sequence, channel)) summary.stats.Add(value);
+    summary.max = summary.stats.Reduced(Reduction::kMax);
+    summary.mean = summary.stats.Reduced(Reduction::kMean);
   }
   return summaries;
 }
@@ -160,6 +150,51 @@ int64_t ScrollOfAnchor(const BlockIndex& blocks, const StackedAnchor& anchor, in
   if (anchor.block >= blocks.BlockCount()) return 0;
   const uint64_t line = blocks.FirstLine(anchor.block) + std::min(anchor.line, blocks.BlockLines(anchor.block) - 1);
   return padding + static_cast<int64_t>(line) * pitch + anchor.offset;
+}
+
+size_t OverviewRowOfLine(uint64_t line, uint64_t lines, size_t rows) {
+  return ValuePyramid::RowOfToken(line, lines, rows);
+}
+
+uint64_t OverviewLineOfRow(size_t row, uint64_t lines, size_t rows) {
+  if (rows == 0) return 0;
+  // (2 row + 1) * lines stays far below 2^64: rows is a pixel count.
+  return (2 * static_cast<uint64_t>(row) + 1) * lines / (2 * static_cast<uint64_t>(rows));
+}
+
+OverviewRowSpan OverviewRowsOfView(int64_t scroll, int viewport_height, uint64_t lines, size_t rows, int pitch,
+                                   int padding) {
+  if (lines == 0 || rows == 0) return {};
+  const auto line_at = [&](int64_t y) {
+    return std::min(static_cast<uint64_t>(std::max<int64_t>(y - padding, 0) / pitch), lines - 1);
+  };
+  const uint64_t last_line = line_at(scroll + viewport_height - 1);
+  // The last row showing the last line: ceil((last_line + 1) * rows / lines) - 1.
+  const auto last = static_cast<size_t>(((last_line + 1) * rows + lines - 1) / lines) - 1;
+  return {OverviewRowOfLine(line_at(scroll), lines, rows), std::min(last, rows - 1)};
+}
+
+int64_t ScrollOfOverviewRow(size_t row, uint64_t lines, size_t rows, int pitch, int padding, int viewport_height) {
+  const auto line = static_cast<int64_t>(OverviewLineOfRow(row, lines, rows));
+  return padding + line * pitch - viewport_height / 2;
+}
+
+std::vector<float> StackedOverviewRows(const BlockIndex& blocks, std::span<const uint32_t> listed,
+                                       std::span<const SequenceSummary> summaries, size_t rows, Reduction reduction) {
+  const uint64_t lines = blocks.LineCount();
+  std::vector<float> out(rows);
+  size_t first_block = 0;  // the block of the row's first line: rows only move down
+  for (size_t row = 0; row < rows; ++row) {
+    // The lines the row's pixel shows: from the one its top is in to the one its bottom is in.
+    const uint64_t begin = static_cast<uint64_t>(row) * lines / rows;
+    const uint64_t end = (static_cast<uint64_t>(row + 1) * lines + rows - 1) / rows;
+    while (first_block + 1 < blocks.BlockCount() && blocks.FirstLine(first_block + 1) <= begin) ++first_block;
+    SpanStats stats;
+    for (size_t block = first_block; block < blocks.BlockCount() && blocks.FirstLine(block) < end; ++block)
+      if (blocks.BlockLines(block) > 0) stats.Merge(summaries[listed[block]].stats);
+    out[row] = stats.Reduced(reduction);
+  }
+  return out;
 }
 
 std::string BlockHeader(const Sequence& sequence, const SequenceSummary& summary, int columns) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/document.hpp"
+#include "layout/value_pyramid.hpp"
 #include "layout/visible_layout.hpp"
 
 namespace th {
@@ -32,6 +33,7 @@ struct SequenceSummary {
   uint64_t tokens = 0;
   float max = NAN;  // over the channel's finite values; NaN when it has none (or no such channel)
   float mean = NAN;
+  SpanStats stats;  // of the channel's finite values: what the overview strip reduces a block by
 };
 // The channel of that name in each sequence (the stacked view colours every block by it).
 std::vector<SequenceSummary> SummariseSequences(const Document& document, std::string_view channel);
@@ -82,6 +84,33 @@ int64_t ScrollOfAnchor(const BlockIndex& blocks, const StackedAnchor& anchor, in
 // The header line: "name  243 tokens  max 14  mean 4.43", the name shortened with an ellipsis
 // when the whole would not fit in `columns` cells.
 std::string BlockHeader(const Sequence& sequence, const SequenceSummary& summary, int columns);
+
+// [Overview] The stacked view's overview strip: every line of the whole (headers and gaps
+// included) as a column of `rows` pixel rows, row r showing lines [floor(r * L / rows),
+// ceil((r + 1) * L / rows)) of L, so each row shows at least one line and clicking maps
+// proportionally to the scroll position.
+
+// The row showing the line: floor(line * rows / lines).
+size_t OverviewRowOfLine(uint64_t line, uint64_t lines, size_t rows);
+// The line at the row's middle, floor((row + 1/2) * lines / rows): one the row shows, where
+// scrubbing to the row goes; with no more lines than rows, every line is some row's.
+uint64_t OverviewLineOfRow(size_t row, uint64_t lines, size_t rows);
+// The rows showing the lines a viewport scrolled to `scroll` shows, first and last: the frame
+// marking the view.
+struct OverviewRowSpan {
+  size_t first = 0;
+  size_t last = 0;
+};
+OverviewRowSpan OverviewRowsOfView(int64_t scroll, int viewport_height, uint64_t lines, size_t rows, int pitch,
+                                   int padding);
+// The scroll position putting the row's line (OverviewLineOfRow) in the middle of the viewport.
+int64_t ScrollOfOverviewRow(size_t row, uint64_t lines, size_t rows, int pitch, int padding, int viewport_height);
+// Each row reduces the values of every block it shows a line of, from the blocks' summaries
+// (SequenceSummary::stats), so a block several rows tall colours them alike and a single-token
+// spike survives max-abs over any number of sequences: O(blocks + rows). NaN for a row of
+// blocks without a value (every row when there are no lines).
+std::vector<float> StackedOverviewRows(const BlockIndex& blocks, std::span<const uint32_t> listed,
+                                       std::span<const SequenceSummary> summaries, size_t rows, Reduction reduction);
 
 // [Layout]
 

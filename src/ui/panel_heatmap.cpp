@@ -3,6 +3,7 @@
 // tooltip.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,23 +40,48 @@ void HandleZoom(Session& session, bool hovered) {
   if (size != session.Settings().font_size) session.SetFontSize(size);
 }
 
-// The overview strip: the whole sequence as a column, one pixel row per span of tokens reduced to
-// its max-abs value by default (so a single-token spike survives any pooling; max, min or mean
-// when chosen in the Data panel), coloured through the same
-// mapping and palette as the tokens, so it follows every range change. A frame marks the view;
-// clicking or dragging scrubs there.
-void DrawOverview(Session& session, const ImRect& strip, Rgb8 canvas) {
-  const auto rows = static_cast<size_t>(std::max(strip.GetHeight(), 1.0f));
-  const std::vector<float>& values = session.OverviewRows(rows);
+// An overview strip's column: one pixel row per value, coloured through the same mapping and
+// palette as the tokens, so it follows every range change (grey: no value in the row's span).
+void DrawOverviewColumn(const Session& session, const ImRect& strip, const std::vector<float>& values) {
   const Palette& palette = session.CurrentPalette();
   const bool categorical = palette.kind == PaletteKind::kCategorical;
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  for (size_t row = 0; row < rows; ++row) {
+  for (size_t row = 0; row < values.size(); ++row) {
     const float y = strip.Min.y + static_cast<float>(row);
     const auto mapped = MapValue(session.Mapping(), values[row], palette.stops.size(), categorical);
-    const Rgb8 c = mapped ? palette.At(mapped->t) : Rgb8{200, 200, 200};  // grey: no value in the span
+    const Rgb8 c = mapped ? palette.At(mapped->t) : Rgb8{200, 200, 200};
     draw->AddRectFilled(ImVec2(strip.Min.x, y), ImVec2(strip.Max.x, y + 1.0f), IM_COL32(c.r, c.g, c.b, 255));
   }
+}
+
+// The frame marking the view on an overview strip, from its first row to its last.
+void DrawOverviewViewFrame(const ImRect& strip, size_t first_row, size_t last_row) {
+  ImGui::GetWindowDrawList()->AddRect(
+      ImVec2(strip.Min.x - 1.0f, strip.Min.y + static_cast<float>(first_row) - 1.0f),
+      ImVec2(strip.Max.x + 1.0f, strip.Min.y + static_cast<float>(last_row) + 2.0f), IM_COL32(0, 0, 0, 255), 0.0f, 0,
+      2.0f);
+}
+
+// The strip's button: the row under the pointer while it is clicked or dragged.
+std::optional<size_t> ScrubbedOverviewRow(const char* id, const ImRect& strip, size_t rows) {
+  ImGui::SetCursorScreenPos(strip.Min);
+  ImGui::InvisibleButton(id, strip.GetSize());
+  if (!ImGui::IsItemActive()) return std::nullopt;
+  const float y = std::clamp(ImGui::GetIO().MousePos.y - strip.Min.y, 0.0f, static_cast<float>(rows - 1));
+  return static_cast<size_t>(y);
+}
+
+// One row per pixel of the strip's height.
+size_t OverviewRowCount(const ImRect& strip) { return static_cast<size_t>(std::max(strip.GetHeight(), 1.0f)); }
+
+// The overview strip: the whole sequence as a column, one pixel row per span of tokens reduced to
+// its max-abs value by default (so a single-token spike survives any pooling; max, min or mean
+// when chosen in the Data panel). A frame marks the view; clicking or dragging scrubs there.
+void DrawOverview(Session& session, const ImRect& strip, Rgb8 canvas) {
+  const size_t rows = OverviewRowCount(strip);
+  DrawOverviewColumn(session, strip, session.OverviewRows(rows));
+  const Palette& palette = session.CurrentPalette();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
   const uint64_t tokens = session.CurrentSequence().TokenCount();
   // Rows holding a search match: ticks over the gap and the strip's left edge; the current
   // match's across the whole strip.
@@ -73,22 +99,34 @@ void DrawOverview(Session& session, const ImRect& strip, Rgb8 canvas) {
                           IM_COL32(colours.current.r, colours.current.g, colours.current.b, 255));
     }
   }
-  if (const VisibleLayout& visible = session.Visible(); !visible.tokens.empty()) {
-    const auto row_y = [&](uint64_t token) {
-      return strip.Min.y + static_cast<float>(ValuePyramid::RowOfToken(token, tokens, rows));
-    };
-    draw->AddRect(ImVec2(strip.Min.x - 1.0f, row_y(visible.tokens.front()) - 1.0f),
-                  ImVec2(strip.Max.x + 1.0f, row_y(visible.tokens.back()) + 2.0f), IM_COL32(0, 0, 0, 255), 0.0f, 0,
-                  2.0f);
-  }
-  ImGui::SetCursorScreenPos(strip.Min);
-  ImGui::InvisibleButton("##overview", strip.GetSize());
-  if (ImGui::IsItemActive() && tokens > 0) {
+  if (const VisibleLayout& visible = session.Visible(); !visible.tokens.empty())
+    DrawOverviewViewFrame(strip, ValuePyramid::RowOfToken(visible.tokens.front(), tokens, rows),
+                          ValuePyramid::RowOfToken(visible.tokens.back(), tokens, rows));
+  if (const auto row = ScrubbedOverviewRow("##overview", strip, rows); row && tokens > 0) {
     // The row under the pointer goes to the middle of the view.
-    const float y = std::clamp(ImGui::GetIO().MousePos.y - strip.Min.y, 0.0f, static_cast<float>(rows - 1));
-    session.ScrollToToken(ValuePyramid::FirstTokenOfRow(static_cast<size_t>(y), tokens, rows));
+    session.ScrollToToken(ValuePyramid::FirstTokenOfRow(*row, tokens, rows));
     session.ScrollBy(-session.ViewportHeight() / 2);
   }
+}
+
+// The stacked view's overview strip: every listed sequence's block, in list order, one pixel row
+// per span of the stacked lines reduced from the blocks' summaries (layout/stacked_layout.hpp),
+// so it is recomputed only when the list, the wrapping, the channel, the height or the reduction
+// changes, not per frame. A frame marks
+// the lines in view; clicking or dragging scrolls the row's line to the middle of the view.
+void DrawStackedOverview(Session& session, const ImRect& strip) {
+  const size_t rows = OverviewRowCount(strip);
+  StackedView& stacked = session.Stacked();
+  DrawOverviewColumn(session, strip, stacked.OverviewRows(rows, session.Settings().overview));
+  const uint64_t lines = stacked.LineCount();
+  const int pitch = session.Geometry().LinePitch();
+  if (lines > 0) {
+    const OverviewRowSpan view = OverviewRowsOfView(stacked.ScrollPixels(), stacked.ViewportHeight(), lines, rows,
+                                                    pitch, StackedView::kPadding);
+    DrawOverviewViewFrame(strip, view.first, view.last);
+  }
+  if (const auto row = ScrubbedOverviewRow("##stacked_overview", strip, rows); row && lines > 0)
+    stacked.ScrollTo(ScrollOfOverviewRow(*row, lines, rows, pitch, StackedView::kPadding, stacked.ViewportHeight()));
 }
 
 // A frame of `thickness` pixels around the box [min, max), `outside` of them outside it: four
@@ -278,10 +316,8 @@ void DrawHeatmapPanel(Session& session, FrameContext& context) {
   const ImVec2 available = ImGui::GetContentRegionAvail();
   // Side by side, the real values (left) and the shuffled ones (right) share the layout.
   const VisibleLayout* twin = context.twin_texture != 0 ? session.VisibleTwin() : nullptr;
-  // The overview strip shows the current sequence: none in the stacked view.
   const bool stacked = session.Settings().stacked;
-  const float overview_width = stacked ? 0.0f : kOverviewGap + kOverviewWidth;
-  const float width = std::max(available.x - scrollbar_width - overview_width, 2.0f);
+  const float width = std::max(available.x - scrollbar_width - kOverviewGap - kOverviewWidth, 2.0f);
   const float pane_width = twin ? std::floor((width - kPaneGap) * 0.5f) : width;
   const ImVec2 image_size(pane_width, std::max(available.y, 1.0f));
   context.heatmap_width = static_cast<int>(image_size.x);
@@ -321,13 +357,14 @@ void DrawHeatmapPanel(Session& session, FrameContext& context) {
     mark(session.Visible(), image_pos);
     if (twin) mark(*twin, ImVec2(image_pos.x + pane_width + kPaneGap, image_pos.y));
   }
+  const float overview_x = bar.Max.x + kOverviewGap;
+  const ImRect overview(ImVec2(overview_x, bar.Min.y), ImVec2(overview_x + kOverviewWidth, bar.Max.y));
   if (stacked) {
     HandleScrolling(session.Stacked(), bar, image_size.y, pitch, hovered);
+    DrawStackedOverview(session, overview);
   } else {
     HandleScrolling(session, bar, image_size.y, pitch, hovered);
-    const float overview_x = bar.Max.x + kOverviewGap;
-    DrawOverview(session, ImRect(ImVec2(overview_x, bar.Min.y), ImVec2(overview_x + kOverviewWidth, bar.Max.y)),
-                 context.canvas);
+    DrawOverview(session, overview, context.canvas);
   }
   if (ImGui::IsWindowFocused() || hovered) HandleZoom(session, hovered);
 

@@ -55,6 +55,7 @@ void StackedView::Prepare(const Document& document, std::string_view channel, To
   }
   m_blocks = BlockIndex(block_lines);
   m_blocks_valid = true;
+  m_overview_rows.clear();
   m_visible_valid = false;
   ApplyAnchor();
 }
@@ -124,6 +125,14 @@ void StackedView::ApplyAnchor() {
   const StackedAnchor anchor{static_cast<size_t>(found - m_listed.begin()), m_anchor_line, m_anchor_offset};
   m_scroll_px = std::clamp<int64_t>(ScrollOfAnchor(m_blocks, anchor, m_geometry.LinePitch(), kPadding), 0,
                                     MaxScroll());
+}
+
+const std::vector<float>& StackedView::OverviewRows(size_t rows, Reduction reduction) {
+  if (m_overview_rows.size() != rows || reduction != m_overview_reduction) {
+    m_overview_reduction = reduction;
+    m_overview_rows = StackedOverviewRows(m_blocks, m_listed, m_summaries, rows, reduction);
+  }
+  return m_overview_rows;
 }
 
 std::optional<StackedView::Hit> StackedView::HitTest(double x, double y) const {

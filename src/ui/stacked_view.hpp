@@ -62,6 +62,10 @@ class StackedView {
   // The sequence's header to the top (no change when it is not listed).
   void ScrollToSequence(uint32_t sequence);
 
+  // [Overview] The listed blocks as `rows` values (StackedOverviewRows), kept until the list,
+  // the wrapping, the channel, the row count or the reduction changes: not recomputed per frame.
+  const std::vector<float>& OverviewRows(size_t rows, Reduction reduction);
+
   // [Hover] What is under a point in grid pixels relative to the visible layout's row 0 (as
   // HitTest): a header, a token's instance, or the blank parts of a block.
   struct Hit {
@@ -88,6 +92,9 @@ class StackedView {
   std::vector<uint64_t> m_wrapped_lines;
   bool m_blocks_valid = false;
   BlockIndex m_blocks;
+
+  std::vector<float> m_overview_rows;  // empty: to be computed (Prepare empties it with new blocks)
+  Reduction m_overview_reduction = Reduction::kMaxAbs;
 
   GridGeometry m_geometry;
   int m_viewport_height = 0;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -224,6 +225,177 @@ TEST(StackedView, ScrollsToTheEndOfAHundredThousandSequences) {
   session.UpdateStackedLayout(400, 220, kGeometry);
   EXPECT_EQ(view.ScrollPixels(), kPad + 54'321LL * 3 * kPitch);
   EXPECT_EQ(view.Visible().row_sequence.front(), 54'321u);
+}
+
+// The CPU reference for the stacked overview: row r shows lines [floor(r * L / rows),
+// ceil((r + 1) * L / rows)); each line's block found by walking, its values scanned one by one.
+float StackedOverviewReference(const Document& document, const std::vector<uint32_t>& listed,
+                               const std::vector<uint64_t>& block_lines, size_t row, size_t rows, Reduction reduction) {
+  uint64_t lines = 0;
+  for (const uint64_t count : block_lines) lines += count;
+  const uint64_t begin = row * lines / rows, end = ((row + 1) * lines + rows - 1) / rows;
+  std::vector<bool> shown(listed.size(), false);
+  uint64_t block_first = 0;
+  for (size_t block = 0; block < listed.size(); block_first += block_lines[block++])
+    shown[block] = block_first < end && block_first + block_lines[block] > begin;
+  float low = INFINITY, high = -INFINITY;
+  double sum = 0.0;
+  uint64_t count = 0;
+  for (size_t block = 0; block < listed.size(); ++block) {
+    if (!shown[block]) continue;
+    for (const float value : document.sequences[listed[block]].channels[0].values) {
+      if (!std::isfinite(value)) continue;
+      low = std::min(low, value);
+      high = std::max(high, value);
+      sum += value;
+      ++count;
+    }
+  }
+  if (count == 0) return NAN;
+  switch (reduction) {
+    case Reduction::kMax: return high;
+    case Reduction::kMin: return low;
+    case Reduction::kMean: return static_cast<float>(sum / static_cast<double>(count));
+    case Reduction::kMaxAbs: break;
+  }
+  return std::fabs(high) >= std::fabs(low) ? high : low;
+}
+
+// The overview rows of `listed` wrapped at `columns`, checked row by row against the reference.
+std::vector<float> CheckStackedOverview(const Document& document, const std::vector<uint32_t>& listed, int columns,
+                                        size_t rows, Reduction reduction) {
+  const std::vector<SequenceSummary> summaries = SummariseSequences(document, "act");
+  std::vector<uint64_t> block_lines;
+  for (const uint32_t sequence : listed)
+    block_lines.push_back(kBlockHeaderLines + WrappedLineCount(document.sequences[sequence], columns, TokenText::kDecoded) +
+                          kBlockGapLines);
+  const std::vector<float> out = StackedOverviewRows(BlockIndex(block_lines), listed, summaries, rows, reduction);
+  EXPECT_EQ(out.size(), rows);
+  for (size_t row = 0; row < out.size(); ++row) {
+    const float expected = StackedOverviewReference(document, listed, block_lines, row, rows, reduction);
+    if (std::isnan(expected))
+      EXPECT_TRUE(std::isnan(out[row])) << ReductionName(reduction) << " row " << row;
+    else
+      EXPECT_NEAR(out[row], expected, 1e-5f) << ReductionName(reduction) << " row " << row << " of " << rows;
+  }
+  return out;
+}
+
+TEST(StackedOverview, RowsMatchAPlainScanOfTheirBlocks) {
+  // 400 sequences of 0 to 120 tokens, some values missing, filtered and sorted; as few rows as
+  // lines and more, so rows share blocks and blocks span rows.
+  std::mt19937 random(11);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_int_distribution<int> length(0, 120);
+  std::vector<std::string> names;
+  std::vector<std::vector<float>> values;
+  for (int i = 0; i < 400; ++i) {
+    names.push_back((i % 3 == 0 ? "keep-" : "drop-") + std::to_string(i));
+    std::vector<float>& sequence = values.emplace_back(static_cast<size_t>(length(random)));
+    for (float& value : sequence) value = random() % 17 == 0 ? NAN : normal(random);
+  }
+  const Document document = MakeDocument(names, values);
+  const std::vector<SequenceSummary> summaries = SummariseSequences(document, "act");
+  for (const SequenceOrder order : {SequenceOrder::kFile, SequenceOrder::kMean}) {
+    const std::vector<uint32_t> listed = ListSequences(document, summaries, "keep", order);
+    for (const size_t rows : {size_t{1}, size_t{37}, size_t{512}, size_t{4000}})
+      for (const Reduction reduction : kReductions) CheckStackedOverview(document, listed, 9, rows, reduction);
+  }
+}
+
+TEST(StackedOverview, ASingleTokenSpikeSurvivesMaxAbsInListOrder) {
+  // 5,000 sequences of 40 small values in 300 rows; one token of sequence 3,210 is -9.
+  std::mt19937 random(5);
+  std::uniform_real_distribution<float> small(-0.1f, 0.1f);
+  std::vector<std::string> names;
+  std::vector<std::vector<float>> values;
+  for (int i = 0; i < 5000; ++i) {
+    names.push_back("s" + std::to_string(i));
+    std::vector<float>& sequence = values.emplace_back(40);
+    for (float& value : sequence) value = small(random);
+  }
+  values[3210][17] = -9.0f;
+  values[4321][3] = 0.5f;  // the largest max: first when sorted by max
+  const Document document = MakeDocument(names, values);
+  const std::vector<SequenceSummary> summaries = SummariseSequences(document, "act");
+  constexpr size_t kRows = 300;
+  const auto spike_rows = [](const std::vector<float>& rows) {
+    return std::count(rows.begin(), rows.end(), -9.0f);
+  };
+  // File order: the spike in the rows around 3,210 / 5,000 of the strip, in no other.
+  std::vector<float> rows =
+      CheckStackedOverview(document, ListSequences(document, summaries, "", SequenceOrder::kFile), 80, kRows,
+                           Reduction::kMaxAbs);
+  ASSERT_GE(spike_rows(rows), 1);
+  ASSERT_LE(spike_rows(rows), 2);
+  const auto first = static_cast<size_t>(std::find(rows.begin(), rows.end(), -9.0f) - rows.begin());
+  EXPECT_NEAR(static_cast<double>(first), 3210.0 * kRows / 5000.0, 1.0);
+  // Sorted by max, sequence 4,321 is the first block, so row 0 shows its 0.5 under max.
+  rows = CheckStackedOverview(document, ListSequences(document, summaries, "", SequenceOrder::kMax), 80, kRows,
+                              Reduction::kMax);
+  EXPECT_FLOAT_EQ(rows.front(), 0.5f);
+  // Filtered to names with "321": the spike's block is the 4th of 15 as tall blocks, so the
+  // spike fills the strip's 4th fifteenth, rows 60 to 79, and no other.
+  const std::vector<uint32_t> filtered = ListSequences(document, summaries, "321", SequenceOrder::kFile);
+  ASSERT_EQ(filtered.size(), 15u);
+  ASSERT_EQ(filtered[3], 3210u);
+  rows = CheckStackedOverview(document, filtered, 80, kRows, Reduction::kMaxAbs);
+  for (size_t row = 0; row < kRows; ++row) EXPECT_EQ(rows[row] == -9.0f, row >= 60 && row < 80) << "row " << row;
+  // Filtered without it: gone.
+  EXPECT_EQ(spike_rows(CheckStackedOverview(document, ListSequences(document, summaries, "4", SequenceOrder::kFile),
+                                            80, kRows, Reduction::kMaxAbs)),
+            0);
+}
+
+TEST(StackedOverview, RowsMapToLinesAndScrollPositionsBothWays) {
+  for (const uint64_t lines : {uint64_t{1}, uint64_t{7}, uint64_t{300}, uint64_t{301}, uint64_t{3'000'000'007}}) {
+    for (const size_t rows : {size_t{1}, size_t{300}, size_t{1080}}) {
+      std::vector<bool> reached(std::min<uint64_t>(lines, rows), false);
+      constexpr int kViewport = 900;
+      for (size_t row = 0; row < rows; ++row) {
+        // The row's line is one it shows, and the row is one of those the line covers.
+        const uint64_t line = OverviewLineOfRow(row, lines, rows);
+        EXPECT_GE(line, row * lines / rows);
+        EXPECT_LT(line, ((row + 1) * lines + rows - 1) / rows);
+        EXPECT_LE(OverviewRowOfLine(line, lines, rows), row);
+        if (line + 1 < lines) {
+          EXPECT_GE(OverviewRowOfLine(line + 1, lines, rows), row);
+        }
+        if (lines <= rows) reached[line] = true;
+        // Scrubbing to the row puts its line in the middle of the view (64-bit pixels past 2^32
+        // at three billion lines), so the view's frame covers the row.
+        const int64_t scroll = ScrollOfOverviewRow(row, lines, rows, kPitch, kPad, kViewport);
+        EXPECT_EQ(scroll, kPad + static_cast<int64_t>(line) * kPitch - kViewport / 2);
+        const OverviewRowSpan view = OverviewRowsOfView(scroll, kViewport, lines, rows, kPitch, kPad);
+        EXPECT_LE(view.first, row);
+        EXPECT_GE(view.last, row);
+      }
+      // With no more lines than rows, scrubbing reaches every line.
+      if (lines <= rows) {
+        EXPECT_EQ(std::count(reached.begin(), reached.end(), false), 0);
+      }
+      // The top of the content frames from the first row; the end, to the last.
+      EXPECT_EQ(OverviewRowsOfView(0, kViewport, lines, rows, kPitch, kPad).first, 0u);
+      EXPECT_EQ(OverviewRowsOfView(kPad + static_cast<int64_t>(lines) * kPitch - kViewport, kViewport, lines, rows,
+                                   kPitch, kPad).last,
+                rows - 1);
+    }
+  }
+}
+
+TEST(StackedView, OverviewRowsFollowTheListAndTheReduction) {
+  const Document document = MakeDocument({"a", "b", "c"}, {{1, -3}, {2}, {-1, 5, 0}});
+  StackedView view;
+  view.UpdateLayout(document, "act", TokenText::kDecoded, 400, 300, kGeometry);
+  using V = std::vector<float>;
+  EXPECT_EQ(view.OverviewRows(3, Reduction::kMaxAbs), (V{-3, 2, 5}));  // one row per block
+  EXPECT_EQ(view.OverviewRows(1, Reduction::kMin), (V{-3}));
+  view.SetOrder(SequenceOrder::kMax);
+  view.UpdateLayout(document, "act", TokenText::kDecoded, 400, 300, kGeometry);
+  EXPECT_EQ(view.OverviewRows(3, Reduction::kMax), (V{5, 2, 1}));
+  view.SetFilter("b");
+  view.UpdateLayout(document, "act", TokenText::kDecoded, 400, 300, kGeometry);
+  EXPECT_EQ(view.OverviewRows(2, Reduction::kMax), (V{2, 2}));
 }
 
 TEST(Session, OverviewRowsFollowTheChosenReduction) {
