@@ -112,8 +112,8 @@ void DrawOverview(Session& session, const ImRect& strip, Rgb8 canvas) {
 // The stacked view's overview strip: every listed sequence's block, in list order, one pixel row
 // per span of the stacked lines reduced from the blocks' summaries (layout/stacked_layout.hpp),
 // so it is recomputed only when the list, the wrapping, the channel, the height or the reduction
-// changes, not per frame. A frame marks
-// the lines in view; clicking or dragging scrolls the row's line to the middle of the view.
+// changes, not per frame. A frame marks the lines in view; clicking or dragging scrolls the
+// row's line to the middle of the view.
 void DrawStackedOverview(Session& session, const ImRect& strip) {
   const size_t rows = OverviewRowCount(strip);
   StackedView& stacked = session.Stacked();
