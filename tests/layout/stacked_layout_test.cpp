@@ -9,6 +9,7 @@
 #include <random>
 
 #include "layout/line_index.hpp"
+#include "reduction_reference.hpp"
 #include "ui/view_state.hpp"
 
 namespace th {
@@ -238,27 +239,12 @@ float StackedOverviewReference(const Document& document, const std::vector<uint3
   uint64_t block_first = 0;
   for (size_t block = 0; block < listed.size(); block_first += block_lines[block++])
     shown[block] = block_first < end && block_first + block_lines[block] > begin;
-  float low = INFINITY, high = -INFINITY;
-  double sum = 0.0;
-  uint64_t count = 0;
+  test::ReferenceReduction reference;
   for (size_t block = 0; block < listed.size(); ++block) {
     if (!shown[block]) continue;
-    for (const float value : document.sequences[listed[block]].channels[0].values) {
-      if (!std::isfinite(value)) continue;
-      low = std::min(low, value);
-      high = std::max(high, value);
-      sum += value;
-      ++count;
-    }
+    for (const float value : document.sequences[listed[block]].channels[0].values) reference.Add(value);
   }
-  if (count == 0) return NAN;
-  switch (reduction) {
-    case Reduction::kMax: return high;
-    case Reduction::kMin: return low;
-    case Reduction::kMean: return static_cast<float>(sum / static_cast<double>(count));
-    case Reduction::kMaxAbs: break;
-  }
-  return std::fabs(high) >= std::fabs(low) ? high : low;
+  return reference.Result(reduction);
 }
 
 // The overview rows of `listed` wrapped at `columns`, checked row by row against the reference.

@@ -6,29 +6,16 @@
 #include <random>
 #include <vector>
 
+#include "reduction_reference.hpp"
+
 namespace th {
 namespace {
 
 // The reduction by a plain scan: what the pyramid must equal.
 float Reference(const std::vector<float>& values, uint64_t begin, uint64_t end, Reduction reduction) {
-  double sum = 0.0;
-  size_t count = 0;
-  float low = INFINITY, high = -INFINITY;
-  for (uint64_t i = begin; i < end; ++i) {
-    if (!std::isfinite(values[i])) continue;
-    low = std::min(low, values[i]);
-    high = std::max(high, values[i]);
-    sum += values[i];
-    ++count;
-  }
-  if (count == 0) return NAN;
-  switch (reduction) {
-    case Reduction::kMax: return high;
-    case Reduction::kMin: return low;
-    case Reduction::kMean: return static_cast<float>(sum / static_cast<double>(count));
-    case Reduction::kMaxAbs: break;
-  }
-  return std::fabs(high) >= std::fabs(low) ? high : low;
+  test::ReferenceReduction reference;
+  for (uint64_t i = begin; i < end; ++i) reference.Add(values[i]);
+  return reference.Result(reduction);
 }
 
 std::vector<float> RandomValues(size_t count, uint32_t seed) {
