@@ -121,11 +121,6 @@ std::vector<uint32_t> ListSequences(const Document& document, std::span<const Se
   return listed;
 }
 
-uint64_t WrappedLineCount(const Sequence& sequence, int columns, TokenText text) {
-  LineWrapper wrapper(sequence, columns, text);
-  return wrapper.Wrap(sequence.TokenCount()).starts.size();
-}
-
 BlockIndex::BlockIndex(std::span<const uint64_t> block_lines) {
   m_starts.resize(block_lines.size() + 1);
   std::inclusive_scan(block_lines.begin(), block_lines.end(), m_starts.begin() + 1);
@@ -206,8 +201,8 @@ std::string BlockHeader(const Sequence& sequence, const SequenceSummary& summary
 
 StackedLines LayoutStackedLines(const Document& document, std::span<const uint32_t> listed,
                                 std::span<const SequenceSummary> summaries, const BlockIndex& blocks,
-                                std::string_view channel, int columns, TokenText text, uint64_t first_line,
-                                size_t line_count) {
+                                std::span<const LineIndex> wrapped, std::string_view channel, int columns,
+                                TokenText text, uint64_t first_line, size_t line_count) {
   StackedLines out;
   first_line = std::min(first_line, blocks.LineCount());
   const uint64_t end_line = std::min<uint64_t>(first_line + line_count, blocks.LineCount());
@@ -238,8 +233,7 @@ StackedLines LayoutStackedLines(const Document& document, std::span<const uint32
     const uint64_t text_from = std::max(from, kBlockHeaderLines) - kBlockHeaderLines;
     const uint64_t text_to = std::min(to, blocks.BlockLines(block) - kBlockGapLines);
     if (text_to <= kBlockHeaderLines || text_to - kBlockHeaderLines <= text_from) continue;
-    const LineIndex lines = LineIndex::Build(sequence, columns, text);
-    const VisibleLayout part = LayoutLines(sequence, lines, ChannelValues(sequence, channel),
+    const VisibleLayout part = LayoutLines(sequence, wrapped[index], ChannelValues(sequence, channel),
                                            static_cast<size_t>(text_from),
                                            static_cast<size_t>(text_to - kBlockHeaderLines - text_from), text);
     AppendLayout(out.layout, part, static_cast<size_t>(block_row + static_cast<int64_t>(kBlockHeaderLines + text_from)));

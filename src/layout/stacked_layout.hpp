@@ -49,9 +49,6 @@ std::vector<uint32_t> ListSequences(const Document& document, std::span<const Se
 inline constexpr uint64_t kBlockHeaderLines = 1;
 inline constexpr uint64_t kBlockGapLines = 1;  // blank, after each block's text
 
-// The lines a sequence wraps to at `columns` (LineIndex's rules), without keeping them.
-uint64_t WrappedLineCount(const Sequence& sequence, int columns, TokenText text);
-
 // Prefix sums of the blocks' line counts.
 class BlockIndex {
  public:
@@ -123,11 +120,13 @@ struct StackedLines {
 };
 
 // Lines [first_line, first_line + line_count) of the blocks of `listed` (document indices, one
-// block each, wrapped at `columns`), clipped to blocks.LineCount(). Each block's tokens carry the
-// values of its channel named `channel` (no value where a sequence lacks it).
+// block each), clipped to blocks.LineCount(). wrapped[i]: sequence i's complete line index at
+// `columns`, for every listed i (kept by the caller, so that a frame costs the lines in view, not
+// the sequences' lengths). Each block's tokens carry the values of its channel named `channel`
+// (no value where a sequence lacks it).
 StackedLines LayoutStackedLines(const Document& document, std::span<const uint32_t> listed,
                                 std::span<const SequenceSummary> summaries, const BlockIndex& blocks,
-                                std::string_view channel, int columns, TokenText text, uint64_t first_line,
-                                size_t line_count);
+                                std::span<const LineIndex> wrapped, std::string_view channel, int columns,
+                                TokenText text, uint64_t first_line, size_t line_count);
 
 }  // namespace th

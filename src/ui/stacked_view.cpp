@@ -19,7 +19,8 @@ void StackedView::SetOrder(SequenceOrder order) {
 void StackedView::DocumentChanged() {
   m_summaries_valid = false;
   m_list_valid = false;
-  m_wrapped_lines.clear();
+  m_wrapped.clear();
+  m_wrapped_valid.clear();
   m_anchor_sequence = 0;
   m_anchor_line = 0;
   m_anchor_offset = 0;
@@ -40,18 +41,22 @@ void StackedView::Refresh(const Document& document, std::string_view channel) {
 
 void StackedView::Prepare(const Document& document, std::string_view channel, TokenText text, int columns) {
   Refresh(document, channel);
-  if (columns != m_columns || text != m_text || m_wrapped_lines.size() != document.sequences.size()) {
+  if (columns != m_columns || text != m_text || m_wrapped.size() != document.sequences.size()) {
     m_columns = columns;
     m_text = text;
-    m_wrapped_lines.assign(document.sequences.size(), UINT64_MAX);
+    m_wrapped.assign(document.sequences.size(), LineIndex());
+    m_wrapped_valid.assign(document.sequences.size(), false);
     m_blocks_valid = false;
   }
   if (m_blocks_valid) return;
   std::vector<uint64_t> block_lines(m_listed.size());
   for (size_t block = 0; block < m_listed.size(); ++block) {
-    uint64_t& lines = m_wrapped_lines[m_listed[block]];
-    if (lines == UINT64_MAX) lines = WrappedLineCount(document.sequences[m_listed[block]], m_columns, m_text);
-    block_lines[block] = kBlockHeaderLines + lines + kBlockGapLines;
+    const uint32_t sequence = m_listed[block];
+    if (!m_wrapped_valid[sequence]) {
+      m_wrapped[sequence] = LineIndex::Build(document.sequences[sequence], m_columns, m_text);
+      m_wrapped_valid[sequence] = true;
+    }
+    block_lines[block] = kBlockHeaderLines + m_wrapped[sequence].LineCount() + kBlockGapLines;
   }
   m_blocks = BlockIndex(block_lines);
   m_blocks_valid = true;
@@ -61,8 +66,8 @@ void StackedView::Prepare(const Document& document, std::string_view channel, To
 }
 
 StackedLines StackedView::LayoutRange(const Document& document, uint64_t first_line, size_t line_count) const {
-  return LayoutStackedLines(document, m_listed, m_summaries, m_blocks, m_channel, m_columns, m_text, first_line,
-                            line_count);
+  return LayoutStackedLines(document, m_listed, m_summaries, m_blocks, m_wrapped, m_channel, m_columns, m_text,
+                            first_line, line_count);
 }
 
 void StackedView::UpdateLayout(const Document& document, std::string_view channel, TokenText text,

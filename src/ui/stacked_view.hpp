@@ -89,7 +89,10 @@ class StackedView {
   // Wrapping: line counts per document sequence at m_columns (UINT64_MAX: not counted yet).
   int m_columns = 0;
   TokenText m_text = TokenText::kDecoded;
-  std::vector<uint64_t> m_wrapped_lines;
+  // Each listed sequence's lines at m_columns, wrapped once per width and text (by document
+  // index; m_wrapped_valid says which are current): frames lay out the lines in view from them.
+  std::vector<LineIndex> m_wrapped;
+  std::vector<bool> m_wrapped_valid;
   bool m_blocks_valid = false;
   BlockIndex m_blocks;
 

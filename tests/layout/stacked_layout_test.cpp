@@ -104,29 +104,21 @@ TEST(SequenceList, FiltersByNameAndSortsDescending) {
   EXPECT_FALSE(ParseSequenceOrder("size"));
 }
 
-TEST(StackedLayout, LineCountsMatchTheLineIndex) {
-  const Document document = MakeDocument({"a", "b", "c"}, {{}, {1}, std::vector<float>(57, 1.0f)});
-  for (const Sequence& sequence : document.sequences)
-    for (const int columns : {1, 7, 40})
-      EXPECT_EQ(WrappedLineCount(sequence, columns, TokenText::kDecoded),
-                LineIndex::Build(sequence, columns).LineCount());
-}
-
 TEST(StackedLayout, HeadersThenTokensOfEachBlockAtTheirRows) {
   // "tok " is 4 cells: 10 columns hold 2 tokens a line.
   const Document document = MakeDocument({"first", "second", "third"}, {{1, 2, 3}, {4}, {5, 6, 7, 8, 9}});
   const std::vector<SequenceSummary> summaries = SummariseSequences(document, "act");
   const std::vector<uint32_t> listed{2, 0, 1};  // an order other than the file's
   constexpr int kColumns = 10;
+  std::vector<LineIndex> wrapped;
+  for (const Sequence& sequence : document.sequences) wrapped.push_back(LineIndex::Build(sequence, kColumns));
   std::vector<uint64_t> lines;
-  for (const uint32_t i : listed)
-    lines.push_back(kBlockHeaderLines + WrappedLineCount(document.sequences[i], kColumns, TokenText::kDecoded) +
-                    kBlockGapLines);
+  for (const uint32_t i : listed) lines.push_back(kBlockHeaderLines + wrapped[i].LineCount() + kBlockGapLines);
   const BlockIndex blocks(lines);
   ASSERT_EQ(lines, (std::vector<uint64_t>{5, 4, 3}));
 
   const StackedLines all =
-      LayoutStackedLines(document, listed, summaries, blocks, "act", kColumns, TokenText::kDecoded, 0, 100);
+      LayoutStackedLines(document, listed, summaries, blocks, wrapped, "act", kColumns, TokenText::kDecoded, 0, 100);
   ASSERT_EQ(all.layout.line_count, 12u);
   // Per row: the sequence, and whether a header or a token of it is drawn there.
   const std::vector<uint32_t> row_sequence{2, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1};
@@ -149,7 +141,7 @@ TEST(StackedLayout, HeadersThenTokensOfEachBlockAtTheirRows) {
 
   // A window starting inside a block lays out the same rows, shifted.
   const StackedLines part =
-      LayoutStackedLines(document, listed, summaries, blocks, "act", kColumns, TokenText::kDecoded, 2, 6);
+      LayoutStackedLines(document, listed, summaries, blocks, wrapped, "act", kColumns, TokenText::kDecoded, 2, 6);
   EXPECT_EQ(part.row_sequence, std::vector<uint32_t>(row_sequence.begin() + 2, row_sequence.begin() + 8));
   std::vector<int> part_rows;
   for (const TokenInstance& instance : part.layout.instances) part_rows.push_back(instance.row + 2);
@@ -253,7 +245,7 @@ std::vector<float> CheckStackedOverview(const Document& document, const std::vec
   const std::vector<SequenceSummary> summaries = SummariseSequences(document, "act");
   std::vector<uint64_t> block_lines;
   for (const uint32_t sequence : listed)
-    block_lines.push_back(kBlockHeaderLines + WrappedLineCount(document.sequences[sequence], columns, TokenText::kDecoded) +
+    block_lines.push_back(kBlockHeaderLines + LineIndex::Build(document.sequences[sequence], columns).LineCount() +
                           kBlockGapLines);
   const std::vector<float> out = StackedOverviewRows(BlockIndex(block_lines), listed, summaries, rows, reduction);
   EXPECT_EQ(out.size(), rows);
