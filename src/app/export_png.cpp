@@ -65,16 +65,7 @@ struct Band {
   int rows = 0;
 
   void Box(int row, int column, int cells, uint16_t flags, float value) {
-    TokenInstance instance{};
-    instance.column = static_cast<uint16_t>(column);
-    instance.row = static_cast<uint16_t>(row);
-    instance.cells = static_cast<uint16_t>(cells);
-    instance.flags = flags;
-    instance.value = value;
-    instance.first_cell = static_cast<uint32_t>(layout.cells.size());
-    instance.underline = NAN;
-    layout.cells.insert(layout.cells.end(), static_cast<size_t>(cells), U' ');
-    layout.instances.push_back(instance);
+    AppendBlankBox(layout, row, column, cells, flags, value);
     rows = std::max(rows, row + 1);
   }
 

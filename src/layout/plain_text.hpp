@@ -14,6 +14,10 @@ namespace th {
 // to layout.tokens or the byte ranges. Returns the instance's width in cells.
 int AppendPlainText(VisibleLayout& layout, int row, int column, std::string_view text);
 
+// Appends a box of `cells` blank cells at (row, column) with these flags and value: a legend's
+// gradient (kPaletteRampFlag) or swatch, coloured by the shader like a token.
+void AppendBlankBox(VisibleLayout& layout, int row, int column, int cells, uint16_t flags, float value);
+
 // The cells `text` takes on the grid (wide characters two, a malformed byte's "\xHH" four).
 int PlainTextCells(std::string_view text);
 
