@@ -33,11 +33,9 @@ constexpr int kBandHeight = 4096;  // well inside every GL implementation's fram
 RenderedImage RenderSequenceImage(const RenderRequest& request) {
   const Session& session = *request.session;
   RenderedImage image;
-  // Zoomed out (below kMinGlyphFontSize) the running text is folded into blocks without glyphs,
-  // and the caption's and legend's words are drawn at the default text size; the stacked view
-  // keeps its headers readable at the smallest glyph size.
+  // Folded (Session::Folded), the caption's and legend's words are drawn at the default text size.
   const int font_size = session.Settings().font_size;
-  const bool folded = font_size < kMinGlyphFontSize && !session.Settings().stacked;  // as the viewer
+  const bool folded = session.Folded();
   const int glyph_size = folded ? ViewSettings{}.font_size : std::max(font_size, kMinGlyphFontSize);
   image.font_size = glyph_size * request.scale;
   image.scale = request.scale;

@@ -34,11 +34,8 @@ void HeatmapView::SetFont(const std::string& font) {
 void HeatmapView::Render(Session& session, int width, int height) {
   if (PixelSize(session) != m_atlas->PixelSize()) SetAtlas(std::make_unique<GlyphAtlas>(m_font, PixelSize(session)));
   const int font_size = session.Settings().font_size;
-  // Zoomed out, the running text is folded into blocks; the stacked view keeps its headers
-  // readable at the smallest glyph size.
-  const bool folded = font_size < kMinGlyphFontSize && !session.Settings().stacked;
   const GridGeometry geometry =
-      folded ? GridGeometry::Folded(font_size, std::max(1, static_cast<int>(std::lround(m_scale))))
+      session.Folded() ? GridGeometry::Folded(font_size, std::max(1, static_cast<int>(std::lround(m_scale))))
              : GridGeometry::ForCell(m_atlas->CellWidth(), m_atlas->CellHeight());
   // The running text stays laid out in the stacked view too: the panels read its top token.
   session.UpdateLayout(width, height, geometry);

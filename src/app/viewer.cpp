@@ -124,17 +124,12 @@ std::string StateJson(const Session& session, const ui::FrameContext& context) {
                                 {"dark_theme", context.dark_theme}};
   const TextSearch& search = session.Search();
   const MatchColours colours = MatchMarkColours(session.CurrentPalette(), context.canvas);
-  const auto hex = [](Rgb8 c) {
-    char text[8];
-    std::snprintf(text, sizeof text, "#%02x%02x%02x", c.r, c.g, c.b);
-    return std::string(text);
-  };
   state["search"] = {{"text", search.Query().pattern},
                      {"regex", search.Query().regex},
                      {"matches", search.Matches().size()},
                      {"current", search.Current() ? nlohmann::json(*search.Current() + 1) : nlohmann::json()},
-                     {"current_colour", hex(colours.current)},
-                     {"other_colour", hex(colours.other)}};
+                     {"current_colour", HexColour(colours.current)},
+                     {"other_colour", HexColour(colours.other)}};
   return state.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

@@ -50,9 +50,7 @@ int ByteToken(std::string_view token) {
 }
 
 bool IsSpecial(std::string_view token, const TokenizerHints& hints) {
-  // Every common special token starts with '<' or '[': most tokens are decided here, inline.
-  const bool bracketed = !token.empty() && (token.front() == '<' || token.front() == '[');
-  return (bracketed && IsSpecialToken(token)) || (hints.special_tokens && hints.special_tokens->contains(token));
+  return IsSpecialToken(token) || (hints.special_tokens && hints.special_tokens->contains(token));
 }
 
 // Calls ascii(run) for each run of ASCII bytes and other(code point) for everything else: both

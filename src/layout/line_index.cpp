@@ -101,8 +101,6 @@ LineWrapper& LineWrapper::operator=(LineWrapper&&) noexcept = default;
 LineWrapper::~LineWrapper() = default;
 
 bool LineWrapper::Done() const { return m_state->started && m_state->next_token == m_state->token_count; }
-int LineWrapper::Columns() const { return static_cast<int>(m_state->width); }
-uint64_t LineWrapper::TokenCount() const { return m_state->token_count; }
 
 LineBlock LineWrapper::Wrap(uint64_t max_tokens) {
   State& s = *m_state;

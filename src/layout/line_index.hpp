@@ -86,8 +86,6 @@ class LineWrapper {
   // Wraps up to max_tokens more tokens.
   LineBlock Wrap(uint64_t max_tokens);
   bool Done() const;
-  int Columns() const;
-  uint64_t TokenCount() const;
 
  private:
   struct State;

@@ -43,7 +43,6 @@ class DocumentLoader {
   bool Busy() const { return m_task.Running(); }
   // The running load's file, how far it has read, and seconds since it started.
   const std::string& Path() const { return m_path; }
-  LoadKind Kind() const { return m_kind; }
   uint64_t BytesDone() const { return m_progress ? m_progress->Done() : 0; }
   uint64_t BytesTotal() const { return m_progress ? m_progress->Total() : 0; }
   bool Cancelling() const { return m_progress && m_progress->Cancelled(); }

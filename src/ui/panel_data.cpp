@@ -68,7 +68,9 @@ void DrawSequenceList(Session& session) {
     ImGui::TextDisabled("range over %s", ScopeName(session.Spec().scope).c_str());
 
   StackedView& list = session.Stacked();
-  static char filter[256] = "";
+  // The box shows the list's filter, so one given with --filter or by a script is what is edited.
+  char filter[256];
+  std::snprintf(filter, sizeof filter, "%s", list.Filter().c_str());
   ImGui::SetNextItemWidth(-ScaledPx(110.0f));
   if (ImGui::InputTextWithHint("##filter", "filter by name", filter, sizeof filter)) list.SetFilter(filter);
   ImGui::SameLine();

@@ -4,9 +4,9 @@
 // GL-free and ImGui-free like the session that owns it.
 //
 // The scroll position is kept as (sequence, line in its block, pixels past that line), so it stays
-// on the same sequence when the list is filtered or sorted or the text re-wraps. Wrapping counts
-// every listed sequence's lines once per width (O(tokens of the document), no line starts kept);
-// a frame lays out only the blocks in view.
+// on the same sequence when the list is filtered or sorted or the text re-wraps. Every listed
+// sequence is wrapped once per width and its line starts kept (O(tokens of the document), on the
+// calling thread); a frame lays out only the lines in view.
 
 #include <cstdint>
 #include <optional>
@@ -42,7 +42,6 @@ class StackedView {
   // text changed, and keeps the anchor's sequence at the top.
   void Prepare(const Document& document, std::string_view channel, TokenText text, int columns);
   uint64_t LineCount() const { return m_blocks.LineCount(); }
-  const BlockIndex& Blocks() const { return m_blocks; }
   // Lines [first_line, first_line + line_count) as Prepare wrapped them.
   StackedLines LayoutRange(const Document& document, uint64_t first_line, size_t line_count) const;
   // Once per frame with the heatmap's size: Prepare, then the lines in view, when they changed.
@@ -86,7 +85,7 @@ class StackedView {
   std::vector<SequenceSummary> m_summaries;
   std::vector<uint32_t> m_listed;
 
-  // Wrapping: line counts per document sequence at m_columns (UINT64_MAX: not counted yet).
+  // Wrapping at m_columns cells, of the decoded or raw text.
   int m_columns = 0;
   TokenText m_text = TokenText::kDecoded;
   // Each listed sequence's lines at m_columns, wrapped once per width and text (by document

@@ -49,6 +49,9 @@ class Session {
   const Document& Doc() const { return m_document; }
 
   const ViewSettings& Settings() const { return m_settings; }
+  // Zoomed out (below kMinGlyphFontSize) the running text is folded into blocks without glyphs;
+  // the stacked view keeps its headers readable at the smallest glyph size.
+  bool Folded() const { return m_settings.font_size < kMinGlyphFontSize && !m_settings.stacked; }
   void SelectSequence(int index);
   void SelectChannel(int index);
   void SetFontSize(int pixels);
