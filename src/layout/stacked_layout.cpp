@@ -91,8 +91,6 @@ std::vector<SequenceSummary> SummariseSequences(const Document& document, std::s
     SequenceSummary& summary = summaries[i];
     summary.tokens = sequence.TokenCount();
     for (const float value : ChannelValues(sequence, channel)) summary.stats.Add(value);
-    summary.max = summary.stats.Reduced(Reduction::kMax);
-    summary.mean = summary.stats.Reduced(Reduction::kMean);
   }
   return summaries;
 }
@@ -106,8 +104,8 @@ std::vector<uint32_t> ListSequences(const Document& document, std::span<const Se
   const auto key = [&](uint32_t sequence) {
     const SequenceSummary& summary = summaries[sequence];
     switch (order) {
-      case SequenceOrder::kMax: return static_cast<double>(summary.max);
-      case SequenceOrder::kMean: return static_cast<double>(summary.mean);
+      case SequenceOrder::kMax: return static_cast<double>(summary.Max());
+      case SequenceOrder::kMean: return static_cast<double>(summary.Mean());
       case SequenceOrder::kLength:
       case SequenceOrder::kFile: break;
     }
@@ -194,7 +192,7 @@ std::vector<float> StackedOverviewRows(const BlockIndex& blocks, std::span<const
 
 std::string BlockHeader(const Sequence& sequence, const SequenceSummary& summary, int columns) {
   const std::string stats = "  " + std::to_string(summary.tokens) + (summary.tokens == 1 ? " token" : " tokens") +
-                            "  max " + FormatNumber(summary.max) + "  mean " + FormatNumber(summary.mean);
+                            "  max " + FormatNumber(summary.Max()) + "  mean " + FormatNumber(summary.Mean());
   const int name_cells = std::max(columns - PlainTextCells(stats), 1);
   return FitToCells(sequence.name, name_cells) + stats;
 }

@@ -31,9 +31,10 @@ std::optional<SequenceOrder> ParseSequenceOrder(std::string_view name);
 // One sequence's statistics for its header and for sorting.
 struct SequenceSummary {
   uint64_t tokens = 0;
-  float max = NAN;  // over the channel's finite values; NaN when it has none (or no such channel)
-  float mean = NAN;
   SpanStats stats;  // of the channel's finite values: what the overview strip reduces a block by
+  // Over the channel's finite values; NaN when it has none (or no such channel).
+  float Max() const { return stats.Reduced(Reduction::kMax); }
+  float Mean() const { return stats.Reduced(Reduction::kMean); }
 };
 // The channel of that name in each sequence (the stacked view colours every block by it).
 std::vector<SequenceSummary> SummariseSequences(const Document& document, std::string_view channel);

@@ -102,7 +102,7 @@ void DrawSequenceList(Session& session) {
         }
         ImGui::SameLine(ImGui::GetContentRegionAvail().x - ScaledPx(60.0f));
         if (order == SequenceOrder::kMax || order == SequenceOrder::kMean)
-          ImGui::TextDisabled("%8.4g", static_cast<double>(order == SequenceOrder::kMax ? summary.max : summary.mean));
+          ImGui::TextDisabled("%8.4g", static_cast<double>(order == SequenceOrder::kMax ? summary.Max() : summary.Mean()));
         else
           ImGui::TextDisabled("%8llu", static_cast<unsigned long long>(summary.tokens));
         ImGui::PopID();

@@ -85,10 +85,10 @@ TEST(SequenceList, FiltersByNameAndSortsDescending) {
   const Document document = MakeDocument({"alpha", "Beta", "gamma", "ALPHABET", "none"},
                                          {{1, 2, 3}, {5, 0}, {4, 4, 4, 4}, {2, 9}, {NAN, NAN, NAN, NAN, NAN}});
   const std::vector<SequenceSummary> summaries = SummariseSequences(document, "act");
-  EXPECT_FLOAT_EQ(summaries[0].max, 3.0f);
-  EXPECT_FLOAT_EQ(summaries[0].mean, 2.0f);
+  EXPECT_FLOAT_EQ(summaries[0].Max(), 3.0f);
+  EXPECT_FLOAT_EQ(summaries[0].Mean(), 2.0f);
   EXPECT_EQ(summaries[2].tokens, 4u);
-  EXPECT_TRUE(std::isnan(summaries[4].max));
+  EXPECT_TRUE(std::isnan(summaries[4].Max()));
 
   using V = std::vector<uint32_t>;
   EXPECT_EQ(ListSequences(document, summaries, "", SequenceOrder::kFile), (V{0, 1, 2, 3, 4}));
