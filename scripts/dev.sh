@@ -2,9 +2,12 @@
 # tokenheat's two entry points on a fresh Debian 12 machine:
 #   scripts/dev.sh run    install what is missing, build, open the viewer on the built-in demo
 #                         (with no display: render the demo to demo.png instead)
-#   scripts/dev.sh test   install what is missing, build, run the whole test suite; then the
-#                         suite again under ASan/UBSan (build-asan) and each parser's fuzzer
-#                         briefly (build-fuzz, clang). TH_QUICK=1 stops after the plain suite.
+#   scripts/dev.sh test   install what is missing, build (Release, warnings as errors, in
+#                         build-release), run the whole test suite; then the suite again under
+#                         ASan/UBSan (build-asan) and each parser's fuzzer briefly (build-fuzz,
+#                         clang). TH_QUICK=1 stops after the plain suite.
+#   scripts/dev.sh fuzz [SECONDS [PARALLEL]]
+#                         every fuzzer for SECONDS (600) each, PARALLEL (the cores) at a time
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +23,7 @@ PACKAGES=(
   fonts-dejavu-core fontconfig
   # fallback fonts: Arabic, Hebrew, Devanagari, Thai... (noto-core), CJK, monochrome emoji and symbols
   fonts-noto-core fonts-noto-cjk fonts-symbola
-  python3-numpy zlib1g-dev libsimdjson-dev
+  python3-numpy zlib1g-dev libsimdjson-dev libpng-dev
   clang-14 libclang-rt-14-dev  # libFuzzer for the fuzz stage of the test command
 )
 
@@ -37,9 +40,17 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# The viewer's build: what a user builds (warnings are warnings).
 build() {
   cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
   cmake --build build -j "$(nproc)"
+}
+
+# The test command's plain suite runs on a Release build (-O3, where GCC's optimiser raises
+# warnings that -O2 does not), with warnings as errors in our own targets.
+build_release() {
+  cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DTH_STRICT_WARNINGS=ON
+  cmake --build build-release -j "$(nproc)"
 }
 
 run_tests() {
@@ -50,31 +61,43 @@ run_tests() {
 # -O1 -g1: line tables are all a sanitizer report needs, and they keep this build short.
 sanitize_test() {
   local flags="-O1 -g1 -DNDEBUG"
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTH_SANITIZE=ON -DTH_BUILD_BENCH=OFF \
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTH_SANITIZE=ON -DTH_STRICT_WARNINGS=ON -DTH_BUILD_BENCH=OFF \
     -DCMAKE_C_FLAGS_RELWITHDEBINFO="$flags" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$flags"
   cmake --build build-asan -j "$(nproc)"
   run_tests build-asan 600
 }
 
-# Every fuzz target for 5 s from its seeds in tests/fuzz/corpus/<target> (new inputs go to the
-# build tree, not into the repository); a crash, leak or timeout fails and is left in build-fuzz/.
+# Every fuzz target for $1 seconds (5 in the test command) from its seeds in
+# tests/fuzz/corpus/<target> (new inputs go to the build tree, not into the repository), $2 targets
+# at a time; a crash, leak or timeout fails and is left in build-fuzz/fuzz_runs/<target>/. Each
+# target's last line says what it did: runs, coverage (cov: edges, ft: features), corpus size.
 fuzz_test() {
-  CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTH_FUZZ=ON \
+  local seconds=${1:-5} parallel=${2:-1}
+  CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTH_FUZZ=ON -DTH_STRICT_WARNINGS=ON \
     -DTH_BUILD_TESTS=OFF -DTH_BUILD_BENCH=OFF
   cmake --build build-fuzz -j "$(nproc)" --target th_fuzzers
-  local seeds target work
+  local seeds failed=0
   for seeds in tests/fuzz/corpus/*/; do
-    target=$(basename "$seeds")
-    work=build-fuzz/fuzz_runs/$target
-    mkdir -p "$work/corpus"
-    echo "tokenheat: fuzzing $target for 5 s"
-    if ! "build-fuzz/tests/fuzz/th_fuzz_$target" -max_total_time=5 -timeout=10 -rss_limit_mb=2048 \
-        -artifact_prefix="$work/" "$work/corpus" "$seeds" >"$work/log" 2>&1; then
-      tail -n 60 "$work/log"
-      echo "tokenheat: fuzzer $target failed; the input is in $work/" >&2
-      return 1
-    fi
+    # Wait for a free slot; a finished job's failure is counted when all are done.
+    while [[ $(jobs -rp | wc -l) -ge $parallel ]]; do wait -n || failed=1; done
+    fuzz_one "$(basename "$seeds")" "$seeds" "$seconds" &
   done
+  while [[ $(jobs -rp | wc -l) -gt 0 ]]; do wait -n || failed=1; done
+  return $failed
+}
+
+fuzz_one() {
+  local target=$1 seeds=$2 seconds=$3
+  local work=build-fuzz/fuzz_runs/$target
+  mkdir -p "$work/corpus"
+  echo "tokenheat: fuzzing $target for $seconds s"
+  if ! "build-fuzz/tests/fuzz/th_fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      -print_final_stats=1 -artifact_prefix="$work/" "$work/corpus" "$seeds" >"$work/log" 2>&1; then
+    tail -n 60 "$work/log"
+    echo "tokenheat: fuzzer $target failed; the input is in $work/" >&2
+    return 1
+  fi
+  echo "tokenheat: $target: $(grep -E '^#[0-9]+' "$work/log" | tail -n 1)"
 }
 
 case "${1:-}" in
@@ -90,14 +113,19 @@ case "${1:-}" in
     ;;
   test)
     install_missing
-    build
-    run_tests build 300
+    build_release
+    run_tests build-release 300
     [[ "${TH_QUICK:-}" == "1" ]] && exit 0
     sanitize_test
     fuzz_test
     ;;
+  fuzz)
+    # Longer fuzzing than the test command's: scripts/dev.sh fuzz SECONDS [PARALLEL]
+    install_missing
+    fuzz_test "${2:-600}" "${3:-$(nproc)}"
+    ;;
   *)
-    echo "usage: scripts/dev.sh run|test" >&2
+    echo "usage: scripts/dev.sh run|test|fuzz [SECONDS [PARALLEL]]" >&2
     exit 2
     ;;
 esac

@@ -14,9 +14,9 @@
 #include <sstream>
 
 #include "app/commands.hpp"
+#include "core/atomic_file.hpp"
 #include "core/npz_writer.hpp"
 #include "core/synthetic_document.hpp"
-#include "gfx/image_io.hpp"
 
 namespace th::app {
 
@@ -88,7 +88,7 @@ int RunGenerate(const CommandLine& line) {
   WriteArray<int32_t>(npz, "token_ids", "<i4", shape, tokens, SyntheticTokenId);
   WriteArray<float>(npz, "values", "<f4", shape, tokens, SyntheticValue);
   npz.Finish();
-  if (write_vocabulary) WriteTextFile(tokenizer.string(), vocabulary);
+  if (write_vocabulary) WriteFileAtomically(tokenizer.string(), vocabulary);
 
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::error_code error;

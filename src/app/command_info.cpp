@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "core/load_document.hpp"
 #include "core/value_stats.hpp"
 
 namespace th::app {
@@ -10,9 +11,13 @@ namespace th::app {
 int RunInfo(const CommandLine& line) {
   const Document document = LoadInput(line.view);
   if (line.json) {
+    // Streamed a sequence at a time, laid out as one dump(2) of the whole would be (keys sorted:
+    // "sequences" before "source"): a DOM of a million sequences took gigabytes.
     using nlohmann::json;
-    json sequences = json::array();
-    for (const Sequence& sequence : document.sequences) {
+    const auto dump = [](const json& value) { return value.dump(2, ' ', false, json::error_handler_t::replace); };
+    std::fputs(document.sequences.empty() ? "{\n  \"sequences\": []" : "{\n  \"sequences\": [", stdout);
+    for (size_t i = 0; i < document.sequences.size(); ++i) {
+      const Sequence& sequence = document.sequences[i];
       json channels = json::array();
       for (const Channel& channel : sequence.channels) {
         const ValueStats stats = ComputeStats(channel.values);
@@ -27,15 +32,23 @@ int RunInfo(const CommandLine& line) {
       json entry = {{"name", sequence.name}, {"tokens", sequence.TokenCount()}, {"channels", channels}};
       // Whether the arrays are used in place from the file's mapping (not copied into memory).
       if (!sequence.TokenIds().empty()) entry["token_ids_mapped"] = sequence.TokenIds().IsBorrowed();
-      sequences.push_back(std::move(entry));
+      std::string text = dump(entry);
+      for (size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 5)) text.insert(at + 1, "    ");
+      std::printf("%s\n    %s", i == 0 ? "" : ",", text.c_str());
     }
-    const json out = {{"source", document.source}, {"sequences", sequences}};
-    std::printf("%s\n", out.dump(2, ' ', false, json::error_handler_t::replace).c_str());
+    std::printf("%s,\n  \"source\": %s\n}\n", document.sequences.empty() ? "" : "\n  ]", dump(json(document.source)).c_str());
+    ThrowIfSourceChanged(document);  // the statistics read borrowed columns: zeros if the file was cut short
     return 0;
   }
   std::printf("%s: %zu sequence%s\n", document.source.c_str(), document.sequences.size(),
               document.sequences.size() == 1 ? "" : "s");
+  // A table for people: the first sequences, then a count (--json lists every one).
+  constexpr size_t kMaxListed = 1000;
   for (size_t i = 0; i < document.sequences.size(); ++i) {
+    if (i == kMaxListed) {
+      std::printf("  ... and %zu more (info --json lists them all)\n", document.sequences.size() - kMaxListed);
+      break;
+    }
     const Sequence& sequence = document.sequences[i];
     std::printf("  [%zu] %s: %zu tokens\n", i, sequence.name.c_str(), sequence.TokenCount());
     for (const Channel& channel : sequence.channels) {
@@ -48,6 +61,7 @@ int RunInfo(const CommandLine& line) {
       std::printf("\n");
     }
   }
+  ThrowIfSourceChanged(document);
   return 0;
 }
 

@@ -35,7 +35,7 @@ int RunRender(const CommandLine& line) {
   job.width = line.view.width;
   job.scale = line.scale;
   job.layout_path = line.layout_output;
-  job.input = line.view.input;
+  job.inputs = InputFiles(line.view);
   job.options.legend = line.legend;
   job.options.font_family = FontFamily(line.view.font);
   job.options.first_token = line.tokens ? line.tokens->first : 0;

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/cli.hpp"
 #include "app/headless_render.hpp"
 #include "ui/view_state.hpp"
 
@@ -49,9 +50,31 @@ ExportFormat FormatOfPath(const std::string& path);  // by the extension
 // the generic "monospace", which the exports name after it anyway).
 std::string FontFamily(const std::string& pattern);
 
+// The files a command reads, which none of its outputs may replace.
+class InputFiles {
+ public:
+  InputFiles() = default;  // none
+  // What loading with these options may read: the input, its tokens (INPUT.tokens.json), its
+  // vocabulary (--vocab, or tokenizer.json or vocab.txt beside the input) and --palette-file;
+  // and the saved settings.
+  explicit InputFiles(const ViewOptions& view);
+  // A document file and the files the loader looks for beside it.
+  void AddDocument(const std::string& path);
+  // Throws UsageError "refusing to overwrite the ROLE PATH" when output is one of them: the same
+  // file (device and inode) by its name, a symlink or a hard link.
+  void CheckNotOverwritten(const std::string& output) const;
+
+ private:
+  struct File {
+    std::string role;  // "input file", "vocabulary"...
+    std::string path;
+  };
+  std::vector<File> m_files;
+};
+
 struct ExportJob {
   std::string path;                         // its extension picks the format
-  std::optional<std::string> input;         // never written over
+  InputFiles inputs;                        // never written over
   std::optional<std::string> layout_path;  // PNG, SVG: the boxes as JSON (LayoutJson)
   std::string font = "monospace";
   int width = 1000;
@@ -62,13 +85,14 @@ struct ExportJob {
 // The PNG's caption (above the text) and legend (below it), as options ask, drawn on the render's
 // grid by the heatmap renderer (export_png.cpp); with shuffled values, always the shuffled mark
 // above the text (side by side, a label over each half). The image grows by their height,
-// grid_top by what is above the text. Needs a current GL context.
+// grid_top by what is above the text. Needs a current GL context. Throws ImageTooLarge.
 void AddCaptionAndLegend(RenderedImage& image, const Session& session, const std::string& font,
                          const ExportOptions& options);
 
 // Writes the session's current sequence (PNG and SVG need a current GL context); returns the
-// image size as "WxH, " ("" for HTML). Throws UsageError when the path is the input or its
-// format unknown, std::runtime_error when writing fails.
+// image size as "WxH, " ("" for HTML). Throws UsageError when the path or the layout path is one
+// of the inputs or the format unknown, std::runtime_error "PATH: ..." when the image would be too
+// large (ImageTooLarge) or writing fails.
 std::string WriteExport(const Session& session, const ExportJob& job);
 
 // [SECTION] Shared by the two formats (export_common.cpp)

@@ -1,4 +1,6 @@
 // What the exports share: escaping, colours, tooltips, the caption, and writing the file.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -6,9 +8,12 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "core/palette_registry.hpp"
 #include "app/cli.hpp"
 #include "app/export.hpp"
+#include "app/settings.hpp"
+#include "core/atomic_file.hpp"
+#include "core/load_document.hpp"
+#include "core/palette_registry.hpp"
 #include "core/utf8.hpp"
 #include "gfx/image_io.hpp"
 
@@ -18,15 +23,33 @@ namespace {
 
 constexpr int kSideBySideGap = 16;  // canvas pixels between the real and the shuffled render
 
-// Outputs never replace the input, by name or through a link.
-void CheckNotInput(const std::optional<std::string>& input, const std::string& path) {
-  if (!input) return;
-  std::error_code error;
-  if (path == *input || std::filesystem::equivalent(path, *input, error))
-    throw UsageError("refusing to overwrite the input file " + *input);
+}  // namespace
+
+InputFiles::InputFiles(const ViewOptions& view) {
+  if (view.input) AddDocument(*view.input);
+  if (!view.vocab.empty()) m_files.push_back({"vocabulary", view.vocab});
+  if (view.palette_file) m_files.push_back({"palette file", *view.palette_file});
+  m_files.push_back({"settings file", SettingsPath()});
 }
 
-}  // namespace
+void InputFiles::AddDocument(const std::string& path) {
+  m_files.push_back({"input file", path});
+  m_files.push_back({"tokens file", path + ".tokens.json"});
+  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  for (const char* name : {"tokenizer.json", "vocab.txt"}) m_files.push_back({"vocabulary", (folder / name).string()});
+}
+
+void InputFiles::CheckNotOverwritten(const std::string& output) const {
+  // An output not there yet replaces nothing, and a file not there was not read.
+  struct stat written {};
+  if (::stat(output.c_str(), &written) != 0) return;
+  for (const File& file : m_files) {
+    struct stat input {};
+    if (::stat(file.path.c_str(), &input) == 0 && input.st_dev == written.st_dev && input.st_ino == written.st_ino)
+      throw UsageError("refusing to overwrite the " + file.role + " " + file.path +
+                       (output == file.path ? "" : " (" + output + " is the same file)"));
+  }
+}
 
 ExportFormat FormatNamed(const std::string& name, const std::string& path) {
   if (name == "png") return ExportFormat::kPng;
@@ -49,14 +72,17 @@ std::string FontFamily(const std::string& pattern) {
 
 std::string WriteExport(const Session& session, const ExportJob& job) {
   const ExportFormat format = FormatOfPath(job.path);
-  CheckNotInput(job.input, job.path);
-  if (job.layout_path) CheckNotInput(job.input, *job.layout_path);
+  job.inputs.CheckNotOverwritten(job.path);
+  if (job.layout_path) job.inputs.CheckNotOverwritten(*job.layout_path);
   if (format != ExportFormat::kPng && session.VisibleTwin() != nullptr)
     throw UsageError("--side-by-side: PNG only (" + job.path + ")");
   if (format != ExportFormat::kPng && session.Settings().stacked)
     throw UsageError("--stacked: PNG only (" + job.path + ")");
+  // A picture of the zeros read where the input was cut short meanwhile is not written.
   if (format == ExportFormat::kHtml) {
-    WriteTextFile(job.path, ExportHtml(session, job.scale, job.options));
+    const std::string page = ExportHtml(session, job.scale, job.options);
+    ThrowIfSourceChanged(session.Doc());
+    WriteFileAtomically(job.path, page);
     return "";
   }
   RenderRequest request;
@@ -64,19 +90,25 @@ std::string WriteExport(const Session& session, const ExportJob& job) {
   request.font = job.font;
   request.width = job.width;
   request.scale = job.scale;
-  RenderedImage image = RenderSequenceImage(request);
-  if (session.VisibleTwin() != nullptr) {
-    // The real values on the left, the same values shuffled on the right; --layout describes the left.
-    request.twin = true;
-    image = PlaceSideBySide(std::move(image), RenderSequenceImage(request), kSideBySideGap * job.scale);
+  request.keep_pixels = format == ExportFormat::kPng;  // an SVG needs the boxes only
+  RenderedImage image;
+  try {
+    image = RenderSequenceImage(request);
+    if (session.VisibleTwin() != nullptr) {
+      // The real values on the left, the same values shuffled on the right; --layout describes the left.
+      request.twin = true;
+      image = PlaceSideBySide(std::move(image), RenderSequenceImage(request), kSideBySideGap * job.scale);
+    }
+    if (format == ExportFormat::kPng) AddCaptionAndLegend(image, session, job.font, job.options);
+  } catch (const ImageTooLarge& error) {
+    throw std::runtime_error(job.path + ": " + error.what());
   }
-  if (format == ExportFormat::kPng) {
-    AddCaptionAndLegend(image, session, job.font, job.options);
+  ThrowIfSourceChanged(session.Doc());
+  if (format == ExportFormat::kPng)
     WritePng(job.path, image.width, image.height, image.pixels);
-  } else {
-    WriteTextFile(job.path, ExportSvg(image, session, job.options));
-  }
-  if (job.layout_path) WriteTextFile(*job.layout_path, LayoutJson(image, session, job.options.first_token));
+  else
+    WriteFileAtomically(job.path, ExportSvg(image, session, job.options));
+  if (job.layout_path) WriteFileAtomically(*job.layout_path, LayoutJson(image, session, job.options.first_token));
   if (image.missing_glyphs > 0)
     std::fprintf(stderr, "tokenheat: warning: %zu characters had no glyph in any font and were drawn as boxes\n",
                  image.missing_glyphs);

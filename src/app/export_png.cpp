@@ -202,6 +202,7 @@ void AddCaptionAndLegend(RenderedImage& image, const Session& session, const std
     legend_pixels = DrawBand(renderer, legend, image, session, image.padding, 0, legend_height);
   }
 
+  CheckImageSize(image.width, int64_t{image.height} + caption_height + legend_height);
   std::vector<uint8_t> pixels;
   pixels.reserve(caption_pixels.size() + image.pixels.size() + legend_pixels.size());
   for (const std::vector<uint8_t>* part : {&caption_pixels, &image.pixels, &legend_pixels})

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "core/utf8.hpp"
@@ -28,7 +29,19 @@ double ShortestDouble(float value) {
 }
 
 constexpr int kBandHeight = 4096;  // well inside every GL implementation's framebuffer limit
+
 }  // namespace
+
+void CheckImageSize(int64_t width, int64_t height, bool keep_pixels) {
+  const std::string size = std::to_string(width) + "x" + std::to_string(height) + " pixels";
+  if (height > std::numeric_limits<int>::max())
+    throw ImageTooLarge("the image would be " + size + ", taller than " +
+                        std::to_string(std::numeric_limits<int>::max()) + ": draw part of the sequence (--tokens A:B)");
+  if (keep_pixels && width * height > kMaxImagePixels)
+    throw ImageTooLarge("the image would be " + size + ", more than the " + std::to_string(kMaxImagePixels) +
+                        " a PNG may have: draw part of the sequence (--tokens A:B), smaller text (--font-size), "
+                        "or an SVG (-o OUT.svg)");
+}
 
 RenderedImage RenderSequenceImage(const RenderRequest& request) {
   const Session& session = *request.session;
@@ -65,12 +78,15 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
     lines = LineIndex::Build(session.CurrentSequence(), columns);
   }
   const auto line_count = static_cast<size_t>(stacked ? blocks.LineCount() : lines.LineCount());
+  const int pitch = image.geometry.LinePitch();
+  const int64_t height = 2 * int64_t{image.padding} + static_cast<int64_t>(line_count) * pitch - image.geometry.line_gap;
+  CheckImageSize(image.width, height, request.keep_pixels);
+  image.height = static_cast<int>(height);
   const auto layout_lines = [&](size_t first_line, size_t count) {
     return stacked ? blocks.LayoutRange(session.Doc(), first_line, count).layout
                    : session.LayoutRange(lines, first_line, count, request.twin, image.geometry.FoldCells());
   };
   image.layout = layout_lines(0, line_count);
-  image.height = 2 * image.padding + static_cast<int>(line_count) * image.geometry.LinePitch() - image.geometry.line_gap;
 
   gl::HeatmapRenderer renderer(atlas);
   renderer.SetPalette(session.CurrentPalette());
@@ -79,21 +95,22 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
   // Bands of whole lines, each drawn from its own layout, so that the atlas holds one band's
   // glyphs at a time: a band has no more cells than a full atlas surely holds (a unit never
   // straddles two rows of slots, so a row may end in up to kMaxUnitCells - 1 unused slots).
-  const int pitch = image.geometry.LinePitch();
   const size_t atlas_cells =
       static_cast<size_t>(atlas.MaxRows()) * (GlyphAtlas::kSlotsPerRow - kMaxUnitCells + 1) - 1;
   const size_t band_lines = std::max<size_t>(
       1, std::min<size_t>((kBandHeight - image.padding) / pitch, atlas_cells / static_cast<size_t>(columns)));
   gl::OffscreenTarget target;
   const size_t row_bytes = static_cast<size_t>(image.width) * 4;
-  image.pixels.resize(row_bytes * static_cast<size_t>(image.height));
+  if (request.keep_pixels) image.pixels.resize(row_bytes * static_cast<size_t>(image.height));
   for (size_t first_line = 0; first_line < line_count; first_line += band_lines) {
+    // Inside the image, so within an int (CheckImageSize).
     const int band_top = first_line == 0 ? 0 : image.padding + static_cast<int>(first_line) * pitch;
     const size_t end_line = first_line + band_lines;
     const int band_bottom =
         end_line >= line_count ? image.height : image.padding + static_cast<int>(end_line) * pitch;
-    renderer.SetLayout(layout_lines(first_line, band_lines));
+    renderer.SetLayout(layout_lines(first_line, band_lines));  // resolves the band's glyphs
     image.dropped_glyphs += atlas.DroppedInLayout();
+    if (!request.keep_pixels) continue;
     target.Resize(image.width, band_bottom - band_top);
     target.Bind();
     gl::HeatmapDrawParams params;
@@ -118,13 +135,16 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
 RenderedImage PlaceSideBySide(RenderedImage left, const RenderedImage& right, int gap) {
   const int width = left.width + gap + right.width;
   const int height = std::max(left.height, right.height);
-  std::vector<uint8_t> pixels(static_cast<size_t>(width) * static_cast<size_t>(height) * 4, 255);
+  CheckImageSize(width, height);
+  const auto row_bytes = [](int pixels) { return static_cast<size_t>(pixels) * 4; };
+  std::vector<uint8_t> pixels(row_bytes(width) * static_cast<size_t>(height), 255);
   for (int y = 0; y < height; ++y) {
-    uint8_t* row = pixels.data() + static_cast<size_t>(y) * width * 4;
-    if (y < left.height) std::memcpy(row, left.pixels.data() + static_cast<size_t>(y) * left.width * 4, left.width * 4u);
+    uint8_t* row = pixels.data() + static_cast<size_t>(y) * row_bytes(width);
+    if (y < left.height)
+      std::memcpy(row, left.pixels.data() + static_cast<size_t>(y) * row_bytes(left.width), row_bytes(left.width));
     if (y < right.height)
-      std::memcpy(row + (left.width + gap) * 4u, right.pixels.data() + static_cast<size_t>(y) * right.width * 4,
-                  right.width * 4u);
+      std::memcpy(row + row_bytes(left.width + gap), right.pixels.data() + static_cast<size_t>(y) * row_bytes(right.width),
+                  row_bytes(right.width));
   }
   left.twin_left = left.width + gap;
   left.width = width;

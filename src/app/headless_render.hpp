@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,24 @@ struct RenderRequest {
   // Every length times scale (font size, padding, gaps, width): the same picture at 2x or 4x
   // for print, with glyphs rasterised at the larger size rather than magnified.
   int scale = 1;
+  // False: the layout, its geometry and its glyphs (missing_glyphs) only, with no pixels drawn or
+  // kept (an SVG), so no image size limit but an int's applies.
+  bool keep_pixels = true;
 };
+
+// The most pixels a render keeps: 2^28, 1 GiB of RGBA (16384 x 16384), checked before anything
+// is allocated.
+inline constexpr int64_t kMaxImagePixels = int64_t{1} << 28;
+
+// An image too large to make; its message says what to do instead.
+class ImageTooLarge : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Throws ImageTooLarge when height passes an int, or, when the pixels are kept, width x height
+// passes kMaxImagePixels.
+void CheckImageSize(int64_t width, int64_t height, bool keep_pixels = true);
 
 struct RenderedImage {
   int width = 0;
@@ -48,10 +66,12 @@ struct RenderedImage {
 };
 
 // The current sequence, or in the stacked view (Settings().stacked) every listed sequence under
-// its header. Needs a current GL context (gl::HeadlessContext). Throws on GL or font errors.
+// its header. Needs a current GL context (gl::HeadlessContext). Throws on GL or font errors, and
+// ImageTooLarge (CheckImageSize) before laying out or drawing anything.
 RenderedImage RenderSequenceImage(const RenderRequest& request);
 
-// Two renders next to each other (left, a gap of canvas, right): side by side comparisons.
+// Two renders next to each other (left, a gap of canvas, right): side by side comparisons. Throws
+// ImageTooLarge.
 RenderedImage PlaceSideBySide(RenderedImage left, const RenderedImage& right, int gap);
 
 // The --layout JSON: {"width","height","tokens":[{"seq","index","text","x","y","w","h","value","norm"}]}

@@ -14,7 +14,7 @@
 //   export PATH        export the current sequence as the Files panel does (.png, .svg, .html)
 //   preset N           text sizes as Ctrl+N: 1 laptop, 2 meeting room, 3 lecture hall
 //   search TEXT        mark every match of TEXT and go to the first from the top of the view
-//   search-regex EXPR  the same with a regular expression (ECMAScript)
+//   search-regex EXPR  the same with a regular expression (RE2 syntax)
 //   next-match         the next match (as Enter), wrapping around
 //   previous-match     the previous match (as Shift+Enter)
 //

@@ -23,13 +23,15 @@ struct SavedSettings {
 
   // Puts path first in recent_files (absolute), keeping at most kMaxRecent.
   void AddRecent(const std::string& path);
-  static constexpr size_t kMaxRecent = 10;
+  static constexpr size_t kMaxRecent = 10;  // loading and saving keep as many, however many the file lists
 };
 
 // The file the settings live in.
 std::string SettingsPath();
-// The saved settings, or defaults when there are none; an unreadable file is reported on stderr
-// and ignored rather than stopping the viewer.
+// The saved settings, or defaults when there are none. Never stops the viewer: a settings path
+// that is not a regular file (a folder; a FIFO, never waited on), unreadable, or not a JSON object
+// is reported in one line on stderr and ignored; so is each value this version refuses (an
+// unknown palette or range mode, a wrong type), the other values kept.
 SavedSettings LoadSettings();
 void SaveSettings(const SavedSettings& settings);  // atomic; a failure is reported on stderr
 void ForgetSettings();                             // --reset-settings

@@ -162,6 +162,13 @@ int RunViewer(const CommandLine& parsed) {
     saved.AddRecent(*line.view.input);
     watch.Watch(*line.view.input);
   }
+  // What exports and screenshots never replace: the files read at the start and the file open now.
+  const InputFiles start_inputs(line.view);
+  const auto inputs_now = [&] {
+    InputFiles inputs = start_inputs;
+    if (!watch.Path().empty()) inputs.AddDocument(watch.Path());
+    return inputs;
+  };
   context.recent_files = saved.recent_files;
   ScrollGlide glide;
   DocumentLoader loader;          // every file after the first loads in the background
@@ -256,7 +263,7 @@ int RunViewer(const CommandLine& parsed) {
     if (!context.export_path.empty()) {
       ExportJob job;
       job.path = std::exchange(context.export_path, {});
-      job.input = line.view.input;
+      job.inputs = inputs_now();
       job.font = heatmap.Font();
       job.width = std::max(context.heatmap_width, 64);
       job.scale = context.export_scale;
@@ -308,6 +315,7 @@ int RunViewer(const CommandLine& parsed) {
                                                                                   : std::nullopt;
     window.EndFrame([&] {
       if (!shot) return;
+      inputs_now().CheckNotOverwritten(*shot);
       const int width = window.FramebufferWidth();
       const int height = window.FramebufferHeight();
       WritePng(*shot, width, height, gl::ReadDefaultFramebuffer(width, height));

@@ -7,28 +7,54 @@ void StringTable::Reserve(size_t count, size_t bytes) {
   m_text.reserve(bytes);
 }
 
+Sequence::Sequence(const Sequence& other)
+    : name(other.name),
+      channels(other.channels),
+      m_tokens(other.m_tokens),
+      m_ids(other.m_ids),
+      m_table(other.m_table),
+      m_extras(other.m_extras ? std::make_unique<SequenceExtras>(*other.m_extras) : nullptr) {}
+
+Sequence& Sequence::operator=(const Sequence& other) {
+  if (this != &other) *this = Sequence(other);
+  return *this;
+}
+
+const SequenceExtras& Sequence::Extras() const {
+  static const SequenceExtras kNone;
+  return m_extras ? *m_extras : kNone;
+}
+
+SequenceExtras& Sequence::MutableExtras() {
+  if (!m_extras) m_extras = std::make_unique<SequenceExtras>();
+  return *m_extras;
+}
+
 std::string_view Sequence::Token(size_t index, TokenText which) const {
   return which == TokenText::kRaw ? RawToken(index) : Token(index);
 }
 
 bool Sequence::HasRawTokens() const {
-  return m_table ? !m_table->raw.Empty() || !m_overrides.indices.empty() : !m_raw.Empty();
+  return m_table ? !m_table->raw.Empty() || !Extras().overrides.indices.empty() : !Extras().raw.Empty();
 }
 
 std::string_view Sequence::RawToken(size_t index) const {
   if (m_table) return m_table->Raw(static_cast<size_t>(m_ids[index]));
-  return m_raw.Empty() ? m_tokens.At(index) : m_raw.At(index);
+  const StringTable& raw = Extras().raw;
+  return raw.Empty() ? m_tokens.At(index) : raw.At(index);
 }
 
 uint8_t Sequence::Flags(size_t index) const {
   if (m_table) return m_table->Flags(static_cast<size_t>(m_ids[index]));
-  return index < m_flags.size() ? m_flags[index] : 0;
+  const std::vector<uint8_t>& flags = Extras().flags;
+  return index < flags.size() ? flags[index] : 0;
 }
 
 std::string_view Sequence::OverriddenToken(size_t index) const {
-  const auto found = std::lower_bound(m_overrides.indices.begin(), m_overrides.indices.end(), index);
-  if (found != m_overrides.indices.end() && *found == index)
-    return m_overrides.texts.At(static_cast<size_t>(found - m_overrides.indices.begin()));
+  const TokenOverrides& overrides = m_extras->overrides;
+  const auto found = std::lower_bound(overrides.indices.begin(), overrides.indices.end(), index);
+  if (found != overrides.indices.end() && *found == index)
+    return overrides.texts.At(static_cast<size_t>(found - overrides.indices.begin()));
   return m_table->text.At(static_cast<size_t>(m_ids[index]));
 }
 
@@ -39,35 +65,37 @@ int Sequence::FindChannel(std::string_view channel_name) const {
 }
 
 void Sequence::SetDecodedTokens(StringTable decoded) {
-  if (!HasRawTokens()) m_raw = std::move(m_tokens);
+  if (!HasRawTokens()) MutableExtras().raw = std::move(m_tokens);
   m_tokens = std::move(decoded);
 }
 
 void Sequence::SetTableTokens(IdColumn ids, std::shared_ptr<const TokenTable> table) {
   m_ids = std::move(ids);
   m_table = std::move(table);
-  m_overrides = {};
+  if (m_extras) m_extras->overrides = {};
 }
 
 void Sequence::SetDecodedTable(std::shared_ptr<const TokenTable> table, TokenOverrides overrides) {
   m_table = std::move(table);
-  m_overrides = std::move(overrides);
+  if (m_extras || !overrides.indices.empty()) MutableExtras().overrides = std::move(overrides);
 }
 
 std::vector<TopKEntry> Sequence::TopK(size_t index) const {
   std::vector<TopKEntry> entries;
-  if (index >= m_top_k_ends.size()) return entries;
-  for (uint64_t i = index == 0 ? 0 : m_top_k_ends[index - 1]; i < m_top_k_ends[index]; ++i)
-    entries.push_back({m_top_k_tokens.At(i), m_top_k_probabilities[i]});
+  const SequenceExtras& extras = Extras();
+  if (index >= extras.top_k_ends.size()) return entries;
+  for (uint64_t i = index == 0 ? 0 : extras.top_k_ends[index - 1]; i < extras.top_k_ends[index]; ++i)
+    entries.push_back({extras.top_k_tokens.At(i), extras.top_k_probabilities[i]});
   return entries;
 }
 
 void Sequence::AppendTopK(std::span<const TopKEntry> entries) {
+  SequenceExtras& extras = MutableExtras();
   for (const TopKEntry& entry : entries) {
-    m_top_k_tokens.Append(entry.token);
-    m_top_k_probabilities.push_back(entry.probability);
+    extras.top_k_tokens.Append(entry.token);
+    extras.top_k_probabilities.push_back(entry.probability);
   }
-  m_top_k_ends.push_back(m_top_k_probabilities.size());
+  extras.top_k_ends.push_back(extras.top_k_probabilities.size());
 }
 
 void Sequence::KeepTokens(const std::vector<bool>& keep) {
@@ -99,30 +127,33 @@ void Sequence::KeepTokens(const std::vector<bool>& keep) {
     table = std::move(kept);
   };
   filter_table(m_tokens);
-  filter_table(m_raw);
-  if (!m_flags.empty()) m_flags = kept_elements(m_flags);
   filter_column(m_ids);
-  if (!m_overrides.indices.empty()) {
+  if (!m_extras) return;
+  SequenceExtras& extras = *m_extras;
+  filter_table(extras.raw);
+  if (!extras.flags.empty()) extras.flags = kept_elements(extras.flags);
+  if (!extras.overrides.indices.empty()) {
     TokenOverrides kept;
     size_t kept_before = 0;  // kept tokens before index i
     size_t next = 0;         // the first override at or after index i
-    for (size_t i = 0; i < count && next < m_overrides.indices.size(); ++i) {
-      if (m_overrides.indices[next] == i) {
+    for (size_t i = 0; i < count && next < extras.overrides.indices.size(); ++i) {
+      if (extras.overrides.indices[next] == i) {
         if (keeps(i)) {
           kept.indices.push_back(kept_before);
-          kept.texts.Append(m_overrides.texts.At(next));
+          kept.texts.Append(extras.overrides.texts.At(next));
         }
         ++next;
       }
       kept_before += keeps(i);
     }
-    m_overrides = std::move(kept);
+    extras.overrides = std::move(kept);
   }
   if (HasTopK()) {
     Sequence all;
-    std::swap(all.m_top_k_ends, m_top_k_ends);
-    std::swap(all.m_top_k_tokens, m_top_k_tokens);
-    std::swap(all.m_top_k_probabilities, m_top_k_probabilities);
+    all.m_extras = std::make_unique<SequenceExtras>();
+    std::swap(all.m_extras->top_k_ends, extras.top_k_ends);
+    std::swap(all.m_extras->top_k_tokens, extras.top_k_tokens);
+    std::swap(all.m_extras->top_k_probabilities, extras.top_k_probabilities);
     for (size_t i = 0; i < count; ++i)
       if (keeps(i)) AppendTopK(all.TopK(i));
   }

@@ -124,10 +124,28 @@ struct TopKEntry {
   float probability;
 };
 
+// The per-token extras most sequences lack (raw strings, flags, decoding overrides, top-k): behind
+// one pointer, so that a plain sequence pays 8 bytes for them (a million short JSONL lines...).
+struct SequenceExtras {
+  StringTable raw;
+  std::vector<uint8_t> flags;
+  TokenOverrides overrides;
+  std::vector<uint64_t> top_k_ends;
+  StringTable top_k_tokens;
+  std::vector<float> top_k_probabilities;
+};
+
 // A run of tokens. Optional per-token extras (raw strings, flags, ids, top-k) are empty when the
 // input had none, so a plain sequence pays nothing for them.
 class Sequence {
  public:
+  Sequence() = default;
+  Sequence(Sequence&&) noexcept = default;
+  Sequence& operator=(Sequence&&) noexcept = default;
+  Sequence(const Sequence& other);
+  Sequence& operator=(const Sequence& other);
+  ~Sequence() = default;
+
   std::string name;
   std::vector<Channel> channels;
 
@@ -139,7 +157,8 @@ class Sequence {
   // The decoded text (what a person reads).
   std::string_view Token(size_t index) const {
     if (!m_table) return m_tokens.At(index);
-    return m_overrides.indices.empty() ? m_table->text.At(static_cast<size_t>(m_ids[index])) : OverriddenToken(index);
+    return !m_extras || m_extras->overrides.indices.empty() ? m_table->text.At(static_cast<size_t>(m_ids[index]))
+                                                             : OverriddenToken(index);
   }
   // The text to draw: decoded, or the tokenizer's raw string when the toggle asks for it.
   std::string_view Token(size_t index, TokenText which) const;
@@ -160,15 +179,15 @@ class Sequence {
   void SetDecodedTable(std::shared_ptr<const TokenTable> table, TokenOverrides overrides);
 
   uint8_t Flags(size_t index) const;
-  void SetFlags(std::vector<uint8_t> flags) { m_flags = std::move(flags); }
-  bool HasFlags() const { return m_table ? !m_table->flags.empty() : !m_flags.empty(); }
+  void SetFlags(std::vector<uint8_t> flags) { MutableExtras().flags = std::move(flags); }
+  bool HasFlags() const { return m_table ? !m_table->flags.empty() : !Extras().flags.empty(); }
 
   // Token ids (from the input's ids, or given alongside the strings); empty when unknown.
   const IdColumn& TokenIds() const { return m_ids; }
   void SetTokenIds(IdColumn ids) { m_ids = std::move(ids); }
 
   // Top-k predictions per token: entries [ends[i-1], ends[i]) belong to token i.
-  bool HasTopK() const { return !m_top_k_ends.empty(); }
+  bool HasTopK() const { return !Extras().top_k_ends.empty(); }
   std::vector<TopKEntry> TopK(size_t index) const;
   void AppendTopK(std::span<const TopKEntry> entries);  // call once per token, in order
 
@@ -177,21 +196,25 @@ class Sequence {
 
  private:
   std::string_view OverriddenToken(size_t index) const;
+  // The extras, or an empty set when there are none.
+  const SequenceExtras& Extras() const;
+  SequenceExtras& MutableExtras();
 
   StringTable m_tokens;
-  StringTable m_raw;
-  std::vector<uint8_t> m_flags;
   IdColumn m_ids;
   std::shared_ptr<const TokenTable> m_table;
-  TokenOverrides m_overrides;
-  std::vector<uint64_t> m_top_k_ends;
-  StringTable m_top_k_tokens;
-  std::vector<float> m_top_k_probabilities;
+  std::unique_ptr<SequenceExtras> m_extras;  // null until an extra is set
 };
+
+class MappedFile;
 
 struct Document {
   std::string source;  // file path, or "<demo>"
   std::vector<Sequence> sequences;
+  // The file that borrowed columns read from, while they keep it mapped (weak: a document that
+  // copied everything does not keep its file's pages): ThrowIfSourceChanged (load_document.hpp)
+  // asks whether it was cut short since the load.
+  std::weak_ptr<const MappedFile> file;
 };
 
 }  // namespace th

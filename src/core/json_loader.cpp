@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "core/json_parse.hpp"
 #include "core/loaders/loaders.hpp"
 
 namespace th {
@@ -17,13 +18,6 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 // [SECTION] Error messages
-
-// A syntax error, as opposed to a structure error: LoadDocumentFile falls back to JSONL only
-// when the text is not one JSON value.
-class JsonSyntaxError : public LoadError {
- public:
-  using LoadError::LoadError;
-};
 
 // Where the value being read came from: the file, and for JSONL the line (0 for JSON).
 struct Origin {
@@ -94,45 +88,6 @@ std::string_view StripBomAndCheckEmpty(std::string_view text, const std::string&
   return text;
 }
 
-// "SOURCE:LINE:COL: " of a byte offset into text (line and column 1-based, the column in bytes);
-// first_line is the file line where text starts.
-std::string PlaceOf(std::string_view text, size_t offset, const std::string& source, int first_line) {
-  const std::string_view before = text.substr(0, std::min(offset, text.size()));
-  const size_t line = first_line + std::count(before.begin(), before.end(), '\n');
-  const size_t line_start = before.rfind('\n');
-  const size_t column = before.size() - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
-  return source + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
-}
-
-// Parses one JSON value. Errors name the line and column computed from nlohmann's byte offset,
-// or, for a number too large for a double (which nlohmann reports without a place), from where
-// that number's text stands.
-Json ParseJson(std::string_view text, const std::string& source, int first_line) {
-  try {
-    return Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& error) {
-    // error.byte counts from 1 and points past the end on "unexpected end of input".
-    const size_t offset = error.byte > 0 ? error.byte - 1 : 0;
-    // what() is "[json.exception.parse_error.101] parse error at line 1, column 5: message";
-    // our own PATH:LINE:COL replaces everything up to the message.
-    std::string message = error.what();
-    if (const size_t colon = message.find(": "); colon != std::string::npos)
-      message.erase(0, colon + 2);
-    throw JsonSyntaxError(PlaceOf(text, offset, source, first_line) + message);
-  } catch (const Json::out_of_range& error) {
-    // what() is "[json.exception.out_of_range.406] number overflow parsing '1e999'".
-    const std::string message = error.what();
-    const size_t open = message.find('\'');
-    const size_t close = message.rfind('\'');
-    const std::string number = open < close ? message.substr(open + 1, close - open - 1) : std::string();
-    const size_t offset = number.empty() ? std::string_view::npos : text.find(number);
-    constexpr size_t kShown = 24;
-    const std::string shown = number.size() > kShown ? number.substr(0, kShown) + "..." : number;
-    throw JsonSyntaxError((offset == std::string_view::npos ? source + ": " : PlaceOf(text, offset, source, first_line)) +
-                          "number out of range: " + shown);
-  }
-}
-
 // [SECTION] Structure
 
 float ValueOf(const Json& value, const Origin& origin, std::string_view channel_path,
@@ -187,12 +142,15 @@ void ReadTokenIds(const Json& ids, Sequence& sequence, bool need_strings, const 
   std::vector<int32_t> values;
   values.reserve(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
+    // Whole numbers only (1e300 and 0.5 are refused, never cast), and in int32 range; an
+    // unsigned beyond int64 is out of range rather than wrapped to a negative id.
     if (!ids[i].is_number_integer()) Fail(origin, Element(path, i), Quote(ids[i]) + " is not a token id");
+    if ((ids[i].is_number_unsigned() && ids[i].get<uint64_t>() > uint64_t{INT32_MAX}) ||
+        ids[i].get<int64_t>() < std::numeric_limits<int32_t>::min() || ids[i].get<int64_t>() > std::numeric_limits<int32_t>::max())
+      Fail(origin, Element(path, i), "id " + Quote(ids[i]) + " is out of range for a token id");
     const int64_t id = ids[i].get<int64_t>();
     if (vocabulary && !vocabulary->Contains(id))
       Fail(origin, Element(path, i), "id " + std::to_string(id) + " is not in the vocabulary " + vocabulary->Path());
-    if (id < std::numeric_limits<int32_t>::min() || id > std::numeric_limits<int32_t>::max())
-      Fail(origin, Element(path, i), "id " + std::to_string(id) + " is out of range for a token id");
     values.push_back(static_cast<int32_t>(id));
   }
   // With a vocabulary the tokens are ids into its table: no string per token.
@@ -461,16 +419,9 @@ bool LooksLikeJsonl(std::string_view text) {
   return objects == 2;
 }
 
-Document ParseJsonDocument(std::string_view text, const std::string& source_name) {
-  text = StripBomAndCheckEmpty(text, source_name);
-  if (auto document = ParseJsonFast(text, source_name, nullptr, JsonForm::kJson)) return std::move(*document);
-  return ReadDocument(ParseJson(text, source_name, 1), Origin{source_name});
-}
-
 namespace {
 
 Document ParseJsonl(std::string_view text, const std::string& source_name, const LoadContext* context) {
-  text = StripBomAndCheckEmpty(text, source_name);
   Document document;
   document.source = source_name;
   int line_number = 0;
@@ -487,29 +438,40 @@ Document ParseJsonl(std::string_view text, const std::string& source_name, const
                                               "line " + std::to_string(line_number), origin,
                                               ""));
   }
-  // Not empty: StripBomAndCheckEmpty guarantees a non-blank line, which either becomes a
-  // sequence or throws.
+  // Not empty: the text is not blank, so some line either became a sequence or threw.
   return document;
+}
+
+// The fast path first; the complete reader when it gives up.
+Document ParseEither(std::string_view text, const std::string& source, const LoadContext* context, JsonForm form) {
+  text = StripBomAndCheckEmpty(text, source);
+  if (auto document = ParseJsonFast(text, source, context, form)) return std::move(*document);
+  return ParseJsonComplete(text, source, context, form);
 }
 
 }  // namespace
 
+Document ParseJsonComplete(std::string_view text, const std::string& source, const LoadContext* context,
+                           JsonForm form) {
+  if (form == JsonForm::kJsonl) return ParseJsonl(text, source, context);
+  try {
+    return ReadDocument(ParseJson(text, source, 1), Origin{source, 0, context});
+  } catch (const JsonSyntaxError&) {
+    if (form == JsonForm::kJson || !LooksLikeJsonl(text)) throw;
+  }
+  return ParseJsonl(text, source, context);
+}
+
+Document ParseJsonDocument(std::string_view text, const std::string& source_name) {
+  return ParseEither(text, source_name, nullptr, JsonForm::kJson);
+}
+
 Document ParseJsonlDocument(std::string_view text, const std::string& source_name) {
-  const std::string_view checked = StripBomAndCheckEmpty(text, source_name);
-  if (auto document = ParseJsonFast(checked, source_name, nullptr, JsonForm::kJsonl)) return std::move(*document);
-  return ParseJsonl(text, source_name, nullptr);
+  return ParseEither(text, source_name, nullptr, JsonForm::kJsonl);
 }
 
 Document LoadJsonText(const LoadContext& context, std::string_view text) {
-  const std::string& source = context.Source();
-  text = StripBomAndCheckEmpty(text, source);
-  if (auto document = ParseJsonFast(text, source, &context, JsonForm::kEither)) return std::move(*document);
-  try {
-    return ReadDocument(ParseJson(text, source, 1), Origin{source, 0, &context});
-  } catch (const JsonSyntaxError&) {
-    if (!LooksLikeJsonl(text)) throw;
-  }
-  return ParseJsonl(text, source, &context);
+  return ParseEither(text, context.Source(), &context, JsonForm::kEither);
 }
 
 }  // namespace th

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <new>
+#include <stdexcept>
 
 #include "core/loaders/loaders.hpp"
 #include "core/token_decoding.hpp"
@@ -65,7 +66,9 @@ std::optional<std::vector<std::vector<std::string>>> LoadContext::SidecarTokens(
   if (!std::filesystem::exists(path, error)) return std::nullopt;
   const auto file = MappedFile::Open(path);
   const LoadContext sidecar(file, m_options);
-  return ParseTokenListJson(file->Bytes(), sidecar, "tokens");
+  auto tokens = ParseTokenListJson(file->Bytes(), sidecar, "tokens");
+  file->ThrowIfChanged();
+  return tokens;
 }
 
 void LoadContext::Fail(std::string_view place, std::string_view message) const {
@@ -75,17 +78,37 @@ void LoadContext::Fail(std::string_view place, std::string_view message) const {
 
 Document LoadDocumentFile(const std::string& path, const LoadOptions& options) {
   const LoadContext context(MappedFile::Open(path), options);
+  const MappedFile& file = *context.File();
   LoadProgress* progress = options.progress;
-  if (progress) progress->Start(context.File()->Bytes().size());
+  if (progress) progress->Start(file.Bytes().size());
+  // The array loaders refuse what they know to be too large before allocating it, naming the size
+  // needed (RequireMemory); this is for the rest.
+  const auto out_of_memory = [&] {
+    file.ThrowIfChanged();
+    return LoadError(path + ": does not fit in memory");
+  };
   try {
     Document document = LoadByContent(context);
     if (progress) progress->ThrowIfCancelled();
     DecodeDocumentTokens(document, context.Hints());
+    // Zeros read where the file was cut short make a document that looks fine but is not the file.
+    file.ThrowIfChanged();
     if (progress) progress->Finish();
+    document.file = context.File();
     return document;
+  } catch (const LoadError&) {
+    // Zeros read past a new end fail the format's checks: the change is what went wrong.
+    file.ThrowIfChanged();
+    throw;
   } catch (const std::bad_alloc&) {
-    throw LoadError(path + ": the file does not fit in memory");
+    throw out_of_memory();
+  } catch (const std::length_error&) {  // a std::vector or std::string asked for more than it can hold
+    throw out_of_memory();
   }
+}
+
+void ThrowIfSourceChanged(const Document& document) {
+  if (const auto file = document.file.lock()) file->ThrowIfChanged();
 }
 
 }  // namespace th

@@ -6,7 +6,8 @@
 //   any other text, which is split into words and whitespace.
 // Token strings from tokenizers (byte-level BPE, SentencePiece, WordPiece) are decoded for
 // display; the raw strings stay available (Sequence::RawToken). Every failure throws LoadError
-// with one line "PATH:PLACE: message".
+// with one line "PATH:PLACE: message", among them "PATH: does not fit in memory (needs N GB)" and
+// "PATH: changed while it was read" (the file was cut short under the load).
 
 #include <string>
 
@@ -26,5 +27,10 @@ struct LoadOptions {
 };
 
 Document LoadDocumentFile(const std::string& path, const LoadOptions& options = {});
+
+// Throws LoadError "PATH: changed while it was read" when the file that the document's borrowed
+// columns read from was cut short since the load (reads past its new end found zeros): what was
+// computed from them since is not the file's. Commands call it after reading the values.
+void ThrowIfSourceChanged(const Document& document);
 
 }  // namespace th

@@ -1,12 +1,7 @@
 #include "core/npz_writer.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
 #include <zlib.h>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <stdexcept>
 #include <utility>
 
@@ -42,33 +37,11 @@ std::string NpyHeader(std::string_view descr, const std::vector<uint64_t>& shape
 
 }  // namespace
 
-NpzWriter::NpzWriter(std::string path) : m_path(std::move(path)), m_temporary(m_path + ".tmp") {
-  m_fd = ::open(m_temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (m_fd < 0) Fail(errno);
-}
-
-NpzWriter::~NpzWriter() {
-  if (m_fd >= 0) ::close(m_fd);
-  if (!m_finished) std::remove(m_temporary.c_str());
-}
-
-void NpzWriter::Fail(int error) const {
-  throw std::runtime_error(m_path + ": cannot write file (" + std::strerror(error) + ")");
-}
+NpzWriter::NpzWriter(std::string path) : m_file(std::move(path)) {}
 
 void NpzWriter::Write(std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t done = ::write(m_fd, bytes.data(), bytes.size());
-    if (done < 0 && errno == EINTR) continue;
-    if (done <= 0) Fail(done < 0 ? errno : EIO);
-    bytes.remove_prefix(static_cast<size_t>(done));
-    m_offset += static_cast<uint64_t>(done);
-  }
-}
-
-void NpzWriter::WriteAt(uint64_t offset, std::string_view bytes) {
-  if (::pwrite(m_fd, bytes.data(), bytes.size(), static_cast<off_t>(offset)) != static_cast<ssize_t>(bytes.size()))
-    Fail(errno ? errno : EIO);
+  m_file.Write(bytes);
+  m_offset += bytes.size();
 }
 
 void NpzWriter::BeginArray(const std::string& name, std::string_view descr, uint64_t item_size,
@@ -115,11 +88,11 @@ void NpzWriter::EndArray() {
   if (m_members.empty()) return;
   const Member& member = m_members.back();
   if (member.written != member.size)
-    throw std::logic_error(m_path + ": " + member.name + " got " + std::to_string(member.written) + " of " +
+    throw std::logic_error(m_file.Path() + ": " + member.name + " got " + std::to_string(member.written) + " of " +
                            std::to_string(member.size) + " bytes");
   std::string crc;
   Put(crc, member.crc, 4);
-  WriteAt(member.local_header + 14, crc);
+  m_file.WriteAt(member.local_header + 14, crc);
 }
 
 void NpzWriter::Finish() {
@@ -154,9 +127,7 @@ void NpzWriter::Finish() {
   Put(end, 0, 2), Put(end, 0, 2), Put(end, m_members.size(), 2), Put(end, m_members.size(), 2);
   Put(end, Zip32(directory.size()), 4), Put(end, Zip32(directory_offset), 4), Put(end, 0, 2);
   Write(directory + end);
-  if (::close(std::exchange(m_fd, -1)) != 0) Fail(errno);
-  if (std::rename(m_temporary.c_str(), m_path.c_str()) != 0) Fail(errno);
-  m_finished = true;
+  m_file.Commit();
 }
 
 }  // namespace th

@@ -4,21 +4,23 @@
 // file (the local header's extra field is padded, as Android's zipalign does), so float32 and
 // int32 arrays are borrowed from the mapping instead of copied. Members stream in, so arrays
 // larger than memory can be written; ZIP64 records are used when a member or the archive passes
-// 4 GiB. The archive goes to PATH.tmp and is renamed to PATH by Finish, so no reader ever sees
-// half a file and a failed write leaves an older PATH alone.
+// 4 GiB. The archive is written through an AtomicFile and renamed to PATH by Finish, so no reader
+// ever sees half a file and a failed write leaves an older PATH alone.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/atomic_file.hpp"
+
 namespace th {
 
 class NpzWriter {
  public:
   // Throws std::runtime_error "PATH: cannot write file (reason)" here and in every call below.
+  // An archive not finished leaves no file behind.
   explicit NpzWriter(std::string path);
-  ~NpzWriter();  // removes PATH.tmp unless Finish succeeded
   NpzWriter(const NpzWriter&) = delete;
   NpzWriter& operator=(const NpzWriter&) = delete;
 
@@ -28,7 +30,7 @@ class NpzWriter {
                   const std::vector<uint64_t>& shape);
   // The next elements of the current array, in order; their total must come to its size.
   void Append(std::string_view bytes);
-  // Writes the central directory and renames PATH.tmp to PATH.
+  // Writes the central directory and renames the archive to PATH.
   void Finish();
 
  private:
@@ -39,17 +41,12 @@ class NpzWriter {
     uint32_t crc = 0;
     uint64_t written = 0;
   };
-  [[noreturn]] void Fail(int error) const;
   void Write(std::string_view bytes);
-  void WriteAt(uint64_t offset, std::string_view bytes);
   void EndArray();
 
-  std::string m_path;
-  std::string m_temporary;
-  int m_fd = -1;
+  AtomicFile m_file;
   uint64_t m_offset = 0;
   std::vector<Member> m_members;
-  bool m_finished = false;
 };
 
 }  // namespace th

@@ -1,6 +1,5 @@
 #pragma once
-// File output for renders and exports, written atomically (a temporary file renamed into place),
-// so a reader never sees half a file and a failed write leaves the old file alone.
+// PNG output for renders and screenshots, written atomically through core/atomic_file.hpp.
 
 #include <cstdint>
 #include <string>
@@ -8,9 +7,9 @@
 
 namespace th {
 
-// pixels: RGBA8, rows top-down. Throws std::runtime_error naming the path on failure.
+// pixels: RGBA8, rows top-down, width * height * 4 bytes. libpng encodes them a row at a time,
+// with sizes in size_t, so any image that fits in memory can be written. Throws
+// std::runtime_error naming the path on failure.
 void WritePng(const std::string& path, int width, int height, const std::vector<uint8_t>& pixels);
-// Writes text (SVG, HTML, JSON) as is. Throws std::runtime_error naming the path on failure.
-void WriteTextFile(const std::string& path, const std::string& text);
 
 }  // namespace th

@@ -126,7 +126,10 @@ void DrawMappingControls(Session& session) {
     static bool invalid = false;
     if (!editing) {
       std::string text;
-      for (const float t : spec.thresholds) text += (text.empty() ? "" : ",") + FormatNumber(t);
+      for (const float t : spec.thresholds) {
+        if (!text.empty()) text += ',';
+        text += FormatNumber(t);
+      }
       std::snprintf(thresholds, sizeof thresholds, "%s", text.empty() ? "10,100,1000" : text.c_str());
     }
     ImGui::SetNextItemWidth(-ScaledPx(70.0f));

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/load_document.hpp"
+#include "load_error_expectations.hpp"
 
 namespace th {
 namespace {
@@ -27,18 +28,7 @@ std::vector<std::string> Tokens(const Sequence& sequence, TokenText which = Toke
 
 std::vector<float> Values(const Channel& channel) { return {channel.values.begin(), channel.values.end()}; }
 
-std::string ErrorOf(const std::string& path, const LoadOptions& options = {}) {
-  try {
-    LoadDocumentFile(path, options);
-  } catch (const LoadError& error) {
-    const std::string message = error.what();
-    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-    EXPECT_TRUE(message.starts_with(path + ":")) << message;
-    return message;
-  }
-  ADD_FAILURE() << "no LoadError for " << path;
-  return "";
-}
+using test::ErrorOf;
 
 class FormatsTest : public ::testing::Test {
  protected:

@@ -442,5 +442,94 @@ TEST_F(JsonLoaderTest, JsonlStructureErrorsNameTheLineAndThePathInside) {
   EXPECT_EQ(ErrorOf(not_object), not_object + ":3: expected an object, found an array");
 }
 
+// [SECTION] Hostile inputs: nesting, numbers where ids are required, library errors
+
+std::string Nested(int depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+// 60,000 levels anywhere (a field the loader ignores, a token list, a JSONL line) used to
+// overflow the stack when the DOM was copied or dumped; now the parse refuses past 256 levels
+// with the line and column of the bracket that opens level 257.
+TEST_F(JsonLoaderTest, DeepNestingIsRefusedWithItsPlaceWherever) {
+  const std::string deep = Nested(60000);
+  const std::string ignored = Write("ignored.json", "{\"tokens\": [\"a\"], \"values\": [1],\n \"extra\": " + deep + "}");
+  EXPECT_EQ(ErrorOf(ignored), ignored + ":2:266: nested deeper than 256 levels");
+  const std::string tokens = Write("tokens.json", "{\"tokens\": " + deep + ", \"values\": [1]}");
+  EXPECT_EQ(ErrorOf(tokens), tokens + ":1:267: nested deeper than 256 levels");
+  const std::string lines = Write("lines.jsonl", "{\"tokens\": [\"a\"], \"values\": [1]}\n"
+                                                 "{\"tokens\": [\"b\"], \"values\": [2]}\n"
+                                                 "{\"tokens\": [\"c\"], \"values\": " + deep + "}\n");
+  EXPECT_EQ(ErrorOf(lines), lines + ":3:284: nested deeper than 256 levels");
+  // Brackets inside strings are text, not nesting.
+  const std::string in_strings = Write("strings.json", "{\"tokens\": [\"" + std::string(1000, '[') + "\\\"[\"], \"values\": [1]}");
+  EXPECT_EQ(LoadDocumentFile(in_strings).sequences[0].Token(0), std::string(1000, '[') + "\"[");
+}
+
+TEST_F(JsonLoaderTest, NestingUpToTheBoundLoads) {
+  // 256 levels in all: the object, then 255 arrays.
+  const std::string path = Write("ok.json", "{\"tokens\": [\"a\"], \"values\": [1], \"extra\": " + Nested(255) + "}");
+  EXPECT_EQ(LoadDocumentFile(path).sequences[0].TokenCount(), 1u);
+  const std::string over = Write("over.json", "{\"tokens\": [\"a\"], \"values\": [1], \"extra\": " + Nested(256) + "}");
+  EXPECT_NE(ErrorOf(over).find("nested deeper than 256 levels"), std::string::npos);
+}
+
+TEST_F(JsonLoaderTest, DeepTokenizerDecoderIsRefused) {
+  const std::string vocab = Write("tokenizer.json", "{\"model\": {\"vocab\": {\"a\": 0}}, \"decoder\": " + Nested(60000) + "}");
+  const std::string path = Write("ids.json", R"({"token_ids": [0], "values": [1]})");
+  EXPECT_EQ(ErrorOf(path), vocab + ":1:298: nested deeper than 256 levels");
+}
+
+// Token ids must be whole numbers in the int32 range: 1e300 and 0.5 used to be cast unchecked,
+// and 2^64-1 became -9223372036854775808 in the message.
+TEST_F(JsonLoaderTest, TokenIdsThatAreNotWholeInt32NumbersAreRefused) {
+  const auto error_for_id = [&](const std::string& id) {
+    return ErrorFor("id.json", "{\"tokens\": [\"a\"], \"token_ids\": [" + id + "], \"values\": [1]}");
+  };
+  EXPECT_NE(error_for_id("1e300").find("token_ids[0]: 1e+300 is not a token id"), std::string::npos);
+  EXPECT_NE(error_for_id("0.5").find("token_ids[0]: 0.5 is not a token id"), std::string::npos);
+  EXPECT_NE(error_for_id("18446744073709551615").find("token_ids[0]: id 18446744073709551615 is out of range"),
+            std::string::npos);
+  EXPECT_NE(error_for_id("-2147483649").find("id -2147483649 is out of range"), std::string::npos);
+  const Document fits = LoadDocumentFile(Write("fits.json", R"({"tokens": ["a"], "token_ids": [2147483647], "values": [1]})"));
+  EXPECT_EQ(fits.sequences[0].TokenIds()[0], 2147483647);
+}
+
+TEST_F(JsonLoaderTest, CsvTokenIdsMustBeWholeNumbers) {
+  const std::string path = Write("ids.csv", "token,token_id,value\na,1,0.5\nb,0.5,1\n");
+  EXPECT_EQ(ErrorOf(path), path + ":3:3: column 'token_id': \"0.5\" is not a whole number in the int32 range");
+  const std::string huge = Write("huge.csv", "token,token_id,value\na,1e300,0.5\n");
+  EXPECT_NE(ErrorOf(huge).find("\"1e300\" is not a whole number"), std::string::npos);
+  // An empty cell is an unknown id, as before.
+  const Document document = LoadDocumentFile(Write("empty.csv", "token,token_id,value\na,,0.5\nb,7,1\n"));
+  EXPECT_EQ(document.sequences[0].TokenIds()[0], -1);
+  EXPECT_EQ(document.sequences[0].TokenIds()[1], 7);
+}
+
+// A decoder whose "type" is an array made nlohmann throw type_error.302 with no file named.
+TEST_F(JsonLoaderTest, TokenizerOfUnexpectedShapesNamesTheFile) {
+  const std::string ids = R"({"token_ids": [0, 1], "values": [1, 2]})";
+  Write("tokenizer.json", R"({"model": {"vocab": {"a": 0, "b": 1}}, "decoder": {"type": ["ByteLevel"]}})");
+  EXPECT_EQ(LoadDocumentFile(Write("ids.json", ids)).sequences[0].Token(1), "b");
+
+  const std::string float_id = Write("tokenizer.json", R"({"model": {"vocab": {"a": 0, "b": 0.5}}})");
+  EXPECT_EQ(ErrorFor("ids.json", ids), float_id + ": model.vocab: expected a token id (a whole number)");
+  const std::string added = Write("tokenizer.json", R"({"model": {"vocab": {"a": 0}}, "added_tokens": [{"id": 1}]})");
+  EXPECT_EQ(ErrorFor("ids.json", ids), added + ": added_tokens[0]: expected {\"content\": string, \"id\": number}");
+  const std::string unigram = Write("tokenizer.json", R"({"model": {"vocab": [["a", 0], [1, 2]]}})");
+  EXPECT_EQ(ErrorFor("ids.json", ids), unigram + ": model.vocab[1]: expected [piece, score]");
+  const std::string scalar = Write("tokenizer.json", R"({"model": {"vocab": 3}})");
+  EXPECT_EQ(ErrorFor("ids.json", ids), scalar + ": model.vocab: expected an object or an array");
+}
+
+// One entry at the largest id costs the table's offsets, not a string per id; the ids before it
+// are absent.
+TEST_F(JsonLoaderTest, SparseTokenizerIdsAreAbsentNotEmptyStrings) {
+  Write("tokenizer.json", R"({"model": {"vocab": {"a": 0, "z": 16777215}}})");
+  const Document document = LoadDocumentFile(Write("ids.json", R"({"token_ids": [16777215, 0], "values": [1, 2]})"));
+  EXPECT_EQ(document.sequences[0].Token(0), "z");
+  EXPECT_EQ(document.sequences[0].Token(1), "a");
+  EXPECT_NE(ErrorFor("missing.json", R"({"token_ids": [5], "values": [1]})").find("id 5 is not in the vocabulary"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace th

@@ -1,7 +1,12 @@
 #include "core/loaders/arrays.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <bit>
+#include <cinttypes>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -12,13 +17,19 @@ namespace th {
 
 namespace {
 
+// "(2, 3)", or "(1, 1, 1, ... 64 dimensions)" when that would be long.
 std::string ShapeText(const std::vector<uint64_t>& shape) {
+  constexpr size_t kShown = 60;
   std::string text = "(";
-  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
+  for (size_t i = 0; i < shape.size(); ++i) {
+    const std::string dimension = std::to_string(shape[i]);
+    if (text.size() + dimension.size() > kShown) return text + "... " + std::to_string(shape.size()) + " dimensions)";
+    text += dimension + (i + 1 < shape.size() ? ", " : "");
+  }
   return text + (shape.size() == 1 ? ",)" : ")");
 }
 
-std::string ArrayPlace(std::string_view name) { return "array '" + std::string(name) + "'"; }
+std::string ArrayPlace(std::string_view name) { return "array '" + Shortened(name) + "'"; }
 
 // [SECTION] .npy header: a Python dict literal {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }
 
@@ -44,7 +55,7 @@ class HeaderParser {
       } else if (key == "shape") {
         shape = Tuple();
       } else {
-        Fail("unexpected key '" + key + "' in the header");
+        Fail("unexpected key '" + Shortened(key) + "' in the header");
       }
       if (Peek() == ',') ++m_pos;
     }
@@ -92,13 +103,18 @@ class HeaderParser {
     Expect('(');
     std::vector<uint64_t> shape;
     while (Peek() != ')') {
+      if (shape.size() == kMaxDimensions)
+        Fail("the shape has more than " + std::to_string(kMaxDimensions) + " dimensions");
+      const size_t end = std::min(m_text.find_first_of(",) \n", m_pos), m_text.size());
+      const std::string_view number = m_text.substr(m_pos, end - m_pos);
       uint64_t value = 0;
-      const size_t begin = m_pos;
-      while (m_pos < m_text.size() && m_text[m_pos] >= '0' && m_text[m_pos] <= '9') {
+      for (const char digit : number) {
+        if (digit < '0' || digit > '9') Fail("the shape's " + Shortened(number) + " is not a whole number");
         if (value > (std::numeric_limits<uint64_t>::max() - 9) / 10) Fail("a dimension is too large");
-        value = value * 10 + static_cast<uint64_t>(m_text[m_pos++] - '0');
+        value = value * 10 + static_cast<uint64_t>(digit - '0');
       }
-      if (m_pos == begin) Fail("malformed header: bad shape");
+      if (number.empty()) Fail("malformed header: bad shape");
+      m_pos = end;
       shape.push_back(value);
       if (Peek() == ',') ++m_pos;
     }
@@ -107,7 +123,7 @@ class HeaderParser {
   }
 
   void SetDType(ArrayData& array, const std::string& descr) {
-    if (descr.size() < 2) Fail("unsupported dtype '" + descr + "'");
+    if (descr.size() < 2) Fail("unsupported dtype '" + Shortened(descr) + "'");
     const char order = descr[0];
     const char kind = descr[1];
     if (kind == 'O')
@@ -115,14 +131,14 @@ class HeaderParser {
            "array instead: np.array(tokens, dtype=str)");
     size_t size = 0;
     for (size_t i = 2; i < descr.size(); ++i) {
-      if (descr[i] < '0' || descr[i] > '9' || size > (1u << 20)) Fail("unsupported dtype '" + descr + "'");
+      if (descr[i] < '0' || descr[i] > '9' || size > (1u << 20)) Fail("unsupported dtype '" + Shortened(descr) + "'");
       size = size * 10 + static_cast<size_t>(descr[i] - '0');
     }
     const bool numeric_size = (kind == 'f' && (size == 2 || size == 4 || size == 8)) ||
                               ((kind == 'i' || kind == 'u') && (size == 1 || size == 2 || size == 4 || size == 8)) ||
                               (kind == 'b' && size == 1);
     if (!(numeric_size || ((kind == 'U' || kind == 'S') && size > 0)) || (order != '<' && order != '>' && order != '|' && order != '='))
-      Fail("unsupported dtype '" + descr + "' (floats, integers, bools and unicode strings are)");
+      Fail("unsupported dtype '" + Shortened(descr) + "' (floats, integers, bools and unicode strings are)");
     array.kind = kind;
     array.item_size = kind == 'U' ? size * 4 : size;
     array.big_endian = order == '>';
@@ -133,6 +149,38 @@ class HeaderParser {
   std::string m_place;
   size_t m_pos = 0;
 };
+
+// [SECTION] .npy layout: magic "\x93NUMPY", version, header length, the header dict, the elements
+
+std::string NpyPlace(const std::string& name) { return name.empty() ? std::string("header") : ArrayPlace(name); }
+
+struct NpyPreamble {
+  size_t header_begin = 0;
+  uint32_t header_length = 0;
+  size_t DataOffset() const { return header_begin + header_length; }
+};
+
+NpyPreamble ReadNpyPreamble(const LoadContext& context, std::string_view bytes, const std::string& place) {
+  if (bytes.size() < 10 || !bytes.starts_with("\x93NUMPY")) context.Fail(place, "not a .npy array (bad magic)");
+  const int major = static_cast<unsigned char>(bytes[6]);
+  if (major < 1 || major > 3) context.Fail(place, "unsupported .npy version " + std::to_string(major));
+  const size_t length_bytes = major == 1 ? 2 : 4;
+  if (bytes.size() < 8 + length_bytes) context.Fail(place, "truncated .npy header");
+  NpyPreamble preamble;
+  preamble.header_begin = 8 + length_bytes;
+  for (size_t i = 0; i < length_bytes; ++i)
+    preamble.header_length |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
+  return preamble;
+}
+
+// The array's name, dtype and shape from the header dict (bytes reach at least its end).
+ArrayData ParseNpyHeader(const LoadContext& context, std::string_view bytes, const NpyPreamble& preamble,
+                         std::string name, const std::string& place) {
+  ArrayData array;
+  array.name = name.empty() ? "values" : std::move(name);
+  HeaderParser(bytes.substr(preamble.header_begin, preamble.header_length), context, place).Parse(array);
+  return array;
+}
 
 // [SECTION] Reading elements
 
@@ -240,6 +288,30 @@ uint64_t ElementIndex(const ArrayData& array, const Grid& grid, uint64_t s, uint
   return (s_index * grid.tokens + t) * channels + c;
 }
 
+// Where channel c of sequence s lies in an array that fits the grid, and whether its elements
+// are already in T's in-memory form (float32 or int32, little-endian). Every column of an array
+// has the same strides, and its elements' offsets are multiples of their size, so whether a column
+// can be borrowed (native, contiguous, aligned) is the same for all of them.
+template <typename T>
+struct ColumnLayout {
+  uint64_t first = 0;  // element index of token 0
+  bool contiguous = false;
+  bool native = false;
+  const char* begin = nullptr;
+  bool Borrowable() const { return native && contiguous && reinterpret_cast<uintptr_t>(begin) % alignof(T) == 0; }
+};
+
+template <typename T>
+ColumnLayout<T> LayoutOf(const ArrayData& array, const Grid& grid, uint64_t s, uint64_t c) {
+  ColumnLayout<T> layout;
+  layout.first = ElementIndex(array, grid, s, 0, c);
+  layout.contiguous = grid.tokens < 2 || ElementIndex(array, grid, s, 1, c) == layout.first + 1;
+  const char native_kind = std::is_floating_point_v<T> ? 'f' : 'i';
+  layout.native = array.kind == native_kind && array.item_size == sizeof(T) && !array.big_endian;
+  layout.begin = array.bytes.data() + layout.first * array.item_size;
+  return layout;
+}
+
 // Channel c of sequence s as a column of T. Elements already in T's in-memory form (float32 or
 // int32, little-endian, contiguous in C order, aligned) are borrowed from the file's mapping; when
 // only the alignment is wrong (np.savez does not align its members) their bytes are copied; any
@@ -248,13 +320,9 @@ uint64_t ElementIndex(const ArrayData& array, const Grid& grid, uint64_t s, uint
 template <typename T, typename Convert>
 Column<T> GridColumn(const LoadContext& context, const ArrayData& array, const Grid& grid, uint64_t s, uint64_t c,
                      const Convert& convert) {
-  const uint64_t first = ElementIndex(array, grid, s, 0, c);
-  const bool contiguous = grid.tokens < 2 || ElementIndex(array, grid, s, 1, c) == first + 1;
-  const char* begin = array.bytes.data() + first * array.item_size;
-  const char native_kind = std::is_floating_point_v<T> ? 'f' : 'i';
-  const bool native = array.kind == native_kind && array.item_size == sizeof(T) && !array.big_endian;
-  if (native && contiguous && reinterpret_cast<uintptr_t>(begin) % alignof(T) == 0)
-    return Column<T>::Borrow({reinterpret_cast<const T*>(begin), grid.tokens}, array.owner);
+  const ColumnLayout<T> layout = LayoutOf<T>(array, grid, s, c);
+  const auto [first, contiguous, native, begin] = layout;
+  if (layout.Borrowable()) return Column<T>::Borrow({reinterpret_cast<const T*>(begin), grid.tokens}, array.owner);
   std::vector<T> values(grid.tokens);
   constexpr uint64_t kChunk = uint64_t{1} << 18;
   for (uint64_t chunk = 0; chunk < grid.tokens; chunk += kChunk) {
@@ -297,12 +365,16 @@ class DocumentBuilder {
     if (ids && (ids->kind != 'i' && ids->kind != 'u'))
       m_context.Fail(ArrayPlace(ids->name), "token ids must be integers");
     ChooseGrid(tokens ? tokens : ids ? ids : values);
+    if (tokens) RequireFit(*tokens, false);
+    if (ids) RequireFit(*ids, false);
+    const std::vector<ChannelSource> channels = ChannelSources(values);
+    RequireMemory(m_context, MemoryNeeded(tokens, ids, channels));
 
     Document document;
     document.source = m_context.Source();
     document.sequences.resize(m_grid.sequences);
     FillTokens(document, tokens, ids);
-    AddChannels(document, values);
+    for (const ChannelSource& channel : channels) AddArrayChannels(document, channel);
     Names(document);
     RemovePadding(document);
     return document;
@@ -315,6 +387,12 @@ class DocumentBuilder {
         if (array.name == name) return &array;
     return nullptr;
   }
+
+  // An array that becomes channels: count of them in each sequence.
+  struct ChannelSource {
+    const ArrayData* array;
+    uint64_t count;
+  };
 
   bool Reserved(std::string_view name) const {
     for (const std::string_view reserved : {"tokens", "token_ids", "input_ids", "values", "names", "channel_names",
@@ -348,7 +426,16 @@ class DocumentBuilder {
     } else {
       m_context.Fail("arrays", "no numeric array to show (expected 'values' or float arrays)");
     }
-    if (m_grid.sequences == 0) m_context.Fail(ArrayPlace(primary ? primary->name : "tokens"), "has no sequences");
+    // An empty axis would make a document of nothing, yet the other axes can name billions of
+    // sequences or channels (a (3000000, 0) array fits in 128 bytes): refused before any of it.
+    if (primary) RequireElements(*primary);
+    else if (m_grid.tokens == 0) m_context.Fail("tokens", "are empty lists: there are no tokens to show");
+  }
+
+  void RequireElements(const ArrayData& array) const {
+    if (array.ElementCount() == 0)
+      m_context.Fail(ArrayPlace(array.name), "has shape " + ShapeText(array.shape) + ": an axis of length 0 "
+                     "leaves nothing to show");
   }
 
   void RequireFit(const ArrayData& array, bool allow_channels) const {
@@ -362,8 +449,6 @@ class DocumentBuilder {
   }
 
   void FillTokens(Document& document, const ArrayData* tokens, const ArrayData* ids) {
-    if (tokens) RequireFit(*tokens, false);
-    if (ids) RequireFit(*ids, false);
     if (!tokens && !ids && !m_extra_tokens.empty() &&
         (m_extra_tokens.size() != m_grid.sequences || m_extra_tokens[0].size() != m_grid.tokens))
       m_context.Fail("tokens", "have shape (" + std::to_string(m_extra_tokens.size()) + ", " +
@@ -420,30 +505,58 @@ class DocumentBuilder {
     return names;
   }
 
-  void AddArrayChannels(Document& document, const ArrayData& array, std::string_view name) {
-    const Fit fit = FitOf(array, m_grid);
-    const uint64_t count = fit == Fit::kChannels ? array.shape.back() : 1;
-    std::vector<std::string> names;
-    if (fit == Fit::kExact) names.emplace_back(name);
-    else if (array.name == "values") names = ChannelNames(count);
-    else for (uint64_t c = 0; c < count; ++c) names.push_back(std::string(name) + "[" + std::to_string(c) + "]");
-    for (uint64_t s = 0; s < m_grid.sequences; ++s)
-      for (uint64_t c = 0; c < count; ++c)
-        document.sequences[s].channels.push_back({names[c], ChannelValues(m_context, array, m_grid, s, c)});
-  }
-
-  void AddChannels(Document& document, const ArrayData* values) {
+  // 'values' first, then every other numeric array shaped like the tokens.
+  std::vector<ChannelSource> ChannelSources(const ArrayData* values) const {
+    std::vector<ChannelSource> sources;
+    const auto add = [&](const ArrayData& array) {
+      sources.push_back({&array, FitOf(array, m_grid) == Fit::kChannels ? array.shape.back() : 1});
+    };
     if (values) {
       if (!values->IsNumeric()) m_context.Fail(ArrayPlace("values"), "values must be numbers");
       RequireFit(*values, true);
-      AddArrayChannels(document, *values, "value");
+      RequireElements(*values);
+      add(*values);
     }
     for (const ArrayData& array : m_arrays)
-      if (array.IsNumeric() && !Reserved(array.name) && FitOf(array, m_grid) != Fit::kNone)
-        AddArrayChannels(document, array, array.name);
-    if (document.sequences[0].channels.empty())
+      if (array.IsNumeric() && !Reserved(array.name) && FitOf(array, m_grid) != Fit::kNone) add(array);
+    if (std::all_of(sources.begin(), sources.end(), [](const ChannelSource& source) { return source.count == 0; }))
       m_context.Fail("arrays", "no numeric array has the tokens' shape (" + std::to_string(m_grid.sequences) +
                      ", " + std::to_string(m_grid.tokens) + ")");
+    return sources;
+  }
+
+  // What the document will take in memory, counted before any of it is allocated: a few bytes of
+  // file can name millions of sequences or channels (a (3000000, 1) array of bytes), each of which
+  // costs a Sequence or a Channel and heap blocks. Token texts count one byte each, and
+  // columns borrowed from the file nothing, so this is what the document needs at least.
+  uint64_t MemoryNeeded(const ArrayData* tokens, const ArrayData* ids, const std::vector<ChannelSource>& channels) const {
+    constexpr uint64_t kHeapBlock = 32;  // what an allocation costs beyond its bytes, about
+    const uint64_t token_count = m_grid.tokens;
+    uint64_t per_sequence = sizeof(Sequence) + kHeapBlock;  // and its name
+    if (ids && !LayoutOf<int32_t>(*ids, m_grid, 0, 0).Borrowable())
+      per_sequence += token_count * sizeof(int32_t) + kHeapBlock;
+    // Token strings: a StringTable's end offsets and text, a byte each at least; with neither
+    // strings nor ids the tokens are positions, as many digits as the count has at most.
+    const uint64_t text_bytes = tokens ? 1 : std::to_string(token_count).size();
+    if (tokens || !ids) per_sequence += token_count * (sizeof(uint64_t) + text_bytes) + 2 * kHeapBlock;
+    for (const ChannelSource& channel : channels) {
+      const bool borrowed = LayoutOf<float>(*channel.array, m_grid, 0, 0).Borrowable();
+      per_sequence += channel.count * (sizeof(Channel) + kHeapBlock + (borrowed ? 0 : token_count * sizeof(float)));
+    }
+    // The arrays' elements bound the sequences, tokens and channels by the input's size, so this
+    // product stays far from overflowing.
+    return m_grid.sequences * per_sequence;
+  }
+
+  void AddArrayChannels(Document& document, const ChannelSource& channel) {
+    const ArrayData& array = *channel.array;
+    std::vector<std::string> names;
+    if (FitOf(array, m_grid) == Fit::kExact) names.emplace_back(array.name == "values" ? "value" : array.name);
+    else if (array.name == "values") names = ChannelNames(channel.count);
+    else for (uint64_t c = 0; c < channel.count; ++c) names.push_back(array.name + "[" + std::to_string(c) + "]");
+    for (uint64_t s = 0; s < m_grid.sequences; ++s)
+      for (uint64_t c = 0; c < channel.count; ++c)
+        document.sequences[s].channels.push_back({names[c], ChannelValues(m_context, array, m_grid, s, c)});
   }
 
   void Names(Document& document) const {
@@ -505,22 +618,13 @@ uint64_t ArrayData::ElementCount() const {
 
 ArrayData ParseNpy(const LoadContext& context, std::string_view bytes, std::string name,
                    std::shared_ptr<const void> owner) {
-  const std::string place = name.empty() ? std::string("header") : ArrayPlace(name);
-  if (bytes.size() < 10 || !bytes.starts_with("\x93NUMPY")) context.Fail(place, "not a .npy array (bad magic)");
-  const int major = static_cast<unsigned char>(bytes[6]);
-  if (major < 1 || major > 3) context.Fail(place, "unsupported .npy version " + std::to_string(major));
-  const size_t length_bytes = major == 1 ? 2 : 4;
-  if (bytes.size() < 8 + length_bytes) context.Fail(place, "truncated .npy header");
-  uint32_t header_length = 0;
-  for (size_t i = 0; i < length_bytes; ++i)
-    header_length |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
-  const size_t data_offset = 8 + length_bytes + header_length;
+  const std::string place = NpyPlace(name);
+  const NpyPreamble preamble = ReadNpyPreamble(context, bytes, place);
+  const size_t data_offset = preamble.DataOffset();
   if (data_offset > bytes.size())
-    context.Fail(place, "header length " + std::to_string(header_length) + " runs past the end of the data (" +
-                 std::to_string(bytes.size()) + " bytes)");
-  ArrayData array;
-  array.name = name.empty() ? "values" : std::move(name);
-  HeaderParser(bytes.substr(8 + length_bytes, header_length), context, place).Parse(array);
+    context.Fail(place, "header length " + std::to_string(preamble.header_length) +
+                 " runs past the end of the data (" + std::to_string(bytes.size()) + " bytes)");
+  ArrayData array = ParseNpyHeader(context, bytes, preamble, std::move(name), place);
   const uint64_t count = array.ElementCount();
   const uint64_t available = bytes.size() - data_offset;
   if (count == std::numeric_limits<uint64_t>::max() || count * array.item_size > available)
@@ -532,6 +636,47 @@ ArrayData ParseNpy(const LoadContext& context, std::string_view bytes, std::stri
   array.bytes = bytes.substr(data_offset, count * array.item_size);
   array.owner = std::move(owner);
   return array;
+}
+
+std::optional<uint64_t> NpyByteSize(const LoadContext& context, std::string_view first_bytes, const std::string& name) {
+  const std::string place = NpyPlace(name);
+  const NpyPreamble preamble = ReadNpyPreamble(context, first_bytes, place);
+  const size_t data_offset = preamble.DataOffset();
+  if (first_bytes.size() < data_offset) return std::nullopt;
+  const ArrayData array = ParseNpyHeader(context, first_bytes, preamble, name, place);
+  const uint64_t count = array.ElementCount();
+  // ElementCount() keeps count * item_size in range, or says max.
+  constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
+  if (count == kMax || count * array.item_size > kMax - data_offset)
+    context.Fail(place, "the header says shape " + ShapeText(array.shape) + ", more bytes than any file holds");
+  return data_offset + count * array.item_size;
+}
+
+void RequireMemory(const LoadContext& context, uint64_t bytes) {
+  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  uint64_t limit = static_cast<uint64_t>(::sysconf(_SC_PHYS_PAGES)) * page;
+  struct rlimit address_space {};
+  if (::getrlimit(RLIMIT_AS, &address_space) == 0 && address_space.rlim_cur != RLIM_INFINITY) {
+    // What the process has mapped already (inflated members, the file) counts against the limit.
+    uint64_t mapped_pages = 0;
+    if (FILE* statm = std::fopen("/proc/self/statm", "r")) {
+      if (std::fscanf(statm, "%" SCNu64, &mapped_pages) != 1) mapped_pages = 0;
+      std::fclose(statm);
+    }
+    const uint64_t used = mapped_pages * page;
+    limit = std::min<uint64_t>(limit, address_space.rlim_cur > used ? address_space.rlim_cur - used : 0);
+  }
+  if (bytes <= limit) return;
+  char needed[32];
+  std::snprintf(needed, sizeof needed, "%.1f", static_cast<double>(bytes) / 1e9);
+  throw LoadError(context.Source() + ": does not fit in memory (needs " + needed + " GB)");
+}
+
+std::string Shortened(std::string_view text, size_t limit) {
+  if (text.size() <= limit) return std::string(text);
+  size_t cut = limit - 3;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return std::string(text.substr(0, cut)) + "...";
 }
 
 Document BuildDocumentFromArrays(const LoadContext& context, std::vector<ArrayData> arrays,

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,9 +28,29 @@ struct ArrayData {
   bool IsText() const { return kind == 'U' || kind == 'S'; }
 };
 
-// Parses a .npy file's bytes. place names the array in messages ("" for a lone .npy).
+// NumPy's own limit on an array's dimensions (NPY_MAXDIMS in NumPy 2); safetensors has none, and
+// gets the same.
+inline constexpr size_t kMaxDimensions = 64;
+
+// Parses a .npy file's bytes. name names the array in messages ("" for a lone .npy).
 ArrayData ParseNpy(const LoadContext& context, std::string_view bytes, std::string name,
                    std::shared_ptr<const void> owner);
+
+// The size of the whole .npy (header and elements) whose first bytes are given, as its header
+// tells it; nullopt while first_bytes end inside the header. Throws LoadError as ParseNpy does for
+// a bad header. first_bytes holds at least kNpyPreamble bytes.
+inline constexpr size_t kNpyPreamble = 12;  // magic, version and header length, in any version
+std::optional<uint64_t> NpyByteSize(const LoadContext& context, std::string_view first_bytes, const std::string& name);
+
+// Throws LoadError "PATH: does not fit in memory (needs N GB)" when bytes exceed the machine's
+// physical memory or the process's address-space limit (RLIMIT_AS): called with what a file's
+// headers say it will take, before allocating it, so the load fails with the size instead of
+// std::bad_alloc (or the kernel's OOM killer) halfway through.
+void RequireMemory(const LoadContext& context, uint64_t bytes);
+
+// text cut to at most limit bytes, at a character boundary, ending in "..." when cut: names,
+// dtypes and numbers from a file go into one-line messages whatever their length.
+std::string Shortened(std::string_view text, size_t limit = 80);
 
 // Arrays -> document:
 //   tokens        text, [T] or [S, T]            (or token_ids / input_ids with a vocabulary)

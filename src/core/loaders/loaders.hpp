@@ -63,6 +63,11 @@ enum class JsonForm { kJson, kJsonl, kEither };
 // keys), so that messages stay that reader's. text has no BOM and is not blank.
 std::optional<Document> ParseJsonFast(std::string_view text, const std::string& source, const LoadContext* context,
                                       JsonForm form);
+// The complete nlohmann-based reader alone, what the fast path hands over to (json_loader.cpp);
+// the differential fuzzer checks that both read the same document whenever the fast path accepts.
+// text has no BOM and is not blank.
+Document ParseJsonComplete(std::string_view text, const std::string& source, const LoadContext* context,
+                           JsonForm form);
 
 // Recognisers used by the dispatcher (and the fuzzers).
 bool LooksLikeSafetensors(std::string_view bytes);

@@ -2,6 +2,8 @@
 // A whole file mapped read-only into memory. Loaders read from the mapping instead of copying
 // the file, and channels borrow float32 arrays straight out of it (ValueColumn::Borrow keeps
 // the mapping alive through a shared_ptr), so a file larger than memory is paged in on demand.
+// A file that shrinks while it is mapped does not crash the process: reads past its new end find
+// zeros and the mapping is marked Changed() (mapped_file.cpp says how).
 
 #include <memory>
 #include <string>
@@ -25,13 +27,18 @@ class MappedFile {
   void Release(std::string_view range) const;
   // Whether range lies inside the mapping (not in an inflated zip member's buffer).
   bool Contains(std::string_view range) const;
+  // Whether the file was cut short under the mapping and a read past its new end found zeros
+  // instead of the file's bytes: whatever was read from it since it was opened may be wrong.
+  bool Changed() const;
+  // Throws LoadError "PATH: changed while it was read" when Changed().
+  void ThrowIfChanged() const;
 
  private:
-  MappedFile(std::string path, const void* data, size_t size)
-      : m_path(std::move(path)), m_data(data), m_size(size) {}
+  MappedFile(std::string path, const void* data, size_t size);
   std::string m_path;
   const void* m_data;
   size_t m_size;
+  int m_slot;  // in the registry of mappings that a SIGBUS may fall in; -1 when not registered
 };
 
 }  // namespace th

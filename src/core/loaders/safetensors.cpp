@@ -2,8 +2,9 @@
 // shape and byte range, then the data. Tensors become channels (through the shared array path);
 // token strings come from __metadata__.tokens (a JSON list, stored as a string since metadata
 // values are strings) or from the sidecar PATH.tokens.json.
-#include <nlohmann/json.hpp>
+#include <cmath>
 
+#include "core/json_parse.hpp"
 #include "core/loaders/arrays.hpp"
 
 namespace th {
@@ -22,6 +23,34 @@ constexpr DType kDTypes[] = {{"F16", 'f', 2}, {"BF16", 'B', 2}, {"F32", 'f', 4},
                              {"I8", 'i', 1},  {"I16", 'i', 2},  {"I32", 'i', 4}, {"I64", 'i', 8},
                              {"U8", 'u', 1},  {"U16", 'u', 2},  {"U32", 'u', 4}, {"U64", 'u', 8},
                              {"BOOL", 'b', 1}};
+
+// A count or a byte offset from the header: JSON numbers have no integer type, so 1e300, 0.5 or -1
+// arrive here too, and are refused before any conversion (which would be undefined for them).
+// Whole numbers written with a fraction or an exponent (4.0, 1e3) are taken as they are.
+uint64_t WholeNumber(const Json& value, const LoadContext& context, const std::string& place, const std::string& what) {
+  if (value.is_number_unsigned()) return value.get<uint64_t>();
+  if (value.is_number_float()) {
+    const double number = value.get<double>();
+    constexpr double kTwoTo64 = 18446744073709551616.0;
+    if (number >= 0 && number < kTwoTo64 && std::floor(number) == number) return static_cast<uint64_t>(number);
+  }
+  context.Fail(place, what + " is " + (value.is_number() ? Shortened(value.dump()) : std::string("a ") + value.type_name()) +
+                          ", not a whole number from 0 to 2^64-1");
+}
+
+// The header's list of whole numbers named key (shape, data_offsets).
+std::vector<uint64_t> WholeNumbers(const Json& info, const char* key, size_t most, const LoadContext& context,
+                                   const std::string& place) {
+  const auto list = info.find(key);
+  if (list == info.end() || !list->is_array()) context.Fail(place, std::string("needs a list '") + key + "'");
+  if (list->size() > most)
+    context.Fail(place, std::string(key) + " has " + std::to_string(list->size()) + " entries (at most " +
+                        std::to_string(most) + ")");
+  std::vector<uint64_t> numbers;
+  for (const Json& number : *list)
+    numbers.push_back(WholeNumber(number, context, place, std::string(key) + "[" + std::to_string(numbers.size()) + "]"));
+  return numbers;
+}
 
 uint64_t HeaderLength(std::string_view bytes) {
   uint64_t length = 0;
@@ -59,60 +88,48 @@ bool LooksLikeSafetensors(std::string_view bytes) {
 
 std::vector<std::vector<std::string>> ParseTokenListJson(std::string_view text, const LoadContext& context,
                                                          const std::string& place) {
-  try {
-    return TokenLists(Json::parse(text.begin(), text.end()), context, place);
-  } catch (const Json::exception& error) {
-    context.Fail(place, std::string("not a JSON list of tokens (") + error.what() + ")");
-  }
+  return TokenLists(ParseJson(text, context.Source() + ": " + place), context, place);
 }
 
 Document LoadSafetensors(const LoadContext& context) {
   const std::string_view bytes = context.File()->Bytes();
   const uint64_t length = HeaderLength(bytes);
   const std::string_view data = bytes.substr(8 + length);
-  Json header;
-  try {
-    header = Json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<ptrdiff_t>(length));
-  } catch (const Json::exception& error) {
-    context.Fail("header", std::string("not valid JSON (") + error.what() + ")");
-  }
+  const Json header = ParseJson(bytes.substr(8, length), context.Source() + ": header");
   if (!header.is_object()) context.Fail("header", "expected a JSON object");
   std::vector<ArrayData> arrays;
   std::vector<std::vector<std::string>> tokens;
   for (const auto& [name, info] : header.items()) {
-    const std::string place = "tensor '" + name + "'";
+    const std::string place = "tensor '" + Shortened(name) + "'";
     if (name == "__metadata__") {
-      if (info.is_object() && info.contains("tokens")) {
-        const Json& value = info["tokens"];
-        tokens = value.is_string() ? ParseTokenListJson(value.get_ref<const std::string&>(), context,
-                                                        "__metadata__.tokens")
-                                   : TokenLists(value, context, "__metadata__.tokens");
-      }
+      if (const auto value = info.is_object() ? info.find("tokens") : info.end(); value != info.end())
+        tokens = value->is_string() ? ParseTokenListJson(value->get_ref<const std::string&>(), context,
+                                                         "__metadata__.tokens")
+                                    : TokenLists(*value, context, "__metadata__.tokens");
       continue;
     }
-    try {
-      const std::string dtype = info.at("dtype").get<std::string>();
-      const auto* type = std::find_if(std::begin(kDTypes), std::end(kDTypes),
-                                      [&](const DType& t) { return t.name == dtype; });
-      if (type == std::end(kDTypes)) context.Fail(place, "unsupported dtype " + dtype);
-      ArrayData array;
-      array.name = name;
-      array.kind = type->kind;
-      array.item_size = type->size;
-      array.shape = info.at("shape").get<std::vector<uint64_t>>();
-      const auto offsets = info.at("data_offsets").get<std::vector<uint64_t>>();
-      if (offsets.size() != 2 || offsets[0] > offsets[1] || offsets[1] > data.size())
-        context.Fail(place, "data_offsets lie outside the file's " + std::to_string(data.size()) +
-                                " data bytes (truncated file?)");
-      const uint64_t count = array.ElementCount();
-      if (count == std::numeric_limits<uint64_t>::max() || count * array.item_size != offsets[1] - offsets[0])
-        context.Fail(place, "shape and dtype need a different byte count than data_offsets give");
-      array.bytes = data.substr(offsets[0], offsets[1] - offsets[0]);
-      array.owner = context.File();
-      arrays.push_back(std::move(array));
-    } catch (const Json::exception& error) {
-      context.Fail(place, std::string("bad header entry (") + error.what() + ")");
-    }
+    if (!info.is_object()) context.Fail(place, "expected an object with dtype, shape and data_offsets");
+    const auto dtype = info.find("dtype");
+    if (dtype == info.end() || !dtype->is_string()) context.Fail(place, "needs a dtype string");
+    const auto* type = std::find_if(std::begin(kDTypes), std::end(kDTypes),
+                                    [&](const DType& t) { return t.name == dtype->get_ref<const std::string&>(); });
+    if (type == std::end(kDTypes)) context.Fail(place, "unsupported dtype " + Shortened(dtype->get_ref<const std::string&>()));
+    ArrayData array;
+    array.name = name;
+    array.kind = type->kind;
+    array.item_size = type->size;
+    array.shape = WholeNumbers(info, "shape", kMaxDimensions, context, place);
+    const std::vector<uint64_t> offsets = WholeNumbers(info, "data_offsets", 2, context, place);
+    if (offsets.size() != 2) context.Fail(place, "data_offsets must be [begin, end]");
+    if (offsets[0] > offsets[1] || offsets[1] > data.size())
+      context.Fail(place, "data_offsets lie outside the file's " + std::to_string(data.size()) +
+                              " data bytes (truncated file?)");
+    const uint64_t count = array.ElementCount();
+    if (count == std::numeric_limits<uint64_t>::max() || count * array.item_size != offsets[1] - offsets[0])
+      context.Fail(place, "shape and dtype need a different byte count than data_offsets give");
+    array.bytes = data.substr(offsets[0], offsets[1] - offsets[0]);
+    array.owner = context.File();
+    arrays.push_back(std::move(array));
   }
   if (tokens.empty())
     if (auto sidecar = context.SidecarTokens()) tokens = std::move(*sidecar);

@@ -195,9 +195,13 @@ Document LoadDelimited(const LoadContext& context, std::string_view text, char s
           ParseCell(fields[value_columns[c]], sequence.channels[c].name, context));
     if (id_column >= 0) {
       const float id = ParseCell(fields[id_column], "token_id", context);
-      // A float cell: ids beyond int32 cannot be told apart anyway.
-      const bool valid = std::isfinite(id) && std::abs(id) < 2147483648.0f;
-      ids[entry->second].push_back(valid ? static_cast<int32_t>(id) : -1);
+      // An empty cell is an unknown id (-1); anything else must be a whole number that fits (a
+      // float cell: ids beyond int32 cannot be told apart anyway), never cast unchecked.
+      if (!std::isnan(id) && !(std::abs(id) < 2147483648.0f && id == std::trunc(id)))
+        context.Fail(std::to_string(fields[id_column].line) + ":" + std::to_string(fields[id_column].column),
+                     "column 'token_id': \"" + Trimmed(fields[id_column].text).substr(0, 40) +
+                         "\" is not a whole number in the int32 range");
+      ids[entry->second].push_back(std::isnan(id) ? -1 : static_cast<int32_t>(id));
     }
   }
   if (document.sequences.empty()) context.Fail(std::to_string(reader.Line()), "no rows after the header");
