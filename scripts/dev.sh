@@ -23,8 +23,9 @@ PACKAGES=(
   fonts-dejavu-core fontconfig
   # fallback fonts: Arabic, Hebrew, Devanagari, Thai... (noto-core), CJK, monochrome emoji and symbols
   fonts-noto-core fonts-noto-cjk fonts-symbola
-  python3-numpy zlib1g-dev libsimdjson-dev libpng-dev
+  python3-numpy zlib1g-dev libsimdjson-dev libpng-dev libre2-dev
   clang-14 libclang-rt-14-dev  # libFuzzer for the fuzz stage of the test command
+  help2man desktop-file-utils  # the installed man page (made from --help), and the check of the .desktop file
 )
 
 install_missing() {

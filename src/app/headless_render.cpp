@@ -75,7 +75,7 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
     blocks.Prepare(session.Doc(), channel ? std::string_view(channel->name) : std::string_view(),
                    session.Settings().token_text, columns);
   } else {
-    lines = LineIndex::Build(session.CurrentSequence(), columns);
+    lines = LineIndex::Build(session.CurrentSequence(), columns, session.Settings().token_text);
   }
   const auto line_count = static_cast<size_t>(stacked ? blocks.LineCount() : lines.LineCount());
   const int pitch = image.geometry.LinePitch();

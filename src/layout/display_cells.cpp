@@ -28,8 +28,8 @@ bool IsSpaceSeparator(char32_t cp) {
          cp == 0x205F || cp == 0x3000;
 }
 
-// Whether the token holds nothing but spaces, tabs, newlines and the other whitespace controls:
-// then its spaces are drawn as markers too, or its box would look empty.
+}  // namespace
+
 bool IsOnlyWhitespace(std::string_view token) {
   size_t pos = 0;
   while (pos < token.size()) {
@@ -39,56 +39,70 @@ bool IsOnlyWhitespace(std::string_view token) {
   return true;
 }
 
-}  // namespace
+DisplayUnitReader::DisplayUnitReader(std::string_view token, bool only_whitespace, size_t byte_begin, size_t byte_end)
+    : m_text(token.substr(0, std::min(byte_end, token.size()))),
+      m_only_whitespace(only_whitespace),
+      m_byte_begin(std::min(byte_begin, m_text.size())),
+      m_pos(m_byte_begin) {
+  if (token.empty()) {
+    m_unit = {.glyph = kEmptyTokenMarker, .marker = true};
+    m_have_unit = true;
+  }
+}
+
+bool DisplayUnitReader::Next(DisplayUnit& unit) {
+  // Each code point either joins the unit being read or starts the next one, which completes it.
+  while (m_pos < m_text.size()) {
+    const auto begin = static_cast<uint32_t>(m_pos);
+    const char32_t cp = DecodeUtf8(m_text, m_pos);
+    const auto end = static_cast<uint32_t>(m_pos);
+    DisplayUnit started;
+    if (IsMalformedByte(cp, begin, end)) {
+      started = {.byte_begin = begin, .byte_end = end, .glyph = 0, .cells = kMalformedByteCells, .marker = true,
+                 .malformed_byte = true};
+      m_open_run = 0;
+    } else if (const CharClass info = ClassifyChar(cp); m_only_whitespace && IsSpaceSeparator(cp)) {
+      started = {begin, end, kSpaceMarker, std::max<uint8_t>(info.cells, 1), true, false};
+    } else {
+      const bool open = m_have_unit && !m_unit.marker && m_unit_code_points < kMaxUnitCodePoints;
+      // Joiners shape Arabic and Indic runs; anywhere else they would be invisible, so are shown.
+      const bool joins_run = m_open_run != 0 && (cp == kZeroWidthJoiner || cp == kZeroWidthNonJoiner);
+      const bool attaches = info.kind == CharKind::kMark || info.kind == CharKind::kSpacingMark;
+      const bool continues_run = m_open_run != 0 && info.complex_script == m_open_run &&
+                                 m_unit.cells + info.cells <= kMaxUnitCells;
+      if (open && (joins_run || attaches || continues_run)) {
+        m_unit.byte_end = end;
+        m_unit.glyph = 0;
+        if (m_open_run != 0 && m_unit.cells + info.cells <= kMaxUnitCells) m_unit.cells += info.cells;
+        ++m_unit_code_points;
+        continue;
+      }
+      if (const char32_t control = ControlMarker(cp); control != 0 || info.kind == CharKind::kFormat) {
+        started = {begin, end, control != 0 ? control : kZeroWidthMarker, 1, true, cp == '\n'};
+        m_open_run = 0;
+      } else {
+        // A mark with nothing to attach to still gets a cell (HarfBuzz draws it on a dotted circle).
+        started = {begin, end, cp, std::max<uint8_t>(info.cells, 1), false, false, info.bidi};
+        m_open_run = info.complex_script;
+      }
+    }
+    const bool completed = m_have_unit;
+    if (completed) unit = m_unit;
+    m_unit = started;
+    m_have_unit = true;
+    m_unit_code_points = 1;
+    if (completed) return true;
+  }
+  if (!m_have_unit) return false;
+  unit = m_unit;
+  m_have_unit = false;
+  return true;
+}
 
 void SplitDisplayUnits(std::string_view token, std::vector<DisplayUnit>& units) {
   units.clear();
-  if (token.empty()) {
-    units.push_back({.glyph = kEmptyTokenMarker, .marker = true});
-    return;
-  }
-  const bool only_whitespace = IsOnlyWhitespace(token);
-  // The script of the run the last unit is, or 0 when it is a grapheme (or a marker) that
-  // takes no more base characters.
-  uint32_t open_run = 0;
-  size_t pos = 0;
-  while (pos < token.size()) {
-    const auto begin = static_cast<uint32_t>(pos);
-    const char32_t cp = DecodeUtf8(token, pos);
-    const auto end = static_cast<uint32_t>(pos);
-    if (IsMalformedByte(cp, begin, end)) {
-      units.push_back({.byte_begin = begin, .byte_end = end, .glyph = 0, .cells = kMalformedByteCells,
-                       .marker = true, .malformed_byte = true});
-      open_run = 0;
-      continue;
-    }
-    const CharClass info = ClassifyChar(cp);
-    if (only_whitespace && IsSpaceSeparator(cp)) {
-      units.push_back({begin, end, kSpaceMarker, std::max<uint8_t>(info.cells, 1), true, false});
-      continue;
-    }
-    DisplayUnit* const last = units.empty() || units.back().marker ? nullptr : &units.back();
-    // Joiners shape Arabic and Indic runs; anywhere else they would be invisible, so are shown.
-    const bool joins_run = open_run != 0 && (cp == kZeroWidthJoiner || cp == kZeroWidthNonJoiner);
-    const bool attaches = info.kind == CharKind::kMark || info.kind == CharKind::kSpacingMark;
-    const bool continues_run = open_run != 0 && info.complex_script == open_run &&
-                               last->cells + info.cells <= kMaxUnitCells;
-
-    if (last != nullptr && (joins_run || attaches || continues_run)) {
-      last->byte_end = end;
-      last->glyph = 0;
-      if (open_run != 0 && last->cells + info.cells <= kMaxUnitCells) last->cells += info.cells;
-      continue;
-    }
-    if (const char32_t control = ControlMarker(cp); control != 0 || info.kind == CharKind::kFormat) {
-      units.push_back({begin, end, control != 0 ? control : kZeroWidthMarker, 1, true, cp == '\n'});
-      open_run = 0;
-      continue;
-    }
-    // A mark with nothing to attach to still gets a cell (HarfBuzz draws it on a dotted circle).
-    units.push_back({begin, end, cp, std::max<uint8_t>(info.cells, 1), false, false, info.bidi});
-    open_run = info.complex_script;
-  }
+  DisplayUnitReader reader(token);
+  for (DisplayUnit unit; reader.Next(unit);) units.push_back(unit);
 }
 
 void ReorderForDisplay(std::span<DisplayUnit> units) {

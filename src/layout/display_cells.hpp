@@ -49,6 +49,46 @@ struct DisplayUnit {
 // Cells of a malformed byte's unit: "\xHH".
 inline constexpr uint8_t kMalformedByteCells = 4;
 
+// A unit holds at most this many code points: a base followed by thousands of combining marks
+// becomes several units, so that what one unit costs to lay out, shape and rasterise is bounded
+// however long the token. Unicode's stream-safe text has at most 30 marks in a row.
+inline constexpr int kMaxUnitCodePoints = 128;
+
+// Whether the token holds nothing but spaces, tabs, newlines and the other whitespace controls:
+// then its spaces are drawn as markers too, or its box would look empty.
+bool IsOnlyWhitespace(std::string_view token);
+
+// Reads a token's display units one at a time, in logical (reading) order, from any unit boundary:
+// a long token is read piece by piece (a line's worth at a time) without splitting it whole.
+class DisplayUnitReader {
+ public:
+  // The units of the whole token.
+  explicit DisplayUnitReader(std::string_view token) : DisplayUnitReader(token, IsOnlyWhitespace(token)) {}
+  // The units of token[byte_begin, byte_end), which must start and end at unit boundaries (a
+  // line start's byte, or the token's ends): they are the units the whole token has there.
+  // only_whitespace: IsOnlyWhitespace(token), which the whole token decides.
+  DisplayUnitReader(std::string_view token, bool only_whitespace, size_t byte_begin = 0,
+                    size_t byte_end = std::string_view::npos);
+
+  // The next unit, with byte offsets into the token; false after the last one.
+  bool Next(DisplayUnit& unit);
+  size_t ByteBegin() const { return m_byte_begin; }
+  size_t ByteEnd() const { return m_text.size(); }
+
+ private:
+  std::string_view m_text;  // the token up to byte_end
+  bool m_only_whitespace;
+  size_t m_byte_begin;
+  size_t m_pos;
+  // The unit being read, complete once a code point that does not belong to it comes.
+  DisplayUnit m_unit;
+  bool m_have_unit = false;
+  int m_unit_code_points = 0;
+  // The script of the run the unit is, or 0 when it is a grapheme (or a marker) that takes no
+  // more base characters.
+  uint32_t m_open_run = 0;
+};
+
 // Replaces units with the token's units in logical (reading) order.
 void SplitDisplayUnits(std::string_view token, std::vector<DisplayUnit>& units);
 

@@ -15,7 +15,7 @@ VisibleLayout LayoutFoldedLines(const Sequence& sequence, const LineIndex& index
   layout.first_line = std::min(first_line, index.LineCount());
   layout.line_count = std::min(line_count, index.LineCount() - layout.first_line);
   const auto bucket_cells = static_cast<uint32_t>(std::max(fold_cells, 1));
-  std::vector<DisplayUnit> units;
+  LinePieceReader pieces;
   uint32_t widest = 0;
 
   SpanStats stats;
@@ -35,19 +35,13 @@ VisibleLayout LayoutFoldedLines(const Sequence& sequence, const LineIndex& index
     uint32_t column = 0;
     bool open = false;
     for (uint64_t t = begin.token; t < end.token || (t == end.token && end.cell > 0); ++t) {
-      // The piece of the token on this line: its cells from `first` up to `last`, in whole units.
-      const uint32_t first = t == begin.token ? begin.cell : 0;
-      const uint32_t last = t == end.token ? end.cell : UINT32_MAX;
-      const std::string_view token_text = sequence.Token(t, text);
-      SplitDisplayUnits(token_text, units);
-      uint32_t cells = 0, piece_byte_begin = 0, piece_byte_end = 0;
-      for (const DisplayUnit& unit : units) {
-        if (cells == first) piece_byte_begin = unit.byte_begin;
-        if (cells >= last) break;
-        cells += unit.cells;
-        piece_byte_end = unit.byte_end;
-      }
-      if (cells <= first) continue;
+      // The piece of the token on this line, in whole units.
+      DisplayUnitReader reader = pieces.Read(t, sequence.Token(t, text), begin, end);
+      uint32_t cells = 0;
+      for (DisplayUnit unit; reader.Next(unit);) cells += unit.cells;
+      if (cells == 0) continue;
+      const auto piece_byte_begin = static_cast<uint32_t>(reader.ByteBegin());
+      const auto piece_byte_end = static_cast<uint32_t>(reader.ByteEnd());
       if (open && column / bucket_cells == layout.instances.back().column / bucket_cells) {
         ++layout.merged_tokens.back();
         layout.byte_end.back() = piece_byte_end;
@@ -66,7 +60,7 @@ VisibleLayout LayoutFoldedLines(const Sequence& sequence, const LineIndex& index
         layout.byte_end.push_back(piece_byte_end);
       }
       if (t < values.size()) stats.Add(values[t]);
-      column += cells - first;
+      column += cells;
       block_end = column;
     }
     if (open) close_block();

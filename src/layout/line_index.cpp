@@ -3,34 +3,34 @@
 #include <algorithm>
 #include <span>
 
-#include "layout/display_cells.hpp"
-
 namespace th {
 
 namespace {
 
-// A token's display units and what wrapping needs of them.
+// What wrapping needs to know of a token's display units before placing them one by one.
 struct MeasuredToken {
-  std::vector<DisplayUnit> units;
   uint32_t first_segment = 0;  // cells up to and including the first newline: what must fit
   uint32_t total = 0;          // all its cells
   // No newline before its last unit: when the whole token fits in what is left of the line, it
   // is placed at once instead of unit by unit.
   bool one_segment = true;
-  bool ends_line = false;  // its last unit is a newline
+  bool ends_line = false;        // its last unit is a newline
+  bool only_whitespace = false;  // IsOnlyWhitespace, for reading its units again
 
   void Measure(std::string_view text) {
-    SplitDisplayUnits(text, units);
+    only_whitespace = IsOnlyWhitespace(text);
     first_segment = total = 0;
     one_segment = true;
+    ends_line = false;
     bool seen_break = false;
-    for (const DisplayUnit& unit : units) {
+    DisplayUnitReader reader(text, only_whitespace);
+    for (DisplayUnit unit; reader.Next(unit);) {
       one_segment = one_segment && !seen_break;
       total += unit.cells;
       if (!seen_break) first_segment += unit.cells;
       seen_break = seen_break || unit.breaks_line;
+      ends_line = unit.breaks_line;
     }
-    ends_line = !units.empty() && units.back().breaks_line;
   }
 };
 
@@ -45,8 +45,10 @@ class TokenMeasures {
         m_text(text),
         m_ids(sequence.Table() ? std::span<const int32_t>(sequence.TokenIds()) : std::span<const int32_t>()) {}
 
-  const MeasuredToken& Of(uint64_t token) {
-    const std::string_view text = m_sequence->Token(token, m_text);
+  // The token's text as wrapped.
+  std::string_view Text(uint64_t token) const { return m_sequence->Token(token, m_text); }
+
+  const MeasuredToken& Of(uint64_t token, std::string_view text) {
     if (m_ids.empty()) {
       m_scratch.Measure(text);
       return m_scratch;
@@ -109,18 +111,19 @@ LineBlock LineWrapper::Wrap(uint64_t max_tokens) {
     block.starts.push_back({0, 0});
     s.started = true;
   }
-  const auto start_line = [&](uint64_t token, uint32_t cell) {
-    block.starts.push_back({token, cell});
+  const auto start_line = [&](uint64_t token, uint32_t cell, uint32_t byte) {
+    block.starts.push_back({token, cell, byte});
     s.column = 0;
     s.pending_break = false;
   };
   const uint64_t end = s.next_token + std::min(max_tokens, s.token_count - s.next_token);
   for (uint64_t t = s.next_token; t < end; ++t) {
-    const MeasuredToken& token = s.measures.Of(t);
+    const std::string_view text = s.measures.Text(t);
+    const MeasuredToken& token = s.measures.Of(t, text);
     if (s.pending_break) {
-      start_line(t, 0);
+      start_line(t, 0, 0);
     } else if (s.column > 0 && s.column + token.first_segment > s.width && token.first_segment <= s.width) {
-      start_line(t, 0);
+      start_line(t, 0, 0);
     }
     if (token.one_segment && s.column + token.total < s.width) {
       // Fits with room to spare: no unit can start a line.
@@ -128,10 +131,12 @@ LineBlock LineWrapper::Wrap(uint64_t max_tokens) {
       s.pending_break = token.ends_line;
       continue;
     }
+    // Unit by unit, in one pass over the token however many lines it takes.
     uint32_t cell_index = 0;
-    for (const DisplayUnit& unit : token.units) {
+    DisplayUnitReader reader(text, token.only_whitespace);
+    for (DisplayUnit unit; reader.Next(unit);) {
       // A unit is never split; one wider than a whole line gets a line of its own.
-      if (s.pending_break || (s.column > 0 && s.column + unit.cells > s.width)) start_line(t, cell_index);
+      if (s.pending_break || (s.column > 0 && s.column + unit.cells > s.width)) start_line(t, cell_index, unit.byte_begin);
       s.column += unit.cells;
       cell_index += unit.cells;
       s.pending_break = unit.breaks_line || s.column >= s.width;
@@ -140,6 +145,19 @@ LineBlock LineWrapper::Wrap(uint64_t max_tokens) {
   s.next_token = end;
   block.end_token = end;
   return block;
+}
+
+// [SECTION] Reading a line's pieces
+
+DisplayUnitReader LinePieceReader::Read(uint64_t token, std::string_view text, const LineStart& line_begin,
+                                        const LineStart& line_end) {
+  if (token != m_token) {
+    m_token = token;
+    m_only_whitespace = IsOnlyWhitespace(text);
+  }
+  const size_t byte_begin = token == line_begin.token ? line_begin.byte : 0;
+  const size_t byte_end = token == line_end.token ? line_end.byte : text.size();
+  return DisplayUnitReader(text, m_only_whitespace, byte_begin, byte_end);
 }
 
 // [SECTION] The index

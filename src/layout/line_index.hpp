@@ -1,7 +1,8 @@
 #pragma once
 // Line breaking for one sequence at a given number of columns. The index stores where each line
-// starts (token, cell within the token), so the visible window is found by index arithmetic and
-// a token's line by binary search; nothing per frame walks the whole sequence.
+// starts (token, cell and byte within the token), so the visible window is found by index
+// arithmetic and a token's line by binary search; nothing per frame walks the whole sequence, nor
+// the whole of a long token.
 //
 // Wrapping rules: a token moves to the next line when it does not fit in what is left of the
 // current one but fits on an empty line; a token longer than a whole line is split across
@@ -15,15 +16,20 @@
 
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "core/document.hpp"
+#include "layout/display_cells.hpp"
 
 namespace th {
 
 struct LineStart {
   uint64_t token = 0;  // first token drawn on the line
   uint32_t cell = 0;   // the line starts at this cell of that token (non-zero for split tokens)
+  // Where that cell's display unit starts in the token's text: a line inside a long token is laid
+  // out from there, without reading the token from its start.
+  uint32_t byte = 0;
   bool operator==(const LineStart&) const = default;
 };
 
@@ -72,6 +78,21 @@ class LineIndex {
   uint64_t m_wrapped_tokens = 0;
   size_t m_count = 0;  // line starts stored
   std::vector<std::vector<LineStart>> m_starts;
+};
+
+// Reads the piece of each token that a line draws (display_cells.hpp), line after line: only the
+// piece's own bytes, so laying out one line of a token of millions of characters costs a line.
+class LinePieceReader {
+ public:
+  // The units of token `token`, whose text is `text`, on the line that starts at line_begin and
+  // ends at line_end (LineIndex::Line and LineEnd). The index must have been built from this text.
+  DisplayUnitReader Read(uint64_t token, std::string_view text, const LineStart& line_begin, const LineStart& line_end);
+
+ private:
+  // Whether the last token read is only whitespace, which needs its whole text: a token on many
+  // lines is looked at once.
+  uint64_t m_token = UINT64_MAX;
+  bool m_only_whitespace = false;
 };
 
 // Wraps a sequence from its first token, a block at a time. It reads the sequence, which must

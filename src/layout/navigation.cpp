@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <queue>
-#include <regex>
+#include <stdexcept>
+
+#include <re2/re2.h>
 
 #include "layout/value_pyramid.hpp"
 
@@ -11,17 +13,85 @@ namespace th {
 
 namespace {
 
-constexpr size_t kChunkBytes = 1 << 16;
+// The bytes in which one window's matches start; the window reads kMaxMatchBytes further, for the
+// matches that run on past them.
+constexpr size_t kWindowBytes = size_t{1} << 16;
 
-// The chunk's text and where each of its tokens starts in it.
-struct Chunk {
-  std::string text;
-  std::vector<size_t> starts;  // starts[i]: byte offset of token first + i
-  uint64_t first = 0;
+// The text of tokens [begin, end) read one window at a time: bytes [Start(), Start() +
+// kWindowBytes + kMaxMatchBytes) of their concatenation, a long token being cut between windows,
+// so that each search call reads a bounded amount of text whatever the token lengths. The bytes
+// just before and after a window come with it as context, so that ^, $ and \b see the text
+// around the window rather than its edges.
+class TextWindows {
+ public:
+  TextWindows(const Sequence& sequence, TokenText which, uint64_t begin, uint64_t end)
+      : m_sequence(&sequence), m_which(which), m_end(end), m_token(begin) {}
 
-  uint64_t TokenAt(size_t byte) const {
-    return first + static_cast<uint64_t>(std::upper_bound(starts.begin(), starts.end(), byte) - starts.begin() - 1);
+  // Reads the next window; false when the text is done.
+  bool Next() {
+    if (m_token >= m_end) return false;
+    m_start = m_next_start;
+    m_first = m_token;
+    m_text.clear();
+    m_starts.clear();
+    if (m_start > 0) m_text.push_back(m_context_before);
+    m_begin = m_text.size();
+    const size_t wanted = kWindowBytes + kMaxMatchBytes + 1;  // and a byte of context after
+    uint64_t token = m_token;
+    size_t offset = m_offset;
+    m_token = m_end;  // unless the next window starts before the end
+    for (; token < m_end && m_text.size() - m_begin < wanted; ++token, offset = 0) {
+      const std::string_view text = m_sequence->Token(token, m_which).substr(offset);
+      const size_t read = m_text.size() - m_begin;
+      const size_t take = std::min(text.size(), wanted - read);
+      if (read < kWindowBytes && read + take >= kWindowBytes) {
+        // The next window starts here; a cut at a token's end starts it at the next token.
+        const size_t into = kWindowBytes - read;
+        m_token = into == text.size() ? token + 1 : token;
+        m_offset = into == text.size() ? 0 : offset + into;
+      }
+      m_starts.push_back(m_text.size());
+      m_text.append(text.substr(0, take));
+    }
+    const bool has_context_after = m_text.size() - m_begin == wanted;
+    m_window_end = m_text.size() - (has_context_after ? 1 : 0);
+    m_core_end = std::min(m_begin + kWindowBytes, m_window_end);
+    if (m_token < m_end) {
+      m_context_before = m_text[m_core_end - 1];
+      m_next_start = m_start + kWindowBytes;
+    }
+    return true;
   }
+
+  std::string_view Text() const { return m_text; }  // with the context bytes
+  size_t Begin() const { return m_begin; }             // the window's own bytes in Text()
+  size_t End() const { return m_window_end; }
+  // The matches that start at or after this are left to the next window.
+  size_t CoreEnd() const { return m_core_end; }
+  uint64_t Start() const { return m_start; }  // Text()[Begin()] in the whole text
+  uint64_t FirstToken() const { return m_first; }
+  // The token that holds Text()[offset], Begin() <= offset < End().
+  uint64_t TokenAt(size_t offset) const {
+    return m_first + static_cast<uint64_t>(std::upper_bound(m_starts.begin(), m_starts.end(), offset) - m_starts.begin() - 1);
+  }
+
+ private:
+  const Sequence* m_sequence;
+  TokenText m_which;
+  uint64_t m_end;
+  // Where the next window starts: a token, a byte within it, and in the whole text.
+  uint64_t m_token;
+  size_t m_offset = 0;
+  uint64_t m_next_start = 0;
+  char m_context_before = 0;
+
+  std::string m_text;
+  std::vector<size_t> m_starts;  // m_starts[i]: where token m_first + i starts in m_text, or Begin()
+  uint64_t m_first = 0;
+  uint64_t m_start = 0;
+  size_t m_begin = 0;
+  size_t m_window_end = 0;
+  size_t m_core_end = 0;
 };
 
 }  // namespace
@@ -31,45 +101,42 @@ std::vector<TextMatch> FindMatches(const Sequence& sequence, const TextQuery& qu
   std::vector<TextMatch> matches;
   end = std::min<uint64_t>(end, sequence.TokenCount());
   if (query.pattern.empty() || begin >= end || max_matches == 0) return matches;
-  std::optional<std::regex> expression;
-  if (query.regex) expression.emplace(query.pattern, std::regex::ECMAScript | std::regex::optimize);
-  // Each match is reported by the chunk in which it starts before the overlap with the next one.
-  uint64_t accepted_from = begin;  // first token a match may start in
-  Chunk chunk;
-  for (uint64_t next = begin; next < end && matches.size() < max_matches;) {
-    if (progress) {
-      progress->tokens_done = next - begin;
-      if (progress->stop.stop_requested()) break;
+  std::optional<RE2> expression;
+  if (query.regex) {
+    RE2::Options options;  // UTF-8
+    options.set_log_errors(false);
+    expression.emplace(query.pattern, options);
+    if (!expression->ok()) throw std::invalid_argument(expression->error());
+  }
+  const auto stopped = [progress] { return progress != nullptr && progress->stop.stop_requested(); };
+  TextWindows windows(sequence, which, begin, end);
+  // In the whole text: where the next match may start (past the last regular expression match,
+  // which never overlap; one byte past the last plain match, which may).
+  uint64_t resume = 0;
+  while (matches.size() < max_matches && !stopped() && windows.Next()) {
+    if (progress) progress->tokens_done = windows.FirstToken() - begin;
+    const std::string_view text = windows.Text();
+    size_t at = windows.Begin() + static_cast<size_t>(std::max(resume, windows.Start()) - windows.Start());
+    while (matches.size() < max_matches && at < windows.CoreEnd() && !stopped()) {
+      size_t length = query.pattern.size();
+      if (expression) {
+        re2::StringPiece match;
+        if (!expression->Match(text, at, windows.End(), RE2::UNANCHORED, &match, 1)) break;
+        at = static_cast<size_t>(match.data() - text.data());
+        length = match.size();
+      } else {
+        at = text.substr(0, windows.End()).find(query.pattern, at);
+        if (at == std::string_view::npos) break;
+      }
+      if (at >= windows.CoreEnd()) break;
+      if (length == 0) {  // an empty match marks nothing
+        ++at;
+        continue;
+      }
+      matches.push_back({windows.TokenAt(at), windows.TokenAt(at + length - 1) + 1});
+      at += expression ? length : 1;
+      resume = windows.Start() + (at - windows.Begin());
     }
-    chunk.text.clear();
-    chunk.starts.clear();
-    chunk.first = next;
-    uint64_t core_end = end;  // tokens from here on are searched again by the next chunk
-    uint64_t t = next;
-    for (; t < end; ++t) {
-      if (core_end == end && chunk.text.size() >= kChunkBytes) core_end = t;
-      if (core_end != end && chunk.text.size() >= kChunkBytes + kMaxMatchBytes) break;
-      chunk.starts.push_back(chunk.text.size());
-      chunk.text += sequence.Token(t, which);
-    }
-    if (t == end) core_end = end;
-    const auto add = [&](size_t position, size_t length) {
-      const uint64_t first = chunk.TokenAt(position);
-      if (first < accepted_from || first >= core_end) return;
-      const uint64_t last = chunk.TokenAt(position + std::max<size_t>(length, 1) - 1);
-      matches.push_back({first, last + 1});
-    };
-    if (expression) {
-      for (std::cregex_iterator it(chunk.text.data(), chunk.text.data() + chunk.text.size(), *expression), stop;
-           it != stop && matches.size() < max_matches; ++it)
-        if (it->length() > 0) add(static_cast<size_t>(it->position()), static_cast<size_t>(it->length()));
-    } else {
-      for (size_t at = chunk.text.find(query.pattern); at != std::string::npos && matches.size() < max_matches;
-           at = chunk.text.find(query.pattern, at + 1))
-        add(at, query.pattern.size());
-    }
-    accepted_from = core_end;
-    next = core_end;
   }
   return matches;
 }

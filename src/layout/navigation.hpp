@@ -17,7 +17,10 @@ namespace th {
 
 struct TextQuery {
   std::string pattern;
-  bool regex = false;  // ECMAScript syntax (std::regex)
+  // RE2 syntax, over UTF-8: `.` matches a character, however many bytes it takes; a byte that is
+  // not valid UTF-8 matches no character class, only \C. Matching takes time linear in the text
+  // and never recurses, whatever the pattern.
+  bool regex = false;
 };
 
 // A match covers tokens [first_token, end_token): every token it touches.
@@ -35,10 +38,12 @@ struct SearchProgress {
 };
 
 // Matches of the query in the text of tokens [begin, end), in order, at most max_matches. The
-// text is searched in chunks of whole tokens that overlap by kMaxMatchBytes, so memory stays
-// small at any document size; a match longer than that may be missed. Throws std::regex_error
-// for a bad expression. An empty pattern matches nothing. With progress, it is updated after
-// every chunk, and a stop request returns the matches found so far.
+// text is searched in windows of 64 KiB that overlap by kMaxMatchBytes, cutting long tokens, so
+// memory and the time of one search step stay small at any document or token size; a match
+// longer than that may be cut short (or, plain, missed). Throws std::invalid_argument, with RE2's
+// one-line reason, for a bad expression. An empty pattern, or an empty match, matches nothing.
+// With progress, it is updated after every window, and a stop request, looked at between two
+// matches, returns the matches found so far.
 // Both first_token and end_token never decrease along the result (MatchesOverlapping relies on it).
 inline constexpr size_t kMaxMatchBytes = 1024;
 std::vector<TextMatch> FindMatches(const Sequence& sequence, const TextQuery& query, uint64_t begin, uint64_t end,

@@ -22,7 +22,8 @@ VisibleLayout LayoutLines(const Sequence& sequence, const LineIndex& index,
                           std::span<const float> values, size_t first_line, size_t line_count,
                           TokenText which) {
   VisibleLayout layout;
-  std::vector<DisplayUnit> units;
+  LinePieceReader pieces;
+  std::vector<DisplayUnit> piece;
   layout.first_line = std::min(first_line, index.LineCount());
   layout.line_count = std::min(line_count, index.LineCount() - layout.first_line);
 
@@ -32,8 +33,6 @@ VisibleLayout LayoutLines(const Sequence& sequence, const LineIndex& index,
     const LineStart end = index.LineEnd(line);
     uint16_t column = 0;
     for (uint64_t t = begin.token; t < end.token || (t == end.token && end.cell > 0); ++t) {
-      const uint32_t first = t == begin.token ? begin.cell : 0;
-      const uint32_t last = t == end.token ? end.cell : UINT32_MAX;  // exclusive
       const std::string_view text = sequence.Token(t, which);
       TokenInstance instance{};
       instance.column = column;
@@ -42,21 +41,15 @@ VisibleLayout LayoutLines(const Sequence& sequence, const LineIndex& index,
       const float value = t < values.size() ? values[t] : NAN;
       instance.value = value;
       instance.underline = NAN;  // the session fills it when an underline channel is chosen
-      instance.flags = static_cast<uint16_t>((std::isfinite(value) ? 0 : kNoValueFlag) |
-                                            (sequence.Flags(t) & kTokenSpecial ? kSpecialTokenFlag : 0));
+      const uint8_t token_flags = sequence.Flags(t);
+      const uint16_t no_value = token_flags & kTokenUnmeasured ? kUnmeasuredFlag : kNoValueFlag;
+      instance.flags = static_cast<uint16_t>((std::isfinite(value) ? 0 : no_value) |
+                                            (token_flags & kTokenSpecial ? kSpecialTokenFlag : 0));
 
-      // Keep the token's units that fall on this line, in visual order, and their byte range.
-      SplitDisplayUnits(text, units);
-      uint32_t cell_index = 0;
-      size_t first_unit = units.size(), end_unit = units.size();
-      for (size_t u = 0; u < units.size(); ++u) {
-        if (cell_index == first) first_unit = u;
-        if (cell_index == last) end_unit = u;
-        cell_index += units[u].cells;
-      }
-      const std::span<DisplayUnit> piece(units.data() + first_unit, end_unit - first_unit);
-      const uint32_t byte_begin = piece.empty() ? 0 : piece.front().byte_begin;
-      const uint32_t byte_end = piece.empty() ? 0 : piece.back().byte_end;
+      // The token's units that fall on this line, in visual order.
+      DisplayUnitReader reader = pieces.Read(t, text, begin, end);
+      piece.clear();
+      for (DisplayUnit unit; reader.Next(unit);) piece.push_back(unit);
       ReorderForDisplay(piece);
       for (const DisplayUnit& unit : piece) AppendUnitCells(text, unit, layout);
       instance.cells = static_cast<uint16_t>(layout.cells.size() - instance.first_cell);
@@ -64,8 +57,8 @@ VisibleLayout LayoutLines(const Sequence& sequence, const LineIndex& index,
       column = static_cast<uint16_t>(column + instance.cells);
       layout.instances.push_back(instance);
       layout.tokens.push_back(t);
-      layout.byte_begin.push_back(byte_begin);
-      layout.byte_end.push_back(byte_end);
+      layout.byte_begin.push_back(static_cast<uint32_t>(reader.ByteBegin()));
+      layout.byte_end.push_back(static_cast<uint32_t>(reader.ByteEnd()));
     }
   }
   return layout;

@@ -23,7 +23,7 @@ struct TokenInstance {
   uint16_t column;      // first cell of the piece on its line
   uint16_t row;         // line, relative to the first laid-out line
   uint16_t cells;       // width in cells (>= 1)
-  uint16_t flags;       // kNoValueFlag | kSpecialTokenFlag | kPlainTextFlag | kPaletteRampFlag
+  uint16_t flags;       // kNoValueFlag | kSpecialTokenFlag | kPlainTextFlag | kPaletteRampFlag | ...
   float value;          // raw channel value; mapped to a colour in the vertex shader
   uint32_t first_cell;  // index of the piece's first display cell
   float underline;      // second channel's raw value, drawn as an underline (NaN: none)
@@ -39,6 +39,9 @@ inline constexpr uint16_t kPaletteRampFlag = 8;  // the palette from the box's l
 // A block of tokens folded together when zoomed far out (folded_layout.hpp): its colour alone, no
 // glyph, notch or underline.
 inline constexpr uint16_t kFoldedBlockFlag = 16;
+// A token without a value by design (kTokenUnmeasured): drawn on the canvas like plain text,
+// neither coloured nor hatched.
+inline constexpr uint16_t kUnmeasuredFlag = 32;
 
 struct VisibleLayout {
   size_t first_line = 0;

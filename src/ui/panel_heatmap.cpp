@@ -186,20 +186,35 @@ void DrawMatchMarks(const Session& session, const VisibleLayout& layout, ImVec2 
   draw->PopClipRect();
 }
 
+// The start of text, at most max_bytes and never inside a character: a tooltip shows a preview,
+// never a megabyte token's whole text on every frame the pointer rests on it.
+std::string_view Preview(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
 // layout: Visible(), its shuffled twin when the pointer is over the shuffled side, or the stacked
 // view's, whose blocks are other sequences than the current one (`sequence`).
 void DrawTokenTooltip(const Session& session, const Sequence& sequence, const VisibleLayout& layout,
                       size_t instance_index) {
   const uint64_t token = layout.tokens[instance_index];
   const float value = layout.instances[instance_index].value;
-  const std::string visible = VisibleWhitespace(sequence.Token(token));
+  constexpr size_t kPreviewBytes = 240;
+  const std::string_view text = sequence.Token(token);
+  const std::string_view shown = Preview(text, kPreviewBytes);
   const Channel* channel = session.CurrentChannel();
   const bool stacked = session.Settings().stacked;
   ImGui::BeginTooltip();
   if (stacked) ImGui::TextDisabled("%s", sequence.name.c_str());
-  ImGui::Text("\"%s\"%s", visible.c_str(), sequence.Flags(token) & kTokenSpecial ? "  (special token)" : "");
-  if (sequence.RawToken(token) != sequence.Token(token))
-    ImGui::TextDisabled("raw: \"%s\"", VisibleWhitespace(sequence.RawToken(token)).c_str());
+  ImGui::Text("\"%s\"%s%s", VisibleWhitespace(shown).c_str(), shown.size() < text.size() ? "..." : "",
+              sequence.Flags(token) & kTokenSpecial ? "  (special token)" : "");
+  if (shown.size() < text.size()) ImGui::TextDisabled("%zu bytes", text.size());
+  if (const std::string_view raw = sequence.RawToken(token); raw != text) {
+    const std::string_view raw_shown = Preview(raw, kPreviewBytes);
+    ImGui::TextDisabled("raw: \"%s\"%s", VisibleWhitespace(raw_shown).c_str(), raw_shown.size() < raw.size() ? "..." : "");
+  }
   ImGui::Separator();
   ImGui::Text("token %llu", static_cast<unsigned long long>(token));
   if (token < sequence.TokenIds().size())
@@ -241,13 +256,9 @@ void DrawBlockTooltip(const Session& session, const Sequence& sequence, const Vi
   const uint64_t first = layout.tokens[instance_index];
   const uint64_t last = first + layout.merged_tokens[instance_index];
   const float value = layout.instances[instance_index].value;
-  std::string text = BoxText(sequence, layout, instance_index);
-  const bool cut = text.size() > kPreviewBytes;
-  if (cut) {
-    size_t end = kPreviewBytes;  // not inside a character
-    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-    text.resize(end);
-  }
+  const std::string whole = BoxText(sequence, layout, instance_index);
+  const std::string_view text = Preview(whole, kPreviewBytes);
+  const bool cut = text.size() < whole.size();
   const Channel* channel = session.CurrentChannel();
   ImGui::BeginTooltip();
   if (first == last)

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
-#include <regex>
+#include <stdexcept>
 
 namespace th {
 
@@ -61,7 +61,7 @@ std::optional<uint64_t> TextSearch::Poll(const Sequence& sequence, int sequence_
       Result result;
       try {
         result.matches = FindMatches(sequence, query, 0, sequence.TokenCount(), kMaxMatches, which, progress.get());
-      } catch (const std::regex_error& error) {
+      } catch (const std::invalid_argument& error) {
         result.error = std::string("bad expression: ") + error.what();
       }
       return result;

@@ -102,7 +102,7 @@ TEST(DisplayUnits, WideCharactersAreNeverSplitAcrossLines) {
   sequence.AppendToken("中文字");  // 6 cells on lines of 3: one character per line
   const LineIndex index = LineIndex::Build(sequence, 3);
   EXPECT_EQ(index.LineCount(), 3u);
-  EXPECT_EQ(index.Line(1), (LineStart{0, 2}));
+  EXPECT_EQ(index.Line(1), (LineStart{0, 2, 3}));  // cell 2 is the second character, at byte 3
   const VisibleLayout layout = LayoutLines(sequence, index, {}, 0, 3);
   for (const TokenInstance& instance : layout.instances) EXPECT_EQ(instance.cells, 2);
 }
@@ -131,7 +131,7 @@ TEST(DisplayUnits, LayoutDrawsAMalformedByteAsOneDimHexClusterThatIsNeverSplit) 
   sequence.AppendToken("ab\x9F");
   const LineIndex index = LineIndex::Build(sequence, 4);  // the hex form does not fit after "ab"
   ASSERT_EQ(index.LineCount(), 2u);
-  EXPECT_EQ(index.Line(1), (LineStart{0, 2}));
+  EXPECT_EQ(index.Line(1), (LineStart{0, 2, 2}));
   const VisibleLayout layout = LayoutLines(sequence, index, {}, 0, 2);
   ASSERT_EQ(layout.instances.size(), 2u);
   EXPECT_EQ(layout.instances[1].cells, kMalformedByteCells);

@@ -39,7 +39,7 @@ TEST(LineIndex, NewlineTokenEndsTheLineAfterItsMarker) {
   const LineIndex index = LineIndex::Build(sequence, 80);
   ASSERT_EQ(index.LineCount(), 4u);
   EXPECT_EQ(index.Line(1), (LineStart{2, 0}));
-  EXPECT_EQ(index.Line(2), (LineStart{3, 1}));  // the second newline of "\n\n" starts line 2
+  EXPECT_EQ(index.Line(2), (LineStart{3, 1, 1}));  // the second newline of "\n\n" starts line 2
   EXPECT_EQ(index.Line(3), (LineStart{4, 0}));
   EXPECT_EQ(LineTexts(sequence, index), (std::vector<std::string>{"a\n", "b\n", "\n", "c"}));
 }
@@ -53,7 +53,7 @@ TEST(LineIndex, SplitsTokensLongerThanALine) {
   const Sequence sequence = MakeSequence({"ab", "0123456789"});
   const LineIndex index = LineIndex::Build(sequence, 4);
   EXPECT_EQ(LineTexts(sequence, index), (std::vector<std::string>{"ab01", "2345", "6789"}));
-  EXPECT_EQ(index.Line(1), (LineStart{1, 2}));
+  EXPECT_EQ(index.Line(1), (LineStart{1, 2, 2}));
   EXPECT_EQ(index.LineOfToken(1), 0u);  // the token's first cell is on line 0
 }
 

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <regex>
+#include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -29,7 +29,65 @@ TEST(FindMatches, RegularExpressions) {
   const Sequence sequence = MakeSequence({"The", " cat", " sat", " on", " the", " mat", "."});
   EXPECT_EQ(FindMatches(sequence, {"[Tt]he", true}, 0, 7, 10), (std::vector<TextMatch>{{0, 1}, {4, 5}}));
   EXPECT_EQ(FindMatches(sequence, {"m.t\\.", true}, 0, 7, 10), (std::vector<TextMatch>{{5, 7}}));
-  EXPECT_THROW(FindMatches(sequence, {"(", true}, 0, 7, 10), std::regex_error);
+}
+
+TEST(FindMatches, ABadExpressionThrowsRe2sOneLineReason) {
+  const Sequence sequence = MakeSequence({"The", " cat"});
+  try {
+    FindMatches(sequence, {"(cat", true}, 0, 2, 10);
+    ADD_FAILURE() << "no exception";
+  } catch (const std::invalid_argument& error) {
+    EXPECT_EQ(std::string(error.what()), "missing ): (cat");
+  }
+  EXPECT_THROW(FindMatches(sequence, {"a{2000}", true}, 0, 2, 10), std::invalid_argument);
+}
+
+TEST(FindMatches, CatastrophicPatternsTakeLinearTime) {
+  // A backtracking matcher tries every way of splitting the a's between the two stars.
+  const Sequence sequence = MakeSequence({std::string(100'000, 'a')});
+  EXPECT_TRUE(FindMatches(sequence, {"(a*)*b", true}, 0, 1, 10).empty());
+  EXPECT_TRUE(FindMatches(sequence, {"(a|aa)+$b", true}, 0, 1, 10).empty());
+}
+
+TEST(FindMatches, AMatchOfAMillionCharactersNeitherRecursesNorReadsPastAWindow) {
+  // A recursive matcher overflows the stack on a match this long; here a match longer than a
+  // window is cut short, and still marks the tokens it starts in.
+  const Sequence sequence = MakeSequence({"x", std::string(1'000'000, 'a'), "y"});
+  EXPECT_EQ(FindMatches(sequence, {"xa+", true}, 0, 3, 10), (std::vector<TextMatch>{{0, 2}}));
+  EXPECT_EQ(FindMatches(sequence, {"a+y", true}, 0, 3, 10), (std::vector<TextMatch>{{1, 3}}));
+}
+
+TEST(FindMatches, ALongTokenIsSearchedInWindowsFindingEveryMatchOnce) {
+  std::string token;
+  for (int i = 0; i < 60'000; ++i) token += i % 7 == 0 ? "cat dog " : "bird ";
+  const Sequence sequence = MakeSequence({"a ", token, " fin"});
+  const std::string text = "a " + token + " fin";
+  size_t expected = 0;
+  for (size_t at = text.find("t d"); at != std::string::npos; at = text.find("t d", at + 1)) ++expected;
+  ASSERT_GT(expected, 8'000u);
+  EXPECT_EQ(FindMatches(sequence, {"t d"}, 0, 3, SIZE_MAX), std::vector<TextMatch>(expected, {1, 2}));
+  EXPECT_EQ(FindMatches(sequence, {"t\\sd", true}, 0, 3, SIZE_MAX), std::vector<TextMatch>(expected, {1, 2}));
+  EXPECT_EQ(FindMatches(sequence, {"d\\s+fin", true}, 0, 3, SIZE_MAX), (std::vector<TextMatch>{{1, 3}}));
+}
+
+TEST(FindMatches, AnchorsAndWordBoundariesSeeTheTextAroundEachWindow) {
+  // 500 KB of "then ": several windows, most starting inside a word.
+  const Sequence sequence = MakeSequence(std::vector<std::string>(100'000, "then "));
+  EXPECT_EQ(FindMatches(sequence, {"^then", true}, 0, 100'000, SIZE_MAX), (std::vector<TextMatch>{{0, 1}}));
+  EXPECT_EQ(FindMatches(sequence, {"then $", true}, 0, 100'000, SIZE_MAX),
+            (std::vector<TextMatch>{{99'999, 100'000}}));
+  EXPECT_EQ(FindMatches(sequence, {"\\B(?:hen|en|n)\\b", true}, 0, 100'000, SIZE_MAX).size(), 100'000u);
+  EXPECT_EQ(FindMatches(sequence, {"\\b(?:hen|en|n)", true}, 0, 100'000, SIZE_MAX), (std::vector<TextMatch>{}));
+}
+
+TEST(FindMatches, ADotMatchesACharacterAndMalformedBytesMatchOnlyAnyByte) {
+  const Sequence sequence = MakeSequence({"a", "\xC3\xA9", "\xE4\xB8\xAD", "\xF0\x9F\x99\x82", "\xFF", "b"});
+  EXPECT_EQ(FindMatches(sequence, {"a..\xF0\x9F\x99\x82", true}, 0, 6, 10), (std::vector<TextMatch>{{0, 4}}));
+  EXPECT_EQ(FindMatches(sequence, {"^.{4}$", true}, 0, 4, 10), (std::vector<TextMatch>{{0, 4}}));
+  // The byte that is not UTF-8 is no character, but the search goes on past it.
+  EXPECT_EQ(FindMatches(sequence, {"[^a]", true}, 3, 6, 10), (std::vector<TextMatch>{{3, 4}, {5, 6}}));
+  EXPECT_EQ(FindMatches(sequence, {"\\Cb", true}, 0, 6, 10), (std::vector<TextMatch>{{4, 6}}));
+  EXPECT_EQ(FindMatches(sequence, {"\xFF" "b"}, 0, 6, 10), (std::vector<TextMatch>{{4, 6}}));  // plain: bytes
 }
 
 TEST(FindMatches, ChunkedSearchFindsEveryMatchOnceInALongDocument) {

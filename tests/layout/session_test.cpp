@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/palette_registry.hpp"
+#include "ui/legend.hpp"
 
 namespace th {
 namespace {
@@ -212,7 +213,7 @@ TEST(SessionScopes, HistogramFollowsTheSequence) {
   EXPECT_EQ(session.Summary().Count(), 1u);
 }
 
-TEST(SessionDerived, DifferencesAreSymmetricAndRatiosMinMax) {
+TEST(SessionDerived, DifferencesAreSymmetricAndRatiosCentredAtOneOnALogScale) {
   Document document;
   Sequence& sequence = document.sequences.emplace_back();
   for (int i = 0; i < 3; ++i) sequence.AppendToken(" t");
@@ -223,10 +224,15 @@ TEST(SessionDerived, DifferencesAreSymmetricAndRatiosMinMax) {
   EXPECT_EQ(session.Spec().kind, NormKind::kSymmetric);
   EXPECT_EQ(session.CurrentPalette().kind, PaletteKind::kDiverging);
   EXPECT_EQ(session.CurrentChannel()->name, "a-b");
-  ASSERT_TRUE(session.AddDerivedChannel("a/b"));
-  EXPECT_EQ(session.Spec().kind, NormKind::kMinMax);
-  EXPECT_EQ(session.Low(), 0.5f);
-  EXPECT_EQ(session.High(), 3.0f);
+  ASSERT_TRUE(session.AddDerivedChannel("a/b"));  // 0.5, 2, 3: not a magnitude from 0.5 to 3
+  EXPECT_EQ(session.Spec().kind, NormKind::kLogRatio);
+  EXPECT_EQ(session.CurrentPalette().kind, PaletteKind::kDiverging);
+  EXPECT_FLOAT_EQ(session.Low(), 1.0f / 3.0f);
+  EXPECT_FLOAT_EQ(session.High(), 3.0f);
+  const std::string words = ui::MappingWords(session);
+  EXPECT_NE(words.find("ratio, log scale centred at 1"), std::string::npos) << words;
+  EXPECT_NE(words.find("default: a ratio of two channels"), std::string::npos) << words;
+  EXPECT_EQ(ui::GradientLabels(session).at(1).text, "1") << "the palette's middle is 1";
   EXPECT_FALSE(session.AddDerivedChannel("a*b"));
 }
 

@@ -108,6 +108,25 @@ TEST(TextSearch, ALongDocumentIsSearchedInTheBackgroundWithProgress) {
   }));
 }
 
+TEST(TextSearch, ACatastrophicPatternOnALongTokenNeitherFreezesNorCrashesTheSession) {
+  Document document;
+  document.source = "<test>";
+  Sequence& sequence = document.sequences.emplace_back();
+  sequence.AppendToken(std::string(1'000'000, 'a') + "!");
+  Channel& channel = sequence.channels.emplace_back();
+  channel.name = "value";
+  channel.values.push_back(1.0f);
+  Session session(std::move(document));
+  session.UpdateLayout(400, 220, kGeometry);
+  // A backtracking matcher would never finish the first search, and replacing it waits for it.
+  session.Search().SetQuery({"(a*)*b", true});
+  session.UpdateLayout(400, 220, kGeometry);
+  session.Search().SetQuery({"(a+)+!", true});
+  WaitForMatches(session);
+  EXPECT_TRUE(session.Search().Error().empty());
+  EXPECT_EQ(session.Search().Matches(), (std::vector<TextMatch>{{0, 1}}));
+}
+
 TEST(MatchMarkColours, StandOutFromEveryPaletteAndTheCanvas) {
   for (const Rgb8 canvas : {Rgb8{255, 255, 255}, Rgb8{24, 24, 24}}) {
     for (const std::string& name : BuiltinPaletteNames()) {
