@@ -24,7 +24,6 @@ const uint kSpecialTokenFlag = 2u;
 const uint kPaletteRampFlag = 8u;
 const uint kFoldedBlockFlag = 16u;
 const uint kMarkerBit = 0x80000000u;
-const float kPaletteSize = 256.0;
 const int kCellsTextureWidth = 4096;
 const float kMarkerCoverage = 0.45;  // whitespace and control markers are drawn dimmer than text
 const float kNotch = 5.0;            // legs of the corner triangle that marks a clipped value
@@ -41,9 +40,9 @@ void main() {
   // whether or not any box takes it, and this one cost the heatmap ~3 ms a 1080p frame.
   if ((vFlags & kPaletteRampFlag) != 0u) {
     // A legend's gradient: the first pixel column is the palette's low end, the last its high
-    // end, sampled at texel centres as the vertex shader samples a token's colour.
+    // end, sampled as the vertex shader samples a token's colour.
     float t = clamp((vLocal.x - 0.5) / max(vBoxSize.x - 1.0, 1.0), 0.0, 1.0);
-    background = texture(uPalette, (t * (kPaletteSize - 1.0) + 0.5) / kPaletteSize).rgb;
+    background = texture(uPalette, t).rgb;
   }
 #endif
 

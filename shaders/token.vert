@@ -44,7 +44,7 @@ flat out float vUnderlineThickness;  // pixels, 0 for none
 const uint kNoValueFlag = 1u;
 const uint kPlainTextFlag = 4u;
 const uint kPaletteRampFlag = 8u;
-const float kPaletteSize = 256.0;
+const uint kUnmeasuredFlag = 32u;
 const int kLinear = 0;
 const int kLog = 1;
 const int kBuckets = 2;
@@ -100,8 +100,9 @@ void main() {
   vFirstCell = aFirstCell;
   vCellCount = aCell.z;
   vClipped = 0;
-  if ((aCell.w & (kPlainTextFlag | kPaletteRampFlag)) != 0u) {
-    // A caption's or legend's text on the canvas; a ramp's background is drawn per pixel.
+  if ((aCell.w & (kPlainTextFlag | kPaletteRampFlag | kUnmeasuredFlag)) != 0u) {
+    // A caption's or legend's text, or a token without a value by design, on the canvas; a
+    // ramp's background is drawn per pixel.
     vBackground = uCanvas;
     vText = ContrastingText(uCanvas);
   } else if ((aCell.w & kNoValueFlag) != 0u) {
@@ -111,7 +112,9 @@ void main() {
     int clipped;
     float t = MapValue(aValue, clipped);
     vClipped = clipped;
-    vBackground = texture(uPalette, (t * (kPaletteSize - 1.0) + 0.5) / kPaletteSize).rgb;
+    // Entry i of the palette's table is exact at the centre of its slice, (i + 0.5) / 256, where
+    // matplotlib looks it up for t in [i/256, (i+1)/256) (th::Palette::At).
+    vBackground = texture(uPalette, t).rgb;
     vText = ContrastingText(vBackground);
   }
   // The second channel: thickness and colour both grow with its value (min-max of its range).
@@ -121,7 +124,7 @@ void main() {
     float u = uUnderlineHigh > uUnderlineLow ? clamp((aUnderline - uUnderlineLow) / (uUnderlineHigh - uUnderlineLow), 0.0, 1.0)
                                              : 0.5;
     vUnderlineThickness = 1.0 + floor(u * (kMaxUnderline - 1.0) + 0.5);
-    vUnderlineColour = texture(uUnderlinePalette, (u * (kPaletteSize - 1.0) + 0.5) / kPaletteSize).rgb;
+    vUnderlineColour = texture(uUnderlinePalette, u).rgb;
   }
   // Pixels grow downwards; clip space grows upwards.
   gl_Position = vec4(pixel.x / uViewportSize.x * 2.0 - 1.0, 1.0 - pixel.y / uViewportSize.y * 2.0, 0.0, 1.0);

@@ -1,8 +1,11 @@
 #include "app/cli.hpp"
 
+#include <algorithm>
 #include <charconv>
-#include <tuple>
 #include <cmath>
+#include <span>
+#include <stdexcept>
+#include <tuple>
 
 #include "core/demo_document.hpp"
 #include "core/load_document.hpp"
@@ -84,6 +87,8 @@ namespace {
 
 // Up to 4G tokens: 32 GB of ids and values, past every 4 GiB limit of plain zip.
 constexpr int64_t kMaxGeneratedTokens = 4'000'000'000;
+// --goto-top K, --goto-bottom K: as many ranks as a document of 32-bit token indices has tokens.
+constexpr int64_t kMaxJumpRank = int64_t{1} << 32;
 
 void CheckGenerate(const CommandLine& line) {
   // generate takes none of the view options: one given is a mistake, not something to ignore.
@@ -214,6 +219,21 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
       line.print_state = true;
     } else if (arg == "--reset-settings" && line.command == Command::kView) {
       line.reset_settings = true;
+    } else if ((arg == "--goto-top" || arg == "--goto-bottom" || arg == "--goto-above") &&
+               line.command == Command::kView) {
+      if (line.jump) throw UsageError(arg + ": give one of --goto-top, --goto-bottom or --goto-above (" +
+                                      line.jump_option + " was given)");
+      const std::string& value = value_of(arg);
+      ValueJump jump;
+      if (arg == "--goto-above") {
+        jump.kind = ValueJump::Kind::kNextAbove;
+        jump.threshold = ParseFloat(arg, value);
+      } else {
+        jump.kind = arg == "--goto-top" ? ValueJump::Kind::kHighest : ValueJump::Kind::kLowest;
+        jump.rank = static_cast<uint64_t>(ParseLong(arg, value, 1, kMaxJumpRank));
+      }
+      line.jump = jump;
+      line.jump_option = arg + " " + value;
     } else if (arg.starts_with("-") && arg.size() > 1) {
       throw UsageError("unknown option " + arg + " (see tokenheat --help)");
     } else if (line.command == Command::kGenerate) {
@@ -247,10 +267,12 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
     } else if (!line.out_dir.empty()) {
       throw UsageError("--out-dir is for --all-sequences; with one sequence give -o");
     }
-    if (line.view.stacked && (line.all_sequences || line.tokens || line.layout_output || line.view.side_by_side))
-      throw UsageError("--stacked draws every listed sequence into one PNG: give no --all-sequences, --tokens, "
-                       "--layout or --side-by-side");
+    if (line.view.stacked && (line.all_sequences || line.tokens || line.view.side_by_side))
+      throw UsageError("--stacked draws every listed sequence into one PNG: give no --all-sequences, --tokens "
+                       "or --side-by-side");
   }
+  if (line.jump && line.view.stacked)
+    throw UsageError(line.jump_option + ": jumps in one sequence's running text; give no --stacked");
   if (line.screenshot && !line.frames) throw UsageError("--screenshot needs --frames N (it saves the last frame)");
   return line;
 }
@@ -275,9 +297,12 @@ View options:
   --seq N              sequence index (default 0)
   --channel NAME       channel to colour by (default: the sequence's first)
   --range LO:HI        a manual range (scope manual) for the mapping
-  --channel "A-B"      a derived channel: A-B or z(A)-z(B) (zero-anchored, diverging), or A/B (min..max)
-  --norm MAPPING       minmax | zero-max | symmetric[:P] | percentile:LO:HI | log | buckets:T1,T2,...
-                       (symmetric:98 clips at the 98th percentile of |x|)
+  --channel "A-B"      a derived channel: A-B or z(A)-z(B) (zero-anchored, diverging), or A/B
+                       (--norm ratio: log scale centred at 1, diverging)
+  --norm MAPPING       minmax | zero-max | symmetric[:P] | percentile:LO:HI | log | ratio[:P] |
+                       buckets:T1,T2,...  (percentiles interpolate linearly, as NumPy's default;
+                       symmetric:98 clips at the 98th percentile of |x|, ratio:98 at exp(+-the
+                       98th percentile of |log x|))
                        (default: minmax when no value is negative, symmetric when values have both signs)
   --scope SCOPE        sequence | global (the channel over every sequence) | visible (default sequence)
   --gamma G            bend the scale: t' = t^G (default 1)
@@ -289,12 +314,13 @@ View options:
   --merge AGG          how a group's value is made: sum | mean | max | max-abs (default mean)
   --palette NAME       Reds, Blues, Greens, Purples, Greys, viridis, magma, inferno, plasma, cividis,
                        turbo, RdBu, coolwarm, PiYG, BrBG, tab10, Set2, gltr; NAME_r reverses
-                       (default: Reds, RdBu_r for symmetric, gltr for buckets)
+                       (default: Reds, RdBu_r for symmetric and ratio, gltr for buckets)
   --palette-file FILE  one #rrggbb per line: evenly spaced stops, linear in between
   --font-size PX       text size in pixels, 1..96 (default 16); below 6 zoomed out, in folded blocks
   --font PATTERN       fontconfig pattern of the monospace font (default "monospace")
   --stacked            every listed sequence under a header (name, tokens, max, mean), in one
-                       scroll (render: one PNG); the range scope becomes global unless --scope says
+                       scroll that opens at the top of the list (render: one PNG); the range scope
+                       becomes global unless --scope says
   --filter TEXT        list only the sequences whose name contains TEXT (ignoring case)
   --sort ORDER         file | max | mean | length: the list's order, largest first (default file)
   --overview R         max-abs | max | min | mean: how the overview strip reduces a row (default max-abs)
@@ -309,7 +335,8 @@ Render options:
   --format FORMAT      png, svg or html, with --all-sequences (default png)
   --legend             the palette with its range and the mapping in words, below the text
   --caption            the file, sequence and channel above the text
-  --layout FILE        write every drawn token box as JSON, in the PNG's pixels
+  --layout FILE        write every drawn token box as JSON, in the PNG's pixels, each with its
+                       "seq" (a --stacked PNG's boxes name their sequences)
 Bench options (a scripted headless run: first frame, scroll, scrub, jumps, recolour; the last
 line printed is one JSON object):
   --synthetic N        a generated document of N tokens instead of INPUT (no download needed)
@@ -322,10 +349,21 @@ opens memory-mapped, with its vocabulary as tokenizer.json beside it):
 Viewer options:
   --frames N           draw N frames and exit (tests, scripted demos)
   --screenshot FILE    with --frames: save the last frame of the window as a PNG
-  --script FILE        play a scripted demo (open, seq, channel, goto, range, palette, norm, wait,
-                       screenshot, export; one step per line); with --frames, N frames after its end
-  --print-state        on exit, print the view (file, sequence, channel, top token...) as JSON
-  --reset-settings     forget the saved settings (recent files, palette, range mode, font size)
+  --script FILE        play a scripted demo (open, seq, channel, goto, top, bottom, next-above,
+                       range, palette, norm, wait, screenshot, export...; one step per line); with
+                       --frames, N frames after its end; a failing step stops it: FILE:LINE, exit != 0
+  --print-state        on exit, print the view (file, sequence, channel, top token, the stacked
+                       view's top sequence, the mapping with its numbers...) as JSON
+  --reset-settings     forget the saved settings (recent files, palette, mapping, text sizes, theme)
+  --goto-top K         open at the token with the K-th highest value (K = 1: the highest; equal
+                       values rank in reading order), its line at the top of the view, as the Go to
+                       panel's k-th button. Viewer only: render draws whole sequences
+  --goto-bottom K      the same with the K-th lowest value
+  --goto-above T       open at the first token after token 0 with a value above T (as the Go to
+                       panel's "next above"); no such token, or no K-th value, is an error
+Saved settings: what you change in the viewer's window (palette, mapping, scope, range, gamma,
+text sizes, panels, theme) is saved on exit; options on the command line and script steps apply
+to their run only.
 )";
 }
 
@@ -410,6 +448,20 @@ void ConfigureSession(Session& session, const ViewOptions& options) {
     session.ApplyDataDefaults(palette_given);
   }
   if (options.range) session.SetManualRange(options.range->first, options.range->second);
+}
+
+void JumpByValue(Session& session, const ValueJump& jump) {
+  if (jump.kind == ValueJump::Kind::kNextAbove) {
+    const uint64_t origin = session.JumpOrigin();
+    if (!session.GoToNextAbove(jump.threshold))
+      throw std::invalid_argument("no value above the threshold after token " + std::to_string(origin));
+    return;
+  }
+  if (!session.GoToRanked(jump.rank, jump.kind == ValueJump::Kind::kHighest)) {
+    const std::span<const float> values = session.CurrentValues();
+    const auto count = std::count_if(values.begin(), values.end(), [](float value) { return std::isfinite(value); });
+    throw std::invalid_argument("only " + std::to_string(count) + " tokens have a value");
+  }
 }
 
 }  // namespace th::app

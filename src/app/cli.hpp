@@ -44,6 +44,20 @@ struct ViewOptions {
   std::string font = "monospace";
 };
 
+// A jump by value: the viewer's --goto-top K, --goto-bottom K and --goto-above T, and the script
+// steps top K, bottom K and next-above T (Session::GoToRanked and GoToNextAbove, as the Go to
+// panel's buttons).
+struct ValueJump {
+  enum class Kind { kHighest, kLowest, kNextAbove };
+  Kind kind = Kind::kHighest;
+  uint64_t rank = 1;        // kHighest, kLowest: the token of the rank-th highest (lowest) value
+  float threshold = 0.0f;   // kNextAbove: the first token after the current one above it
+};
+
+// Makes the jump in the session's running text; throws std::invalid_argument with the one-line
+// reason when there is no such token (the caller names the option or the step).
+void JumpByValue(Session& session, const ValueJump& jump);
+
 enum class Command { kView, kRender, kInfo, kBench, kGenerate, kHelp, kVersion };
 
 struct CommandLine {
@@ -64,6 +78,8 @@ struct CommandLine {
   std::optional<std::string> script;      // viewer --script FILE: a scripted demo
   bool print_state = false;               // viewer --print-state: the final view as JSON on exit
   bool reset_settings = false;            // viewer --reset-settings: forget the saved settings
+  std::optional<ValueJump> jump;          // viewer --goto-top, --goto-bottom, --goto-above
+  std::string jump_option;                // that option and its value as given, for its error
   std::vector<std::string> given;         // every --option on the command line (saved settings yield)
   std::optional<uint64_t> synthetic_tokens;  // bench --synthetic N, generate N: a synthetic document
   uint64_t sequences = 1;                    // generate --sequences S: rows of N / S tokens

@@ -52,10 +52,11 @@ int RunRender(const CommandLine& line) {
                                   ? std::to_string(session.ListedSequences().size()) +
                                         (session.ListedSequences().size() == 1 ? " sequence" : " sequences") + " stacked"
                                   : std::to_string(session.CurrentSequence().TokenCount()) + " tokens";
-    std::printf("wrote %s (%s%s, %s %s, range %g..%g, %s%s)\n", path.c_str(), size.c_str(), drawn.c_str(),
-                ScopeName(session.Spec().scope).c_str(),
-                NormName(mapping.kind).c_str(), mapping.low, mapping.high, session.CurrentPalette().name.c_str(),
-                session.Settings().shuffle_seed ? ", SHUFFLED" : "");
+    char range[64] = "no range";  // a log scale of a scope with no value above 0
+    if (mapping.HasRange()) std::snprintf(range, sizeof range, "range %g..%g", mapping.low, mapping.high);
+    std::printf("wrote %s (%s%s, %s %s, %s, %s%s)\n", path.c_str(), size.c_str(), drawn.c_str(),
+                ScopeName(session.Spec().scope).c_str(), NormName(mapping.kind).c_str(), range,
+                session.CurrentPalette().name.c_str(), session.Settings().shuffle_seed ? ", SHUFFLED" : "");
   };
 
   if (!line.view.filter.empty()) {

@@ -99,11 +99,15 @@ std::string WriteExport(const Session& session, const ExportJob& job);
 
 std::string HexColour(Rgb8 colour);  // "#rrggbb"
 std::string ShortestNumber(float value);  // the shortest decimal that reads back as the same float
-// A box's colours as the shader draws them; nullopt for a token without a value (hatched).
+// A box's colours as the shader draws them, and its clip notch; nullopt for a token without a
+// value (hatched).
 struct BoxColours {
   Rgb8 background;
   Rgb8 text;
+  int clipped = 0;  // -1: below the range (notch at bottom left), +1: above (top right), 0: none
 };
+// The notch's legs in pixels, as shaders/token.frag draws it (kNotch), in the text colour.
+inline constexpr int kNotchPixels = 5;
 std::optional<BoxColours> ColoursOf(const Session& session, float value);
 // The tooltip: "#INDEX CHANNEL: VALUE" ("no value" for NaN/Inf).
 std::string TooltipText(const Session& session, uint64_t index, float value);

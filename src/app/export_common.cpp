@@ -23,6 +23,12 @@ namespace {
 
 constexpr int kSideBySideGap = 16;  // canvas pixels between the real and the shuffled render
 
+// What the legend warns of, on stderr too, whether or not the figure has a legend.
+void PrintMappingWarnings(const Session& session) {
+  for (const std::string& warning : MappingWarnings(session.Mapping(), session.Summary(), session.CurrentPalette()))
+    std::fprintf(stderr, "tokenheat: warning: %s\n", warning.c_str());
+}
+
 }  // namespace
 
 InputFiles::InputFiles(const ViewOptions& view) {
@@ -83,6 +89,7 @@ std::string WriteExport(const Session& session, const ExportJob& job) {
     const std::string page = ExportHtml(session, job.scale, job.options);
     ThrowIfSourceChanged(session.Doc());
     WriteFileAtomically(job.path, page);
+    PrintMappingWarnings(session);
     return "";
   }
   RenderRequest request;
@@ -112,8 +119,7 @@ std::string WriteExport(const Session& session, const ExportJob& job) {
   if (image.missing_glyphs > 0)
     std::fprintf(stderr, "tokenheat: warning: %zu characters had no glyph in any font and were drawn as boxes\n",
                  image.missing_glyphs);
-  for (const std::string& warning : MappingWarnings(session.Mapping(), session.Summary(), session.CurrentPalette()))
-    std::fprintf(stderr, "tokenheat: warning: %s\n", warning.c_str());
+  PrintMappingWarnings(session);
   return std::to_string(image.width) + "x" + std::to_string(image.height) + ", ";
 }
 
@@ -159,7 +165,7 @@ std::optional<BoxColours> ColoursOf(const Session& session, float value) {
       MapValue(session.Mapping(), value, palette.stops.size(), palette.kind == PaletteKind::kCategorical);
   if (!mapped) return std::nullopt;
   const Rgb8 background = palette.At(mapped->t);
-  return BoxColours{background, ContrastingTextColour(background)};
+  return BoxColours{background, ContrastingTextColour(background), mapped->clipped};
 }
 
 std::string TooltipText(const Session& session, uint64_t index, float value) {

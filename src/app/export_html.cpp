@@ -2,6 +2,7 @@
 // browser window, copyable), one <span class="token"> each, coloured as the viewer colours them;
 // hovering one shows its index and value (the title attribute), which data-value also holds.
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 #include "app/export.hpp"
@@ -18,6 +19,9 @@ std::string CssGradient(const Palette& palette) {
   return css + ")";
 }
 
+// The class that gives a box the shader's clip notch (.above, .below), with its leading space.
+const char* NotchClass(int clipped) { return clipped > 0 ? " above" : clipped < 0 ? " below" : ""; }
+
 void WriteLegend(std::ostringstream& html, const Session& session) {
   html << "<div class=\"legend\">\n";
   if (session.Mapping().Bucketed()) {
@@ -31,6 +35,15 @@ void WriteLegend(std::ostringstream& html, const Session& session) {
          << "<div class=\"labels\">";
     for (const ui::LegendLabel& label : ui::GradientLabels(session)) html << "<span>" << EscapeMarkup(label.text) << "</span>";
     html << "</div>\n";
+  }
+  if (const std::optional<ui::ClipKey> clip = ui::ClippingKey(session)) {
+    // A value just below the range and one just above it, notched as the tokens are.
+    html << "<p class=\"clipping\">";
+    for (const float value : {clip->below, clip->above})
+      if (const std::optional<BoxColours> colours = ColoursOf(session, value))
+        html << "<i class=\"clip-key" << NotchClass(colours->clipped) << "\" style=\"background:"
+             << HexColour(colours->background) << ";color:" << HexColour(colours->text) << "\"></i>";
+    html << EscapeMarkup(clip->words) << "</p>\n";
   }
   if (const std::string shuffled = ui::ShuffledWords(session); !shuffled.empty())
     html << "<p class=\"shuffled\">" << EscapeMarkup(shuffled) << "</p>\n";
@@ -57,6 +70,14 @@ std::string ExportHtml(const Session& session, int scale, const ExportOptions& o
        // An inset right edge stands for the one-pixel gap the grid leaves between tokens.
        << ".token { box-shadow: inset -1px 0 #ffffff; }\n"
        << ".token:hover { outline: 2px solid #000000; }\n"
+       // The shader's clip notch: a corner triangle in the text colour, top right above the
+       // range, bottom left below it.
+       << ".above, .below { position: relative; }\n"
+       << ".above::after, .below::after { content: \"\"; position: absolute; width: 0; height: 0; }\n"
+       << ".above::after { top: 0; right: 0; border-top: " << px(kNotchPixels)
+       << " solid currentColor; border-left: " << px(kNotchPixels) << " solid transparent; }\n"
+       << ".below::after { bottom: 0; left: 0; border-bottom: " << px(kNotchPixels)
+       << " solid currentColor; border-right: " << px(kNotchPixels) << " solid transparent; }\n"
        << ".no-value { background: repeating-linear-gradient(45deg, " << stripes << "); }\n"
        << ".legend { font-size: " << px(13) << "; margin-top: 1em; }\n"
        << ".legend .bar { width: " << px(360) << "; height: " << px(14) << "; }\n"
@@ -79,8 +100,9 @@ std::string ExportHtml(const Session& session, int scale, const ExportOptions& o
     const uint64_t index = options.first_token + i;
     html << "<span class=\"token";
     if (const auto colours = ColoursOf(session, value))
-      html << "\" style=\"background:" << HexColour(colours->background) << ";color:" << HexColour(colours->text);
-    else
+      html << NotchClass(colours->clipped) << "\" style=\"background:" << HexColour(colours->background)
+           << ";color:" << HexColour(colours->text);
+    else if (!(sequence.Flags(i) & kTokenUnmeasured))  // one without a value by design stays on the page
       html << " no-value";
     html << "\" data-index=\"" << index << "\" data-value=\"" << (std::isfinite(value) ? ShortestNumber(value) : "")
          << "\" title=\"" << EscapeMarkup(TooltipText(session, index, value)) << "\">"

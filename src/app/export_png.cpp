@@ -4,6 +4,7 @@
 // are drawn with; the words are the SVG's and HTML's (ui/legend.hpp).
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,7 @@ namespace {
 
 constexpr int kLegendBarCells = 36;     // the gradient: about the SVG's 360 pixels at 16 px text
 constexpr int kNoValueSwatchCells = 3;  // the hatched key, then its words a cell further on
+constexpr int kClipWordsCells = 30;     // the clip key's words beside its swatches when this many columns are left
 
 // Lines of at most `columns` cells, broken at spaces; a word longer than a line is cut.
 std::vector<std::string> WrapToColumns(std::string_view text, int columns) {
@@ -75,15 +77,15 @@ struct Band {
     rows = std::max(rows, row + 1);
   }
 
-  // Wrapped lines from `row` on; returns the row after them.
-  int Paragraph(int row, std::string_view text, int columns) {
-    for (const std::string& line : WrapToColumns(text, columns)) Text(row++, 0, line);
+  // Wrapped lines from `row` on, from `column` to `columns`; returns the row after them.
+  int Paragraph(int row, std::string_view text, int columns, int column = 0) {
+    for (const std::string& line : WrapToColumns(text, columns - column)) Text(row++, column, line);
     return row;
   }
 };
 
 // The legend as the SVG lays it out, in grid cells: the gradient (or the buckets) with its
-// numbers, the no-value key, then the mapping in words.
+// numbers, the no-value key, the clip key, then the shuffled mark and the mapping in words.
 Band LegendBand(const Session& session, int columns) {
   Band band;
   const int bar_cells = std::min(kLegendBarCells, columns);
@@ -117,6 +119,15 @@ Band LegendBand(const Session& session, int columns) {
   }
   band.Box(row, 0, kNoValueSwatchCells, kNoValueFlag, NAN);
   band.Text(row++, kNoValueSwatchCells + 1, "no value");
+  if (const std::optional<ui::ClipKey> clip = ui::ClippingKey(session)) {
+    // A value just below the range and one just above it: the shader notches them as it notches
+    // the tokens. The words follow them, or go under them when the figure is too narrow.
+    band.Box(row, 0, kNoValueSwatchCells, 0, clip->below);
+    band.Box(row, kNoValueSwatchCells + 1, kNoValueSwatchCells, 0, clip->above);
+    const int beside = 2 * (kNoValueSwatchCells + 1);
+    row = columns - beside >= kClipWordsCells ? band.Paragraph(row, clip->words, columns, beside)
+                                              : band.Paragraph(row + 1, clip->words, columns);
+  }
   row = band.Paragraph(row, ui::ShuffledWords(session), columns);
   for (const std::string& line : ui::MappingWordLines(session)) row = band.Paragraph(row, line, columns);
   return band;

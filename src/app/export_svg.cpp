@@ -1,5 +1,6 @@
 // SVG export: one <rect class="token"> and one <text class="token"> per drawn box, at the
 // render's pixel geometry, so the figure matches the PNG and its text stays selectable.
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,14 +19,27 @@ constexpr int kLegendBarHeight = 14;
 constexpr int kNoValueSwatchWidth = 28;
 // The shuffled mark, as the viewer's colour bar writes it.
 constexpr const char* kShuffledStyle = "fill=\"#c85a00\" font-weight=\"bold\"";
+constexpr Rgb8 kPage{255, 255, 255};  // the figure's background
 
 int LineStep(int font_size) { return font_size + font_size / 4; }
 
-// The legend below the text: the bar, its numbers, the no-value key, the shuffled mark, the words;
-// the last line's baseline and room for its descenders.
+// The shader's clip notch on a box: a triangle with legs of kNotchPixels in the text colour, at
+// the top right for a value above the range, at the bottom left below it.
+void WriteNotch(std::ostringstream& svg, int x, int y, int width, int height, const BoxColours& colours) {
+  if (colours.clipped == 0) return;
+  const bool above = colours.clipped > 0;
+  const int corner_x = above ? x + width : x, corner_y = above ? y : y + height;
+  const int leg_x = above ? -kNotchPixels : kNotchPixels, leg_y = above ? kNotchPixels : -kNotchPixels;
+  svg << "<polygon class=\"notch\" points=\"" << corner_x << ',' << corner_y << ' ' << corner_x + leg_x << ','
+      << corner_y << ' ' << corner_x << ',' << corner_y + leg_y << "\" fill=\"" << HexColour(colours.text)
+      << "\"/>\n";
+}
+
+// The legend below the text: the bar, its numbers, the no-value key, the clip key, the shuffled
+// mark, the words; the last line's baseline and room for its descenders.
 int LegendHeight(const Session& session, int font_size, int scale) {
   const int word_lines = static_cast<int>(ui::MappingWordLines(session).size()) +
-                         (ui::ShuffledWords(session).empty() ? 0 : 1);
+                         (ui::ShuffledWords(session).empty() ? 0 : 1) + (ui::ClippingKey(session) ? 1 : 0);
   return kLegendBarHeight * scale + font_size + font_size + font_size / 2 + word_lines * LineStep(font_size) +
          font_size / 2;
 }
@@ -58,6 +72,22 @@ void WriteLegend(std::ostringstream& svg, const Session& session, int left, int 
   svg << "<rect x=\"" << left << "\" y=\"" << y - font_size + 2 * scale << "\" width=\"" << swatch_width
       << "\" height=\"" << font_size << "\" fill=\"url(#no-value)\"/>\n<text x=\"" << left + swatch_width + 6 * scale
       << "\" y=\"" << y << "\">no value</text>\n";
+  if (const std::optional<ui::ClipKey> clip = ui::ClippingKey(session)) {
+    // A value just below the range and one just above it, notched as the tokens are.
+    y += LineStep(font_size);
+    const int box_y = y - font_size + 2 * scale;
+    int x = left;
+    for (const float value : {clip->below, clip->above}) {
+      if (const std::optional<BoxColours> colours = ColoursOf(session, value)) {
+        svg << "<rect class=\"clip-key\" x=\"" << x << "\" y=\"" << box_y << "\" width=\"" << swatch_width
+            << "\" height=\"" << font_size << "\" fill=\"" << HexColour(colours->background) << "\"/>\n";
+        WriteNotch(svg, x, box_y, swatch_width, font_size, *colours);
+      }
+      x += swatch_width + 4 * scale;
+    }
+    svg << "<text class=\"clipping\" x=\"" << x + 2 * scale << "\" y=\"" << y << "\">" << EscapeMarkup(clip->words)
+        << "</text>\n";
+  }
   if (const std::string shuffled = ui::ShuffledWords(session); !shuffled.empty()) {
     y += LineStep(font_size);
     svg << "<text class=\"shuffled\" x=\"" << left << "\" y=\"" << y << "\" " << kShuffledStyle << ">"
@@ -93,7 +123,7 @@ std::string ExportSvg(const RenderedImage& image, const Session& session, const 
       << "\"/></pattern>\n<linearGradient id=\"palette\">";
   for (const auto& [offset, colour] : GradientStops(session.CurrentPalette()))
     svg << "<stop offset=\"" << offset << "\" stop-color=\"" << HexColour(colour) << "\"/>";
-  svg << "</linearGradient>\n</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
+  svg << "</linearGradient>\n</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"" << HexColour(kPage) << "\"/>\n";
   int heading_y = image.padding + font_size;
   if (!options.caption.empty()) {
     svg << "<text class=\"caption\" x=\"" << image.padding << "\" y=\"" << heading_y << "\">"
@@ -113,12 +143,16 @@ std::string ExportSvg(const RenderedImage& image, const Session& session, const 
     const int x = image.padding + instance.column * g.cell_width;
     const int y = image.padding + instance.row * g.LinePitch();
     const int width = g.BoxWidth(instance.cells);
-    const auto colours = ColoursOf(session, instance.value);
+    // A token without a value by design sits on the canvas, as the shader draws it.
+    const std::optional<BoxColours> colours = instance.flags & kUnmeasuredFlag
+                                                  ? BoxColours{kPage, ContrastingTextColour(kPage)}
+                                                  : ColoursOf(session, instance.value);
     svg << "<rect class=\"token\" data-index=\"" << index << "\" x=\"" << x << "\" y=\"" << y << "\" width=\"" << width
         << "\" height=\"" << g.cell_height << "\" fill=\""
         << (colours ? HexColour(colours->background) : std::string("url(#no-value)")) << "\"><title>"
         << EscapeMarkup(TooltipText(session, index, instance.value)) << "</title></rect>\n";
-    if (instance.flags & kFoldedBlockFlag) continue;  // zoomed out: no text, as on screen
+    if (instance.flags & kFoldedBlockFlag) continue;  // zoomed out: no text or notch, as on screen
+    if (colours) WriteNotch(svg, x, y, width, g.cell_height, *colours);
     // The text spans the box's cells, as the grid draws it; its own spaces are kept.
     svg << "<text class=\"token\" data-index=\"" << index << "\" x=\"" << x << "\" y=\"" << y + g.cell_height / 2
         << "\" dominant-baseline=\"central\" xml:space=\"preserve\" textLength=\"" << width

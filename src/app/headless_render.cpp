@@ -86,7 +86,13 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
     return stacked ? blocks.LayoutRange(session.Doc(), first_line, count).layout
                    : session.LayoutRange(lines, first_line, count, request.twin, image.geometry.FoldCells());
   };
-  image.layout = layout_lines(0, line_count);
+  if (stacked) {
+    StackedLines all = blocks.LayoutRange(session.Doc(), 0, line_count);
+    image.layout = std::move(all.layout);
+    image.row_sequence = std::move(all.row_sequence);
+  } else {
+    image.layout = layout_lines(0, line_count);
+  }
 
   gl::HeatmapRenderer renderer(atlas);
   renderer.SetPalette(session.CurrentPalette());
@@ -156,17 +162,21 @@ RenderedImage PlaceSideBySide(RenderedImage left, const RenderedImage& right, in
 
 std::string LayoutJson(const RenderedImage& image, const Session& session, uint64_t first_token) {
   using nlohmann::json;
-  const Sequence& sequence = session.CurrentSequence();
   const Palette& palette = session.CurrentPalette();
   const bool categorical = palette.kind == PaletteKind::kCategorical;
   std::string boxes;
   const GridGeometry& g = image.geometry;
   for (size_t i = 0; i < image.layout.instances.size(); ++i) {
+    if (image.layout.tokens[i] == kHeaderToken) continue;
     const TokenInstance& instance = image.layout.instances[i];
+    const uint32_t sequence_index = image.row_sequence.empty()
+                                        ? static_cast<uint32_t>(session.Settings().sequence)
+                                        : image.row_sequence[static_cast<size_t>(instance.row)];
+    const Sequence& sequence = session.Doc().sequences[sequence_index];
     const uint64_t token = first_token + image.layout.tokens[i];
     const auto mapped = MapValue(session.Mapping(), instance.value, palette.stops.size(), categorical);
     json box = {
-        {"seq", session.Settings().sequence},
+        {"seq", sequence_index},
         {"index", token},
         {"x", image.padding + instance.column * g.cell_width},
         {"y", image.grid_top + image.padding + instance.row * g.LinePitch()},

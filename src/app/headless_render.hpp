@@ -51,6 +51,8 @@ struct RenderedImage {
   int height = 0;
   std::vector<uint8_t> pixels;  // RGBA8, top-down
   VisibleLayout layout;         // every line of the sequence
+  // The stacked view's: the sequence each of the layout's rows belongs to (empty otherwise).
+  std::vector<uint32_t> row_sequence;
   GridGeometry geometry;
   // The grid of the caption's and legend's words: the text's, or the glyphs' own cells when the
   // text is zoomed out (folded, without glyphs).
@@ -75,12 +77,13 @@ RenderedImage RenderSequenceImage(const RenderRequest& request);
 RenderedImage PlaceSideBySide(RenderedImage left, const RenderedImage& right, int gap);
 
 // The --layout JSON: {"width","height","tokens":[{"seq","index","text","x","y","w","h","value","norm"}]}
-// with one entry per drawn box (a token wrapped across lines has one box per line, each with its
-// part of the text, so the texts concatenate to the sequence's text, byte for byte: a byte that
-// is not valid UTF-8 is written as a lone surrogate escape, "\udc80".."\udcff", as Python's
-// surrogateescape does; strict parsers such as nlohmann::json refuse those). norm is the palette
-// position after the session's mapping. first_token: the input index of the sequence's first
-// token when only a range of it was rendered (--tokens), so indices name the input's tokens.
+// with one entry per drawn token box, seq naming its sequence (in the stacked view, its block's;
+// the blocks' headers are not token boxes). A token wrapped across lines has one box per line,
+// each with its part of the text, so the texts concatenate to the sequence's text, byte for byte
+// (a byte that is not valid UTF-8 is written as a lone surrogate escape, "\udc80".."\udcff", as
+// Python's surrogateescape does; strict parsers such as nlohmann::json refuse those). norm is the
+// palette position after the session's mapping. first_token: the input index of the sequence's
+// first token when only a range of it was rendered (--tokens), so indices name the input's tokens.
 std::string LayoutJson(const RenderedImage& image, const Session& session, uint64_t first_token = 0);
 
 }  // namespace th::app

@@ -8,8 +8,10 @@
 #include <map>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 #include "app/cli.hpp"
+#include "app/export.hpp"
 #include "core/palette_registry.hpp"
 #include "ui/panels.hpp"
 
@@ -20,11 +22,18 @@ namespace {
 // Each verb and how many arguments it takes (-1: the rest of the line, as one argument).
 const std::map<std::string, int>& Verbs() {
   static const std::map<std::string, int> verbs = {{"open", -1},  {"seq", 1},     {"channel", -1},
-                                                   {"goto", 1},   {"range", 2},   {"palette", 1},
+                                                   {"goto", 1},   {"top", 1},     {"bottom", 1},
+                                                   {"next-above", 1}, {"range", 2}, {"palette", 1},
                                                    {"norm", 1},   {"wait", 1},    {"screenshot", -1},
                                                    {"export", -1}, {"preset", 1},  {"search", -1},
                                                    {"search-regex", -1}, {"next-match", 0}, {"previous-match", 0}};
   return verbs;
+}
+
+std::string VerbList() {
+  std::string list;
+  for (const auto& [verb, arguments] : Verbs()) list += (list.empty() ? "" : ", ") + verb;
+  return list;
 }
 
 bool IsNumber(const std::string& text, bool whole) {
@@ -56,9 +65,7 @@ ScriptPlayer::ScriptPlayer(const std::string& path)
     if (!(words >> step.verb) || step.verb.starts_with("#")) continue;
     const auto verb = Verbs().find(step.verb);
     if (verb == Verbs().end())
-      throw UsageError(Where(step) + ": unknown step \"" + step.verb +
-                       "\" (open, seq, channel, goto, range, palette, norm, wait, screenshot, export, preset, search, "
-                       "search-regex, next-match, previous-match)");
+      throw UsageError(Where(step) + ": unknown step \"" + step.verb + "\" (" + VerbList() + ")");
     if (verb->second < 0) {
       std::string rest;
       std::getline(words >> std::ws, rest);
@@ -70,12 +77,23 @@ ScriptPlayer::ScriptPlayer(const std::string& path)
         throw UsageError(Where(step) + ": " + step.verb + " takes " + std::to_string(verb->second) + " argument" +
                          (verb->second == 1 ? "" : "s"));
     }
-    const bool whole = step.verb == "seq" || step.verb == "goto";
-    if (whole || step.verb == "range" || step.verb == "wait")
+    const bool rank = step.verb == "top" || step.verb == "bottom";
+    const bool whole = step.verb == "seq" || step.verb == "goto" || rank;
+    if (whole || step.verb == "range" || step.verb == "wait" || step.verb == "next-above")
       for (const std::string& arg : step.args)
         if (!IsNumber(arg, whole))
           throw UsageError(Where(step) + ": " + step.verb + ": \"" + arg + "\" is not " +
                            (whole ? "a whole number" : "a number"));
+    if (rank && std::stoull(step.args[0]) == 0)
+      throw UsageError(Where(step) + ": " + step.verb + ": ranks start at 1 (the " +
+                       (step.verb == "top" ? "highest" : "lowest") + " value)");
+    if (step.verb == "export") {
+      try {
+        FormatOfPath(step.args[0]);
+      } catch (const UsageError& error) {
+        throw UsageError(Where(step) + ": export " + error.what());
+      }
+    }
     if (step.verb == "preset" && (step.args[0].size() != 1 || step.args[0][0] < '1' ||
                                   step.args[0][0] >= '1' + static_cast<int>(std::size(ui::kTextPresets))))
       throw UsageError(Where(step) + ": preset: \"" + step.args[0] + "\" is not 1, 2 or 3");
@@ -87,6 +105,10 @@ std::string ScriptPlayer::Where(const Step& step) const { return m_path + ":" + 
 
 void ScriptPlayer::Advance(Session& session, double now) {
   if (m_screenshot) return;
+  // The app calls this only once the matches of a search step are in.
+  const std::optional<std::string> search_step = std::exchange(m_search_step, std::nullopt);
+  if (search_step && !session.Search().Error().empty())
+    throw std::runtime_error(*search_step + ": " + session.Search().Error());
   if (m_waiting) {
     if (now < m_wait_until) return;
     m_waiting = false;
@@ -97,8 +119,9 @@ void ScriptPlayer::Advance(Session& session, double now) {
 void ScriptPlayer::Play(const Step& step, Session& session, double now) {
   const std::string arg = step.args.empty() ? std::string() : step.args.front();
   const auto fail = [&](const std::string& why) { throw std::runtime_error(Where(step) + ": " + why); };
+  const auto file = [&] { return FileStep{(std::filesystem::path(m_folder) / arg).string(), Where(step)}; };
   if (step.verb == "open") {
-    m_open = Open{(std::filesystem::path(m_folder) / arg).string(), Where(step)};
+    m_open = file();
   } else if (step.verb == "seq") {
     const int index = std::stoi(arg);
     if (index >= static_cast<int>(session.Doc().sequences.size())) fail("no sequence " + arg);
@@ -111,6 +134,20 @@ void ScriptPlayer::Play(const Step& step, Session& session, double now) {
     const uint64_t token = std::stoull(arg);
     if (token >= session.CurrentSequence().TokenCount()) fail("no token " + arg + " in this sequence");
     session.ScrollToToken(token);
+  } else if (step.verb == "top" || step.verb == "bottom" || step.verb == "next-above") {
+    ValueJump jump;
+    if (step.verb == "next-above") {
+      jump.kind = ValueJump::Kind::kNextAbove;
+      jump.threshold = std::stof(arg);
+    } else {
+      jump.kind = step.verb == "top" ? ValueJump::Kind::kHighest : ValueJump::Kind::kLowest;
+      jump.rank = std::stoull(arg);
+    }
+    try {
+      JumpByValue(session, jump);
+    } catch (const std::invalid_argument& error) {
+      fail(step.verb + " " + arg + ": " + error.what());
+    }
   } else if (step.verb == "range") {
     const float low = std::stof(arg), high = std::stof(step.args[1]);
     if (high < low) fail("range: LO must not be above HI");
@@ -131,9 +168,9 @@ void ScriptPlayer::Play(const Step& step, Session& session, double now) {
     m_waiting = true;
     m_wait_until = now + std::stod(arg);
   } else if (step.verb == "screenshot") {
-    m_screenshot = (std::filesystem::path(m_folder) / arg).string();
+    m_screenshot = file();
   } else if (step.verb == "export") {
-    m_export = (std::filesystem::path(m_folder) / arg).string();
+    m_export = file();
   } else if (step.verb == "preset") {
     m_preset = arg[0] - '1';
   } else if (step.verb == "search" || step.verb == "search-regex") {
@@ -141,8 +178,10 @@ void ScriptPlayer::Play(const Step& step, Session& session, double now) {
     // Session::Search().Pending()), and the first is shown once they are in.
     session.Search().SetQuery({arg, step.verb == "search-regex"});
     session.Search().Step(true, session.TopToken());
+    m_search_step = Where(step) + ": " + step.verb;
   } else if (step.verb == "next-match" || step.verb == "previous-match") {
     if (session.Search().Query().pattern.empty()) fail(step.verb + ": no search step before it");
+    if (session.Search().Matches().empty()) fail(step.verb + ": the search found no match to go to");
     if (const auto token = session.Search().Step(step.verb == "next-match", session.TopToken()))
       session.ShowToken(*token);
   }

@@ -6,6 +6,9 @@
 //   seq N              sequence N, from 0
 //   channel NAME       colour by channel NAME
 //   goto TOKEN         scroll so that token TOKEN's line is at the top
+//   top K              the token with the K-th highest value (1: the highest) at the top
+//   bottom K           the token with the K-th lowest value at the top
+//   next-above T       the first token after the current one with a value above T at the top
 //   range LO HI        a manual range
 //   palette NAME       a built-in palette
 //   norm SPEC          a mapping, as --norm takes it
@@ -18,7 +21,10 @@
 //   next-match         the next match (as Enter), wrapping around
 //   previous-match     the previous match (as Shift+Enter)
 //
-// Blank lines and lines starting with # are skipped. Errors name FILE:LINE.
+// Blank lines and lines starting with # are skipped. Errors name FILE:LINE: a bad line (an
+// unknown step, a bad number, an export to a format that does not exist) before anything plays,
+// and a step that fails (no such channel, no K-th value, a file it cannot write, a bad regular
+// expression) when it plays, which stops the viewer.
 
 #include <optional>
 #include <string>
@@ -36,26 +42,31 @@ class ScriptPlayer {
 
   // Plays the next step once its predecessor is done (one step per frame, so that the view has
   // been laid out again before a step that depends on it). now: seconds on a steady clock.
-  // Throws std::runtime_error naming FILE:LINE when a step cannot apply (no such channel...).
+  // Throws std::runtime_error naming FILE:LINE when a step cannot apply (no such channel...), or
+  // when the matches of the search step before it came with an error (a bad regular expression).
   void Advance(Session& session, double now);
-  // Every step played, its wait over and its screenshot taken (a search step's matches may
-  // still be pending: the app waits for Session::Search() as well).
-  bool Finished() const { return m_next >= m_steps.size() && !m_waiting && !m_screenshot && !m_open; }
+  // Every step played, its wait over, its screenshot taken and its search checked (a search
+  // step's matches may still be pending: the app waits for Session::Search() as well).
+  bool Finished() const {
+    return m_next >= m_steps.size() && !m_waiting && !m_screenshot && !m_open && !m_search_step;
+  }
+  // A file a step reads or writes, and the step's FILE:LINE: the app stops with
+  // place + ": " + the error when it cannot.
+  struct FileStep {
+    std::string path;
+    std::string place;
+  };
   // A screenshot a step asked for: the app saves the frame it draws next, then calls
   // ScreenshotTaken.
-  const std::optional<std::string>& PendingScreenshot() const { return m_screenshot; }
+  const std::optional<FileStep>& PendingScreenshot() const { return m_screenshot; }
   void ScreenshotTaken() { m_screenshot.reset(); }
   // An export a step asked for (the app writes it as the Files panel's Export does), once.
-  std::optional<std::string> TakeExport() { return std::exchange(m_export, std::nullopt); }
+  std::optional<FileStep> TakeExport() { return std::exchange(m_export, std::nullopt); }
   // A text-size preset a step asked for (0-based, as ui::kTextPresets), once.
   std::optional<int> TakePreset() { return std::exchange(m_preset, std::nullopt); }
   // A file an `open` step asked for, once: the app loads it in the background and calls Advance
-  // again only once it is in (or stops with place + ": " + the load's error).
-  struct Open {
-    std::string path;
-    std::string place;  // FILE:LINE of the step
-  };
-  std::optional<Open> TakeOpen() { return std::exchange(m_open, std::nullopt); }
+  // again only once it is in.
+  std::optional<FileStep> TakeOpen() { return std::exchange(m_open, std::nullopt); }
 
  private:
   struct Step {
@@ -72,10 +83,11 @@ class ScriptPlayer {
   size_t m_next = 0;
   bool m_waiting = false;
   double m_wait_until = 0;
-  std::optional<std::string> m_screenshot;
-  std::optional<std::string> m_export;
+  std::optional<FileStep> m_screenshot;
+  std::optional<FileStep> m_export;
   std::optional<int> m_preset;
-  std::optional<Open> m_open;
+  std::optional<FileStep> m_open;
+  std::optional<std::string> m_search_step;  // "FILE:LINE: search" until its matches are checked
 };
 
 }  // namespace th::app

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -23,17 +25,16 @@ namespace th::app {
 
 namespace {
 
-// Range modes saved by name; the ones with numbers (percentile, buckets) come back as chosen
-// on the command line or in the range panel, not from here.
-std::optional<std::string> NormSpecOf(NormKind kind) {
-  switch (kind) {
-    case NormKind::kMinMax: return "minmax";
-    case NormKind::kZeroMax: return "zero-max";
-    case NormKind::kSymmetric: return "symmetric";
-    case NormKind::kLog: return "log";
-    case NormKind::kPercentile:
-    case NormKind::kBuckets: return std::nullopt;
-  }
+// The float's shortest decimal form, which from_chars (ParseNormSpec) reads back exactly.
+std::string Shortest(float value) {
+  char text[32];
+  const auto result = std::to_chars(text, text + sizeof text, value);
+  return std::string(text, result.ptr);
+}
+
+std::optional<RangeScope> ParseSavedScope(const std::string& name) {
+  for (const RangeScope scope : {RangeScope::kSequence, RangeScope::kGlobal, RangeScope::kVisible})
+    if (name == ScopeName(scope)) return scope;
   return std::nullopt;
 }
 
@@ -119,6 +120,27 @@ SavedSettings SettingsFrom(const nlohmann::ordered_json& json, const std::string
       refuse("norm " + Shown(*norm) + " is not a range mode of this version");
     }
   }
+  if (const auto scope = json.find("scope"); scope != json.end()) {
+    if (scope->is_string() && ParseSavedScope(scope->get<std::string>()))
+      settings.scope = scope->get<std::string>();
+    else
+      refuse("scope " + Shown(*scope) + " is not sequence, global or visible");
+  }
+  if (const auto range = json.find("range"); range != json.end()) {
+    const bool pair = range->is_array() && range->size() == 2 && (*range)[0].is_number() && (*range)[1].is_number();
+    const float low = pair ? (*range)[0].get<float>() : NAN, high = pair ? (*range)[1].get<float>() : NAN;
+    if (std::isfinite(low) && std::isfinite(high) && low <= high)
+      settings.range = {low, high};
+    else
+      refuse("range " + Shown(*range) + " is not [LO, HI] with LO <= HI");
+  }
+  if (const auto gamma = json.find("gamma"); gamma != json.end()) {
+    const float value = gamma->is_number() ? gamma->get<float>() : NAN;
+    if (std::isfinite(value) && value > 0.0f)
+      settings.gamma = value;
+    else
+      refuse("gamma " + Shown(*gamma) + " is not a number above 0");
+  }
   const auto whole_number = [&](const char* key, int min, int max) -> std::optional<int> {
     const auto value = json.find(key);
     if (value == json.end()) return std::nullopt;
@@ -182,6 +204,9 @@ void SaveSettings(const SavedSettings& settings) {
                          {"dark_theme", settings.dark_theme}};
   if (settings.palette) json["palette"] = *settings.palette;
   if (settings.norm) json["norm"] = *settings.norm;
+  if (settings.scope) json["scope"] = *settings.scope;
+  if (settings.range) json["range"] = {settings.range->first, settings.range->second};
+  if (settings.gamma) json["gamma"] = *settings.gamma;
   if (settings.font_size) json["font_size"] = *settings.font_size;
   if (settings.panel_text_size) json["panel_text_size"] = *settings.panel_text_size;
   const std::string path = SettingsPath();
@@ -199,28 +224,78 @@ void ForgetSettings() {
 }
 
 void ApplySavedSettings(const SavedSettings& settings, CommandLine& line) {
-  // LoadSettings kept only names and modes that this version knows.
+  // LoadSettings kept only names and values that this version knows. A mapping option on the
+  // command line replaces the saved mapping parts it conflicts with: a --norm or --scope, the
+  // saved manual range.
   const bool palette_given = Given(line, "--palette") || Given(line, "--palette-file");
+  const bool range_given = Given(line, "--range");
   if (settings.palette && !palette_given) line.view.palette = settings.palette;
-  if (settings.norm && !Given(line, "--norm") && !Given(line, "--range")) line.view.norm = settings.norm;
+  if (settings.norm && !Given(line, "--norm") && !range_given) line.view.norm = settings.norm;
+  if (settings.scope && !Given(line, "--scope") && !range_given) line.view.scope = settings.scope;
+  if (settings.range && !range_given && !Given(line, "--norm") && !Given(line, "--scope"))
+    line.view.range = settings.range;
+  if (settings.gamma && !Given(line, "--gamma")) line.view.gamma = *settings.gamma;
   if (settings.font_size && !Given(line, "--font-size")) line.view.font_size = *settings.font_size;
 }
 
-SavedSettings CaptureSettings(SavedSettings base, const Session& session, const ui::FrameContext& context) {
-  // Only what the user chose is saved: the data's defaults (min-max on Reds, symmetric on RdBu_r)
-  // must stay free to follow the next file's values. A palette from a file has no name to find
-  // again, so the last built-in one stays saved.
-  const std::string& palette = session.CurrentPalette().name;
-  if (palette == DefaultPaletteName(session.Spec().kind))
-    base.palette.reset();
-  else if (FindPalette(palette))
-    base.palette = palette;
-  base.norm = session.DefaultReason().empty() ? NormSpecOf(session.Spec().kind) : std::nullopt;
-  base.font_size = session.Settings().font_size;
-  base.panel_text_size = context.panel_text_size;
-  base.panels_hidden = context.panels_hidden;
-  base.dark_theme = context.dark_theme;
-  return base;
+std::string NormSpecText(const MappingSpec& spec) {
+  const auto with_percentile = [&](const char* name) {
+    return spec.symmetric_percentile == 100.0f ? std::string(name)
+                                               : std::string(name) + ":" + Shortest(spec.symmetric_percentile);
+  };
+  switch (spec.kind) {
+    case NormKind::kMinMax: return "minmax";
+    case NormKind::kZeroMax: return "zero-max";
+    case NormKind::kSymmetric: return with_percentile("symmetric");
+    case NormKind::kLog: return "log";
+    case NormKind::kLogRatio: return with_percentile("ratio");
+    case NormKind::kPercentile:
+      return "percentile:" + Shortest(spec.percentile_low) + ":" + Shortest(spec.percentile_high);
+    case NormKind::kBuckets: {
+      std::string text = "buckets:";
+      for (size_t i = 0; i < spec.thresholds.size(); ++i) text += (i > 0 ? "," : "") + Shortest(spec.thresholds[i]);
+      return text;
+    }
+  }
+  return "minmax";
+}
+
+ViewChoices CurrentChoices(const Session& session, const ui::FrameContext& context) {
+  const MappingSpec& spec = session.Spec();
+  return {session.CurrentPalette().name, session.PaletteRevision(), NormSpecText(spec), session.ChosenScope(),
+          {spec.manual_low, spec.manual_high}, spec.gamma, session.Settings().font_size, context.panel_text_size,
+          context.panels_hidden, context.dark_theme};
+}
+
+void KeepUserChanges(SavedSettings& settings, const ViewChoices& before, const ViewChoices& after,
+                     const Session& session) {
+  if (after.palette_revision != before.palette_revision) {
+    if (after.palette == DefaultPaletteName(session.Spec().kind))
+      settings.palette.reset();
+    else if (FindPalette(after.palette))
+      settings.palette = after.palette;
+  }
+  if (after.norm != before.norm) {
+    // The data's default is the kind alone (min-max, symmetric, ratio), with no numbers.
+    MappingSpec plain;
+    plain.kind = session.Spec().kind;
+    const bool data_default = !session.DefaultReason().empty() && after.norm == NormSpecText(plain);
+    settings.norm = data_default ? std::nullopt : std::optional(after.norm);
+  }
+  const bool manual = after.scope == RangeScope::kManual;
+  if (after.scope != before.scope || (manual && after.manual_range != before.manual_range)) {
+    if (manual) {
+      settings.range = after.manual_range;
+    } else {
+      settings.range.reset();
+      settings.scope = after.scope == RangeScope::kSequence ? std::nullopt : std::optional(ScopeName(after.scope));
+    }
+  }
+  if (after.gamma != before.gamma) settings.gamma = after.gamma == 1.0f ? std::nullopt : std::optional(after.gamma);
+  if (after.font_size != before.font_size) settings.font_size = after.font_size;
+  if (after.panel_text_size != before.panel_text_size) settings.panel_text_size = after.panel_text_size;
+  if (after.panels_hidden != before.panels_hidden) settings.panels_hidden = after.panels_hidden;
+  if (after.dark_theme != before.dark_theme) settings.dark_theme = after.dark_theme;
 }
 
 }  // namespace th::app

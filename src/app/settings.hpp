@@ -1,10 +1,14 @@
 #pragma once
 // What the viewer remembers between runs, in $XDG_CONFIG_HOME/tokenheat/settings.json (or
-// ~/.config/...): recent files, palette, range mode, font size and panel layout. Options given
-// on the command line win over what was saved; `--reset-settings` forgets it all.
+// ~/.config/...): recent files, palette, the mapping (its kind with its numbers, scope, manual
+// range, gamma), text sizes and panel layout. What the user changes in the window is kept
+// (KeepUserChanges); options given on the command line and script steps win over what was saved
+// for their run only, and are not written back. `--reset-settings` forgets it all.
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/cli.hpp"
@@ -15,7 +19,10 @@ namespace th::app {
 struct SavedSettings {
   std::vector<std::string> recent_files;  // most recent first
   std::optional<std::string> palette;     // a built-in palette's name
-  std::optional<std::string> norm;        // a --norm spec
+  std::optional<std::string> norm;        // a --norm spec, with its numbers ("symmetric:98")
+  std::optional<std::string> scope;       // a --scope: global or visible (sequence is the default)
+  std::optional<std::pair<float, float>> range;  // a manual range, LO <= HI (scope manual)
+  std::optional<float> gamma;
   std::optional<int> font_size;
   std::optional<int> panel_text_size;     // a presentation preset's panel text
   bool panels_hidden = false;
@@ -39,7 +46,31 @@ void ForgetSettings();                             // --reset-settings
 // Fills in the view options the command line left open (those not in line.given).
 void ApplySavedSettings(const SavedSettings& settings, CommandLine& line);
 
-// The session's choices as settings to save (keeping the recent files).
-SavedSettings CaptureSettings(SavedSettings base, const Session& session, const ui::FrameContext& context);
+// The --norm spelling of the spec's kind with its numbers ("symmetric:98", "percentile:1:99",
+// "buckets:10,100,1000"), which ParseNormSpec reads back to the same numbers.
+std::string NormSpecText(const MappingSpec& spec);
+
+// The choices the settings keep, as the session and the window hold them now.
+struct ViewChoices {
+  std::string palette;
+  uint64_t palette_revision = 0;  // Session::PaletteRevision: a palette picked again is a choice too
+  std::string norm;                                // NormSpecText
+  RangeScope scope = RangeScope::kSequence;        // Session::ChosenScope
+  std::pair<float, float> manual_range{0.0f, 1.0f};
+  float gamma = 1.0f;
+  int font_size = 0;
+  int panel_text_size = 0;
+  bool panels_hidden = false;
+  bool dark_theme = false;
+};
+ViewChoices CurrentChoices(const Session& session, const ui::FrameContext& context);
+
+// Keeps in settings each choice that differs between before and after, taken around what the
+// user did in the window (its panels and keys): the command line and script steps, which set up
+// one run, never pass through here. A palette or mapping that the change left at the data's
+// default is forgotten instead, so that the next file gets the default that fits its values; a
+// palette read from a file has no name to find again, so the last built-in one stays.
+void KeepUserChanges(SavedSettings& settings, const ViewChoices& before, const ViewChoices& after,
+                     const Session& session);
 
 }  // namespace th::app

@@ -106,6 +106,19 @@ class FileWatch {
   double m_next_check = 0;
 };
 
+// Runs write and names place (a script step's FILE:LINE, or the option) in its error, which keeps
+// its kind: a refused output is a usage error (exit 2), a write that failed is not (exit 1).
+template <typename Write>
+void WriteNamingPlace(const std::string& place, const Write& write) {
+  try {
+    write();
+  } catch (const UsageError& error) {
+    throw UsageError(place + ": " + error.what());
+  } catch (const std::exception& error) {
+    throw std::runtime_error(place + ": " + error.what());
+  }
+}
+
 std::string StateJson(const Session& session, const ui::FrameContext& context) {
   const Channel* channel = session.CurrentChannel();
   nlohmann::json state = {{"source", session.Doc().source},
@@ -118,10 +131,19 @@ std::string StateJson(const Session& session, const ui::FrameContext& context) {
                                 {"norm", NormName(session.Mapping().kind)},
                                 {"low", session.Low()},
                                 {"high", session.High()},
+                                {"mapping",
+                                 {{"norm", NormSpecText(session.Spec())},
+                                  {"scope", ScopeName(session.Spec().scope)},
+                                  {"gamma", session.Spec().gamma}}},
                                 {"font_size", session.Settings().font_size},
                                 {"panel_text_size", context.panel_text_size},
                                 {"panels_hidden", context.panels_hidden},
-                                {"dark_theme", context.dark_theme}};
+                                {"dark_theme", context.dark_theme},
+                                {"stacked", session.Settings().stacked}};
+  // The sequence heading the stacked view (null in the running text).
+  const std::optional<uint32_t> top_sequence =
+      session.Settings().stacked ? session.Stacked().TopSequence() : std::nullopt;
+  state["stacked_top_sequence"] = top_sequence ? nlohmann::json(*top_sequence) : nlohmann::json();
   const TextSearch& search = session.Search();
   const MatchColours colours = MatchMarkColours(session.CurrentPalette(), context.canvas);
   state["search"] = {{"text", search.Query().pattern},
@@ -145,6 +167,15 @@ int RunViewer(const CommandLine& parsed) {
 
   Session session(LoadInput(line.view));
   ConfigureSession(session, line.view);
+  if (line.jump) {
+    // Before the window opens, so that a jump to nowhere is a usage error like any other option;
+    // the view scrolls there once the text is wrapped.
+    try {
+      JumpByValue(session, *line.jump);
+    } catch (const std::invalid_argument& error) {
+      throw UsageError(line.jump_option + ": " + error.what());
+    }
+  }
   PlatformWindow window("tokenheat - " + session.Doc().source, kWindowWidth, kWindowHeight);
 
   HeatmapView heatmap(line.view.font, session.Settings().font_size);
@@ -241,8 +272,10 @@ int RunViewer(const CommandLine& parsed) {
       if (const auto preset = script->TakePreset()) ui::ApplyTextPreset(session, context, *preset);
     window.SetPanelTextSize(context.panel_text_size);  // between frames: it rebuilds the UI font
     const int64_t scroll_before = session.ScrollPixels();
+    const ViewChoices choices_before = CurrentChoices(session, context);
     window.BeginFrame();
     ui::DrawPanels(session, context);
+    KeepUserChanges(saved, choices_before, CurrentChoices(session, context), session);
     if (std::exchange(context.loading.cancel_requested, false)) loader.Cancel();
     if (!context.open_request.empty()) loader.Start(std::exchange(context.open_request, {}), LoadKind::kOpen);
     if (session.Doc().source != source_before) {
@@ -258,11 +291,11 @@ int RunViewer(const CommandLine& parsed) {
     // Statistics, wrapping and search matches arrive from background threads: keep drawing.
     if (session.StatisticsPending() || session.WrappingPending() || session.Search().Pending())
       active_frames = kFramesAfterEvent;
-    if (script)
-      if (auto path = script->TakeExport()) context.export_path = std::move(*path);
-    if (!context.export_path.empty()) {
+    // The Files panel's Export and a script's: the panel shows what it wrote or why it could not;
+    // a script step that cannot write stops the script.
+    const auto write_export = [&](std::string path) {
       ExportJob job;
-      job.path = std::exchange(context.export_path, {});
+      job.path = std::move(path);
       job.inputs = inputs_now();
       job.font = heatmap.Font();
       job.width = std::max(context.heatmap_width, 64);
@@ -270,10 +303,15 @@ int RunViewer(const CommandLine& parsed) {
       job.options.legend = context.export_legend;
       job.options.caption = context.export_caption ? DefaultCaption(session) : std::string();
       job.options.font_family = FontFamily(job.font);
+      session.FinishBackgroundWork();  // an export draws with the exact ranges
+      context.export_message = "wrote " + job.path + " (" + WriteExport(session, job) +
+                               std::to_string(session.CurrentSequence().TokenCount()) + " tokens)";
+    };
+    if (script)
+      if (const auto step = script->TakeExport()) WriteNamingPlace(step->place, [&] { write_export(step->path); });
+    if (!context.export_path.empty()) {
       try {
-        session.FinishBackgroundWork();  // an export draws with the exact ranges
-        context.export_message = "wrote " + job.path + " (" + WriteExport(session, job) +
-                                 std::to_string(session.CurrentSequence().TokenCount()) + " tokens)";
+        write_export(std::exchange(context.export_path, {}));
       } catch (const std::exception& error) {
         context.export_message = error.what();
       }
@@ -310,15 +348,19 @@ int RunViewer(const CommandLine& parsed) {
     }
 
     const bool last_frame = line.frames && !scripted && frames_left == 1;
-    const std::optional<std::string> shot = script && script->PendingScreenshot() ? script->PendingScreenshot()
-                                            : last_frame                          ? line.screenshot
-                                                                                  : std::nullopt;
+    // A script step's screenshot names the step when it cannot be written.
+    const std::optional<ScriptPlayer::FileStep> shot =
+        script && script->PendingScreenshot() ? script->PendingScreenshot()
+        : last_frame && line.screenshot       ? std::optional(ScriptPlayer::FileStep{*line.screenshot, "--screenshot"})
+                                              : std::nullopt;
     window.EndFrame([&] {
       if (!shot) return;
-      inputs_now().CheckNotOverwritten(*shot);
-      const int width = window.FramebufferWidth();
-      const int height = window.FramebufferHeight();
-      WritePng(*shot, width, height, gl::ReadDefaultFramebuffer(width, height));
+      WriteNamingPlace(shot->place, [&] {
+        inputs_now().CheckNotOverwritten(shot->path);
+        const int width = window.FramebufferWidth();
+        const int height = window.FramebufferHeight();
+        WritePng(shot->path, width, height, gl::ReadDefaultFramebuffer(width, height));
+      });
     });
     if (script && script->PendingScreenshot()) script->ScreenshotTaken();
     gl::CheckErrors("viewer frame");
@@ -329,7 +371,7 @@ int RunViewer(const CommandLine& parsed) {
     // With a script, --frames counts the frames after its last step.
     if (line.frames && !scripted && --frames_left == 0) break;
   }
-  SaveSettings(CaptureSettings(saved, session, context));
+  SaveSettings(saved);
   if (line.print_state) std::printf("%s\n", StateJson(session, context).c_str());
   return 0;
 }

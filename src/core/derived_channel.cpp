@@ -38,11 +38,14 @@ std::vector<float> EvaluateChannelExpression(const Sequence& sequence, const Cha
       result[i] = static_cast<float>((a[i] - sa.Mean()) / sd_a - (b[i] - sb.Mean()) / sd_b);
   } else {
     for (size_t i = 0; i < result.size(); ++i)
-      result[i] = expression.op == ChannelExpression::Op::kDifference ? a[i] - b[i] : (b[i] != 0.0f ? a[i] / b[i] : NAN);
+      result[i] = expression.op == ChannelExpression::Op::kDifference ? a[i] - b[i] : a[i] / b[i];
   }
-  // Anything that touched a missing value stays without one (NaN and Inf propagate as such).
+  // Anything that touched a missing value stays without one (NaN and Inf propagate as such), and
+  // so does a ratio at or below 0 (B is 0, or A and B differ in sign): it has no place on the log
+  // scale a ratio is drawn on.
+  const bool ratio = expression.op == ChannelExpression::Op::kRatio;
   for (float& v : result)
-    if (!std::isfinite(v)) v = NAN;
+    if (!std::isfinite(v) || (ratio && !(v > 0.0f))) v = NAN;
   return result;
 }
 

@@ -1,10 +1,10 @@
 #pragma once
 // Channel arithmetic: a channel computed from two others, per token.
 //   "A-B"        difference
-//   "A/B"        ratio (no value where B is 0)
+//   "A/B"        ratio (no value where it is not above 0: B is 0, or A and B differ in sign)
 //   "z(A)-z(B)"  difference of z-scores (each channel standardised over its sequence)
-// A and B are channel names. Derived channels are signed comparisons, so they are drawn on a
-// zero-anchored diverging scale by default.
+// A and B are channel names. Differences are signed comparisons, drawn by default on a diverging
+// scale anchored at 0; ratios on a diverging log scale centred at 1 (Session::AddDerivedChannel).
 
 #include <optional>
 #include <string>

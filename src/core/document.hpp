@@ -97,6 +97,9 @@ class StringTable {
 
 // Per-token flags (TokenFlags bits).
 inline constexpr uint8_t kTokenSpecial = 1;  // <|endoftext|>, <s>, [CLS], <pad>...: drawn distinctly
+// A token that has no value by design, not a missing one (plain text's whitespace): drawn on the
+// canvas, neither coloured nor hatched.
+inline constexpr uint8_t kTokenUnmeasured = 2;
 
 // A vocabulary's strings, shared by every sequence that stores its tokens as ids into it: each entry
 // is stored, and decoded, once however often it occurs (4 bytes per token instead of a string each).

@@ -13,24 +13,40 @@ namespace th {
 
 // [SECTION] Interpolation
 
+namespace {
+
+Rgb8 Mix(Rgb8 a, Rgb8 b, float f) {
+  const auto mix = [f](uint8_t x, uint8_t y) {
+    return static_cast<uint8_t>(std::lround(x + (static_cast<float>(y) - x) * f));
+  };
+  return {mix(a.r, b.r), mix(a.g, b.g), mix(a.b, b.b)};
+}
+
+}  // namespace
+
+Rgb8 Palette::Entry(int i) const {
+  const size_t n = stops.size();
+  if (kind == PaletteKind::kCategorical)
+    return stops[std::min(static_cast<size_t>((i + 0.5f) / kTableSize * static_cast<float>(n)), n - 1)];
+  const float position = static_cast<float>(i) / (kTableSize - 1) * static_cast<float>(n - 1);
+  const size_t below = std::min(static_cast<size_t>(position), n - 2);
+  return Mix(stops[below], stops[below + 1], position - static_cast<float>(below));
+}
+
 Rgb8 Palette::At(float t) const {
   t = std::clamp(std::isfinite(t) ? t : 0.0f, 0.0f, 1.0f);
   if (kind == PaletteKind::kCategorical)
     return stops[std::min(static_cast<size_t>(t * static_cast<float>(stops.size())), stops.size() - 1)];
-  const float position = t * static_cast<float>(stops.size() - 1);
-  const size_t i = std::min(static_cast<size_t>(position), stops.size() - 2);
-  const float f = position - static_cast<float>(i);
-  const auto mix = [f](uint8_t a, uint8_t b) {
-    return static_cast<uint8_t>(std::lround(a + (static_cast<float>(b) - a) * f));
-  };
-  const Rgb8 a = stops[i];
-  const Rgb8 b = stops[i + 1];
-  return {mix(a.r, b.r), mix(a.g, b.g), mix(a.b, b.b)};
+  // Texture coordinate t with linear filtering and clamping at the edges: entry centres at
+  // (i + 0.5) / 256.
+  const float position = std::clamp(t * kTableSize - 0.5f, 0.0f, kTableSize - 1.0f);
+  const int below = std::min(static_cast<int>(position), kTableSize - 2);
+  return Mix(Entry(below), Entry(below + 1), position - static_cast<float>(below));
 }
 
 std::array<Rgb8, Palette::kTableSize> Palette::Table() const {
   std::array<Rgb8, kTableSize> table;
-  for (int i = 0; i < kTableSize; ++i) table[i] = At(static_cast<float>(i) / (kTableSize - 1));
+  for (int i = 0; i < kTableSize; ++i) table[i] = Entry(i);
   return table;
 }
 

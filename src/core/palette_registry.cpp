@@ -1,105 +1,48 @@
 #include "core/palette_registry.hpp"
 
-#include <initializer_list>
+#include <cstdio>
+#include <span>
 
 namespace th {
 
 namespace {
 
+#include "core/palette_tables.inc"
+
 struct BuiltinPalette {
   const char* name;
   PaletteKind kind;
   bool cvd_safe;
-  std::initializer_list<uint32_t> stops;  // 0xRRGGBB, evenly spaced
+  std::span<const uint32_t> stops;  // 0xRRGGBB, evenly spaced
 };
 
 constexpr PaletteKind kSeq = PaletteKind::kSequential;
 constexpr PaletteKind kDiv = PaletteKind::kDiverging;
 constexpr PaletteKind kCat = PaletteKind::kCategorical;
 
-// Stops taken from matplotlib's published colormap data (lib/matplotlib/_cm.py and _cm_listed.py),
-// each channel converted to 8 bits as round(v * 255):
-// - the ColorBrewer 9-class sequential and 11-class diverging schemes, tab10 and Set2: every colour.
-// - viridis, magma, inferno, plasma, cividis and turbo: n evenly spaced entries of the 256-entry table,
-//   entry round(i * 255 / (n - 1)) for i = 0..n-1; n = 33, doubled (65 for plasma and turbo, 129 for
-//   cividis) until linear interpolation between the stops reproduces every entry within 2 levels.
-// - coolwarm: its segment data (knots every 1/32) evaluated at i / 32 for i = 0..32.
-// - gltr: GLTR's colours for a token in the top 10, top 100 or top 1000 predictions, and the rest.
+// GLTR's colours for a token in the top 10, top 100 or top 1000 predictions, and the rest.
+constexpr uint32_t kGltr[] = {0xadff80, 0xffea80, 0xff9280, 0xe5b0ff};
+
+// The others are matplotlib's, from palette_tables.inc (scripts/make_palette_tables.py).
 const BuiltinPalette kBuiltins[] = {
-    {"Reds", kSeq, true,
-     {0xfff5f0, 0xfee0d2, 0xfcbba1, 0xfc9272, 0xfb6a4a, 0xef3b2c, 0xcb181d, 0xa50f15, 0x67000d}},
-    {"Blues", kSeq, true,
-     {0xf7fbff, 0xdeebf7, 0xc6dbef, 0x9ecae1, 0x6baed6, 0x4292c6, 0x2171b5, 0x08519c, 0x08306b}},
-    {"Greens", kSeq, true,
-     {0xf7fcf5, 0xe5f5e0, 0xc7e9c0, 0xa1d99b, 0x74c476, 0x41ab5d, 0x238b45, 0x006d2c, 0x00441b}},
-    {"Purples", kSeq, true,
-     {0xfcfbfd, 0xefedf5, 0xdadaeb, 0xbcbddc, 0x9e9ac8, 0x807dba, 0x6a51a3, 0x54278f, 0x3f007d}},
-    {"Greys", kSeq, true,
-     {0xffffff, 0xf0f0f0, 0xd9d9d9, 0xbdbdbd, 0x969696, 0x737373, 0x525252, 0x252525, 0x000000}},
-    {"viridis", kSeq, true,
-     {0x440154, 0x470d60, 0x48186a, 0x482374, 0x472d7b, 0x453781, 0x424086, 0x3e4989, 0x3b528b, 0x375b8d,
-      0x33638d, 0x2f6b8e, 0x2c728e, 0x297a8e, 0x26828e, 0x23898e, 0x21918c, 0x1f978b, 0x1f9f88, 0x21a685,
-      0x27ad81, 0x31b57b, 0x3dbc74, 0x4cc26c, 0x5cc863, 0x6ece58, 0x81d34d, 0x95d840, 0xaadc32, 0xc0df25,
-      0xd5e21a, 0xeae51a, 0xfde725}},
-    {"magma", kSeq, true,
-     {0x000004, 0x030312, 0x0a0822, 0x130d34, 0x1d1147, 0x29115a, 0x36106b, 0x440f76, 0x51127c, 0x5d177f,
-      0x6a1c81, 0x762181, 0x832681, 0x902a81, 0x9c2e7f, 0xaa337d, 0xb73779, 0xc23b75, 0xcf4070, 0xdb476a,
-      0xe55064, 0xee5b5e, 0xf4695c, 0xf9785d, 0xfb8761, 0xfd9668, 0xfea571, 0xfeb47b, 0xfec287, 0xfed194,
-      0xfde0a1, 0xfceeb0, 0xfcfdbf}},
-    {"inferno", kSeq, true,
-     {0x000004, 0x040312, 0x0b0724, 0x150b37, 0x210c4a, 0x2f0a5b, 0x3d0965, 0x4a0c6b, 0x57106e, 0x64156e,
-      0x71196e, 0x7d1e6d, 0x8a226a, 0x972766, 0xa32c61, 0xb0315b, 0xbc3754, 0xc63d4d, 0xd04545, 0xda4e3c,
-      0xe35933, 0xeb6429, 0xf1711f, 0xf67e14, 0xf98c0a, 0xfb9b06, 0xfcaa0f, 0xfbba1f, 0xf9c932, 0xf5d949,
-      0xf2e865, 0xf3f586, 0xfcffa4}},
-    {"plasma", kSeq, true,
-     {0x0d0887, 0x19068c, 0x220690, 0x2a0593, 0x310597, 0x38049a, 0x3f049c, 0x46039f, 0x4c02a1, 0x5302a3,
-      0x5901a5, 0x6001a6, 0x6600a7, 0x6c00a8, 0x7201a8, 0x7801a8, 0x7e03a8, 0x8405a7, 0x8a09a5, 0x8f0da4,
-      0x9511a1, 0x9a169f, 0xa01a9c, 0xa51f99, 0xaa2395, 0xae2892, 0xb32c8e, 0xb7318a, 0xbc3587, 0xc03a83,
-      0xc43e7f, 0xc8437b, 0xcc4778, 0xce4b75, 0xd24f71, 0xd5546e, 0xd9586a, 0xdc5d67, 0xdf6263, 0xe26660,
-      0xe56b5d, 0xe87059, 0xeb7556, 0xed7a52, 0xf07f4f, 0xf2844b, 0xf48948, 0xf68f44, 0xf89441, 0xf99a3e,
-      0xfb9f3a, 0xfca537, 0xfdab33, 0xfdb130, 0xfeb72d, 0xfebd2a, 0xfdc328, 0xfdca26, 0xfcd025, 0xfbd724,
-      0xf9dd25, 0xf7e425, 0xf5eb27, 0xf2f227, 0xf0f921}},
-    {"cividis", kSeq, true,
-     {0x00224e, 0x002451, 0x002554, 0x002758, 0x00285b, 0x002a5f, 0x002b62, 0x002c66, 0x002e6a, 0x002f6d,
-      0x003070, 0x003171, 0x053371, 0x0c3470, 0x123570, 0x163770, 0x1a386f, 0x1e3a6f, 0x213b6e, 0x243c6e,
-      0x273e6e, 0x2a3f6d, 0x2d416d, 0x2f426d, 0x32436d, 0x34456c, 0x36466c, 0x39486c, 0x3b496c, 0x3d4a6c,
-      0x3f4c6c, 0x414d6c, 0x434e6c, 0x45506c, 0x47516c, 0x49536c, 0x4b546c, 0x4d556c, 0x4f576c, 0x51586d,
-      0x535a6d, 0x555b6d, 0x565c6d, 0x585e6d, 0x5a5f6e, 0x5c616e, 0x5e626e, 0x5f636f, 0x61656f, 0x636670,
-      0x656870, 0x666970, 0x686a71, 0x6a6c71, 0x6c6d72, 0x6d6f72, 0x6f7073, 0x717274, 0x727374, 0x747475,
-      0x767676, 0x777777, 0x797977, 0x7b7a78, 0x7d7c78, 0x7e7c78, 0x7f7e78, 0x817f78, 0x838179, 0x858279,
-      0x878478, 0x898578, 0x8b8778, 0x8d8878, 0x8f8a78, 0x918b78, 0x928d78, 0x948e77, 0x969077, 0x989277,
-      0x9a9376, 0x9c9576, 0x9e9676, 0xa09875, 0xa29975, 0xa49b74, 0xa69c74, 0xa89e73, 0xaaa073, 0xaca172,
-      0xaea371, 0xb0a571, 0xb3a670, 0xb5a86f, 0xb7a96e, 0xb9ab6d, 0xbbad6d, 0xbdae6c, 0xbfb06b, 0xc1b26a,
-      0xc3b369, 0xc5b568, 0xc7b767, 0xc9b965, 0xccba64, 0xcebc63, 0xd0be62, 0xd2c060, 0xd4c15f, 0xd6c35d,
-      0xd9c55c, 0xdbc75a, 0xddc858, 0xdfca57, 0xe1cc55, 0xe4ce53, 0xe6d051, 0xe8d24f, 0xead34c, 0xedd54a,
-      0xefd748, 0xf1d945, 0xf3db42, 0xf6dd3f, 0xf8df3c, 0xfbe138, 0xfde334, 0xfee535, 0xfee838}},
-    {"turbo", kSeq, false,
-     {0x30123b, 0x351e58, 0x392a73, 0x3d358b, 0x4040a2, 0x424bb5, 0x4456c7, 0x4661d6, 0x466be3, 0x4776ee,
-      0x4680f6, 0x458afc, 0x4294ff, 0x3d9efe, 0x37a8fa, 0x2fb2f4, 0x28bceb, 0x22c5e2, 0x1ccdd8, 0x19d5cd,
-      0x18ddc2, 0x19e3b9, 0x1fe9af, 0x27eea4, 0x32f298, 0x3ff68a, 0x4ef97d, 0x5dfc6f, 0x6dfe62, 0x7dff56,
-      0x8bff4b, 0x99fe42, 0xa4fc3c, 0xacfb38, 0xb7f735, 0xc1f334, 0xcbed34, 0xd4e735, 0xdde037, 0xe5d938,
-      0xecd13a, 0xf2c93a, 0xf7c13a, 0xfbb838, 0xfdae35, 0xfea431, 0xfe992c, 0xfd8d27, 0xfb8122, 0xf9751d,
-      0xf56918, 0xf15d13, 0xec530f, 0xe7490c, 0xe14109, 0xda3907, 0xd23105, 0xca2a04, 0xc12302, 0xb71d02,
-      0xac1701, 0xa11201, 0x950d01, 0x880802, 0x7a0403}},
-    {"RdBu", kDiv, true,
-     {0x67001f, 0xb2182b, 0xd6604d, 0xf4a582, 0xfddbc7, 0xf7f7f7, 0xd1e5f0, 0x92c5de, 0x4393c3,
-      0x2166ac, 0x053061}},
-    {"coolwarm", kDiv, false,
-     {0x3b4cc0, 0x445acc, 0x4d68d7, 0x5775e1, 0x6282ea, 0x6c8ef1, 0x779af7, 0x82a5fb, 0x8db0fe, 0x98b9ff,
-      0xa3c2ff, 0xaec9fd, 0xb8d0f9, 0xc2d5f4, 0xccd9ee, 0xd5dbe6, 0xdddddd, 0xe5d8d1, 0xecd3c5, 0xf1ccb9,
-      0xf5c4ad, 0xf7bba0, 0xf7b194, 0xf7a687, 0xf49a7b, 0xf18d6f, 0xec7f63, 0xe57058, 0xde604d, 0xd55042,
-      0xcb3e38, 0xc0282f, 0xb40426}},
-    {"PiYG", kDiv, true,
-     {0x8e0152, 0xc51b7d, 0xde77ae, 0xf1b6da, 0xfde0ef, 0xf7f7f7, 0xe6f5d0, 0xb8e186, 0x7fbc41,
-      0x4d9221, 0x276419}},
-    {"BrBG", kDiv, true,
-     {0x543005, 0x8c510a, 0xbf812d, 0xdfc27d, 0xf6e8c3, 0xf5f5f5, 0xc7eae5, 0x80cdc1, 0x35978f,
-      0x01665e, 0x003c30}},
-    {"tab10", kCat, false,
-     {0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf}},
-    {"Set2", kCat, true,
-     {0x66c2a5, 0xfc8d62, 0x8da0cb, 0xe78ac3, 0xa6d854, 0xffd92f, 0xe5c494, 0xb3b3b3}},
-    {"gltr", kCat, false, {0xadff80, 0xffea80, 0xff9280, 0xe5b0ff}},
+    {"Reds", kSeq, true, kReds},
+    {"Blues", kSeq, true, kBlues},
+    {"Greens", kSeq, true, kGreens},
+    {"Purples", kSeq, true, kPurples},
+    {"Greys", kSeq, true, kGreys},
+    {"viridis", kSeq, true, kViridis},
+    {"magma", kSeq, true, kMagma},
+    {"inferno", kSeq, true, kInferno},
+    {"plasma", kSeq, true, kPlasma},
+    {"cividis", kSeq, true, kCividis},
+    {"turbo", kSeq, false, kTurbo},
+    {"RdBu", kDiv, true, kRdBu},
+    {"coolwarm", kDiv, false, kCoolwarm},
+    {"PiYG", kDiv, true, kPiYG},
+    {"BrBG", kDiv, true, kBrBG},
+    {"tab10", kCat, false, kTab10},
+    {"Set2", kCat, true, kSet2},
+    {"gltr", kCat, false, kGltr},
 };
 
 Palette MakePalette(const BuiltinPalette& builtin) {
@@ -121,12 +64,43 @@ const std::vector<std::string>& BuiltinPaletteNames() {
   return names;
 }
 
+namespace {
+
+// One number by a printf format: the warnings are legend lines, so their numbers are short.
+std::string Formatted(const char* format, double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
+// A ratio as the outlier warning writes it: "5.6", "12"; past 1000 the digits would say nothing.
+std::string Times(double ratio) {
+  return ratio >= 1000.0 ? "1000" : Formatted(ratio < 10.0 ? "%.1f" : "%.0f", ratio);
+}
+
+std::string OutlierWarning(const ValueMapping& mapping, const ScopeSummary& scope) {
+  const ScopeSummary::OutlierSplit& outliers = scope.Outliers();
+  const double share = 100.0 * RestShareOfRange(mapping, scope);
+  const std::string rest = "the other " + std::to_string(scope.Count() - outliers.count) + " share " +
+                           (share < 1.0 ? "under 1" : Formatted("%.0f", share)) + "% of the range";
+  if (outliers.count == 1)
+    return "outlier: " + Formatted("%.4g", outliers.farthest) + " lies " +
+           (outliers.ratio >= 1000.0 ? "over " : "") + Times(outliers.ratio) +
+           " times as far from the median as any other value; " + rest;
+  return "outliers: " + std::to_string(outliers.count) + " values lie at least " + Times(outliers.ratio) +
+         " times as far from the median as any other; " + rest;
+}
+
+}  // namespace
+
 std::vector<std::string> MappingWarnings(const ValueMapping& mapping, const ScopeSummary& scope,
                                          const Palette& palette) {
   std::vector<std::string> warnings;
   const bool categorical = palette.kind == PaletteKind::kCategorical;
-  if (mapping.Logarithmic() && scope.Count() > 0 && !scope.HasPositive())
-    warnings.push_back("log scale: no value in scope is above 0, so every token sits at the bottom");
+  if (RangeReachesOutliers(mapping, scope)) warnings.push_back(OutlierWarning(mapping, scope));
+  if (mapping.Logarithmic() && scope.NonPositive() > 0)
+    warnings.push_back("log scale: " + std::to_string(scope.NonPositive()) + " of " + std::to_string(scope.Count()) +
+                       " values are at or below 0 and have no place on it; they take its bottom colour");
   if (mapping.Bucketed() && categorical && mapping.thresholds.size() + 1 > palette.stops.size())
     warnings.push_back(std::to_string(mapping.thresholds.size() + 1) + " buckets but " + palette.name + " has " +
                        std::to_string(palette.stops.size()) + " colours: the last buckets share its last colour");
@@ -136,7 +110,7 @@ std::vector<std::string> MappingWarnings(const ValueMapping& mapping, const Scop
 }
 
 const char* DefaultPaletteName(NormKind kind) {
-  if (kind == NormKind::kSymmetric) return "RdBu_r";
+  if (kind == NormKind::kSymmetric || kind == NormKind::kLogRatio) return "RdBu_r";
   if (kind == NormKind::kBuckets) return "gltr";
   return "Reds";
 }

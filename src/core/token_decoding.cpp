@@ -135,18 +135,20 @@ StringTable DecodeRun(size_t begin, size_t end, TokenEncoding encoding, const Ra
 
 void DecodeStringSequence(Sequence& sequence, TokenEncoding encoding, const TokenizerHints& hints) {
   const size_t count = sequence.TokenCount();
+  // The loader's flags (kTokenUnmeasured) are kept; special tokens are added to them.
   std::vector<uint8_t> flags(count);
+  for (size_t i = 0; sequence.HasFlags() && i < count; ++i) flags[i] = sequence.Flags(i);
   bool any_special = false;
   size_t bytes = 0;
   for (size_t i = 0; i < count; ++i) {
     const std::string_view token = sequence.Token(i);
     bytes += token.size();
-    if (IsSpecial(token, hints)) flags[i] = kTokenSpecial, any_special = true;
+    if (IsSpecial(token, hints)) flags[i] |= kTokenSpecial, any_special = true;
   }
   if (encoding != TokenEncoding::kDecoded) {
     // Decoding never lengthens a token, except WordPiece's space before a word.
     StringTable decoded = DecodeRun(0, count, encoding, [&](size_t i) { return sequence.Token(i); },
-                                    [&](size_t i) { return flags[i] != 0; }, bytes + count);
+                                    [&](size_t i) { return (flags[i] & kTokenSpecial) != 0; }, bytes + count);
     // Raw strings are kept only when they differ, so already-readable tokens cost nothing extra.
     bool changed = false;
     for (size_t i = 0; i < count && !changed; ++i) changed = decoded.At(i) != sequence.Token(i);

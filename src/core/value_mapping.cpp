@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cfloat>
 #include <cstdint>
 #include <charconv>
 #include <cmath>
@@ -110,6 +111,27 @@ std::vector<float> SortedFinite(std::span<const float> values, const std::stop_t
   return sorted;
 }
 
+// Peels values off the sorted ends, farthest from the median first: the distances come in
+// descending order, d1 >= d2 >= ..., and the k peeled values stand apart when d_k > K * d_k+1.
+ScopeSummary::OutlierSplit FindOutliers(const std::vector<float>& sorted, double median) {
+  ScopeSummary::OutlierSplit split;
+  if (sorted.size() < 3) return split;
+  const size_t most = std::max<size_t>(sorted.size() / 100, 1);
+  const float farthest = median - sorted.front() > sorted.back() - median ? sorted.front() : sorted.back();
+  size_t first = 0, last = sorted.size() - 1;  // the rest: sorted[first..last]
+  double previous = 0.0;                       // the last peeled value's distance
+  for (size_t peeled = 0; peeled <= most; ++peeled) {
+    const double below = median - sorted[first], above = sorted[last] - median;
+    const double distance = std::max(below, above);
+    if (peeled > 0 && distance > 0.0 && previous > kOutlierRatio * distance)
+      split = {peeled, median, distance, previous / distance, sorted[first], sorted[last], farthest};
+    previous = distance;
+    if (below > above) ++first;
+    else --last;
+  }
+  return split;
+}
+
 }  // namespace
 
 ScopeSummary ScopeSummary::Bounds(std::span<const float> values) {
@@ -126,6 +148,7 @@ ScopeSummary ScopeSummary::Bounds(std::span<const float> values) {
     lo = std::min(lo, v);
     hi = std::max(hi, v);
     if (v > 0.0f) smallest_positive = std::min(smallest_positive, v);
+    else ++summary.m_non_positive;
     const double d = v - shift;
     sum += d;
     squares += d * d;
@@ -152,6 +175,8 @@ ScopeSummary::ScopeSummary(std::span<const float> values, std::stop_token stop)
   m_max = m_sorted.back();
   const auto positive = std::upper_bound(m_sorted.begin(), m_sorted.end(), 0.0f);
   m_smallest_positive = positive == m_sorted.end() ? 0.0f : *positive;
+  m_non_positive = static_cast<size_t>(positive - m_sorted.begin());
+  m_outliers = FindOutliers(m_sorted, Median());
   m_mean = sum / static_cast<double>(m_sorted.size());
   double squares = 0.0;
   for (const float v : m_sorted) squares += (v - m_mean) * (v - m_mean);
@@ -160,32 +185,68 @@ ScopeSummary::ScopeSummary(std::span<const float> values, std::stop_token stop)
 
 float ScopeSummary::MaxAbs() const { return std::max(std::fabs(Min()), std::fabs(Max())); }
 
-float ScopeSummary::AbsPercentile(float p) const {
-  if (!m_has_order) return NAN;
-  if (m_sorted.empty()) return 0.0f;
-  const auto wanted = static_cast<size_t>(std::ceil(std::clamp(p, 0.0f, 100.0f) / 100.0 * static_cast<double>(Count())));
-  const auto inside = [&](float m) {  // how many values lie in [-m, m]
-    return static_cast<size_t>(std::upper_bound(m_sorted.begin(), m_sorted.end(), m) -
-                               std::lower_bound(m_sorted.begin(), m_sorted.end(), -m));
-  };
-  // Bisection on m: `inside` only grows with m.
-  float lo = 0.0f, hi = MaxAbs();
-  for (int i = 0; i < 64 && hi > lo; ++i) {
-    const float mid = lo + (hi - lo) * 0.5f;
-    if (mid <= lo || mid >= hi) break;
-    (inside(mid) >= wanted ? hi : lo) = mid;
+namespace {
+
+// The k-th smallest (from 0) distance of sorted values from a centre: distance(x) falls over
+// [first, centre) and grows over [centre, last). The two runs are merged by bisection on how many
+// of the k + 1 smallest come from the falling run: O(log n), no copy.
+template <class Distance>
+double FoldedOrderStatistic(const float* first, const float* centre, const float* last, size_t k,
+                            Distance distance) {
+  const auto falling = static_cast<size_t>(centre - first), growing = static_cast<size_t>(last - centre);
+  const auto a = [&](size_t i) { return distance(*(centre - 1 - i)); };  // ascending
+  const auto b = [&](size_t i) { return distance(*(centre + i)); };      // ascending
+  const size_t taken = k + 1;
+  // The fewest taken from `a` such that the next `a` is no smaller than the last `b` taken.
+  size_t lo = taken > growing ? taken - growing : 0, hi = std::min(taken, falling);
+  while (lo < hi) {
+    const size_t i = lo + (hi - lo) / 2;
+    if (b(taken - i - 1) > a(i)) lo = i + 1;
+    else hi = i;
   }
-  return inside(lo) >= wanted ? lo : hi;
+  const double from_a = lo > 0 ? a(lo - 1) : -INFINITY;
+  const double from_b = taken > lo ? b(taken - lo - 1) : -INFINITY;
+  return std::max(from_a, from_b);
 }
+
+// NumPy's default percentile of n ordered values, given the k-th of them (from 0).
+template <class OrderStatistic>
+double InterpolatedPercentile(float p, size_t n, OrderStatistic at) {
+  const double rank = std::clamp(p, 0.0f, 100.0f) / 100.0 * static_cast<double>(n - 1);
+  const auto below = static_cast<size_t>(rank);
+  const double low = at(below);
+  return below + 1 < n ? low + (at(below + 1) - low) * (rank - static_cast<double>(below)) : low;
+}
+
+}  // namespace
 
 float ScopeSummary::Percentile(float p) const {
   if (!m_has_order) return NAN;
   if (m_sorted.empty()) return 0.0f;
-  const double rank = std::clamp(p, 0.0f, 100.0f) / 100.0 * static_cast<double>(m_sorted.size() - 1);
-  const auto below = static_cast<size_t>(rank);
-  const size_t above = std::min(below + 1, m_sorted.size() - 1);
-  const double f = rank - static_cast<double>(below);
-  return static_cast<float>(m_sorted[below] + (m_sorted[above] - m_sorted[below]) * f);
+  return static_cast<float>(InterpolatedPercentile(p, m_sorted.size(), [&](size_t k) { return m_sorted[k]; }));
+}
+
+float ScopeSummary::AbsPercentile(float p) const {
+  if (!m_has_order) return NAN;
+  if (m_sorted.empty()) return 0.0f;
+  const float* first = m_sorted.data();
+  const float* last = first + m_sorted.size();
+  const float* zero = std::lower_bound(first, last, 0.0f);
+  const auto abs = [](float x) { return std::fabs(static_cast<double>(x)); };
+  return static_cast<float>(InterpolatedPercentile(
+      p, m_sorted.size(), [&](size_t k) { return FoldedOrderStatistic(first, zero, last, k, abs); }));
+}
+
+float ScopeSummary::AbsLogPercentile(float p) const {
+  if (!m_has_order) return NAN;
+  const float* last = m_sorted.data() + m_sorted.size();
+  const float* first = std::upper_bound(m_sorted.data(), last, 0.0f);
+  if (first == last) return 0.0f;
+  const float* one = std::lower_bound(first, last, 1.0f);
+  const auto abs_log = [](float x) { return std::fabs(std::log(static_cast<double>(x))); };
+  return static_cast<float>(InterpolatedPercentile(p, static_cast<size_t>(last - first), [&](size_t k) {
+    return FoldedOrderStatistic(first, one, last, k, abs_log);
+  }));
 }
 
 size_t ScopeSummary::CountBelow(float value) const {
@@ -196,10 +257,6 @@ size_t ScopeSummary::CountAbove(float value) const {
   return static_cast<size_t>(m_sorted.end() - std::upper_bound(m_sorted.begin(), m_sorted.end(), value));
 }
 
-bool ScopeSummary::OutlierDominated() const {
-  if (!m_has_order || m_sorted.size() < 100 || !(Max() > Min())) return false;
-  return Percentile(99.5f) - Percentile(0.5f) < 0.5f * (Max() - Min());
-}
 
 std::vector<size_t> ScopeSummary::Histogram(float lo, float hi, size_t bins) const {
   std::vector<size_t> counts(bins, 0);
@@ -210,6 +267,29 @@ std::vector<size_t> ScopeSummary::Histogram(float lo, float hi, size_t bins) con
   for (auto it = first; it != last; ++it)
     ++counts[std::min(static_cast<size_t>((*it - lo) * scale), bins - 1)];
   return counts;
+}
+
+bool RangeReachesOutliers(const ValueMapping& mapping, const ScopeSummary& scope) {
+  const ScopeSummary::OutlierSplit& outliers = scope.Outliers();
+  if (outliers.count == 0 || mapping.Logarithmic() || mapping.Bucketed()) return false;
+  const double reach = kOutlierRatio * outliers.spread;
+  return mapping.high > outliers.median + reach || mapping.low < outliers.median - reach;
+}
+
+double RestShareOfRange(const ValueMapping& mapping, const ScopeSummary& scope) {
+  const ScopeSummary::OutlierSplit& outliers = scope.Outliers();
+  const double range = static_cast<double>(mapping.high) - mapping.low;
+  if (!(range > 0.0)) return 1.0;
+  const double rest =
+      std::min<double>(outliers.rest_high, mapping.high) - std::max<double>(outliers.rest_low, mapping.low);
+  return std::clamp(rest / range, 0.0, 1.0);
+}
+
+ClippedCounts CountClipped(const ValueMapping& mapping, const ScopeSummary& scope) {
+  if (mapping.Bucketed() || !scope.HasOrder()) return {};
+  // Without a range a log scale places nothing: every value sits at the bottom, clipped.
+  if (!mapping.HasRange()) return {scope.Count(), 0};
+  return {scope.CountBelow(mapping.low), scope.CountAbove(mapping.high)};
 }
 
 // [SECTION] Resolving a spec
@@ -223,7 +303,7 @@ ValueMapping ResolveMapping(const MappingSpec& spec, const ScopeSummary& scope) 
     mapping.low = spec.manual_low;
     mapping.high = spec.manual_high;
     // A log scale starts above zero: a manual low at or below it means "from the smallest value".
-    if (spec.kind == NormKind::kLog && mapping.low <= 0.0f) mapping.low = scope.SmallestPositive();
+    if (mapping.Logarithmic() && mapping.low <= 0.0f) mapping.low = scope.SmallestPositive();
     return mapping;
   }
   switch (spec.kind) {
@@ -252,6 +332,21 @@ ValueMapping ResolveMapping(const MappingSpec& spec, const ScopeSummary& scope) 
     case NormKind::kLog:
       mapping.low = scope.SmallestPositive(), mapping.high = scope.Max();
       break;
+    case NormKind::kLogRatio: {
+      const float smallest = scope.SmallestPositive();
+      if (!(smallest > 0.0f)) {  // no positive value: no range, as for log
+        mapping.low = mapping.high = 0.0f;
+        break;
+      }
+      const double largest_log = std::max(std::log(static_cast<double>(scope.Max())), -std::log(double{smallest}));
+      // Ratios beyond FLT_MAX's either way are clipped rather than making an end infinite.
+      const double log_m = std::min(spec.symmetric_percentile >= 100.0f || !scope.HasOrder()
+                                        ? largest_log
+                                        : static_cast<double>(scope.AbsLogPercentile(spec.symmetric_percentile)),
+                                    std::log(static_cast<double>(FLT_MAX)));
+      mapping.low = static_cast<float>(std::exp(-log_m)), mapping.high = static_cast<float>(std::exp(log_m));
+      break;
+    }
   }
   return mapping;
 }
@@ -304,6 +399,14 @@ void ParseNormSpec(const std::string& text, MappingSpec& spec) {
     spec.kind = NormKind::kSymmetric;
   } else if (text == "log") {
     spec.kind = NormKind::kLog;
+  } else if (text == "ratio") {
+    spec.kind = NormKind::kLogRatio;
+    spec.symmetric_percentile = 100.0f;
+  } else if (text.starts_with("ratio:")) {
+    spec.symmetric_percentile = ParseNumber(std::string_view(text).substr(6), text);
+    if (!(spec.symmetric_percentile > 0.0f && spec.symmetric_percentile <= 100.0f))
+      throw std::invalid_argument("--norm " + text + ": the percentile must be above 0 and at most 100");
+    spec.kind = NormKind::kLogRatio;
   } else if (text.starts_with("percentile:")) {
     const std::string_view rest = std::string_view(text).substr(11);
     const size_t colon = rest.find(':');
@@ -329,7 +432,8 @@ void ParseNormSpec(const std::string& text, MappingSpec& spec) {
     spec.kind = NormKind::kBuckets;
   } else {
     throw std::invalid_argument("--norm " + text +
-                                ": expected minmax, zero-max, symmetric[:P], percentile:LO:HI, log or buckets:T1,T2,...");
+                                ": expected minmax, zero-max, symmetric[:P], percentile:LO:HI, log, ratio[:P] or "
+                                "buckets:T1,T2,...");
   }
 }
 
@@ -341,6 +445,7 @@ std::string NormName(NormKind kind) {
     case NormKind::kPercentile: return "percentile";
     case NormKind::kLog: return "log";
     case NormKind::kBuckets: return "buckets";
+    case NormKind::kLogRatio: return "ratio, log scale centred at 1";
   }
   return "?";
 }

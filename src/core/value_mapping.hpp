@@ -23,6 +23,9 @@ enum class NormKind {
   kPercentile,  // [P_lo, P_hi] of the scope: outliers are clipped
   kLog,         // log scale over [smallest positive, max]
   kBuckets,     // bucket index by thresholds (GLTR's top-10/100/1000)
+  // A ratio on a log scale centred at 1: [1/m, m], log m = max |log x| over the positive values
+  // (or its percentile), so 1 sits in the palette's middle and x and 1/x look equally strong.
+  kLogRatio,
 };
 
 enum class RangeScope {
@@ -37,7 +40,9 @@ struct MappingSpec {
   RangeScope scope = RangeScope::kSequence;
   float percentile_low = 1.0f;
   float percentile_high = 99.0f;
-  float symmetric_percentile = 100.0f;  // symmetric: m is this percentile of |x| (100: the maximum)
+  // symmetric: m is this percentile of |x|; ratio: log m is this percentile of |log x| (100: the
+  // maximum).
+  float symmetric_percentile = 100.0f;
   float gamma = 1.0f;
   std::vector<float> thresholds;  // buckets: ascending
   float manual_low = 0.0f;        // scope kManual
@@ -50,8 +55,11 @@ struct ValueMapping {
   float high = 1.0f;
   float gamma = 1.0f;
   std::vector<float> thresholds;
-  bool Logarithmic() const { return kind == NormKind::kLog; }
+  bool Logarithmic() const { return kind == NormKind::kLog || kind == NormKind::kLogRatio; }
   bool Bucketed() const { return kind == NormKind::kBuckets; }
+  // False for a log scale whose ends are not both above 0 (a scope with no positive value): it
+  // places no value, every one takes the bottom colour, and low..high are no range to print.
+  bool HasRange() const { return !Logarithmic() || (low > 0.0f && high > 0.0f); }
 };
 
 // Where a value lands: its position in [0, 1] and whether the range clipped it.
@@ -83,8 +91,8 @@ class ScopeSummary {
   // value, without the order statistics (HasOrder() is false until the sorted summary replaces it).
   static ScopeSummary Bounds(std::span<const float> values);
 
-  // Percentiles, the median, clipped counts, the histogram and OutlierDominated are known. When
-  // not, they answer NaN, 0, zeros and false.
+  // Percentiles, the median, clipped counts, the histogram and the outliers are known. When not,
+  // they answer NaN, 0, zeros and no outliers.
   bool HasOrder() const { return m_has_order; }
   size_t Count() const { return m_count; }
   size_t NonFinite() const { return m_non_finite; }
@@ -93,19 +101,33 @@ class ScopeSummary {
   double Mean() const { return m_mean; }
   double StdDev() const { return m_std; }
   float MaxAbs() const;
-  // The smallest m such that p percent of the values lie in [-m, m] (nearest rank).
-  float AbsPercentile(float p) const;
-  float SmallestPositive() const { return m_smallest_positive; }  // 0 when no value is positive
-  // p in [0, 100], linear interpolation between closest ranks (NumPy's default).
+  // Percentiles, p in [0, 100], all with linear interpolation between closest ranks (NumPy's
+  // default, np.percentile): of the values, of |x|, and of |log x| over the positive values.
   float Percentile(float p) const;
+  float AbsPercentile(float p) const;
+  float AbsLogPercentile(float p) const;
+  float SmallestPositive() const { return m_smallest_positive; }  // 0 when no value is positive
+  size_t NonPositive() const { return m_non_positive; }            // values at or below 0
   float Median() const { return Percentile(50.0f); }
   size_t CountBelow(float value) const;  // values < value
   size_t CountAbove(float value) const;  // values > value
   bool HasNegative() const { return m_count > 0 && m_min < 0.0f; }
   bool HasPositive() const { return m_count > 0 && m_max > 0.0f; }
-  // True when the central 99% of values spans less than half of min..max: fewer than 1% of
-  // tokens (the outliers) span most of the range and the rest share a few colours.
-  bool OutlierDominated() const;
+  // The values that stand apart from the rest: the k farthest from the median (k at least 1, at
+  // most 1% of the values) when each lies more than kOutlierRatio times as far from it as any
+  // other value, and the others are not all equal. With the largest such k, so that none of the
+  // outliers is left among the rest. Needs 3 values; found with the order (O(k) on the sorted
+  // values), so asking is free.
+  struct OutlierSplit {
+    size_t count = 0;          // the outliers; 0: no value stands apart
+    double median = 0.0;
+    double spread = 0.0;       // the largest distance from the median among the rest
+    double ratio = 0.0;        // the nearest outlier's distance from the median over spread
+    float rest_low = 0.0f;     // the rest lie in [rest_low, rest_high]
+    float rest_high = 0.0f;
+    float farthest = 0.0f;     // the outlier farthest from the median
+  };
+  const OutlierSplit& Outliers() const { return m_outliers; }
   // Equal-width histogram of [lo, hi] (values outside are not counted).
   std::vector<size_t> Histogram(float lo, float hi, size_t bins) const;
 
@@ -117,9 +139,32 @@ class ScopeSummary {
   float m_min = 0.0f;
   float m_max = 0.0f;
   float m_smallest_positive = 0.0f;
+  size_t m_non_positive = 0;
   double m_mean = 0.0;
   double m_std = 0.0;
+  OutlierSplit m_outliers;
 };
+
+// How much farther from the median than every other value an outlier lies. Then the rest share at
+// most 2/(K+1) of a min-max range (40%) and 1/K of one symmetric about the median; 10 values of
+// normal noise stand apart so in about 1 draw in 700, 20 or more practically never.
+inline constexpr double kOutlierRatio = 4.0;
+
+// Whether the mapping's range reaches out to where only the scope's outliers lie (more than
+// kOutlierRatio spreads from the median), so that the rest share a small part of its colours.
+// Linear mappings only: a log scale is the remedy for magnitudes, buckets have thresholds.
+bool RangeReachesOutliers(const ValueMapping& mapping, const ScopeSummary& scope);
+
+// The share of the mapping's range (in [0, 1]) that the values other than the outliers span.
+double RestShareOfRange(const ValueMapping& mapping, const ScopeSummary& scope);
+
+// How many values in scope the mapping clips (drawn at an end of the palette with a notch): a
+// log scale clips every value at or below 0 below. Zeros until the scope's order is known.
+struct ClippedCounts {
+  size_t below = 0;
+  size_t above = 0;
+};
+ClippedCounts CountClipped(const ValueMapping& mapping, const ScopeSummary& scope);
 
 // The numbers a spec resolves to over a scope's summary.
 ValueMapping ResolveMapping(const MappingSpec& spec, const ScopeSummary& scope);
@@ -134,8 +179,9 @@ NormKind DefaultNormKind(const ScopeSummary& scope);
 std::vector<float> ShuffledValues(std::span<const float> values, uint64_t seed);
 
 // Command-line spellings: "minmax", "zero-max", "symmetric", "symmetric:98" (m = 98th percentile
-// of |x|, so one outlier cannot wash out the rest), "percentile:1:99", "log",
-// "buckets:10,100,1000". Throws std::invalid_argument with a one-line reason.
+// of |x|, so one outlier cannot wash out the rest), "percentile:1:99", "log", "ratio",
+// "ratio:98" (log m = 98th percentile of |log x|), "buckets:10,100,1000". Throws
+// std::invalid_argument with a one-line reason.
 void ParseNormSpec(const std::string& text, MappingSpec& spec);
 std::string NormName(NormKind kind);
 std::string ScopeName(RangeScope scope);

@@ -23,7 +23,7 @@ struct HeatmapDrawParams {
   ValueMapping mapping;  // uniforms only: changing it costs no per-token work
   // The second channel's linear range, when TokenInstance::underline is drawn.
   std::optional<ValueMapping> underline;
-  Rgb8 canvas{255, 255, 255};  // around the boxes, and behind plain text (kPlainTextFlag)
+  Rgb8 canvas{255, 255, 255};  // around the boxes, behind plain text and unmeasured tokens (kUnmeasuredFlag)
 };
 
 class HeatmapRenderer {

@@ -20,11 +20,15 @@ VisibleLayout LayoutFoldedLines(const Sequence& sequence, const LineIndex& index
 
   SpanStats stats;
   uint32_t block_end = 0;  // the open block's end column; it starts at instances.back().column
+  bool all_unmeasured = true;  // every token of the open block has no value by design (whitespace)
   const auto close_block = [&] {
     TokenInstance& block = layout.instances.back();
     block.cells = static_cast<uint16_t>(block_end - block.column);
     block.value = stats.Reduced(reduction);
-    block.flags = static_cast<uint16_t>(kFoldedBlockFlag | (std::isfinite(block.value) ? 0 : kNoValueFlag));
+    // A block of nothing but unmeasured tokens is canvas, as those tokens are unfolded; any other
+    // block without a value is hatched as missing.
+    const uint16_t no_value = all_unmeasured ? kUnmeasuredFlag : kNoValueFlag;
+    block.flags = static_cast<uint16_t>(kFoldedBlockFlag | (std::isfinite(block.value) ? 0 : no_value));
     widest = std::max(widest, block_end - block.column);
   };
 
@@ -49,6 +53,7 @@ VisibleLayout LayoutFoldedLines(const Sequence& sequence, const LineIndex& index
         if (open) close_block();
         open = true;
         stats = SpanStats();
+        all_unmeasured = true;
         TokenInstance block{};
         block.column = static_cast<uint16_t>(column);
         block.row = static_cast<uint16_t>(row);
@@ -60,6 +65,7 @@ VisibleLayout LayoutFoldedLines(const Sequence& sequence, const LineIndex& index
         layout.byte_end.push_back(piece_byte_end);
       }
       if (t < values.size()) stats.Add(values[t]);
+      all_unmeasured = all_unmeasured && (sequence.Flags(t) & kTokenUnmeasured) != 0;
       column += cells;
       block_end = column;
     }

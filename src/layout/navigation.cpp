@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <queue>
 #include <stdexcept>
 
 #include <re2/re2.h>
@@ -174,25 +173,42 @@ std::vector<size_t> MatchRows(std::span<const TextMatch> matches, uint64_t token
   return out;
 }
 
-std::vector<uint64_t> ExtremeTokens(std::span<const float> values, size_t k, bool highest) {
-  // A heap of the best k so far, ordered so that its top is the weakest of them.
+namespace {
+
+// The k strongest finite values' tokens (highest, or lowest), as a heap whose front is the weakest
+// of them: ranked by value, then by reading order, so that every rank names one token.
+std::vector<uint64_t> StrongestTokens(std::span<const float> values, uint64_t k, bool highest) {
   const auto stronger = [highest, values](uint64_t a, uint64_t b) {
-    return highest ? values[a] > values[b] : values[a] < values[b];
+    if (values[a] != values[b]) return highest ? values[a] > values[b] : values[a] < values[b];
+    return a < b;
   };
-  std::priority_queue<uint64_t, std::vector<uint64_t>, decltype(stronger)> best(stronger);
+  std::vector<uint64_t> best;
   for (uint64_t i = 0; i < values.size() && k > 0; ++i) {
     if (!std::isfinite(values[i])) continue;
     if (best.size() < k) {
-      best.push(i);
-    } else if (stronger(i, best.top())) {
-      best.pop();
-      best.push(i);
+      best.push_back(i);
+      std::push_heap(best.begin(), best.end(), stronger);
+    } else if (stronger(i, best.front())) {
+      std::pop_heap(best.begin(), best.end(), stronger);
+      best.back() = i;
+      std::push_heap(best.begin(), best.end(), stronger);
     }
   }
-  std::vector<uint64_t> tokens;
-  for (; !best.empty(); best.pop()) tokens.push_back(best.top());
+  return best;
+}
+
+}  // namespace
+
+std::vector<uint64_t> ExtremeTokens(std::span<const float> values, size_t k, bool highest) {
+  std::vector<uint64_t> tokens = StrongestTokens(values, k, highest);
   std::sort(tokens.begin(), tokens.end());
   return tokens;
+}
+
+std::optional<uint64_t> RankedToken(std::span<const float> values, uint64_t rank, bool highest) {
+  const std::vector<uint64_t> best = StrongestTokens(values, rank, highest);
+  if (rank == 0 || best.size() < rank) return std::nullopt;
+  return best.front();
 }
 
 std::optional<uint64_t> NextInList(std::span<const uint64_t> sorted, uint64_t token, bool forward) {

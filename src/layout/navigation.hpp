@@ -63,8 +63,14 @@ std::optional<size_t> StepMatch(std::span<const TextMatch> matches, std::optiona
 // that hold at least one match, ascending: one binary search a row, O(rows log matches).
 std::vector<size_t> MatchRows(std::span<const TextMatch> matches, uint64_t tokens, size_t rows);
 
-// The k tokens with the highest (or lowest) finite values, sorted by token index. O(n log k).
+// The k tokens with the highest (or lowest) finite values, sorted by token index; of equal
+// values the earlier token ranks higher. O(n log k).
 std::vector<uint64_t> ExtremeTokens(std::span<const float> values, size_t k, bool highest);
+
+// The token of the rank-th highest (or lowest) finite value: rank 1 is the highest (lowest)
+// itself, and of equal values the earlier token ranks first. nullopt when rank is 0 or fewer
+// values are finite. O(n log rank), with memory for rank tokens only.
+std::optional<uint64_t> RankedToken(std::span<const float> values, uint64_t rank, bool highest);
 
 // The first entry of a sorted list after `token` (forward) or before it (backward).
 std::optional<uint64_t> NextInList(std::span<const uint64_t> sorted, uint64_t token, bool forward);

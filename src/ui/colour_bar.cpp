@@ -1,8 +1,10 @@
 // The colour bar (legend), always on screen: the palette from low to high with its numbers (or
 // the buckets with their thresholds), and in words the channel, scope, mapping, palette and the
-// reason for a default, whether values are shuffled, and the "no value" style. A mode never
-// changes by itself, so what is written here is what is drawn.
+// reason for a default, whether values are shuffled, the "no value" style and the clip notch with
+// how many values the range clips. A mode never changes by itself, so what is written here is
+// what is drawn.
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,7 +23,6 @@ constexpr float kLabelGap = 4.0f;   // between the bar and its numbers
 constexpr float kWordsGap = 24.0f;  // between the bar and the words beside it
 constexpr float kSwatchWidth = 28.0f;
 constexpr float kSwatchGap = 6.0f;
-constexpr const char* kKeyText = "no value (NaN/Inf)   notch: clipped by the range";
 
 // The same diagonal grey hatching the shader draws for NaN/Inf values.
 void DrawNoValueSwatch(ImVec2 min, ImVec2 max) {
@@ -61,6 +62,12 @@ void DrawGradient(const Session& session, ImVec2 start, float label_y) {
   }
 }
 
+// The no-value key's words, then the clip notch's with the counts.
+std::string KeyText(const Session& session) {
+  const std::optional<ClipKey> clip = ClippingKey(session);
+  return "no value (NaN/Inf)" + (clip ? "   notch: " + clip->words : std::string());
+}
+
 // The shuffled mark before the no-value key, spaced from it.
 std::string ShuffledText(const Session& session) {
   const std::string words = ShuffledWords(session);
@@ -81,7 +88,7 @@ Arrangement Arrange(const Session& session, float width) {
   const float line = ImGui::GetTextLineHeight();
   const std::string words = MappingWords(session);
   const float key_width = ImGui::CalcTextSize(ShuffledText(session).c_str()).x + ScaledPx(kSwatchWidth + kSwatchGap) +
-                          ImGui::CalcTextSize(kKeyText).x;
+                          ImGui::CalcTextSize(KeyText(session).c_str()).x;
   const float beside = ScaledPx(kBarWidth + kWordsGap);
   if (beside + std::max(ImGui::CalcTextSize(words.c_str()).x, key_width) <= width)
     return {ImVec2(beside, 0.0f), ImVec2(beside, label_y), 0.0f, label_y + line};
@@ -120,7 +127,7 @@ void DrawColourBar(const Session& session) {
     key.x += ImGui::CalcTextSize(shuffled.c_str()).x;
   }
   DrawNoValueSwatch(key, ImVec2(key.x + ScaledPx(kSwatchWidth), key.y + ImGui::GetTextLineHeight()));
-  draw->AddText(ImVec2(key.x + ScaledPx(kSwatchWidth + kSwatchGap), key.y), text, kKeyText);
+  draw->AddText(ImVec2(key.x + ScaledPx(kSwatchWidth + kSwatchGap), key.y), text, KeyText(session).c_str());
   ImGui::Dummy(ImVec2(ScaledPx(kBarWidth), arrangement.height));
 }
 

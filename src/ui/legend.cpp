@@ -1,6 +1,8 @@
 #include "core/palette_registry.hpp"
 #include "ui/legend.hpp"
 
+#include <cfloat>
+#include <cmath>
 #include <cstdio>
 
 namespace th::ui {
@@ -13,10 +15,13 @@ std::string LegendNumber(float value) {
 
 std::vector<LegendLabel> GradientLabels(const Session& session) {
   const float low = session.Low(), high = session.High();
+  if (!session.Mapping().HasRange()) return {{0.0f, "no range"}};
   std::vector<LegendLabel> labels{{0.0f, LegendNumber(low)}};
-  // The middle label is the value at the palette's middle (not the arithmetic mean for log or gamma).
-  if (high > low && !session.Mapping().Logarithmic() && session.Mapping().gamma == 1.0f)
-    labels.push_back({0.5f, LegendNumber(0.5f * (low + high))});
+  // The middle label is the value at the palette's middle: none with gamma, the geometric mean on
+  // a log scale (1 for a ratio).
+  if (high > low && session.Mapping().gamma == 1.0f)
+    labels.push_back({0.5f, LegendNumber(session.Mapping().Logarithmic() ? std::sqrt(low) * std::sqrt(high)
+                                                                         : 0.5f * (low + high))});
   labels.push_back({1.0f, LegendNumber(high)});
   return labels;
 }
@@ -49,11 +54,16 @@ std::string MappingWords(const Session& session) {
     words += "  |  manual range" + std::string(mapping.Logarithmic() ? ", log" : mapping.Bucketed() ? ", buckets" : "");
   else
     words += "  |  " + ScopeName(session.Spec().scope) + " scope, " + NormName(mapping.kind);
-  if (!manual && mapping.kind == NormKind::kSymmetric && session.Spec().symmetric_percentile < 100.0f)
-    words += " (|x| at " + LegendNumber(session.Spec().symmetric_percentile) + "%)";
+  // A symmetric range cut at a percentile of the distance from its centre (0, or 1 for a ratio).
+  if (!manual && session.Spec().symmetric_percentile < 100.0f &&
+      (mapping.kind == NormKind::kSymmetric || mapping.kind == NormKind::kLogRatio))
+    words += std::string(mapping.kind == NormKind::kSymmetric ? " (|x| at " : " (|log x| at ") +
+             LegendNumber(session.Spec().symmetric_percentile) + "%)";
   if (!manual && mapping.kind == NormKind::kPercentile)
     words += " " + LegendNumber(session.Spec().percentile_low) + ".." + LegendNumber(session.Spec().percentile_high) + "%";
-  if (!mapping.Bucketed()) {
+  if (!mapping.HasRange()) {
+    words += "  no range: no value above 0";
+  } else if (!mapping.Bucketed()) {
     words += "  " + LegendNumber(mapping.low) + " .. " + LegendNumber(mapping.high);
     if (mapping.gamma != 1.0f) words += ", gamma " + LegendNumber(mapping.gamma);
     if (!(mapping.high > mapping.low)) words += "  (a single value: palette middle)";
@@ -81,6 +91,17 @@ std::vector<std::string> MappingWordLines(const Session& session) {
     if (end == std::string::npos) return lines;
     start = end + separator.size();
   }
+}
+
+std::optional<ClipKey> ClippingKey(const Session& session) {
+  const ValueMapping& mapping = session.Mapping();
+  if (mapping.Bucketed()) return std::nullopt;
+  // The order (and with it the counts) of a long scope comes from the background.
+  const bool counted = session.Summary().HasOrder();
+  const ClippedCounts clipped = CountClipped(mapping, session.Summary());
+  const auto count = [&](size_t n) { return counted ? std::to_string(n) + " " : std::string(); };
+  return ClipKey{std::nextafter(mapping.low, -FLT_MAX), std::nextafter(mapping.high, FLT_MAX),
+                 count(clipped.below) + "below the range, " + count(clipped.above) + "above it"};
 }
 
 std::string ShuffledWords(const Session& session) {

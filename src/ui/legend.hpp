@@ -2,6 +2,7 @@
 // What the colour bar says, as data: shared by the on-screen colour bar and the SVG and HTML
 // exports so that a figure's legend always reads like the viewer's. GL-free and ImGui-free.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,17 @@ std::string MappingWords(const Session& session);
 // The same words, one part ("channel", "scope, mapping and numbers", "palette"...) a line, for
 // figures: a narrow figure still shows all of it.
 std::vector<std::string> MappingWordLines(const Session& session);
+
+// The key to the clip notch: a value just below the range and one just above it, for swatches
+// drawn with their notches (bottom left, top right), and the words for them in that order: how
+// many values in scope the range clips ("3 below the range, 1 above it"; without the numbers
+// until the scope's order is known). nullopt for buckets, which clip nothing.
+struct ClipKey {
+  float below = 0.0f;
+  float above = 0.0f;
+  std::string words;
+};
+std::optional<ClipKey> ClippingKey(const Session& session);
 
 // "SHUFFLED values (seed N)" ("right: ..." side by side) while the drawn values are shuffled, else
 // "": every legend and figure of a shuffled control says so, so that it never passes for the data.

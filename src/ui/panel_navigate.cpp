@@ -1,6 +1,7 @@
-// The "Go to" panel: a token index, the next or previous of the k highest or lowest values, the
-// next value above a threshold, and text search (plain or regular expression) with the match
-// count and next/previous match. The session's TextSearch finds every match once per query on
+// The "Go to" panel: a token index, the k-th highest or lowest value, the next or previous of the
+// k highest or lowest values, the next value above a threshold (the jumps by value of scripts and
+// the command line too: Session::GoToRanked, GoToNextAbove), and text search (plain or regular
+// expression) with the match count and next/previous match. The session's TextSearch finds every match once per query on
 // a background thread, so a 100M-token document never freezes a frame; the heatmap panel marks
 // them.
 #include <algorithm>
@@ -127,13 +128,22 @@ void DrawNavigatePanel(Session& session, bool focus_search) {
   if (ImGui::ArrowButton("##prev_extreme", ImGuiDir_Up)) jump_extreme(false);
   ImGui::SameLine();
   if (ImGui::ArrowButton("##next_extreme", ImGuiDir_Down)) jump_extreme(true);
+  ImGui::SameLine();
+  if (ImGui::SmallButton("k-th")) {
+    if (session.GoToRanked(static_cast<uint64_t>(state.k), !state.lowest))
+      state.message.clear();
+    else
+      state.message = "fewer than " + std::to_string(state.k) + " tokens have a value";
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("the token with the k-th %s value", state.lowest ? "lowest" : "highest");
 
   ImGui::SetNextItemWidth(ScaledPx(90.0f));
   ImGui::InputFloat("##threshold", &state.threshold, 0.0f, 0.0f, "%.4g");
   ImGui::SameLine();
   if (ImGui::Button("next above")) {
-    if (const auto next = session.Pyramid().NextAbove(session.TopToken(), state.threshold))
-      session.ScrollToToken(*next);
+    if (session.GoToNextAbove(state.threshold))
+      state.message.clear();
     else
       state.message = "no value above the threshold after the view";
   }

@@ -1,11 +1,13 @@
 // The range panel: scope, mapping, gamma, a histogram of the values in scope with draggable
-// low/high handles, the statistics in view and the guards against reading noise (outlier
-// warning, shuffled control). Every change moves shader uniforms only.
+// low/high handles, the statistics in view and the guards against reading noise (the legend's
+// warnings, wrapped, with a remedy for outliers; the shuffled control). Every change moves shader
+// uniforms only.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
 
+#include "core/palette_registry.hpp"
 #include "imgui.h"
 #include "ui/panels.hpp"
 
@@ -15,8 +17,8 @@ namespace {
 
 constexpr float kHistogramHeight = 70.0f;
 constexpr float kHandleGrab = 6.0f;  // pixels either side of a handle that pick it up
-constexpr NormKind kKinds[] = {NormKind::kMinMax,     NormKind::kZeroMax, NormKind::kSymmetric,
-                               NormKind::kPercentile, NormKind::kLog,     NormKind::kBuckets};
+constexpr NormKind kKinds[] = {NormKind::kMinMax, NormKind::kZeroMax, NormKind::kSymmetric, NormKind::kPercentile,
+                               NormKind::kLog,    NormKind::kLogRatio, NormKind::kBuckets};
 constexpr RangeScope kScopes[] = {RangeScope::kSequence, RangeScope::kGlobal, RangeScope::kVisible,
                                   RangeScope::kManual};
 
@@ -114,10 +116,11 @@ void DrawMappingControls(Session& session) {
     changed |= ImGui::DragFloatRange2("percentiles", &spec.percentile_low, &spec.percentile_high, 0.1f, 0.0f, 100.0f,
                                       "%.1f", "%.1f", ImGuiSliderFlags_AlwaysClamp);
   }
-  if (spec.kind == NormKind::kSymmetric) {
+  if (spec.kind == NormKind::kSymmetric || spec.kind == NormKind::kLogRatio) {
+    // Both clip at a percentile of a distance from the middle: |x|, or |log x| for a ratio.
     ImGui::SetNextItemWidth(-ScaledPx(70.0f));
-    changed |= ImGui::SliderFloat("|x| pct", &spec.symmetric_percentile, 50.0f, 100.0f, "%.1f",
-                                  ImGuiSliderFlags_AlwaysClamp);
+    changed |= ImGui::SliderFloat(spec.kind == NormKind::kSymmetric ? "|x| pct" : "|log x| pct",
+                                  &spec.symmetric_percentile, 50.0f, 100.0f, "%.1f", ImGuiSliderFlags_AlwaysClamp);
   }
   if (spec.kind == NormKind::kBuckets) {
     // The text follows the mapping's thresholds except while it is being typed in.
@@ -197,12 +200,17 @@ void DrawStatistics(Session& session) {
   } else {
     ImGui::TextDisabled("min %.4g  median %.4g  max %.4g", summary.Min(), summary.Median(), summary.Max());
   }
-  if (summary.HasOrder() && !session.Mapping().Bucketed())
-    ImGui::TextDisabled("clipped: %zu below, %zu above", summary.CountBelow(session.Low()),
-                        summary.CountAbove(session.High()));
+  if (summary.HasOrder() && !session.Mapping().Bucketed()) {
+    const ClippedCounts clipped = CountClipped(session.Mapping(), summary);
+    ImGui::TextDisabled("clipped: %zu below, %zu above", clipped.below, clipped.above);
+  }
   if (summary.NonFinite() > 0) ImGui::TextDisabled("%zu tokens have no value (NaN/Inf)", summary.NonFinite());
-  if (summary.OutlierDominated()) {
-    ImGui::TextColored(ImVec4(0.85f, 0.4f, 0.0f, 1.0f), "Outliers dominate: <1%% of tokens span most of the range.");
+  // The legends' warnings, wrapped: the panel is narrow and a cut-off warning says nothing.
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.4f, 0.0f, 1.0f));
+  for (const std::string& warning : MappingWarnings(session.Mapping(), summary, session.CurrentPalette()))
+    ImGui::TextWrapped("%s", warning.c_str());
+  ImGui::PopStyleColor();
+  if (RangeReachesOutliers(session.Mapping(), summary)) {
     if (ImGui::SmallButton("use percentile 1..99")) {
       MappingSpec spec = session.Spec();
       UsePercentile1To99(spec);

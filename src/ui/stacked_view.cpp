@@ -21,7 +21,7 @@ void StackedView::DocumentChanged() {
   m_list_valid = false;
   m_wrapped.clear();
   m_wrapped_valid.clear();
-  m_anchor_sequence = 0;
+  m_anchor_sequence.reset();
   m_anchor_line = 0;
   m_anchor_offset = 0;
 }
@@ -106,6 +106,10 @@ int64_t StackedView::MaxScroll() const { return std::max<int64_t>(ContentHeight(
 
 void StackedView::ScrollTo(int64_t pixels) {
   m_scroll_px = std::clamp<int64_t>(pixels, 0, MaxScroll());
+  if (m_scroll_px == 0) {
+    m_anchor_sequence.reset();
+    return;
+  }
   if (m_listed.empty()) return;
   const StackedAnchor anchor = AnchorOfScroll(m_blocks, m_scroll_px, m_geometry.LinePitch(), kPadding);
   m_anchor_sequence = m_listed[anchor.block];
@@ -121,10 +125,19 @@ void StackedView::ScrollToSequence(uint32_t sequence) {
   ApplyAnchor();
 }
 
+std::optional<uint32_t> StackedView::TopSequence() const {
+  if (m_listed.empty()) return std::nullopt;
+  if (!m_anchor_sequence) return m_listed.front();
+  // A list refreshed since the blocks were built may be shorter than they are.
+  const size_t block = AnchorOfScroll(m_blocks, m_scroll_px, m_geometry.LinePitch(), kPadding).block;
+  return m_listed[std::min(block, m_listed.size() - 1)];
+}
+
 void StackedView::ApplyAnchor() {
-  const auto found = std::find(m_listed.begin(), m_listed.end(), m_anchor_sequence);
+  const auto found = m_anchor_sequence ? std::find(m_listed.begin(), m_listed.end(), *m_anchor_sequence)
+                                       : m_listed.end();
   if (found == m_listed.end()) {
-    ScrollTo(0);  // the sequence at the top was filtered out: start from the top of the list
+    ScrollTo(0);  // at the top, or the sequence there was filtered out: the top of the list
     return;
   }
   const StackedAnchor anchor{static_cast<size_t>(found - m_listed.begin()), m_anchor_line, m_anchor_offset};

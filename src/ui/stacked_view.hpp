@@ -4,9 +4,11 @@
 // GL-free and ImGui-free like the session that owns it.
 //
 // The scroll position is kept as (sequence, line in its block, pixels past that line), so it stays
-// on the same sequence when the list is filtered or sorted or the text re-wraps. Every listed
-// sequence is wrapped once per width and its line starts kept (O(tokens of the document), on the
-// calling thread); a frame lays out only the lines in view.
+// on the same sequence when the list is filtered or sorted or the text re-wraps; at the very top
+// it is the top of the list, whichever sequence heads it, so a view that opens there, or is
+// re-sorted there, shows the best ranked sequences first. Every listed sequence is wrapped once
+// per width and its line starts kept (O(tokens of the document), on the calling thread); a frame
+// lays out only the lines in view.
 
 #include <cstdint>
 #include <optional>
@@ -60,6 +62,9 @@ class StackedView {
   int ViewportHeight() const { return m_viewport_height; }
   // The sequence's header to the top (no change when it is not listed).
   void ScrollToSequence(uint32_t sequence);
+  // The listed sequence whose block is at the top of the view (as of the last Prepare); nullopt
+  // when none is listed.
+  std::optional<uint32_t> TopSequence() const;
 
   // [Overview] The listed blocks as `rows` values (StackedOverviewRows), kept until the list,
   // the wrapping, the channel, the row count or the reduction changes: not recomputed per frame.
@@ -101,7 +106,8 @@ class StackedView {
   GridGeometry m_geometry;
   int m_viewport_height = 0;
   int64_t m_scroll_px = 0;
-  uint32_t m_anchor_sequence = 0;  // the scroll position, as it survives re-wrapping and re-listing
+  // The scroll position, as it survives re-wrapping and re-listing; none: the top of the list.
+  std::optional<uint32_t> m_anchor_sequence;
   uint64_t m_anchor_line = 0;
   int64_t m_anchor_offset = 0;
   StackedLines m_visible;

@@ -6,6 +6,7 @@
 #include "core/derived_channel.hpp"
 #include "core/palette_registry.hpp"
 #include "layout/folded_layout.hpp"
+#include "layout/navigation.hpp"
 
 namespace th {
 
@@ -115,13 +116,15 @@ bool Session::AddDerivedChannel(const std::string& expression) {
   m_summary_task = {};  // it may read a channel of the vector that grows (the wrapping reads no channel)
   th::AddDerivedChannel(m_document, expression);
   SelectChannel(CurrentSequence().FindChannel(expression));
-  // Differences are signed comparisons: zero in the middle of a diverging palette. Ratios
-  // centre on 1, so they keep a plain min..max.
+  // Differences are signed comparisons: zero in the middle of a diverging palette. A ratio is
+  // not a magnitude: 1 in the middle, on a log scale so that x and 1/x look equally strong.
+  const bool ratio = parsed->op == ChannelExpression::Op::kRatio;
   MappingSpec spec = m_settings.mapping;
-  spec.kind = parsed->op == ChannelExpression::Op::kRatio ? NormKind::kMinMax : NormKind::kSymmetric;
+  spec.kind = ratio ? NormKind::kLogRatio : NormKind::kSymmetric;
+  spec.symmetric_percentile = 100.0f;
   SetSpec(spec);
-  if (spec.kind == NormKind::kSymmetric && m_palette.kind != PaletteKind::kDiverging)
-    SetPalette(*FindPalette(DefaultPaletteName(spec.kind)));
+  if (m_palette.kind != PaletteKind::kDiverging) SetPalette(*FindPalette(DefaultPaletteName(spec.kind)));
+  m_default_reason = ratio ? "a ratio of two channels: log scale centred at 1" : "a difference: symmetric about 0";
   return true;
 }
 
@@ -164,6 +167,7 @@ void Session::SetSideBySide(bool on) {
 void Session::ValuesChanged() {
   m_summary_task = {};  // it reads the values about to change
   m_default_reason.clear();  // it described the previous values
+  m_last_jump.reset();       // a token of the previous values
   // Shuffle first, then aggregate: shuffled groups are made of shuffled token values. Side by
   // side, the real values are drawn and the shuffled ones go to the twin.
   const Channel* channel = CurrentChannel();
@@ -441,6 +445,32 @@ uint64_t Session::TopToken() const {
   return m_lines.Line(std::min<size_t>(static_cast<size_t>(line), m_lines.LineCount() - 1)).token;
 }
 
+std::optional<uint64_t> Session::GoToRanked(uint64_t rank, bool highest) {
+  const std::optional<uint64_t> token = RankedToken(CurrentValues(), rank, highest);
+  if (token) {
+    ScrollToToken(*token);
+    m_last_jump = token;
+  }
+  return token;
+}
+
+std::optional<uint64_t> Session::GoToNextAbove(float threshold) {
+  const std::optional<uint64_t> token = Pyramid().NextAbove(JumpOrigin(), threshold);
+  if (token) {
+    ScrollToToken(*token);
+    m_last_jump = token;
+  }
+  return token;
+}
+
+uint64_t Session::JumpOrigin() const {
+  const uint64_t top = TopToken();
+  if (m_last_jump && *m_last_jump >= top && *m_last_jump < m_lines.KnownTokens() &&
+      m_lines.LineOfToken(*m_last_jump) == m_lines.LineOfToken(top))
+    return *m_last_jump;
+  return top;
+}
+
 const ValuePyramid& Session::Pyramid() {
   if (!m_pyramid_valid) {
     m_pyramid = ValuePyramid(CurrentValues());
@@ -479,6 +509,11 @@ void Session::SetStacked(bool on) {
   }
   if (!on) m_scope_made_global = false;
   SetSpec(spec);
+}
+
+RangeScope Session::ChosenScope() const {
+  return m_scope_made_global && m_settings.mapping.scope == RangeScope::kGlobal ? RangeScope::kSequence
+                                                                                : m_settings.mapping.scope;
 }
 
 void Session::UpdateStackedLayout(int viewport_width, int viewport_height, GridGeometry geometry) {

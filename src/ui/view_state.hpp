@@ -99,9 +99,9 @@ class Session {
   std::optional<ValueMapping> UnderlineMapping() const;
 
   // [Derived channels] Adds "A-B", "A/B" or "z(A)-z(B)" to every sequence that has A and B and
-  // selects it, with its default mapping (symmetric on a diverging palette for differences,
-  // min..max for ratios); false when the current sequence cannot compute it. An existing
-  // channel's name just selects it.
+  // selects it, with its default mapping on a diverging palette (symmetric about 0 for
+  // differences, a log scale centred at 1 for ratios); false when the current sequence cannot
+  // compute it. An existing channel's name just selects it.
   bool AddDerivedChannel(const std::string& expression);
 
   const Palette& CurrentPalette() const { return m_palette; }
@@ -157,6 +157,20 @@ class Session {
   // The first token of the line at the top of the view.
   uint64_t TopToken() const;
 
+  // [Jumps by value] What the Go to panel, the script steps `top`, `bottom` and `next-above` and
+  // the viewer's --goto-top, --goto-bottom and --goto-above do, over the values drawn
+  // (CurrentValues()). Each brings the token's line to the top of the view (ScrollToToken) and
+  // returns the token; nullopt, the view unchanged, when there is none.
+  // The token of the rank-th highest (or lowest) value: rank 1 is the extreme itself
+  // (RankedToken).
+  std::optional<uint64_t> GoToRanked(uint64_t rank, bool highest);
+  // The first token after JumpOrigin() with a value above the threshold.
+  std::optional<uint64_t> GoToNextAbove(float threshold);
+  // Where the next jump starts: the token the last jump went to while its line is still the top
+  // line of the view (it need not start that line, and going on from the line's first token would
+  // find it again), else the top token.
+  uint64_t JumpOrigin() const;
+
   // [Overview and jumps] Reductions of CurrentValues() over token ranges, for the overview strip
   // and threshold jumps: built on first use after the values change (O(n)), never per frame.
   const ValuePyramid& Pyramid();
@@ -180,6 +194,8 @@ class Session {
   // On: a range of scope `sequence` becomes `global`, one range for every block, so that colours
   // compare across blocks; off: it returns to `sequence` (unless the scope was changed meanwhile).
   void SetStacked(bool on);
+  // The scope as the user chose it: `sequence` while the stacked view makes it `global`.
+  RangeScope ChosenScope() const;
   // UpdateLayout's counterpart for the stacked view.
   void UpdateStackedLayout(int viewport_width, int viewport_height, GridGeometry geometry);
 
@@ -235,6 +251,7 @@ class Session {
   BackgroundTask<ScopeSummary> m_summary_task;
   size_t m_visible_known_lines = 0;  // m_lines.LineCount() when m_visible was laid out
   std::optional<uint64_t> m_anchor_token;  // keeps the top token in view across re-wraps
+  std::optional<uint64_t> m_last_jump;     // the token the last jump by value went to
   VisibleLayout m_visible;
   bool m_visible_valid = false;
   uint64_t m_layout_revision = 0;

@@ -6,11 +6,13 @@
                                              right tooltips and colours, no markup from token text
 
 Both also check that the legend names the manual range it used (not the data's default), that
---shuffle writes SHUFFLED above the tokens and in the legend, and that --scale scales the legend.
+--shuffle writes SHUFFLED above the tokens and in the legend, that --scale scales the legend, and
+that a range that clips notches the clipped tokens and counts them in the legend's clip key.
 
 Tokens carry markup ("<script>", "&amp;", quotes) that must show as themselves. The palette
-goes from blue to red in two stops over the manual range 0..1, so each expected colour is the
-rounded linear mix the CPU reference (Palette::At) computes. Exit 77 means skipped (no Chromium).
+goes from blue to red in two stops over the manual range 0..1, so each expected colour is what the
+CPU reference (Palette::At) computes from them: a 256-entry table of rounded linear mixes, blended
+between the entries whose centres t falls between. Exit 77 means skipped (no Chromium).
 """
 import html.parser
 import json
@@ -30,22 +32,25 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 def expected_fill(value):
     if value is None:
         return None
-    mix = lambda a, b: math.floor(a + (b - a) * value + 0.5)
-    return "#%02x%02x%02x" % (mix(0, 255), 0, mix(255, 0))
+    mix = lambda a, b, f: [math.floor(x + (y - x) * f + 0.5) for x, y in zip(a, b)]
+    entry = lambda i: mix((0, 0, 255), (255, 0, 0), i / 255)
+    position = min(max(value * 256 - 0.5, 0.0), 255.0)  # entry i is exact at t = (i + 0.5) / 256
+    below = min(int(position), 254)
+    return "#%02x%02x%02x" % tuple(mix(entry(below), entry(below + 1), position - below))
 
 
 def expected_tooltip(index, value):
     return "#%d value: %s" % (index, "no value" if value is None else ("%g" % value))
 
 
-def render(binary, workdir, output, *extra):
+def render(binary, workdir, output, *extra, value_range="0:1"):
     source = os.path.join(workdir, "markup.json")
     with open(source, "w", encoding="utf-8") as out:
         json.dump({"tokens": TOKENS, "values": VALUES}, out)
     palette = os.path.join(workdir, "blue-red.palette")
     with open(palette, "w", encoding="utf-8") as out:
         out.write("#0000ff\n#ff0000\n")
-    command = [binary, "render", source, "--palette-file", palette, "--range", "0:1", "-o", output, *extra]
+    command = [binary, "render", source, "--palette-file", palette, "--range", value_range, "-o", output, *extra]
     subprocess.run(command, check=True)
     return source
 
@@ -112,6 +117,23 @@ def check_svg_shuffled_and_scaled(binary, workdir):
     print("svg ok: shuffled marks and a 2x legend")
 
 
+# --range 0.2:0.8 clips 0 and 0.125 below and 1 above.
+CLIP_WORDS = "2 below the range, 1 above it"
+
+
+def check_svg_clipped(binary, workdir):
+    """Clipped tokens carry the notch, and so do the clip key's two swatches, beside the counts."""
+    output = os.path.join(workdir, "clipped.svg")
+    render(binary, workdir, output, "--legend", value_range="0.2:0.8")
+    root = ET.parse(output).getroot()
+    notches = [e for e in root.iter(SVG_NS + "polygon") if e.get("class") == "notch"]
+    check(len(notches) == 3 + 2, "%d notches, expected 3 clipped tokens and 2 in the key" % len(notches))
+    legend, _ = legend_bar(root)
+    words = [t.text for t in legend.iter(SVG_NS + "text") if t.get("class") == "clipping"]
+    check(words == [CLIP_WORDS], "the clip key says %r" % words)
+    print("svg ok: clipped tokens notched and counted")
+
+
 class Spans(html.parser.HTMLParser):
     """Collects the token spans of a DOM dump with their attributes and text."""
 
@@ -153,8 +175,21 @@ def check_html_shuffled_and_scaled(binary, workdir):
     print("html ok: shuffled marks and a 2x legend")
 
 
+def check_html_clipped(binary, workdir):
+    """Clipped tokens carry the notch's class, and the legend's clip key counts them."""
+    output = os.path.join(workdir, "clipped.html")
+    render(binary, workdir, output, "--legend", value_range="0.2:0.8")
+    with open(output, encoding="utf-8") as page:
+        text = page.read()
+    check(text.count('class="token below"') == 2 and text.count('class="token above"') == 1,
+          "notched tokens: %d below, %d above" % (text.count('class="token below"'), text.count('class="token above"')))
+    check(CLIP_WORDS + "</p>" in text[text.index('<div class="legend">'):], "the legend does not say %r" % CLIP_WORDS)
+    print("html ok: clipped tokens notched and counted")
+
+
 def check_html(binary, workdir):
     check_html_shuffled_and_scaled(binary, workdir)
+    check_html_clipped(binary, workdir)
     chromium = shutil.which("chromium")
     if not chromium:
         print("SKIP: no chromium (scripts/dev.sh installs it)")
@@ -189,6 +224,7 @@ def main():
         check_svg(binary, workdir, 0, len(TOKENS))
         check_svg(binary, workdir, 1, 4)
         check_svg_shuffled_and_scaled(binary, workdir)
+        check_svg_clipped(binary, workdir)
     else:
         check_html(binary, workdir)
 

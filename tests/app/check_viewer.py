@@ -1,12 +1,15 @@
 #!/usr/bin/python3
-"""The viewer under Xvfb: a --script plays to its end and leaves the expected view, search
-matches are outlined in the screenshot, a file changed on disk reloads in place, and the settings (palette, font size, recent files) survive a
-restart until --reset-settings.
+"""The viewer under Xvfb: a --script plays to its end and leaves the expected view, a step that
+fails stops it with its FILE:LINE and a non-zero exit, search matches are outlined in the
+screenshot, a file changed on disk reloads in place, and the settings (palette, mapping with its
+numbers, font size, recent files) survive a restart until --reset-settings, while options on the
+command line and script steps apply to their run only.
 
     check_viewer.py TOKENHEAT WORKDIR
 """
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -22,10 +25,18 @@ def check(condition, message):
         sys.exit(1)
 
 
+def in_display(config):
+    """The xvfb-run command line for a viewer whose settings are in `config`. Its X authority file
+    is kept there: xvfb-run's own temporary one sometimes fails to be removed after a quick exit,
+    which turns the viewer's exit status into xvfb-run's 5."""
+    os.makedirs(config, exist_ok=True)
+    return ["xvfb-run", "-a", "-f", os.path.join(config, "Xauthority"), "-s", "-screen 0 1600x1000x24"]
+
+
 def viewer(binary, config, *args):
     """Runs the viewer in a virtual display with its settings in `config`; returns --print-state."""
     env = dict(os.environ, XDG_CONFIG_HOME=config)
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", binary, *args, "--print-state"]
+    command = [*in_display(config), binary, *args, "--print-state"]
     result = subprocess.run(command, env=env, check=True, capture_output=True, text=True, timeout=300)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -144,6 +155,29 @@ def check_script(binary, workdir, config):
     print("script ok:", state)
 
 
+def check_failing_steps(binary, workdir, config):
+    """Every step that fails stops the script: one line on stderr naming the script's line, and a
+    non-zero exit (2 for a bad line, found before the window opens; 1 for a step that fails as it
+    plays)."""
+    cases = [("export slide.txt", 2, "fail.script:2: export slide.txt: unknown output format"),
+             ("export nowhere/slide.svg", 1, "fail.script:2: .*nowhere/slide.svg: cannot write file"),
+             ("screenshot nowhere/slide.png", 1, "fail.script:2: .*nowhere/slide.png: cannot write file"),
+             ("search-regex (cat", 1, r"fail.script:2: search-regex: bad expression: missing \)"),
+             ("next-above 100", 1, "fail.script:2: next-above 100: no value above the threshold after token 0"),
+             ("top 1000", 1, "fail.script:2: top 1000: only 243 tokens have a value")]
+    script = os.path.join(workdir, "fail.script")
+    env = dict(os.environ, XDG_CONFIG_HOME=config)
+    for step, code, message in cases:
+        with open(script, "w", encoding="utf-8") as out:
+            out.write("seq 0\n%s\nwait 0.1\n" % step)
+        result = subprocess.run([*in_display(config), binary, "--script", script, "--frames", "2"], env=env,
+                                capture_output=True, text=True, timeout=120)
+        errors = [line for line in result.stderr.splitlines() if line.startswith("tokenheat:")]
+        check(result.returncode == code and len(errors) == 1 and re.search("tokenheat: error: .*" + message, errors[0]),
+              "%s: exit %d, stderr %r" % (step, result.returncode, result.stderr))
+    print("failing steps ok")
+
+
 def check_preset_and_png_export(binary, workdir, config):
     """Ctrl+3's preset as a script step, then Export to PNG as the Files panel writes it."""
     document = os.path.join(workdir, "talk.json")  # check_script's
@@ -181,7 +215,7 @@ def check_reload(binary, workdir, config):
     with open(script, "w", encoding="utf-8") as out:
         out.write("goto 2000\nwait 8\n")  # room for a slow start and the reload on a loaded machine
     env = dict(os.environ, XDG_CONFIG_HOME=config)
-    viewer_process = subprocess.Popen(["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", binary, document, "--script",
+    viewer_process = subprocess.Popen([*in_display(config), binary, document, "--script",
                                        script, "--frames", "3", "--print-state"],
                                       env=env, stdout=subprocess.PIPE, text=True)
     time.sleep(2.5)
@@ -195,19 +229,44 @@ def check_reload(binary, workdir, config):
 
 
 def check_settings(binary, config):
-    state = viewer(binary, config, "--demo", "--palette", "magma", "--font-size", "28", "--frames", "2")
-    check(state["palette"] == "magma" and state["font_size"] == 28, "first run %r" % state)
-    saved = json.load(open(os.path.join(config, "tokenheat", "settings.json"), encoding="utf-8"))
-    check(saved["palette"] == "magma" and saved["font_size"] == 28, "saved %r" % saved)
-    check(any(path.endswith("talk.json") for path in saved["recent_files"]), "recent files %r" % saved["recent_files"])
+    settings_path = os.path.join(config, "tokenheat", "settings.json")
+
+    def saved():
+        with open(settings_path, encoding="utf-8") as settings:
+            return json.load(settings)
+
+    # Options on the command line apply to their run and are not written back; neither is a
+    # script's preset (check_preset_and_png_export's, above).
+    state = viewer(binary, config, "--demo", "--palette", "magma", "--font-size", "28", "--norm", "symmetric:98",
+                   "--frames", "2")
+    check(state["palette"] == "magma" and state["font_size"] == 28, "the options' run %r" % state)
+    check(state["mapping"] == {"norm": "symmetric:98", "scope": "sequence", "gamma": 1}, "mapping %r" % state["mapping"])
+    check(not {"palette", "font_size", "norm", "panel_text_size"} & saved().keys(), "options written back: %r" % saved())
+    check(any(path.endswith("talk.json") for path in saved()["recent_files"]), "recent files %r" % saved()["recent_files"])
+
+    # What the window saved (KeepUserChanges) comes back with its numbers, and is kept as it was.
+    chosen = {"palette": "viridis", "norm": "symmetric:98", "scope": "global", "gamma": 0.5, "font_size": 20}
+    chosen_and_recent = dict(saved(), **chosen)
+    with open(settings_path, "w", encoding="utf-8") as settings:
+        json.dump(chosen_and_recent, settings)
     state = viewer(binary, config, "--demo", "--frames", "2")
-    check(state["palette"] == "magma" and state["font_size"] == 28, "after a restart %r" % state)
-    check(state["panel_text_size"] == 30, "the preset's panel text was not kept: %r" % state)  # preset 3, above
-    state = viewer(binary, config, "--demo", "--font-size", "20", "--frames", "2")
-    check(state["palette"] == "magma" and state["font_size"] == 20, "an option wins over the saved value %r" % state)
+    check(state["palette"] == "viridis" and state["font_size"] == 20 and state["panel_text_size"] == 16,
+          "after a restart %r" % state)
+    check(state["mapping"] == {"norm": "symmetric:98", "scope": "global", "gamma": 0.5}, "saved mapping %r" % state)
+    check(all(saved()[key] == value for key, value in chosen.items()), "the saved choices changed: %r" % saved())
+    state = viewer(binary, config, "--demo", "--palette", "magma", "--norm", "percentile:2:98", "--frames", "2")
+    check(state["palette"] == "magma" and state["mapping"]["norm"] == "percentile:2:98" and state["font_size"] == 20,
+          "options win over the saved values %r" % state)
+    check(all(saved()[key] == value for key, value in chosen.items()), "options written back: %r" % saved())
+
+    with open(settings_path, "w", encoding="utf-8") as settings:
+        json.dump({"range": [2, 9]}, settings)
+    state = viewer(binary, config, "--demo", "--frames", "2")
+    check(state["mapping"]["scope"] == "manual" and (state["low"], state["high"]) == (2, 9), "saved range %r" % state)
+
     state = viewer(binary, config, "--demo", "--reset-settings", "--frames", "2")
-    check(state["palette"] == "Reds" and state["font_size"] == 16 and state["panel_text_size"] == 16,
-          "after --reset-settings %r" % state)
+    check(state["palette"] == "Reds" and state["font_size"] == 16 and state["panel_text_size"] == 16 and
+          state["mapping"] == {"norm": "minmax", "scope": "sequence", "gamma": 1}, "after --reset-settings %r" % state)
     print("settings ok")
 
 
@@ -218,6 +277,7 @@ def main():
     config = os.path.join(workdir, "config")
     check_search(binary, workdir, config)
     check_script(binary, workdir, config)
+    check_failing_steps(binary, workdir, config)
     check_preset_and_png_export(binary, workdir, config)
     check_reload(binary, workdir, config)
     check_settings(binary, config)

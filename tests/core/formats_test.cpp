@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/load_document.hpp"
+#include "core/value_mapping.hpp"
 #include "load_error_expectations.hpp"
 
 namespace th {
@@ -193,7 +194,30 @@ TEST_F(FormatsTest, TsvAndCsvErrorsNameLineAndColumn) {
 TEST_F(FormatsTest, PlainTextIsWordsAndWhitespace) {
   const Document document = LoadDocumentFile(Write("notes.txt", "Hello  wörld\n"));
   EXPECT_EQ(Tokens(document.sequences[0]), (std::vector<std::string>{"Hello", "  ", "wörld", "\n"}));
-  EXPECT_EQ(Values(document.sequences[0].channels[0]), (std::vector<float>{5, 0, 5, 0}));
+  const std::vector<float> values = Values(document.sequences[0].channels[0]);
+  ASSERT_EQ(values.size(), 4u);
+  EXPECT_EQ(values[0], 5.0f);
+  EXPECT_EQ(values[2], 5.0f);
+}
+
+// Whitespace is not a word of 0 characters: it has no value, so the statistics are the words'.
+TEST_F(FormatsTest, PlainTextWhitespaceHasNoValueAndStaysOutOfTheStatistics) {
+  Document document = LoadDocumentFile(Write("words.txt", "a bb  ccc\n<s> dddd\n"));
+  const Sequence& sequence = document.sequences[0];
+  EXPECT_EQ(Tokens(sequence), (std::vector<std::string>{"a", " ", "bb", "  ", "ccc", "\n", "<s>", " ", "dddd", "\n"}));
+  const std::vector<float> values = Values(sequence.channels[0]);
+  for (size_t i = 0; i < values.size(); ++i) {
+    const bool space = i % 2 == 1;
+    EXPECT_EQ(std::isnan(values[i]), space) << i;
+    EXPECT_EQ((sequence.Flags(i) & kTokenUnmeasured) != 0, space) << i;
+  }
+  EXPECT_EQ(sequence.Flags(6), kTokenSpecial) << "special tokens are still found";
+  const ScopeSummary summary(values);
+  EXPECT_EQ(summary.Count(), 5u);
+  EXPECT_EQ(summary.NonFinite(), 5u);
+  EXPECT_EQ(summary.Min(), 1.0f);
+  EXPECT_EQ(summary.Median(), 3.0f);
+  EXPECT_FLOAT_EQ(summary.Percentile(25.0f), 2.0f);
 }
 
 TEST_F(FormatsTest, BinaryGarbageIsRefused) {

@@ -9,49 +9,54 @@
 #include <vector>
 
 #include "core/palette_registry.hpp"
+#include "palette_reference.hpp"
 
 namespace th {
 namespace {
+
+using test::AllowedLevels;
+using test::kReferencePoints;
+using test::MatplotlibReference;
 
 Rgb8 FromHex(uint32_t rgb) {
   return {static_cast<uint8_t>(rgb >> 16), static_cast<uint8_t>(rgb >> 8), static_cast<uint8_t>(rgb)};
 }
 
-::testing::AssertionResult Near(Rgb8 actual, Rgb8 expected, int tolerance) {
-  const int worst = std::max({std::abs(actual.r - expected.r), std::abs(actual.g - expected.g),
-                              std::abs(actual.b - expected.b)});
-  if (worst <= tolerance) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "got (" << +actual.r << ", " << +actual.g << ", " << +actual.b
-                                       << "), expected (" << +expected.r << ", " << +expected.g << ", "
-                                       << +expected.b << "), off by " << worst;
+int LevelsApart(Rgb8 a, Rgb8 b) { return std::max({std::abs(a.r - b.r), std::abs(a.g - b.g), std::abs(a.b - b.b)}); }
+
+TEST(PaletteReference, EveryMatplotlibPaletteAndItsReverseAt1024Points) {
+  for (const std::string& name : BuiltinPaletteNames()) {
+    if (name == "gltr") continue;  // GLTR's colours, not matplotlib's
+    const std::vector<Rgb8> reference = MatplotlibReference(name);
+    ASSERT_EQ(reference.size(), kReferencePoints) << name;
+    const Palette palette = *FindPalette(name);
+    const Palette reversed = *FindPalette(name + "_r");
+    int worst = 0, worst_reversed = 0;
+    for (size_t k = 0; k < kReferencePoints; ++k) {
+      const float t = static_cast<float>(k) / (kReferencePoints - 1);
+      worst = std::max(worst, LevelsApart(palette.At(t), reference[k]));
+      // matplotlib's NAME_r at t is NAME at 1 - t at these points (the generator checks it).
+      worst_reversed = std::max(worst_reversed, LevelsApart(reversed.At(t), reference[kReferencePoints - 1 - k]));
+    }
+    EXPECT_LE(worst, AllowedLevels(name)) << name;
+    EXPECT_LE(worst_reversed, AllowedLevels(name)) << name << "_r";
+  }
 }
 
-// matplotlib's 256-entry colormap tables at entry round(t * 255) for t = 0, 0.25, 0.5, 0.75, 1 (entries
-// 0, 64, 128, 191, 255), each channel rounded to 8 bits. coolwarm and RdBu are matplotlib's tables
-// interpolated from their segment data and the 11 ColorBrewer colours.
-struct Reference {
-  const char* name;
-  std::array<uint32_t, 5> colours;
-};
-constexpr float kReferenceT[] = {0.0f, 0.25f, 0.5f, 0.75f, 1.0f};
-constexpr Reference kReferences[] = {
-    {"viridis", {0x440154, 0x3b528b, 0x21918c, 0x5cc863, 0xfde725}},
-    {"magma", {0x000004, 0x51127c, 0xb73779, 0xfb8761, 0xfcfdbf}},
-    {"inferno", {0x000004, 0x57106e, 0xbc3754, 0xf98c0a, 0xfcffa4}},
-    {"plasma", {0x0d0887, 0x7e03a8, 0xcc4778, 0xf89441, 0xf0f921}},
-    {"cividis", {0x00224e, 0x434e6c, 0x7d7c78, 0xbbad6d, 0xfee838}},
-    {"turbo", {0x30123b, 0x28bceb, 0xa4fc3c, 0xfb8122, 0x7a0403}},
-    {"coolwarm", {0x3b4cc0, 0x8db0fe, 0xdddcdc, 0xf49a7b, 0xb40426}},
-    {"RdBu", {0x67001f, 0xe58368, 0xf6f7f7, 0x6bacd1, 0x053061}},
-};
-
-TEST(PaletteReference, MatchesMatplotlibWithinTwoLevels) {
-  for (const Reference& reference : kReferences) {
-    const std::optional<Palette> palette = FindPalette(reference.name);
-    ASSERT_TRUE(palette) << reference.name;
-    for (size_t i = 0; i < reference.colours.size(); ++i)
-      EXPECT_TRUE(Near(palette->At(kReferenceT[i]), FromHex(reference.colours[i]), 2))
-          << reference.name << " at t = " << kReferenceT[i];
+// The table the GPU samples is matplotlib's own: every entry exactly where matplotlib uses it.
+TEST(PaletteReference, TableIsMatplotlibsLookupTable) {
+  for (const std::string& name : BuiltinPaletteNames()) {
+    const Palette palette = *FindPalette(name);
+    if (palette.kind == PaletteKind::kCategorical) continue;
+    const std::vector<Rgb8> reference = MatplotlibReference(name);
+    ASSERT_EQ(reference.size(), kReferencePoints) << name;
+    const auto table = palette.Table();
+    constexpr auto kEntries = static_cast<size_t>(Palette::kTableSize);
+    for (size_t k = 0; k < kReferencePoints; ++k) {
+      // matplotlib's lookup: entry floor(t * 256), the last one for t = 1.
+      const size_t entry = std::min(k * kEntries / (kReferencePoints - 1), kEntries - 1);
+      ASSERT_EQ(table[entry], reference[k]) << name << " entry " << entry;
+    }
   }
 }
 

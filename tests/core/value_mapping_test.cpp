@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <random>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace th {
@@ -71,12 +73,114 @@ TEST(ScopeSummary, StatisticsPercentilesAndClippedCounts) {
   EXPECT_EQ(summary.Histogram(1.0f, 4.0f, 3), (std::vector<size_t>{1, 1, 2}));
 }
 
-TEST(ScopeSummary, OutlierDominatedWhenAFewTokensSpanTheRange) {
-  std::vector<float> values(1000, 1.0f);
-  for (int i = 0; i < 1000; ++i) values[i] += static_cast<float>(i % 10) * 0.01f;
-  EXPECT_FALSE(ScopeSummary(values).OutlierDominated());
-  values[0] = 500.0f;  // one token in a thousand
-  EXPECT_TRUE(ScopeSummary(values).OutlierDominated());
+// The README's example: 33 attributions, one of them (3.2) far beyond the rest (|x| <= 0.55).
+const std::vector<float> kAttribution = {
+    0.0033f, 0.0372f, -0.0369f, -0.55f,   0.5418f, 0.0329f,  0.0425f,  -0.1294f, 0.0174f, 0.0977f, -0.0082f,
+    0.0486f, 0.3f,    3.2f,     0.069f,   -0.1276f, 0.0164f, -0.0498f, 0.5232f,  0.1045f, 0.1007f, -0.1304f,
+    0.0934f, -0.55f,  -0.0449f, -0.0837f, 0.0397f, 0.0815f,  0.1582f,  -0.4f,    -0.4f,   -0.0754f, -0.0544f};
+
+// Standard normal values by Box-Muller over mt19937's raw output: the same on every platform
+// (std::normal_distribution's algorithm is the library's own).
+std::vector<float> NormalNoise(size_t n, uint32_t seed) {
+  std::mt19937 random(seed);
+  const auto uniform = [&] { return (static_cast<double>(random()) + 0.5) / 4294967296.0; };
+  std::vector<float> values(n);
+  for (float& value : values)
+    value = static_cast<float>(std::sqrt(-2.0 * std::log(uniform())) * std::cos(2.0 * std::numbers::pi * uniform()));
+  return values;
+}
+
+TEST(ScopeSummary, OutliersStandApartAtAnyCountFromThree) {
+  const ScopeSummary::OutlierSplit readme = ScopeSummary(kAttribution).Outliers();
+  EXPECT_EQ(readme.count, 1u);
+  EXPECT_EQ(readme.farthest, 3.2f);
+  EXPECT_EQ(readme.rest_low, -0.55f);
+  EXPECT_EQ(readme.rest_high, 0.5418f);
+  EXPECT_NEAR(readme.ratio, (3.2 - 0.0174) / (0.0174 + 0.55), 1e-4);  // median 0.0174
+  EXPECT_EQ(ScopeSummary(std::vector<float>{0.0f, 0.1f, 5.0f}).Outliers().count, 1u);
+  EXPECT_EQ(ScopeSummary(std::vector<float>{0.0f, 5.0f}).Outliers().count, 0u) << "two values: neither stands apart";
+  // A thousand values of ordinary spread and one at 100.
+  std::vector<float> thousand = NormalNoise(1000, 1);
+  thousand[500] = 100.0f;
+  EXPECT_EQ(ScopeSummary(thousand).Outliers().count, 1u);
+  // Several together are found together (one alone would not stand 4 times beyond the others),
+  // on either side, up to 1% of the values.
+  thousand = NormalNoise(1000, 1);
+  for (size_t i = 0; i < 5; ++i) {
+    const float size = 100.0f + static_cast<float>(i);
+    thousand[i * 100] = i % 2 ? -size : size;
+  }
+  const ScopeSummary::OutlierSplit five = ScopeSummary(thousand).Outliers();
+  EXPECT_EQ(five.count, 5u);
+  EXPECT_LT(five.rest_high, 10.0f);
+  EXPECT_GT(five.rest_low, -10.0f);
+  for (size_t i = 0; i < 20; ++i) thousand[i * 50] = 100.0f;
+  EXPECT_EQ(ScopeSummary(thousand).Outliers().count, 0u) << "2% of the values are no outliers";
+}
+
+TEST(ScopeSummary, OrdinaryDataHasNoOutliers) {
+  for (uint32_t seed = 1; seed <= 20; ++seed)
+    EXPECT_EQ(ScopeSummary(NormalNoise(10, seed)).Outliers().count, 0u) << "10 normal values, seed " << seed;
+  for (const size_t n : {30, 100, 1000, 10'000, 100'000})
+    EXPECT_EQ(ScopeSummary(NormalNoise(n, 7)).Outliers().count, 0u) << n << " normal values";
+  std::mt19937 random(3);
+  std::vector<float> uniform(1000);
+  for (float& value : uniform) value = std::uniform_real_distribution<float>(-1.0f, 1.0f)(random);
+  EXPECT_EQ(ScopeSummary(uniform).Outliers().count, 0u) << "uniform";
+  std::vector<float> ramp(1000);
+  for (size_t i = 0; i < ramp.size(); ++i) ramp[i] = 0.01f * static_cast<float>(i);
+  EXPECT_EQ(ScopeSummary(ramp).Outliers().count, 0u) << "ramp";
+  std::vector<float> sparse(1000, 0.0f);
+  sparse[3] = 5.0f;  // the rest all equal: nothing for the one value to wash out
+  EXPECT_EQ(ScopeSummary(sparse).Outliers().count, 0u) << "one value on a constant";
+  EXPECT_EQ(ScopeSummary::Bounds(kAttribution).Outliers().count, 0u) << "found with the order only";
+}
+
+// The range is stretched when it reaches out to where only outliers lie; a range that clips them
+// (a percentile, symmetric:95, a log scale for magnitudes) is not.
+TEST(RangeReachesOutliers, OnlyWhileTheRangeSpansThem) {
+  const ScopeSummary readme(kAttribution);
+  MappingSpec spec;
+  spec.kind = NormKind::kSymmetric;
+  EXPECT_TRUE(RangeReachesOutliers(ResolveMapping(spec, readme), readme));
+  EXPECT_NEAR(RestShareOfRange(ResolveMapping(spec, readme), readme), (0.5418 + 0.55) / 6.4, 1e-6);
+  spec.symmetric_percentile = 95.0f;
+  EXPECT_FALSE(RangeReachesOutliers(ResolveMapping(spec, readme), readme));
+  spec.kind = NormKind::kMinMax;
+  EXPECT_TRUE(RangeReachesOutliers(ResolveMapping(spec, readme), readme));
+  spec.kind = NormKind::kBuckets, spec.thresholds = {0.0f};
+  EXPECT_FALSE(RangeReachesOutliers(ResolveMapping(spec, readme), readme));
+
+  std::vector<float> thousand = NormalNoise(1000, 1);
+  thousand[500] = 100.0f;
+  const ScopeSummary scope(thousand);
+  spec = {};
+  spec.kind = NormKind::kPercentile;
+  EXPECT_FALSE(RangeReachesOutliers(ResolveMapping(spec, scope), scope));
+  spec.scope = RangeScope::kManual, spec.kind = NormKind::kMinMax, spec.manual_low = -3.0f, spec.manual_high = 50.0f;
+  EXPECT_TRUE(RangeReachesOutliers(ResolveMapping(spec, scope), scope));
+  spec.kind = NormKind::kLog;
+  EXPECT_FALSE(RangeReachesOutliers(ResolveMapping(spec, scope), scope));
+}
+
+TEST(CountClipped, BelowAndAboveTheRangeAndALogScalesNonPositiveValues) {
+  const ScopeSummary scope(std::vector<float>{-2.0f, 0.0f, 1.0f, 5.0f, 10.0f, NAN});
+  ValueMapping mapping;
+  mapping.low = 0.5f, mapping.high = 6.0f;
+  EXPECT_EQ(CountClipped(mapping, scope).below, 2u);
+  EXPECT_EQ(CountClipped(mapping, scope).above, 1u);
+  mapping.kind = NormKind::kBuckets;
+  EXPECT_EQ(CountClipped(mapping, scope).below + CountClipped(mapping, scope).above, 0u) << "buckets clip nothing";
+  MappingSpec log;
+  log.kind = NormKind::kLog;
+  EXPECT_EQ(CountClipped(ResolveMapping(log, scope), scope).below, 2u) << "-2 and 0";
+  // No positive value: the log scale has no range and places none.
+  const ScopeSummary negative(std::vector<float>{-3.0f, -1.0f, 0.0f});
+  const ValueMapping none = ResolveMapping(log, negative);
+  EXPECT_FALSE(none.HasRange());
+  EXPECT_EQ(CountClipped(none, negative).below, 3u);
+  EXPECT_EQ(negative.NonPositive(), 3u);
+  EXPECT_EQ(ScopeSummary::Bounds(std::vector<float>{-3.0f, 0.0f, 2.0f, NAN}).NonPositive(), 2u);
 }
 
 TEST(ScopeSummary, RadixSortedValuesMatchAComparisonSort) {
@@ -140,8 +244,8 @@ TEST(ResolveMapping, EachKindOverAScope) {
   spec.kind = NormKind::kSymmetric;
   EXPECT_EQ(ResolveMapping(spec, scope).low, -4.0f);
   EXPECT_EQ(ResolveMapping(spec, scope).high, 4.0f);
-  spec.symmetric_percentile = 75.0f;  // 3 of the 4 values lie within [-2, 2]
-  EXPECT_EQ(ResolveMapping(spec, scope).high, 2.0f);
+  spec.symmetric_percentile = 75.0f;  // np.percentile([0.5, 1, 2, 4], 75): 2 + 0.25 * (4 - 2)
+  EXPECT_EQ(ResolveMapping(spec, scope).high, 2.5f);
   spec.kind = NormKind::kLog;
   EXPECT_EQ(ResolveMapping(spec, scope).low, 0.5f);
   spec.scope = RangeScope::kManual, spec.manual_low = 7.0f, spec.manual_high = 9.0f;
@@ -215,6 +319,36 @@ TEST(BucketPosition, CategoricalStopsAndEvenSpreads) {
 
 namespace th {
 namespace {
+
+TEST(MappingWarnings, AnOutlierSaysHowFarItLiesAndWhatShareTheRestGet) {
+  const ScopeSummary readme(kAttribution);
+  MappingSpec spec;
+  spec.kind = NormKind::kSymmetric;
+  EXPECT_EQ(MappingWarnings(ResolveMapping(spec, readme), readme, *FindPalette("RdBu_r")),
+            (std::vector<std::string>{
+                "outlier: 3.2 lies 5.6 times as far from the median as any other value; the other 32 share 17% of "
+                "the range"}));
+  spec.symmetric_percentile = 95.0f;
+  EXPECT_TRUE(MappingWarnings(ResolveMapping(spec, readme), readme, *FindPalette("RdBu_r")).empty());
+  std::vector<float> thousand = NormalNoise(1000, 1);
+  for (size_t i = 0; i < 3; ++i) thousand[i] = 100.0f;
+  const ScopeSummary three(thousand);
+  const std::vector<std::string> words = MappingWarnings(ResolveMapping({}, three), three, *FindPalette("Reds"));
+  ASSERT_EQ(words.size(), 1u);
+  EXPECT_TRUE(words[0].starts_with("outliers: 3 values lie at least ")) << words[0];
+  EXPECT_TRUE(words[0].ends_with("; the other 997 share 6% of the range")) << words[0];
+}
+
+TEST(MappingWarnings, ALogScaleCountsTheValuesItCannotPlace) {
+  MappingSpec log;
+  log.kind = NormKind::kLog;
+  const ScopeSummary mixed(std::vector<float>{-2.0f, 0.0f, 1.0f, 10.0f, NAN});
+  EXPECT_EQ(MappingWarnings(ResolveMapping(log, mixed), mixed, *FindPalette("Reds")),
+            (std::vector<std::string>{
+                "log scale: 2 of 4 values are at or below 0 and have no place on it; they take its bottom colour"}));
+  const ScopeSummary positive(std::vector<float>{1.0f, 10.0f});
+  EXPECT_TRUE(MappingWarnings(ResolveMapping(log, positive), positive, *FindPalette("Reds")).empty());
+}
 
 TEST(MappingWarnings, NameWhatAPaletteCannotShow) {
   const ScopeSummary negative(std::vector<float>{-3.0f, -1.0f});

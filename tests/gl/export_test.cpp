@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "headless_gl_test.hpp"
@@ -161,8 +162,9 @@ TEST_F(ExportTest, PngLegendIsABandBelowThePictureFromThePalettesLowToItsHigh) {
     ExpectColourNear(figure.At((left + right) / 2, bar_y), palette.At(0.5f), 4, "middle");
     EXPECT_TRUE(IsCanvas(figure.At(left, plain.height + g.cell_height))) << "the gradient is one row tall";
 
-    // Then the numbers under the bar, the no-value key and the words: glyphs in every row.
-    const int rows = 2 + static_cast<int>(ui::MappingWordLines(session).size());
+    // Then the numbers under the bar, the no-value key, the clip key and the words: glyphs in
+    // every row.
+    const int rows = 3 + static_cast<int>(ui::MappingWordLines(session).size());
     for (int row = 1; row <= rows; ++row) {
       const int top = plain.height + row * g.LinePitch();
       EXPECT_GT(figure.DarkPixels(top, top + g.cell_height), 10 * scale * scale) << "no glyphs in legend row " << row;
@@ -245,13 +247,13 @@ TEST_F(ExportTest, ShuffledPngSaysSoAboveThePictureAndInTheLegend) {
   Png shuffled_picture{picture.width, picture.height, picture.pixels};
   EXPECT_TRUE(figure.RowsEqual(heading, shuffled_picture, 0, picture.height)) << "the picture is not the shuffled one";
 
-  // With a legend, the shuffled words are one more row of it, after the no-value key (the
-  // mapping's words are the data's: the same values, permuted).
+  // With a legend, the shuffled words are one more row of it, after the no-value and clip keys
+  // (the mapping's words are the data's: the same values, permuted).
   const Png legend = ExportPng(shuffled, true, false);
   const int data_legend = ExportPng(data, true, false).height - ExportPng(data, false, false).height;
   const GridGeometry& g = picture.geometry;
   EXPECT_EQ(legend.height - figure.height, data_legend + g.LinePitch());
-  const int top = figure.height + 3 * g.LinePitch();
+  const int top = figure.height + 4 * g.LinePitch();
   EXPECT_GT(legend.DarkPixels(top, top + g.cell_height), 100) << "no shuffled words in the legend";
 }
 
@@ -295,6 +297,154 @@ TEST_F(ExportTest, SideBySidePngLabelsEachHalf) {
   EXPECT_NEAR(real_last - real_first + 1, static_cast<int>(labels.real.size()) * cell, cell);
   EXPECT_NEAR(shuffled_last - shuffled_first + 1, static_cast<int>(labels.shuffled.size()) * cell, cell);
   EXPECT_EQ(ui::ShuffledWords(session), "right: SHUFFLED values (seed 7)");
+}
+
+// The README's attribution example: 33 tokens, one of them (3.2) far beyond the rest (|x| <= 0.55),
+// on its default mapping (symmetric about 0, RdBu_r).
+Session OutlierSession() {
+  const std::vector<float> values = {
+      0.0033f, 0.0372f, -0.0369f, -0.55f,   0.5418f, 0.0329f,  0.0425f,  -0.1294f, 0.0174f, 0.0977f, -0.0082f,
+      0.0486f, 0.3f,    3.2f,     0.069f,   -0.1276f, 0.0164f, -0.0498f, 0.5232f,  0.1045f, 0.1007f, -0.1304f,
+      0.0934f, -0.55f,  -0.0449f, -0.0837f, 0.0397f, 0.0815f,  0.1582f,  -0.4f,    -0.4f,   -0.0754f, -0.0544f};
+  Sequence sequence;
+  for (size_t i = 0; i < values.size(); ++i) sequence.AppendToken(" word");
+  sequence.channels.push_back({"attribution", values});
+  Document document;
+  document.sequences.push_back(std::move(sequence));
+  Session session(std::move(document));
+  session.ApplyDataDefaults(false);
+  return session;
+}
+
+constexpr const char* kOutlierWarning =
+    "WARNING: outlier: 3.2 lies 5.6 times as far from the median as any other value; the other 32 share 17% of the "
+    "range";
+
+// A log scale of values none of which is above 0.
+Session NegativeLogSession() {
+  Sequence sequence;
+  for (int i = 0; i < 3; ++i) sequence.AppendToken(" word");
+  sequence.channels.push_back({"loss", std::vector<float>{-3.0f, -1.0f, -2.0f}});
+  Document document;
+  document.sequences.push_back(std::move(sequence));
+  Session session(std::move(document));
+  session.ApplyDataDefaults(false);
+  MappingSpec spec = session.Spec();
+  spec.kind = NormKind::kLog;
+  session.SetSpec(spec);
+  return session;
+}
+
+size_t Occurrences(const std::string& text, const std::string& part) {
+  size_t count = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+  return count;
+}
+
+// The PNG's legend draws these word lines (ui::MappingWordLines), one or more rows each; its clip
+// key is a swatch of a value just below the range and one just above, notched by the shader as
+// the tokens are, with the counts beside them.
+TEST_F(ExportTest, PngLegendWarnsOfTheOutlierAndNotchesItsClipKey) {
+  const Session session = OutlierSession();
+  const std::vector<std::string> lines = ui::MappingWordLines(session);
+  EXPECT_NE(std::find(lines.begin(), lines.end(), kOutlierWarning), lines.end()) << ::testing::PrintToString(lines);
+  EXPECT_EQ(ui::ClippingKey(session)->words, "0 below the range, 0 above it");
+
+  const Png plain = ExportPng(session, false, false);
+  const Png figure = ExportPng(session, true, false);
+  app::RenderRequest request;
+  request.session = &session;
+  request.width = 640;
+  const app::RenderedImage image = app::RenderSequenceImage(request);
+  const GridGeometry& g = image.word_geometry;
+  const int rows = 3 + static_cast<int>(lines.size());  // numbers, no-value key, clip key, words
+  for (int row = 1; row <= rows; ++row) {
+    const int top = plain.height + row * g.LinePitch();
+    EXPECT_GT(figure.DarkPixels(top, top + g.cell_height), 10) << "no glyphs in legend row " << row;
+  }
+
+  const Palette& palette = session.CurrentPalette();
+  const int top = plain.height + 3 * g.LinePitch(), bottom = top + g.cell_height - 1;
+  const int below_left = image.padding, above_left = image.padding + 4 * g.cell_width;
+  const int right = g.BoxWidth(3) - 1;
+  for (const auto& [left, end] : {std::pair{below_left, 0.0f}, std::pair{above_left, 1.0f}}) {
+    const Rgb8 colour = palette.At(end);
+    ExpectColourNear(figure.At(left + right / 2, top + g.cell_height / 2), colour, 1, "swatch colour");
+    const bool above = end == 1.0f;
+    // The notch in the text colour at its corner, the palette's colour at the opposite one.
+    ExpectColourNear(figure.At(above ? left + right : left, above ? top : bottom), ContrastingTextColour(colour), 1,
+                     above ? "notch at the top right" : "notch at the bottom left");
+    ExpectColourNear(figure.At(above ? left : left + right, above ? bottom : top), colour, 1, "no notch opposite");
+  }
+  EXPECT_GT(figure.DarkPixels(top, top + g.cell_height), 10) << "no words beside the clip key";
+}
+
+// The same words and keys in the vector and web legends; clipped tokens carry the notch the
+// legend explains.
+TEST_F(ExportTest, SvgAndHtmlLegendsWarnCountAndNotch) {
+  Session session = OutlierSession();
+  app::RenderRequest request;
+  request.session = &session;
+  request.width = 640;
+  app::ExportOptions options;
+  options.legend = true;
+  std::string svg = app::ExportSvg(app::RenderSequenceImage(request), session, options);
+  std::string html = app::ExportHtml(session, 1, options);
+  EXPECT_NE(svg.find(std::string(">") + kOutlierWarning + "</text>"), std::string::npos);
+  EXPECT_NE(html.find(kOutlierWarning), std::string::npos);
+  EXPECT_NE(svg.find("class=\"clipping\" x="), std::string::npos);
+  EXPECT_NE(svg.find(">0 below the range, 0 above it</text>"), std::string::npos);
+  EXPECT_NE(html.find("0 below the range, 0 above it</p>"), std::string::npos);
+  EXPECT_EQ(Occurrences(svg, "class=\"notch\""), 2u) << "only the key's swatches are notched";
+  EXPECT_EQ(Occurrences(html, "class=\"clip-key below\""), 1u);
+  EXPECT_EQ(Occurrences(html, "class=\"clip-key above\""), 1u);
+
+  // A range that clips: -0.55 twice below, 0.5232, 0.5418 and 3.2 above; no outlier in it.
+  session.SetManualRange(-0.5f, 0.5f);
+  svg = app::ExportSvg(app::RenderSequenceImage(request), session, options);
+  html = app::ExportHtml(session, 1, options);
+  EXPECT_EQ(svg.find("outlier"), std::string::npos);
+  EXPECT_NE(svg.find(">2 below the range, 3 above it</text>"), std::string::npos);
+  EXPECT_NE(html.find("2 below the range, 3 above it</p>"), std::string::npos);
+  EXPECT_EQ(Occurrences(svg, "class=\"notch\""), 2u + 5u);
+  EXPECT_EQ(Occurrences(html, "class=\"token below\""), 2u);
+  EXPECT_EQ(Occurrences(html, "class=\"token above\""), 3u);
+}
+
+// A log scale places no value at or below 0: the legends count them, and with none above 0 there
+// is no range to print (not "0 .. -1").
+TEST_F(ExportTest, LogLegendsCountWhatTheScaleCannotPlace) {
+  const Session session = NegativeLogSession();
+  EXPECT_FALSE(session.Mapping().HasRange());
+  const std::string words = ui::MappingWords(session);
+  EXPECT_NE(words.find("no range: no value above 0"), std::string::npos) << words;
+  EXPECT_EQ(words.find("-1"), std::string::npos) << words;
+  EXPECT_EQ(ui::GradientLabels(session).size(), 1u);
+  EXPECT_EQ(ui::GradientLabels(session)[0].text, "no range");
+  const std::string warning =
+      "WARNING: log scale: 3 of 3 values are at or below 0 and have no place on it; they take its bottom colour";
+  const std::vector<std::string> lines = ui::MappingWordLines(session);
+  EXPECT_NE(std::find(lines.begin(), lines.end(), warning), lines.end()) << ::testing::PrintToString(lines);
+  EXPECT_EQ(ui::ClippingKey(session)->words, "3 below the range, 0 above it");
+
+  app::RenderRequest request;
+  request.session = &session;
+  request.width = 640;
+  app::ExportOptions options;
+  options.legend = true;
+  const std::string svg = app::ExportSvg(app::RenderSequenceImage(request), session, options);
+  EXPECT_NE(svg.find(">" + warning + "</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">no range</text>"), std::string::npos);
+  EXPECT_NE(app::ExportHtml(session, 1, options).find(warning), std::string::npos);
+  // In the PNG, the three tokens are notched at the bottom left: clipped below.
+  const Png figure = ExportPng(session, false, false);
+  const app::RenderedImage image = app::RenderSequenceImage(request);
+  const TokenInstance& first = image.layout.instances.front();
+  const GridGeometry& g = image.geometry;
+  const int x = image.padding + first.column * g.cell_width, y = image.padding + first.row * g.LinePitch();
+  const Rgb8 bottom = session.CurrentPalette().At(0.0f);
+  ExpectColourNear(figure.At(x, y + g.cell_height - 1), ContrastingTextColour(bottom), 1, "notch below");
+  ExpectColourNear(figure.At(x + 1, y + 1), bottom, 1, "the bottom colour");
 }
 
 // The legend says what the range is: a manual range is not the data's default, and neither is

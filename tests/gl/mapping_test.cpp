@@ -2,12 +2,14 @@
 // (MapValue + Palette::At): the pixels of each token's box must match within 2 levels.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "headless_gl_test.hpp"
+#include "../core/palette_reference.hpp"
 #include "app/headless_render.hpp"
 #include "core/palette_registry.hpp"
 #include "core/value_mapping.hpp"
@@ -188,6 +190,68 @@ TEST_F(MappingTest, EveryBuiltinPaletteMatchesItsReference) {
   for (const std::string& name : BuiltinPaletteNames()) {
     SCOPED_TRACE(name);
     ExpectMatchesReference(MakeSession(kSigned, kOther, "minmax", name.c_str()));
+  }
+}
+
+// The colour of token i's box, at its top row clear of any notch.
+Pixel BoxColour(const app::RenderedImage& image, size_t i) {
+  const TokenInstance& instance = image.layout.instances[i];
+  const int x = image.padding + instance.column * image.geometry.cell_width + 1;
+  const int y = image.padding + instance.row * image.geometry.LinePitch();
+  const size_t at = (static_cast<size_t>(y) * image.width + x) * 4;
+  return Pixel{image.pixels[at], image.pixels[at + 1], image.pixels[at + 2]};
+}
+
+int LevelsApart(Pixel p, Rgb8 c) { return std::max({std::abs(p.r - c.r), std::abs(p.g - c.g), std::abs(p.b - c.b)}); }
+
+// A ratio is not a magnitude: A/B = 1 takes the diverging palette's middle, and x and 1/x are
+// equally strong on either side of it.
+TEST_F(MappingTest, RatioCentresOneInTheMiddleOfADivergingPalette) {
+  Document document;
+  Sequence& sequence = document.sequences.emplace_back();
+  for (int i = 0; i < 5; ++i) sequence.AppendToken(i == 0 ? "w" : " w");
+  sequence.channels.push_back({"a", std::vector<float>{1.0f, 2.0f, 3.0f, 2.0f, 1.0f}});
+  sequence.channels.push_back({"b", std::vector<float>{4.0f, 1.0f, 3.0f, 4.0f, 0.25f}});  // 1/4, 2, 1, 1/2, 4
+  Session session(std::move(document));
+  ASSERT_TRUE(session.AddDerivedChannel("a/b"));
+  EXPECT_EQ(session.CurrentPalette().name, "RdBu_r");
+  EXPECT_FLOAT_EQ(session.Low(), 0.25f);
+  EXPECT_FLOAT_EQ(session.High(), 4.0f);
+  ExpectMatchesReference(session);
+  app::RenderRequest request;
+  request.session = &session;
+  request.width = 600;
+  const app::RenderedImage image = app::RenderSequenceImage(request);
+  const Palette& palette = session.CurrentPalette();
+  EXPECT_LE(LevelsApart(BoxColour(image, 2), palette.At(0.5f)), 2) << "1 is the palette's middle";
+  EXPECT_LE(LevelsApart(BoxColour(image, 4), palette.At(1.0f)), 2);
+  EXPECT_LE(LevelsApart(BoxColour(image, 0), palette.At(0.0f)), 2);
+  EXPECT_LE(LevelsApart(BoxColour(image, 1), palette.At(0.75f)), 2) << "2 lies halfway to 4";
+  EXPECT_LE(LevelsApart(BoxColour(image, 3), palette.At(0.25f)), 2) << "1/2 lies halfway to 1/4";
+}
+
+// What the GPU draws at t = k / 1023 is matplotlib's colour there, as the CPU's Palette::At is
+// (tests/core/palette_reference_test.cpp), within a level of the GPU's filtering.
+TEST_F(MappingTest, PalettesDrawMatplotlibsColours) {
+  std::vector<float> values(test::kReferencePoints);
+  for (size_t k = 0; k < values.size(); ++k) values[k] = static_cast<float>(k) / (test::kReferencePoints - 1);
+  for (const char* name : {"turbo", "inferno", "coolwarm_r"}) {
+    SCOPED_TRACE(name);
+    Session session = MakeSession(values, kOther, "minmax", name);
+    session.SetManualRange(0.0f, 1.0f);
+    app::RenderRequest request;
+    request.session = &session;
+    request.width = 1200;
+    const app::RenderedImage image = app::RenderSequenceImage(request);
+    const std::string base = std::string(name).substr(0, std::string(name).find("_r"));
+    const std::vector<Rgb8> reference = test::MatplotlibReference(base);
+    ASSERT_EQ(reference.size(), test::kReferencePoints);
+    ASSERT_EQ(image.layout.instances.size(), values.size());
+    const bool reversed = base != name;
+    int worst = 0;
+    for (size_t k = 0; k < values.size(); ++k)
+      worst = std::max(worst, LevelsApart(BoxColour(image, k), reference[reversed ? values.size() - 1 - k : k]));
+    EXPECT_LE(worst, test::AllowedLevels(base) + 1);
   }
 }
 

@@ -4,13 +4,19 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <unistd.h>
 
 #include "headless_gl_test.hpp"
 #include "app/headless_render.hpp"
+#include "core/load_document.hpp"
 #include "core/palette_registry.hpp"
 #include "core/value_stats.hpp"
 #include "gfx/egl_context.hpp"
@@ -152,6 +158,33 @@ TEST_F(GlTest, WhitespaceOnlyTokensHaveBoxesWithoutGlyphs) {
   const Sequence sequence = MakeSequence({"a", "   ", "b"}, {0.0f, 0.5f, 1.0f});
   const app::RenderedImage image = Render(sequence, 0.0f, 1.0f, kBlueToRed);
   ExpectTokenBox(image, 1, kBlueToRed.At(0.5f), false);
+}
+
+// Plain text measures words only: its whitespace has no value by design, and is drawn on the
+// canvas, neither in a palette colour nor hatched as a missing value.
+TEST_F(GlTest, PlainTextWhitespaceIsDrawnOnTheCanvas) {
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("tokenheat_plain_" + std::to_string(::getpid()) + ".txt");
+  std::ofstream(path) << "ab  cd\nefg h\n";
+  Session session(LoadDocumentFile(path.string()));
+  std::filesystem::remove(path);
+  session.SetPalette(*FindPalette("viridis"));
+  const app::RenderedImage image = Render(session);
+  const Sequence& sequence = session.CurrentSequence();
+  size_t spaces = 0;
+  for (size_t i = 0; i < image.layout.instances.size(); ++i) {
+    const uint64_t token = image.layout.tokens[i];
+    const std::string_view text = sequence.Token(token);
+    if (text.find_first_not_of(" \n") != std::string_view::npos) {
+      const auto mapped = MapValue(session.Mapping(), image.layout.instances[i].value);
+      ASSERT_TRUE(mapped) << "word " << text;
+      ExpectTokenBox(image, i, session.CurrentPalette().At(mapped->t), true);
+    } else {
+      ++spaces;
+      ExpectTokenBox(image, i, Rgb8{255, 255, 255}, false);
+    }
+  }
+  EXPECT_EQ(spaces, 4u);
 }
 
 TEST_F(GlTest, RangeAndPaletteChangesUploadNoPerTokenDataAndShowAtOnce) {

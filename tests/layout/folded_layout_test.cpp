@@ -166,6 +166,22 @@ TEST(FoldedLayout, ABlockOfTokensWithoutValuesHasNoValue) {
   for (const TokenInstance& block : none.instances) EXPECT_TRUE(block.flags & kNoValueFlag);
 }
 
+// Plain text's whitespace has no value by design (kTokenUnmeasured): a block of nothing else is
+// canvas, as the tokens are unfolded, while a block that also holds a word without a value is
+// hatched as missing.
+TEST(FoldedLayout, ABlockOfUnmeasuredTokensIsCanvasNotMissing) {
+  Sequence sequence = MakeSequence({" ", " ", " ", "a", " ", " "});
+  sequence.SetFlags({kTokenUnmeasured, kTokenUnmeasured, kTokenUnmeasured, 0, kTokenUnmeasured, kTokenUnmeasured});
+  const std::vector<float> values(6, NAN);
+  const LineIndex index = LineIndex::Build(sequence, 100);
+  const VisibleLayout folded = LayoutFoldedLines(sequence, index, values, 0, 1, 3, Reduction::kMaxAbs);
+  ASSERT_EQ(folded.instances.size(), 2u);
+  EXPECT_TRUE(folded.instances[0].flags & kUnmeasuredFlag);
+  EXPECT_FALSE(folded.instances[0].flags & kNoValueFlag);
+  EXPECT_TRUE(folded.instances[1].flags & kNoValueFlag);
+  EXPECT_FALSE(folded.instances[1].flags & kUnmeasuredFlag);
+}
+
 TEST(FoldedLayout, InstancesAreAtMostOnePerBucketOfTheVisibleLines) {
   // One-cell tokens: a line of 240 cells holds 240 tokens and folds into 80 blocks of 3.
   const Sequence sequence = MakeSequence(std::vector<std::string>(100'000, "x"));

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <stdexcept>
 #include <stop_token>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "core/synthetic_document.hpp"
 #include "layout/value_pyramid.hpp"
+#include "ui/view_state.hpp"
 
 namespace th {
 namespace {
@@ -200,6 +202,39 @@ TEST(Jumps, ExtremeTokensAndNextInList) {
   EXPECT_EQ(NextInList(highest, 1, false), std::nullopt);
 }
 
+TEST(Jumps, RankedTokenCountsFromTheExtremeWithTiesInReadingOrder) {
+  const std::vector<float> values = {0.5f, 9.0f, NAN, -4.0f, 7.0f, 0.0f, -8.0f, 7.0f};
+  EXPECT_EQ(RankedToken(values, 1, true), 1u);
+  EXPECT_EQ(RankedToken(values, 2, true), 4u);  // 7 at tokens 4 and 7: the earlier ranks first
+  EXPECT_EQ(RankedToken(values, 3, true), 7u);
+  EXPECT_EQ(RankedToken(values, 1, false), 6u);
+  EXPECT_EQ(RankedToken(values, 2, false), 3u);
+  EXPECT_EQ(RankedToken(values, 7, true), 6u);  // the last of the 7 finite values
+  EXPECT_EQ(RankedToken(values, 8, true), std::nullopt);  // NaN has no rank
+  EXPECT_EQ(RankedToken(values, 0, true), std::nullopt);
+  EXPECT_EQ(RankedToken({}, 1, true), std::nullopt);
+}
+
+TEST(Jumps, EveryRankMatchesAStableSort) {
+  std::mt19937 random(7);
+  std::vector<float> values(500);
+  for (float& value : values) value = static_cast<float>(random() % 40);  // many ties
+  values[17] = NAN;
+  for (const bool highest : {true, false}) {
+    std::vector<uint64_t> order;
+    for (uint64_t i = 0; i < values.size(); ++i)
+      if (std::isfinite(values[i])) order.push_back(i);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint64_t a, uint64_t b) { return highest ? values[a] > values[b] : values[a] < values[b]; });
+    for (uint64_t rank = 1; rank <= order.size(); ++rank)
+      ASSERT_EQ(RankedToken(values, rank, highest), order[rank - 1]) << "rank " << rank << " highest " << highest;
+    // The k extremes are the first k ranks, in reading order.
+    std::vector<uint64_t> first(order.begin(), order.begin() + 30);
+    std::sort(first.begin(), first.end());
+    EXPECT_EQ(ExtremeTokens(values, 30, highest), first);
+  }
+}
+
 TEST(Jumps, NextAboveAThresholdSkipsBlocksAndMatchesAScan) {
   const Document document = MakeSyntheticDocument(3'000'000);
   const ValueColumn& values = document.sequences[0].channels[0].values;
@@ -213,6 +248,47 @@ TEST(Jumps, NextAboveAThresholdSkipsBlocksAndMatchesAScan) {
     while (!(values[expected] > 0.45f)) ++expected;
     EXPECT_EQ(pyramid.NextAbove(from, 0.45f), expected) << from;
   }
+}
+
+// The Go to panel's, the script steps' and the command line's jumps, on a session: 400 tokens of
+// 5 cells, 4 a line, values 0 but 10 at tokens 201 (inside line 50), 206 and 207 (inside and at
+// the end of line 51) and 350.
+TEST(SessionJumps, NextAboveGoesOnFromTheTokenItWentToNotFromItsLine) {
+  Document document;
+  Sequence& sequence = document.sequences.emplace_back();
+  std::vector<float> values(400, 0.0f);
+  for (const size_t high : {201, 206, 207, 350}) values[high] = 10.0f;
+  for (size_t i = 0; i < values.size(); ++i) sequence.AppendToken(" word");
+  sequence.channels.push_back({"v", values});
+  Session session(std::move(document));
+  constexpr GridGeometry kGeometry{10, 20, 2};
+  const auto layout = [&] { session.UpdateLayout(2 * Session::kPadding + 200, 100, kGeometry); };
+  layout();
+  EXPECT_EQ(session.GoToNextAbove(5.0f), 201u);
+  layout();
+  EXPECT_EQ(session.TopToken(), 200u);
+  EXPECT_EQ(session.JumpOrigin(), 201u);
+  EXPECT_EQ(session.GoToNextAbove(5.0f), 206u) << "not 201 again, though its line starts at 200";
+  layout();
+  EXPECT_EQ(session.GoToNextAbove(5.0f), 207u);
+  EXPECT_EQ(session.GoToNextAbove(5.0f), 350u);
+  layout();
+  EXPECT_EQ(session.TopToken(), 348u);
+  EXPECT_EQ(session.GoToNextAbove(5.0f), std::nullopt);
+  EXPECT_EQ(session.TopToken(), 348u) << "no jump, no scroll";
+  session.ScrollTo(0);  // the view moved away: jumps start from its top again
+  layout();
+  EXPECT_EQ(session.JumpOrigin(), 0u);
+  EXPECT_EQ(session.GoToNextAbove(5.0f), 201u);
+
+  EXPECT_EQ(session.GoToRanked(4, true), 350u);  // four tens, in reading order
+  layout();
+  EXPECT_EQ(session.TopToken(), 348u);
+  EXPECT_EQ(session.GoToRanked(5, true), 0u);    // then the zeros, the earliest first
+  EXPECT_EQ(session.GoToRanked(1, false), 0u);
+  EXPECT_EQ(session.GoToRanked(396, false), 399u);  // the last of the 396 zeros
+  EXPECT_EQ(session.GoToRanked(397, false), 201u);
+  EXPECT_EQ(session.GoToRanked(401, false), std::nullopt);
 }
 
 }  // namespace

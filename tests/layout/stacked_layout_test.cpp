@@ -198,6 +198,44 @@ TEST(StackedView, KeepsItsSequenceAtTheTopAcrossFilterAndWidth) {
   EXPECT_EQ(session.Spec().scope, RangeScope::kSequence);
 }
 
+TEST(StackedView, OpensAtTheTopOfTheRankedListWithTheOverviewFrameThere) {
+  // Sequence 0, the current one, ranks last by max; the list is far taller than the view.
+  std::vector<std::string> names;
+  std::vector<std::vector<float>> values;
+  for (int i = 0; i < 20; ++i) {
+    names.push_back("s" + std::to_string(i));
+    values.push_back(std::vector<float>(40, static_cast<float>((i * 7) % 20)));
+  }
+  Session session(MakeDocument(names, values));
+  StackedView& view = session.Stacked();
+  view.SetOrder(SequenceOrder::kMax);
+  session.SetStacked(true);
+  session.UpdateStackedLayout(400, 220, kGeometry);
+  ASSERT_EQ(view.Listed().back(), 0u);
+  const uint32_t best = view.Listed().front();
+  EXPECT_EQ(values[best][0], 19.0f);
+  EXPECT_EQ(view.ScrollPixels(), 0);
+  EXPECT_EQ(view.Visible().row_sequence.front(), best);
+  EXPECT_EQ(view.TopSequence(), best);
+  constexpr size_t kRows = 300;
+  EXPECT_EQ(OverviewRowsOfView(view.ScrollPixels(), view.ViewportHeight(), view.LineCount(), kRows, kPitch, kPad).first,
+            0u);
+
+  // Re-sorted at the top, it stays at the top of the new order; scrolled into the list, it keeps
+  // the sequence it shows.
+  view.SetOrder(SequenceOrder::kLength);  // equal lengths: file order
+  session.UpdateStackedLayout(400, 220, kGeometry);
+  EXPECT_EQ(view.ScrollPixels(), 0);
+  EXPECT_EQ(view.TopSequence(), 0u);
+  view.ScrollToSequence(5);
+  session.UpdateStackedLayout(400, 220, kGeometry);
+  EXPECT_EQ(view.TopSequence(), 5u);
+  view.SetOrder(SequenceOrder::kFile);
+  session.UpdateStackedLayout(400, 220, kGeometry);
+  EXPECT_EQ(view.TopSequence(), 5u);
+  EXPECT_EQ(view.Visible().row_sequence.front(), 5u);
+}
+
 TEST(StackedView, ScrollsToTheEndOfAHundredThousandSequences) {
   std::vector<std::string> names;
   std::vector<std::vector<float>> values;

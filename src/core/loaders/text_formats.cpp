@@ -216,6 +216,9 @@ Document LoadPlainText(const LoadContext& context, std::string_view text) {
   Sequence& sequence = document.sequences.emplace_back();
   sequence.name = "text";
   Channel characters{"characters", {}};
+  // Whitespace is not measured: it has no value (never 0, which would pull the median and the
+  // percentiles down) and is drawn on the canvas rather than hatched as a missing value.
+  std::vector<uint8_t> flags;
   ProgressTicker ticker(context.Progress(), 0);
   for (size_t begin = 0; begin < text.size();) {
     ticker.At(begin);
@@ -226,10 +229,12 @@ Document LoadPlainText(const LoadContext& context, std::string_view text) {
     size_t count = 0;
     if (!space) ForEachCodePoint(token, [&](char32_t) { ++count; });
     sequence.AppendToken(token);
-    characters.values.push_back(static_cast<float>(count));
+    characters.values.push_back(space ? std::numeric_limits<float>::quiet_NaN() : static_cast<float>(count));
+    flags.push_back(space ? kTokenUnmeasured : 0);
     begin = end;
   }
   sequence.channels.push_back(std::move(characters));
+  sequence.SetFlags(std::move(flags));
   return document;
 }
 

@@ -1,0 +1,22 @@
+# Runs BIN with ARGS (separated by |) and passes only if it exits 0, its stdout matches
+# STDOUT_REGEX and its stderr STDERR_REGEX (each when not empty), neither matches NOT_REGEX (when
+# not empty), and every line on stderr is one whole message, "tokenheat: ...".
+string(REPLACE "|" ";" arg_list "${ARGS}")
+execute_process(COMMAND ${BIN} ${arg_list} RESULT_VARIABLE code ERROR_VARIABLE err OUTPUT_VARIABLE out)
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "expected exit 0, got ${code}; stderr: ${err}")
+endif()
+if(NOT STDOUT_REGEX STREQUAL "" AND NOT out MATCHES "${STDOUT_REGEX}")
+  message(FATAL_ERROR "stdout does not match \"${STDOUT_REGEX}\": ${out}")
+endif()
+if(NOT STDERR_REGEX STREQUAL "" AND NOT err MATCHES "${STDERR_REGEX}")
+  message(FATAL_ERROR "stderr does not match \"${STDERR_REGEX}\": ${err}")
+endif()
+if(NOT NOT_REGEX STREQUAL "" AND (out MATCHES "${NOT_REGEX}" OR err MATCHES "${NOT_REGEX}"))
+  message(FATAL_ERROR "the output matches \"${NOT_REGEX}\": ${out}${err}")
+endif()
+string(REGEX REPLACE "tokenheat: [^\n]*\n" "" rest "${err}")
+if(NOT rest STREQUAL "")
+  message(FATAL_ERROR "stderr has lines that are not whole messages: ${rest}")
+endif()
+message(STATUS "${out}${err}")
