@@ -106,7 +106,8 @@ def cases():
     yield "long-token.json", json.dumps({"tokens": ["w" * 1000000], "values": [1]})
     yield "tall-image.txt", "a " * 500000
     yield "bomb.npz", bomb_npz(1)
-    yield "bomb-true-crc.npz", bomb_npz(1, true_crc=True)
+    if ADDRESS_LIMIT:  # a real 1 GiB array: without the limit it loads (in minutes under ASan)
+        yield "bomb-true-crc.npz", bomb_npz(1, true_crc=True)
     yield "bomb-overlapping.npz", bomb_npz(9)
     yield "duplicate-members.npz", zip_bytes([("values.npy", npy("(2,)", data=bytes(8)), False),
                                               ("values.npy", npy("(2,)", data=bytes(8)), False)])
