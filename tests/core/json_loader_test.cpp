@@ -306,7 +306,7 @@ TEST_F(JsonLoaderTest, NumberOutOfRangeNamesItsPlace) {
   const std::string path = Write("huge.json", "{\"tokens\": [\"a\"],\n  \"values\": [1e999]}");
   const std::string message = ErrorOf(path);
   EXPECT_EQ(message, path + ":2:14: number out of range: 1e999");
-  const std::string long_number = "9" + std::string(40, '6') + "e9999";
+  const std::string long_number = std::string(1, '9').append(40, '6').append("e9999");
   const std::string jsonl = Write("huge.jsonl", "{\"tokens\": [\"a\"], \"values\": [1]}\n"
                                                 "{\"tokens\": [\"b\"], \"values\": [" + long_number + "]}\n");
   EXPECT_EQ(ErrorOf(jsonl), jsonl + ":2:30: number out of range: " + long_number.substr(0, 24) + "...");
