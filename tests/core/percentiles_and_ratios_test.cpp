@@ -52,8 +52,9 @@ TEST(Percentiles, AbsAndAbsLogMatchNumPyOnRandomValues) {
     }
     for (const float p : {0.0f, 1.0f, 25.0f, 50.0f, 62.5f, 95.0f, 99.0f, 100.0f}) {
       EXPECT_NEAR(scope.AbsPercentile(p), NumpyPercentile(abs, p), 1e-6) << "n " << n << " p " << p;
-      if (!abs_log.empty())
+      if (!abs_log.empty()) {
         EXPECT_NEAR(scope.AbsLogPercentile(p), NumpyPercentile(abs_log, p), 1e-5) << "n " << n << " p " << p;
+      }
     }
   }
 }
