@@ -104,12 +104,16 @@ SavedSettings SettingsFrom(const nlohmann::ordered_json& json, const std::string
         settings.recent_files.push_back(file.get<std::string>());
     }
   }
-  if (const auto palette = json.find("palette"); palette != json.end()) {
-    if (palette->is_string() && FindPalette(palette->get<std::string>()))
-      settings.palette = palette->get<std::string>();
-    else
-      refuse("palette " + Shown(*palette) + " is not a built-in palette");
-  }
+  // A string this version accepts (known(text) is true), else reported and left at its default.
+  const auto known_string = [&](const char* key, const auto& known, const char* refused) -> std::optional<std::string> {
+    const auto value = json.find(key);
+    if (value == json.end()) return std::nullopt;
+    if (value->is_string() && known(value->template get<std::string>())) return value->template get<std::string>();
+    refuse(std::string(key) + " " + Shown(*value) + " " + refused);
+    return std::nullopt;
+  };
+  settings.palette = known_string("palette", [](const std::string& name) { return FindPalette(name).has_value(); },
+                                  "is not a built-in palette");
   if (const auto norm = json.find("norm"); norm != json.end()) {
     MappingSpec spec;
     try {
@@ -120,12 +124,8 @@ SavedSettings SettingsFrom(const nlohmann::ordered_json& json, const std::string
       refuse("norm " + Shown(*norm) + " is not a range mode of this version");
     }
   }
-  if (const auto scope = json.find("scope"); scope != json.end()) {
-    if (scope->is_string() && ParseSavedScope(scope->get<std::string>()))
-      settings.scope = scope->get<std::string>();
-    else
-      refuse("scope " + Shown(*scope) + " is not sequence, global or visible");
-  }
+  settings.scope = known_string("scope", [](const std::string& name) { return ParseSavedScope(name).has_value(); },
+                                "is not sequence, global or visible");
   if (const auto range = json.find("range"); range != json.end()) {
     const bool pair = range->is_array() && range->size() == 2 && (*range)[0].is_number() && (*range)[1].is_number();
     const float low = pair ? (*range)[0].get<float>() : NAN, high = pair ? (*range)[1].get<float>() : NAN;
