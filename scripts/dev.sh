@@ -24,6 +24,8 @@ PACKAGES=(
   # fallback fonts: Arabic, Hebrew, Devanagari, Thai... (noto-core), CJK, monochrome emoji and symbols
   fonts-noto-core fonts-noto-cjk fonts-symbola
   python3-numpy zlib1g-dev libsimdjson-dev libpng-dev libre2-dev
+  python3-pandas  # the CSV test fixtures are written by pandas' own DataFrame.to_csv
+  python3-torch python3-venv  # the Python bridge's tests: real tensors, and pip installs into a venv
   clang-14 libclang-rt-14-dev  # libFuzzer for the fuzz stage of the test command
   help2man desktop-file-utils  # the installed man page (made from --help), and the check of the .desktop file
 )

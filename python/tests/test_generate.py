@@ -2,7 +2,8 @@
 generator's ids and values (recomputed here from its definition), every member stored, its CRC
 right and its array data 64-byte aligned, and `tokenheat info` finds the arrays memory-mapped.
 
-Run: TOKENHEAT=build/tokenheat PYTHONPATH=python /usr/bin/python3 -m unittest discover -s python/tests -v
+Run, from python/tests: TOKENHEAT=$PWD/../../build/tokenheat PYTHONPATH=.. /usr/bin/python3 -m
+unittest -v test_generate (ctest: python.bridge).
 """
 
 import json

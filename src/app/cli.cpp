@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <span>
 #include <stdexcept>
 #include <tuple>
@@ -205,6 +206,8 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
       line.legend = true;
     } else if (arg == "--caption" && line.command == Command::kRender) {
       line.caption = true;
+    } else if (arg == "--allow-empty" && line.command == Command::kRender) {
+      line.allow_empty = true;
     } else if (arg == "--layout" && line.command == Command::kRender) {
       line.layout_output = value_of(arg);
     } else if (arg == "--json" && line.command == Command::kInfo) {
@@ -337,6 +340,8 @@ Render options:
   --caption            the file, sequence and channel above the text
   --layout FILE        write every drawn token box as JSON, in the PNG's pixels, each with its
                        "seq" (a --stacked PNG's boxes name their sequences)
+  --allow-empty        draw it even when a drawn sequence has no tokens or its channel no finite
+                       value (without it: a warning naming each, no such picture written, exit 3)
 Bench options (a scripted headless run: first frame, scroll, scrub, jumps, recolour; the last
 line printed is one JSON object):
   --synthetic N        a generated document of N tokens instead of INPUT (no download needed)
@@ -370,7 +375,18 @@ to their run only.
 // [SECTION] Documents and views
 
 Document LoadInput(const ViewOptions& options) {
-  return options.input ? LoadDocumentFile(*options.input, LoadOptions{options.vocab}) : MakeDemoDocument();
+  Document document = options.input ? LoadDocumentFile(*options.input, LoadOptions{options.vocab}) : MakeDemoDocument();
+  for (const std::string& warning : document.warnings)
+    std::fprintf(stderr, "tokenheat: warning: %s: %s\n", document.source.c_str(), warning.c_str());
+  return document;
+}
+
+void WarnOfEmptyParts(const Document& document, const EmptyParts& parts) {
+  for (const EmptyPart& part : parts.listed)
+    std::fprintf(stderr, "tokenheat: warning: %s: %s\n", document.source.c_str(), DescribeEmptyPart(document, part).c_str());
+  if (parts.count > parts.listed.size())
+    std::fprintf(stderr, "tokenheat: warning: %s: and %llu more sequences or channels without a finite value\n",
+                 document.source.c_str(), static_cast<unsigned long long>(parts.count - parts.listed.size()));
 }
 
 void ConfigureSession(Session& session, const ViewOptions& options) {

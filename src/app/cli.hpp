@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/document.hpp"
+#include "core/empty_parts.hpp"
 #include "core/palette.hpp"
 #include "ui/view_state.hpp"
 
@@ -72,6 +73,7 @@ struct CommandLine {
   std::string format = "png";  // render --format, with --all-sequences
   bool legend = false;         // render --legend (SVG, HTML)
   bool caption = false;        // render --caption: file, sequence, channel above the text (SVG, HTML)
+  bool allow_empty = false;    // render --allow-empty: draw a picture with no value in it all the same
   bool json = false;           // info --json
   std::optional<int> frames;   // viewer --frames
   std::optional<std::string> screenshot;  // viewer --screenshot (with --frames)
@@ -90,8 +92,15 @@ struct CommandLine {
 CommandLine ParseCommandLine(const std::vector<std::string>& args);
 std::string UsageText();
 
-// The document named by the options (or the demo); throws LoadError.
+// The document named by the options (or the demo); throws LoadError. Says on stderr what the
+// loader did not read (Document::warnings).
 Document LoadInput(const ViewOptions& options);
+
+// One warning line on stderr per listed empty part (a sequence without tokens, a channel without a
+// finite value), then one saying how many more parts.count holds: `render` and `info` list at most
+// kMaxEmptyWarnings, whatever the number of sequences.
+inline constexpr size_t kMaxEmptyWarnings = 20;
+void WarnOfEmptyParts(const Document& document, const EmptyParts& parts);
 
 // Applies the options to a session (sequence, channel, mapping, palette, shuffle, font size),
 // checked: throws UsageError naming the bad option. What the options leave open is chosen from

@@ -1,8 +1,10 @@
 // `tokenheat info`: what a document holds, for people (a table) and scripts (--json).
 #include <cstdio>
+#include <span>
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "core/empty_parts.hpp"
 #include "core/load_document.hpp"
 #include "core/value_stats.hpp"
 
@@ -12,10 +14,30 @@ int RunInfo(const CommandLine& line) {
   const Document document = LoadInput(line.view);
   if (line.json) {
     // Streamed a sequence at a time, laid out as one dump(2) of the whole would be (keys sorted:
-    // "sequences" before "source"): a DOM of a million sequences took gigabytes.
+    // "empty", "sequences", "source"): a DOM of a million sequences took gigabytes.
     using nlohmann::json;
     const auto dump = [](const json& value) { return value.dump(2, ' ', false, json::error_handler_t::replace); };
-    std::fputs(document.sequences.empty() ? "{\n  \"sequences\": []" : "{\n  \"sequences\": [", stdout);
+    // An array element, indented as a dump(2) of the whole document would indent it.
+    const auto print_element = [&](const json& value, bool first) {
+      std::string text = dump(value);
+      for (size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 5)) text.insert(at + 1, "    ");
+      std::printf("%s\n    %s", first ? "" : ",", text.c_str());
+    };
+    // "empty": every sequence without tokens ("channel": null) and every channel without a finite
+    // value, found a sequence at a time as the sequences below are streamed.
+    std::fputs("{\n  \"empty\": [", stdout);
+    uint64_t empty_count = 0;
+    for (size_t i = 0; i < document.sequences.size(); ++i) {
+      const auto index = static_cast<uint32_t>(i);
+      EmptyPartsQuery query;
+      query.sequences = std::span(&index, 1);
+      for (const EmptyPart& part : FindEmptyParts(document, query).listed) {
+        const json channel = part.kind == EmptyPart::Kind::kNoTokens ? json(nullptr) : json(part.channel);
+        print_element({{"channel", channel}, {"sequence", part.sequence}}, empty_count++ == 0);
+      }
+    }
+    std::fputs(empty_count == 0 ? "],\n" : "\n  ],\n", stdout);
+    std::fputs(document.sequences.empty() ? "  \"sequences\": []" : "  \"sequences\": [", stdout);
     for (size_t i = 0; i < document.sequences.size(); ++i) {
       const Sequence& sequence = document.sequences[i];
       json channels = json::array();
@@ -32,9 +54,7 @@ int RunInfo(const CommandLine& line) {
       json entry = {{"name", sequence.name}, {"tokens", sequence.TokenCount()}, {"channels", channels}};
       // Whether the arrays are used in place from the file's mapping (not copied into memory).
       if (!sequence.TokenIds().empty()) entry["token_ids_mapped"] = sequence.TokenIds().IsBorrowed();
-      std::string text = dump(entry);
-      for (size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 5)) text.insert(at + 1, "    ");
-      std::printf("%s\n    %s", i == 0 ? "" : ",", text.c_str());
+      print_element(entry, i == 0);
     }
     std::printf("%s,\n  \"source\": %s\n}\n", document.sequences.empty() ? "" : "\n  ]", dump(json(document.source)).c_str());
     ThrowIfSourceChanged(document);  // the statistics read borrowed columns: zeros if the file was cut short
@@ -61,6 +81,10 @@ int RunInfo(const CommandLine& line) {
       std::printf("\n");
     }
   }
+  // Every sequence, not only the ones listed above: an empty one is said however far down it is.
+  EmptyPartsQuery every_sequence;
+  every_sequence.limit = kMaxEmptyWarnings;
+  WarnOfEmptyParts(document, FindEmptyParts(document, every_sequence));
   ThrowIfSourceChanged(document);
   return 0;
 }

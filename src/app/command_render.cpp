@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <span>
+#include <vector>
 
 #include "app/commands.hpp"
 #include "app/export.hpp"
@@ -24,6 +26,29 @@ void KeepTokenRange(Sequence& sequence, std::pair<uint64_t, uint64_t> range) {
   std::fill(keep.begin() + static_cast<std::ptrdiff_t>(range.first),
             keep.begin() + static_cast<std::ptrdiff_t>(std::min<uint64_t>(range.second, count)), true);
   sequence.KeepTokens(keep);
+}
+
+// The sequences the session would draw with nothing in them: its sequence (every listed one when
+// stacked) without tokens, or without a finite value of the channel drawn; the first
+// kMaxEmptyWarnings listed. The channel's own values decide: shuffling, granularity and
+// --tokens (already applied) keep whether a sequence has a finite value.
+EmptyParts EmptyPartsDrawn(Session& session) {
+  const std::vector<uint32_t> current{static_cast<uint32_t>(session.Settings().sequence)};
+  EmptyPartsQuery query;
+  query.sequences = session.Settings().stacked ? std::span<const uint32_t>(session.ListedSequences())
+                                               : std::span<const uint32_t>(current);
+  if (const Channel* channel = session.CurrentChannel()) query.channel = channel->name;
+  query.limit = kMaxEmptyWarnings;
+  return FindEmptyParts(session.Doc(), query);
+}
+
+// The error that ends a render refused for empty parts, after their warnings.
+int RefuseEmpty(const std::string& what) {
+  std::fprintf(stderr,
+               "tokenheat: error: %s: no value to show (choose another --channel or --seq, or pass "
+               "--allow-empty to draw it all the same)\n",
+               what.c_str());
+  return kExitEmptyPicture;
 }
 
 }  // namespace
@@ -68,6 +93,10 @@ int RunRender(const CommandLine& line) {
       KeepTokenRange(document.sequences[static_cast<size_t>(line.view.sequence)], *line.tokens);
     Session session(std::move(document));
     ConfigureSession(session, line.view);
+    // Before drawing anything: an empty picture is never written as if it were data.
+    const EmptyParts empty = EmptyPartsDrawn(session);
+    WarnOfEmptyParts(session.Doc(), empty);
+    if (empty.count > 0 && !line.allow_empty) return RefuseEmpty(line.output + " not written");
     session.FinishBackgroundWork();  // a long sequence's exact ranges come from the background
     write(session, line.output);
     return 0;
@@ -77,16 +106,30 @@ int RunRender(const CommandLine& line) {
   std::error_code error;
   std::filesystem::create_directories(line.out_dir, error);
   if (error) throw std::runtime_error(line.out_dir + ": cannot create directory (" + error.message() + ")");
-  for (const uint32_t index : ListSequences(document, {}, line.view.filter, SequenceOrder::kFile)) {
+  // Each sequence's channel is known only once its session is configured (a derived channel, the
+  // first sequence's channel kept by name), so empty ones are found as the loop reaches them:
+  // they are not written (unless --allow-empty), the others are, and the warnings come at the end.
+  EmptyParts empty;
+  const std::vector<uint32_t> listed = ListSequences(document, {}, line.view.filter, SequenceOrder::kFile);
+  for (const uint32_t index : listed) {
     // Each sequence gets its own session, so its defaults come from its own values as in the viewer.
     ViewOptions view = line.view;
     view.sequence = static_cast<int>(index);
     Session session(document);
     ConfigureSession(session, view);
+    const EmptyParts parts = EmptyPartsDrawn(session);
+    empty.count += parts.count;
+    for (const EmptyPart& part : parts.listed)
+      if (empty.listed.size() < kMaxEmptyWarnings) empty.listed.push_back(part);
+    if (parts.count > 0 && !line.allow_empty) continue;
     session.FinishBackgroundWork();
     const std::string name = "seq-" + std::to_string(index) + "." + line.format;
     write(session, (std::filesystem::path(line.out_dir) / name).string());
   }
+  WarnOfEmptyParts(document, empty);
+  if (empty.count > 0 && !line.allow_empty)
+    return RefuseEmpty(line.out_dir + ": " + std::to_string(empty.count) + " of " + std::to_string(listed.size()) +
+                       " sequences not written");
   return 0;
 }
 

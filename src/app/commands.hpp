@@ -5,6 +5,10 @@
 
 namespace th::app {
 
+// Exit codes besides 0: 1 an input, font or GL failure, 2 a usage error (main.cpp), and this one:
+// `render` drew nothing because the picture would have no value in it (--allow-empty draws it).
+inline constexpr int kExitEmptyPicture = 3;
+
 int RunRender(const CommandLine& line);  // command_render.cpp
 int RunInfo(const CommandLine& line);    // command_info.cpp
 int RunViewer(const CommandLine& line);  // viewer.cpp

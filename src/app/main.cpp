@@ -1,5 +1,6 @@
 // tokenheat: parse the command line, run the command, turn every failure into one line on stderr
-// and a non-zero exit code (2 for usage errors, 1 for everything else).
+// and a non-zero exit code (2 for usage errors, 1 for everything else; `render` returns
+// kExitEmptyPicture itself).
 #include <cstdio>
 #include <exception>
 #include <string>

@@ -1,5 +1,7 @@
 #include "core/document.hpp"
 
+#include <utility>
+
 namespace th {
 
 void StringTable::Reserve(size_t count, size_t bytes) {
@@ -80,13 +82,19 @@ void Sequence::SetDecodedTable(std::shared_ptr<const TokenTable> table, TokenOve
   if (m_extras || !overrides.indices.empty()) MutableExtras().overrides = std::move(overrides);
 }
 
-std::vector<TopKEntry> Sequence::TopK(size_t index) const {
+std::vector<TopKEntry> Sequence::TopK(size_t index, TokenText text) const {
   std::vector<TopKEntry> entries;
   const SequenceExtras& extras = Extras();
   if (index >= extras.top_k_ends.size()) return entries;
+  const StringTable& tokens = text == TokenText::kRaw && !extras.top_k_raw.Empty() ? extras.top_k_raw : extras.top_k_tokens;
   for (uint64_t i = index == 0 ? 0 : extras.top_k_ends[index - 1]; i < extras.top_k_ends[index]; ++i)
-    entries.push_back({extras.top_k_tokens.At(i), extras.top_k_probabilities[i]});
+    entries.push_back({tokens.At(i), extras.top_k_probabilities[i]});
   return entries;
+}
+
+void Sequence::SetDecodedTopK(StringTable decoded) {
+  SequenceExtras& extras = MutableExtras();
+  extras.top_k_raw = std::exchange(extras.top_k_tokens, std::move(decoded));
 }
 
 void Sequence::AppendTopK(std::span<const TopKEntry> entries) {

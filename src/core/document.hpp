@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -134,7 +135,8 @@ struct SequenceExtras {
   std::vector<uint8_t> flags;
   TokenOverrides overrides;
   std::vector<uint64_t> top_k_ends;
-  StringTable top_k_tokens;
+  StringTable top_k_tokens;  // decoded, like the tokens
+  StringTable top_k_raw;     // the tokenizer's strings, when decoding changed any
   std::vector<float> top_k_probabilities;
 };
 
@@ -191,8 +193,12 @@ class Sequence {
 
   // Top-k predictions per token: entries [ends[i-1], ends[i]) belong to token i.
   bool HasTopK() const { return !Extras().top_k_ends.empty(); }
-  std::vector<TopKEntry> TopK(size_t index) const;
+  std::vector<TopKEntry> TopK(size_t index, TokenText text = TokenText::kDecoded) const;
   void AppendTopK(std::span<const TopKEntry> entries);  // call once per token, in order
+  // Every top-k token, in order; SetDecodedTopK replaces them by their decoded forms (keeping the
+  // current ones as raw).
+  const StringTable& TopKTokens() const { return Extras().top_k_tokens; }
+  void SetDecodedTopK(StringTable decoded);
 
   // Removes the tokens whose keep flag is false (padding), from the texts, extras and channels.
   void KeepTokens(const std::vector<bool>& keep);
@@ -211,9 +217,22 @@ class Sequence {
 
 class MappedFile;
 
+// A colour range that the file asks for (CircuitsVis' minValue/maxValue): the viewer and render
+// start from it as their manual range, and the legend says where it came from. An end the file
+// leaves out is the data's own minimum or maximum, as in the tool that wrote it.
+struct FileRange {
+  std::optional<float> low;
+  std::optional<float> high;
+  std::string origin;  // "CircuitsVis minValue/maxValue"
+};
+
 struct Document {
   std::string source;  // file path, or "<demo>"
   std::vector<Sequence> sequences;
+  std::optional<FileRange> file_range;
+  // What the file holds that the loader did not read (an array of another shape...), one line
+  // each, for info, render and the viewer to say.
+  std::vector<std::string> warnings;
   // The file that borrowed columns read from, while they keep it mapped (weak: a document that
   // copied everything does not keep its file's pages): ThrowIfSourceChanged (load_document.hpp)
   // asks whether it was cut short since the load.

@@ -8,23 +8,12 @@
 #include <utility>
 
 #include "core/json_parse.hpp"
+#include "core/json_reading.hpp"
 #include "core/loaders/loaders.hpp"
 
 namespace th {
 
-namespace {
-
-// Ordered so that channels keep the order they have in the file.
-using Json = nlohmann::ordered_json;
-
 // [SECTION] Error messages
-
-// Where the value being read came from: the file, and for JSONL the line (0 for JSON).
-struct Origin {
-  const std::string& source;
-  int line = 0;
-  const LoadContext* context = nullptr;  // nullptr for in-memory text (no vocabulary beside it)
-};
 
 [[noreturn]] void Fail(const Origin& origin, std::string_view key_path, std::string_view message) {
   std::string text = origin.source;
@@ -38,7 +27,6 @@ struct Origin {
   throw LoadError(text);
 }
 
-// Key paths are built only when something fails, so reading stays free of string work.
 std::string Member(std::string_view path, std::string_view key) {
   // Keys such as channel names may hold dots, spaces or newlines; quoting keeps the path
   // unambiguous and the message on one line.
@@ -54,18 +42,19 @@ std::string Element(std::string_view path, size_t index) {
 }
 
 std::string CountOf(size_t count, std::string_view noun) {
-  return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
+  std::string text = std::to_string(count) + " " + std::string(noun);
+  if (count == 1) return text;
+  if (noun.ends_with('y')) return text.substr(0, text.size() - 1) + "ies";  // entry, entries
+  return text + "s";
 }
 
-// "a string", "an object", "null".
 std::string KindOf(const Json& value) {
   const std::string name = value.type_name();
   if (value.is_null()) return name;
   return (name[0] == 'a' || name[0] == 'o' ? "an " : "a ") + name;
 }
 
-// The value as JSON, ASCII-escaped (so it stays on one line and never splits a UTF-8
-// sequence when cut) and shortened.
+// ASCII-escaped, so that the value stays on one line and is never cut inside a UTF-8 sequence.
 std::string Quote(const Json& value) {
   constexpr size_t kMaxLength = 40;
   std::string text = value.dump(-1, ' ', true, Json::error_handler_t::replace);
@@ -80,6 +69,8 @@ void Expect(bool ok, const Json& value, std::string_view expected, const Origin&
 
 // [SECTION] Text
 
+namespace {
+
 std::string_view StripBomAndCheckEmpty(std::string_view text, const std::string& source) {
   constexpr std::string_view kBom = "\xEF\xBB\xBF";
   if (text.starts_with(kBom)) text.remove_prefix(kBom.size());
@@ -88,6 +79,8 @@ std::string_view StripBomAndCheckEmpty(std::string_view text, const std::string&
   return text;
 }
 
+}  // namespace
+
 // [SECTION] Structure
 
 float ValueOf(const Json& value, const Origin& origin, std::string_view channel_path,
@@ -95,7 +88,8 @@ float ValueOf(const Json& value, const Origin& origin, std::string_view channel_
   if (value.is_number()) return static_cast<float>(value.get<double>());
   if (value.is_null()) return std::numeric_limits<float>::quiet_NaN();
   if (value.is_string()) {
-    // Python's json.dumps writes NaN and Infinity; numpy's str() writes nan and inf.
+    // Tools that quote them write "NaN" and "Infinity"; numpy's str() writes nan and inf. (Bare
+    // NaN and Infinity, Python json.dump's default, arrive as numbers: ParseJson reads them.)
     const std::string& text = value.get_ref<const std::string&>();
     if (text == "NaN" || text == "nan") return std::numeric_limits<float>::quiet_NaN();
     if (text == "Infinity" || text == "inf") return std::numeric_limits<float>::infinity();
@@ -132,6 +126,8 @@ void ReadTokens(const Json& tokens, Sequence& sequence, const Origin& origin,
   for (const Json& token : items) sequence.AppendToken(token.get_ref<const std::string&>());
 }
 
+namespace {
+
 // Token ids: kept as the tokens' ids, and the token strings when the object has no "tokens".
 void ReadTokenIds(const Json& ids, Sequence& sequence, bool need_strings, const Origin& origin,
                   std::string_view path) {
@@ -158,7 +154,8 @@ void ReadTokenIds(const Json& ids, Sequence& sequence, bool need_strings, const 
   else sequence.SetTokenIds(std::move(values));
 }
 
-// Top-k predictions, one list per token of [token, probability] pairs (GLTR's pred_topk form).
+}  // namespace
+
 void ReadTopK(const Json& top_k, Sequence& sequence, const Origin& origin, std::string_view path) {
   Expect(top_k.is_array(), top_k, "an array", origin, path);
   if (top_k.size() != sequence.TokenCount())
@@ -178,8 +175,6 @@ void ReadTopK(const Json& top_k, Sequence& sequence, const Origin& origin, std::
   }
 }
 
-// Reads {"name", "tokens", "channels"} or {"name", "tokens", "values"}; path is the object's
-// key path ("" for a top-level or JSONL object).
 Sequence ReadSequence(const Json& object, std::string default_name, const Origin& origin,
                       std::string_view path) {
   Expect(object.is_object(), object, "an object", origin, path);
@@ -198,29 +193,31 @@ Sequence ReadSequence(const Json& object, std::string default_name, const Origin
   if (const auto top_k = object.find("top_k"); top_k != object.end())
     ReadTopK(*top_k, sequence, origin, Member(path, "top_k"));
 
-  // "activations" is OpenAI neuron-viewer's name for the values of an ActivationRecord.
+  // "activations" is OpenAI neuron-viewer's name for the values of an ActivationRecord. Beside
+  // "channels", the values are one more channel, named like that of a lone "values".
   auto values = object.find("values");
   std::string values_key = "values";
   std::string values_name = "value";
   if (values == object.end() && (values = object.find("activations")) != object.end())
     values_key = "activations", values_name = "activation";
-  const auto channels = object.find("channels");
-  if (values != object.end() && channels != object.end())
-    Fail(origin, path, "both \"values\" and \"channels\" found");
   const size_t token_count = sequence.TokenCount();
-  if (values != object.end()) {
-    sequence.channels.push_back(
-        ReadChannel(values_name, *values, token_count, origin, Member(path, values_key)));
-  } else if (channels != object.end()) {
+  if (values != object.end())
+    sequence.channels.push_back(ReadChannel(values_name, *values, token_count, origin, Member(path, values_key)));
+  if (const auto channels = object.find("channels"); channels != object.end()) {
     const std::string channels_path = Member(path, "channels");
     Expect(channels->is_object(), *channels, "an object", origin, channels_path);
-    for (const auto& [name, channel_values] : channels->items())
-      sequence.channels.push_back(ReadChannel(name, channel_values, token_count, origin,
-                                              Member(channels_path, name)));
+    for (const auto& [name, channel_values] : channels->items()) {
+      if (values != object.end() && name == values_name)
+        Fail(origin, Member(channels_path, name), "a channel named \"" + values_name + "\" beside \"" + values_key +
+                                                      "\", which is read as that channel");
+      sequence.channels.push_back(ReadChannel(name, channel_values, token_count, origin, Member(channels_path, name)));
+    }
   }
   if (sequence.channels.empty()) Fail(origin, path, "no channels");
   return sequence;
 }
+
+namespace {
 
 // tokenheat's own form: {"tokens", ...} (one sequence) or {"sequences": [...]}.
 void ReadOwnDocument(const Json& root, Document& document, const Origin& origin) {
@@ -242,153 +239,13 @@ void ReadOwnDocument(const Json& root, Document& document, const Origin& origin)
   }
 }
 
-// [SECTION] Other tools' JSON
-
-// OpenAI neuron-viewer NeuronRecord: lists of ActivationRecords {"tokens", "activations"}.
-constexpr std::string_view kNeuronRecordLists[] = {"most_positive_activation_records", "random_sample",
-                                                   "random_sample_by_quantile", "top_activating_records"};
-
-bool IsNeuronRecord(const Json& root) {
-  return std::any_of(std::begin(kNeuronRecordLists), std::end(kNeuronRecordLists),
-                     [&](std::string_view key) { return root.contains(key); });
-}
-
-void ReadNeuronRecord(const Json& root, Document& document, const Origin& origin) {
-  const auto read_list = [&](const Json& records, const std::string& path) {
-    Expect(records.is_array(), records, "an array", origin, path);
-    for (size_t i = 0; i < records.size(); ++i)
-      document.sequences.push_back(ReadSequence(records[i], Element(path, i), origin, Element(path, i)));
-  };
-  for (const std::string_view key : kNeuronRecordLists) {
-    const auto list = root.find(key);
-    if (list == root.end()) continue;
-    const std::string path(key);
-    // random_sample_by_quantile is a list of lists of records.
-    if (list->is_array() && !list->empty() && (*list)[0].is_array()) {
-      for (size_t q = 0; q < list->size(); ++q) read_list((*list)[q], Element(path, q));
-    } else {
-      read_list(*list, path);
-    }
-  }
-}
-
-// GLTR: bpe_strings (the first is the start token), real_topk [rank, probability] and pred_topk
-// [[token, probability], ...] for each token after the first.
-void ReadGltr(const Json& root, Document& document, const Origin& origin) {
-  const Json& strings = root["bpe_strings"];
-  const Json& real = root["real_topk"];
-  Sequence sequence;
-  sequence.name = "GLTR";
-  ReadTokens(strings, sequence, origin, "bpe_strings");
-  const size_t count = sequence.TokenCount();
-  Expect(real.is_array(), real, "an array", origin, "real_topk");
-  if (real.size() + 1 != count)
-    Fail(origin, "real_topk", "has " + CountOf(real.size(), "entry") + " but bpe_strings has " +
-                                  CountOf(count, "token") + " (expected one fewer: the first is the start token)");
-  Channel rank{"rank", {}};
-  Channel probability{"probability", {}};
-  rank.values.push_back(NAN);
-  probability.values.push_back(NAN);
-  for (size_t i = 0; i < real.size(); ++i) {
-    const Json& entry = real[i];
-    if (!entry.is_array() || entry.size() != 2)
-      Fail(origin, Element("real_topk", i), Quote(entry) + " is not a [rank, probability] pair");
-    rank.values.push_back(ValueOf(entry[0], origin, Element("real_topk", i), 0));
-    probability.values.push_back(ValueOf(entry[1], origin, Element("real_topk", i), 1));
-  }
-  if (const auto predicted = root.find("pred_topk"); predicted != root.end() && predicted->is_array()) {
-    Json shifted = Json::array({Json::array()});  // nothing is predicted for the start token
-    for (const Json& entry : *predicted) shifted.push_back(entry);
-    ReadTopK(shifted, sequence, origin, "pred_topk");
-  }
-  sequence.channels.push_back(std::move(rank));
-  sequence.channels.push_back(std::move(probability));
-  document.sequences.push_back(std::move(sequence));
-}
-
-// inseq saves through json_tricks: objects as {"__instance_type__", "attributes"} and tensors as
-// {"__ndarray__": nested lists, "shape"}; with use_primitives both are plain.
-const Json& Unwrap(const Json& value) {
-  if (value.is_object() && value.contains("__instance_type__") && value.contains("attributes"))
-    return value["attributes"];
-  if (value.is_object() && value.contains("__ndarray__")) return value["__ndarray__"];
-  return value;
-}
-
-// inseq: one sequence per attributed example, its tokens the source then the target tokens; one
-// channel per generated token j holding every token's attribution to it, plus the step scores.
-void ReadInseq(const Json& root, Document& document, const Origin& origin) {
-  const Json& outputs = Unwrap(Unwrap(root)["sequence_attributions"]);
-  Expect(outputs.is_array(), outputs, "an array", origin, "sequence_attributions");
-  for (size_t n = 0; n < outputs.size(); ++n) {
-    const std::string path = Element("sequence_attributions", n);
-    const Json& output = Unwrap(outputs[n]);
-    Expect(output.is_object(), output, "an object", origin, path);
-    Sequence sequence;
-    sequence.name = "attribution " + std::to_string(n);
-    const auto read_tokens = [&](const char* key) {
-      const Json& list = output.contains(key) ? Unwrap(output[key]) : Json();
-      if (list.is_null()) return size_t{0};
-      Expect(list.is_array(), list, "an array", origin, Member(path, key));
-      for (const Json& item : list) {
-        const Json& token = Unwrap(item);
-        if (!token.is_object() || !token.contains("token") || !token["token"].is_string())
-          Fail(origin, Member(path, key), "expected {\"token\", \"id\"} entries");
-        sequence.AppendToken(token["token"].get_ref<const std::string&>());
-      }
-      return list.size();
-    };
-    const size_t sources = read_tokens("source");
-    const size_t targets = read_tokens("target");
-    const size_t count = sequence.TokenCount();
-    // attributions[i][j]: token i's attribution to target j (extra trailing axes are summed).
-    const auto cell = [&](const Json& matrix, size_t i, size_t j) -> float {
-      if (!matrix.is_array() || i >= matrix.size() || !matrix[i].is_array() || j >= matrix[i].size()) return NAN;
-      const Json& value = matrix[i][j];
-      if (!value.is_array()) return value.is_number() ? value.get<float>() : NAN;
-      float sum = 0;
-      for (const Json& part : value) sum += part.is_number() ? part.get<float>() : 0.0f;
-      return sum;
-    };
-    const Json& source_attributions = output.contains("source_attributions") ? Unwrap(output["source_attributions"]) : Json();
-    const Json& target_attributions = output.contains("target_attributions") ? Unwrap(output["target_attributions"]) : Json();
-    for (size_t j = 0; j < targets; ++j) {
-      Channel channel{"to " + std::to_string(j) + ": " + std::string(sequence.Token(sources + j)), {}};
-      for (size_t i = 0; i < count; ++i)
-        channel.values.push_back(i < sources ? cell(source_attributions, i, j) : cell(target_attributions, i - sources, j));
-      sequence.channels.push_back(std::move(channel));
-    }
-    if (output.contains("step_scores") && Unwrap(output["step_scores"]).is_object())
-      for (const auto& [name, scores] : Unwrap(output["step_scores"]).items()) {
-        const Json& list = Unwrap(scores);
-        Channel channel{name, {}};
-        for (size_t i = 0; i < count; ++i)
-          channel.values.push_back(i >= sources && list.is_array() && i - sources < list.size() &&
-                                           list[i - sources].is_number()
-                                       ? list[i - sources].get<float>()
-                                       : NAN);
-        sequence.channels.push_back(std::move(channel));
-      }
-    if (sequence.channels.empty()) Fail(origin, path, "no attributions or step scores");
-    document.sequences.push_back(std::move(sequence));
-  }
-}
-
 // [SECTION] Documents
 
 Document ReadDocument(const Json& root, const Origin& origin) {
   Expect(root.is_object(), root, "an object at the top level", origin, "");
   Document document;
   document.source = origin.source;
-  if (IsNeuronRecord(root)) {
-    ReadNeuronRecord(root, document, origin);
-  } else if (root.contains("bpe_strings") && root.contains("real_topk")) {
-    ReadGltr(root, document, origin);
-  } else if (Unwrap(root).is_object() && Unwrap(root).contains("sequence_attributions")) {
-    ReadInseq(root, document, origin);
-  } else {
-    ReadOwnDocument(root, document, origin);
-  }
+  if (!ReadPeerDocument(root, document, origin)) ReadOwnDocument(root, document, origin);
   if (document.sequences.empty()) Fail(origin, "", "no sequences");
   return document;
 }

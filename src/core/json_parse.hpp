@@ -29,12 +29,11 @@ class JsonSyntaxError : public LoadError {
 // first_line is the file line where text starts.
 std::string TextPlace(std::string_view text, size_t offset, const std::string& source, int first_line = 1);
 
-// Throws JsonSyntaxError "SOURCE:LINE:COL: nested deeper than 256 levels" at the bracket that
-// opens level 257. Brackets inside strings do not count.
-void RequireJsonDepth(std::string_view text, const std::string& source, int first_line = 1);
-
 // Parses one JSON value (objects keep their keys' order). Throws JsonSyntaxError naming the line
-// and column.
+// and column: "nested deeper than 256 levels" at the bracket that opens level 257 (brackets inside
+// strings do not count), and for bare words that people write by mistake (None, True, nan, inf,
+// single quotes) what to write instead. Python's bare NaN, Infinity and -Infinity (json.dump's
+// default) are read as those numbers.
 nlohmann::ordered_json ParseJson(std::string_view text, const std::string& source, int first_line = 1);
 
 }  // namespace th

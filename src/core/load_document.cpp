@@ -1,9 +1,12 @@
 #include "core/load_document.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <new>
 #include <stdexcept>
 
+#include "core/loaders/arrays.hpp"
+#include "core/loaders/embedded_arrays.hpp"
 #include "core/loaders/loaders.hpp"
 #include "core/token_decoding.hpp"
 
@@ -21,8 +24,31 @@ bool LooksBinary(std::string_view bytes) {
   return bytes.substr(0, 4096).find('\0') != std::string_view::npos;
 }
 
+// A gzip-compressed text document (inseq's save(compress=True), pandas' to_csv("x.csv.gz"),
+// gzip FILE.jsonl): inflated into memory, then read as its text. Deflate inflates at most 1032:1,
+// and the text must fit beside the document made from it.
+Document LoadGzippedText(const LoadContext& context, std::string_view compressed) {
+  constexpr uint64_t kDeflateMaxRatio = 1032;
+  const uint64_t most = std::min<uint64_t>(compressed.size() * kDeflateMaxRatio, MemoryAvailable() / 2);
+  std::string text;
+  try {
+    text = InflateGzip(compressed, most);
+  } catch (const EmbeddedArrayError& error) {
+    throw LoadError(context.Source() + ": " + error.what());
+  }
+  const std::string_view content = StripBom(text);
+  const size_t first = content.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) throw LoadError(context.Source() + ": file is empty (after gunzip)");
+  if (content[first] == '{' || content[first] == '[') return LoadJsonText(context, text);
+  if (LooksBinary(content))
+    context.Fail("byte 0", "gzip-compressed, but what it holds is not JSON, JSONL, CSV, TSV or text");
+  if (const char separator = DelimitedSeparator(content)) return LoadDelimited(context, content, separator);
+  return LoadPlainText(context, content);
+}
+
 Document LoadByContent(const LoadContext& context) {
   const std::string_view bytes = context.File()->Bytes();
+  if (bytes.starts_with("\x1f\x8b")) return LoadGzippedText(context, bytes);
   if (bytes.starts_with("\x93NUMPY")) return LoadNpy(context);
   if (bytes.starts_with("PK\x03\x04") || bytes.starts_with("PK\x05\x06")) return LoadNpz(context);
   if (LooksLikeSafetensors(bytes)) return LoadSafetensors(context);
@@ -30,6 +56,8 @@ Document LoadByContent(const LoadContext& context) {
   const size_t first = text.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) throw LoadError(context.Source() + ": file is empty");
   if (text[first] == '{' || text[first] == '[') return LoadJsonText(context, bytes);
+  if (text[first] == '<')
+    if (auto page = ParseCircuitsVisHtml(text, context.Source())) return std::move(*page);
   if (LooksBinary(bytes))
     context.Fail("byte 0", "not a format tokenheat reads (npy, npz, safetensors, JSON, JSONL, CSV, TSV, text)");
   if (const char separator = DelimitedSeparator(text)) return LoadDelimited(context, text, separator);

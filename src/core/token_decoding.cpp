@@ -242,55 +242,111 @@ bool IsSpecialToken(std::string_view token) {
   return std::find(std::begin(kNames), std::end(kNames), inner) != std::end(kNames);
 }
 
-TokenEncoding DetectTokenEncoding(const Document& document, const TokenizerHints& hints) {
-  if (hints.encoding != TokenEncoding::kAuto) return hints.encoding;
-  bool byte_level = true;   // every code point is in the byte-level alphabet...
-  bool mapped = false;      // ...and some are the moved bytes (Ġ, Ċ, ĉ...)
-  bool metaspace = false;   // ▁ or <0xHH>
-  bool word_piece = false;  // ##continuations
-  bool plain_space = false;
-  constexpr size_t kSample = 1 << 16;
-  size_t total = 0;
-  for (const Sequence& sequence : document.sequences) total += sequence.TokenCount();
-  const size_t stride = std::max<size_t>(1, total / kSample);
-  size_t next = 0;  // the next sampled token, counted over the whole document
-  size_t first = 0;  // the current sequence's first token, counted likewise
-  for (const Sequence& sequence : document.sequences) {
-    for (; next - first < sequence.TokenCount(); next += stride) {
-      const std::string_view token = sequence.Token(next - first);
-      if (IsSpecial(token, hints)) continue;
-      word_piece = word_piece || (token.starts_with("##") && token.size() > 2);
-      metaspace = metaspace || ByteToken(token) >= 0;
-      ForEachCodePoint(token, [&](char32_t cp) {
-        byte_level = byte_level && Alphabet().ByteOf(cp) >= 0;
-        mapped = mapped || (cp >= 0x100 && cp < 0x144);
-        metaspace = metaspace || cp == kMetaspace;
-        plain_space = plain_space || cp == ' ';
-      });
-    }
-    first += sequence.TokenCount();
+namespace {
+
+// What a sample of tokens says about the tokenizer that made them.
+class EncodingEvidence {
+ public:
+  explicit EncodingEvidence(const TokenizerHints& hints) : m_hints(hints) {}
+
+  void Add(std::string_view token) {
+    if (IsSpecial(token, m_hints)) return;
+    m_word_piece = m_word_piece || (token.starts_with("##") && token.size() > 2);
+    m_metaspace = m_metaspace || ByteToken(token) >= 0;
+    ForEachCodePoint(token, [&](char32_t cp) {
+      m_byte_level = m_byte_level && Alphabet().ByteOf(cp) >= 0;
+      m_mapped = m_mapped || (cp >= 0x100 && cp < 0x144);
+      m_metaspace = m_metaspace || cp == kMetaspace;
+      m_plain_space = m_plain_space || cp == ' ';
+    });
   }
-  if (byte_level && mapped) return TokenEncoding::kByteLevel;
-  if (metaspace && !plain_space) return TokenEncoding::kSentencePiece;
-  if (word_piece && !plain_space) return TokenEncoding::kWordPiece;
-  return TokenEncoding::kDecoded;
+
+  TokenEncoding Encoding() const {
+    if (m_byte_level && m_mapped) return TokenEncoding::kByteLevel;
+    if (m_metaspace && !m_plain_space) return TokenEncoding::kSentencePiece;
+    if (m_word_piece && !m_plain_space) return TokenEncoding::kWordPiece;
+    return TokenEncoding::kDecoded;
+  }
+
+ private:
+  const TokenizerHints& m_hints;
+  bool m_byte_level = true;   // every code point is in the byte-level alphabet...
+  bool m_mapped = false;      // ...and some are the moved bytes (Ġ, Ċ, ĉ...)
+  bool m_metaspace = false;   // ▁ or <0xHH>
+  bool m_word_piece = false;  // ##continuations
+  bool m_plain_space = false;
+};
+
+// A bounded sample, spread evenly, so that detection costs the same at any size.
+constexpr size_t kDetectionSample = 1 << 16;
+
+// A table-backed sequence's encoding is its table's: detected from the table's entries.
+TokenEncoding DetectTableEncoding(const TokenTable& table, const TokenizerHints& hints) {
+  if (hints.encoding != TokenEncoding::kAuto) return hints.encoding;
+  EncodingEvidence evidence(hints);
+  const size_t stride = std::max<size_t>(1, table.text.Size() / kDetectionSample);
+  for (size_t id = 0; id < table.text.Size(); id += stride) evidence.Add(table.text.At(id));
+  return evidence.Encoding();
+}
+
+// Top-k tokens are decoded one by one, out of context, as word starts (no WordPiece space).
+void DecodeTopK(Sequence& sequence, TokenEncoding encoding, const TokenizerHints& hints) {
+  const StringTable& raw = sequence.TopKTokens();
+  if (raw.Empty() || encoding == TokenEncoding::kDecoded) return;
+  StringTable decoded;
+  std::string text;
+  bool changed = false;
+  for (size_t i = 0; i < raw.Size(); ++i) {
+    const std::string_view token = raw.At(i);
+    text.clear();
+    if (IsSpecial(token, hints)) text = token;
+    else AppendDecoded(text, token, encoding, true);
+    changed = changed || text != token;
+    decoded.Append(text);
+  }
+  if (changed) sequence.SetDecodedTopK(std::move(decoded));
+}
+
+}  // namespace
+
+std::string DecodeTokenAlone(std::string_view token, TokenEncoding encoding) {
+  if (encoding == TokenEncoding::kDecoded || IsSpecialToken(token)) return std::string(token);
+  std::string text;
+  AppendDecoded(text, token, encoding, true);
+  return text;
+}
+
+TokenEncoding DetectTokenEncoding(const Sequence& sequence, const TokenizerHints& hints) {
+  if (hints.encoding != TokenEncoding::kAuto) return hints.encoding;
+  EncodingEvidence evidence(hints);
+  const size_t stride = std::max<size_t>(1, sequence.TokenCount() / kDetectionSample);
+  for (size_t i = 0; i < sequence.TokenCount(); i += stride) evidence.Add(sequence.Token(i));
+  return evidence.Encoding();
 }
 
 void DecodeDocumentTokens(Document& document, const TokenizerHints& hints) {
-  const TokenEncoding encoding = DetectTokenEncoding(document, hints);
-  // Sequences usually share one table (the vocabulary): each is decoded once. The raw tables are
-  // held so that their addresses stay unique while sequences switch to the decoded ones.
-  std::vector<std::pair<std::shared_ptr<const TokenTable>, DecodedTable>> tables;
+  // Each sequence (or each table, for the sequences that share it) is detected on its own: one
+  // file may hold sequences from different tokenizers, or a raw and a decoded copy of a text.
+  // Tables are usually shared (the vocabulary): each is detected and decoded once. The raw tables
+  // are held so that their addresses stay unique while sequences switch to the decoded ones.
+  std::vector<std::pair<std::shared_ptr<const TokenTable>, std::pair<TokenEncoding, DecodedTable>>> tables;
   for (Sequence& sequence : document.sequences) {
+    TokenEncoding encoding;
     if (!sequence.Table()) {
+      encoding = DetectTokenEncoding(sequence, hints);
       DecodeStringSequence(sequence, encoding, hints);
-      continue;
+    } else {
+      const std::shared_ptr<const TokenTable>& raw = sequence.Table();
+      auto found = std::find_if(tables.begin(), tables.end(), [&](const auto& entry) { return entry.first == raw; });
+      if (found == tables.end()) {
+        const TokenEncoding table_encoding = DetectTableEncoding(*raw, hints);
+        found = tables.insert(tables.end(), {raw, {table_encoding, DecodeTable(*raw, table_encoding, hints)}});
+      }
+      encoding = found->second.first;
+      const DecodedTable& decoded = found->second.second;
+      sequence.SetDecodedTable(decoded.table, FindOverrides(sequence, decoded, encoding));
     }
-    const std::shared_ptr<const TokenTable>& raw = sequence.Table();
-    auto found = std::find_if(tables.begin(), tables.end(), [&](const auto& entry) { return entry.first == raw; });
-    if (found == tables.end()) found = tables.insert(tables.end(), {raw, DecodeTable(*raw, encoding, hints)});
-    const DecodedTable& decoded = found->second;
-    sequence.SetDecodedTable(decoded.table, FindOverrides(sequence, decoded, encoding));
+    DecodeTopK(sequence, encoding, hints);
   }
 }
 

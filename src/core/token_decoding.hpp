@@ -41,12 +41,18 @@ struct TokenizerHints {
 // [SEP], [PAD], [MASK], [UNK]...
 bool IsSpecialToken(std::string_view token);
 
-// Looks at a bounded sample of the tokens, spread evenly over the document, so that detection
-// costs the same at any document size.
-TokenEncoding DetectTokenEncoding(const Document& document, const TokenizerHints& hints = {});
+// The encoding of one sequence's tokens, from a bounded sample spread evenly over them (so that
+// detection costs the same at any length); hints.encoding when it is not kAuto.
+TokenEncoding DetectTokenEncoding(const Sequence& sequence, const TokenizerHints& hints = {});
 
-// Decodes every sequence in place (keeping raw strings where a token changed) and flags
-// special tokens. Sequences stored as ids into a shared table decode each table entry once.
+// One token's text out of context, as a word start (no WordPiece space before it): for labels
+// such as a channel named after the token it belongs to.
+std::string DecodeTokenAlone(std::string_view token, TokenEncoding encoding);
+
+// Decodes every sequence in place (keeping raw strings where a token changed), its top-k tokens
+// too, and flags special tokens. Each sequence's encoding is detected on its own (a file may
+// hold sequences from different tokenizers); sequences stored as ids into a shared table share
+// its encoding, detected from its entries, and decode each entry once.
 void DecodeDocumentTokens(Document& document, const TokenizerHints& hints = {});
 
 }  // namespace th

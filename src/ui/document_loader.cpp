@@ -56,6 +56,7 @@ std::optional<LoadOutcome> DocumentLoader::Poll(Session& session) {
     switch (m_kind) {
       case LoadKind::kOpen:
         session.ReplaceDocument(std::move(document));
+        session.ApplyFileRange();
         break;
       case LoadKind::kReload:
         outcome.top_token = ReplaceKeepingView(session, std::move(document));

@@ -51,7 +51,8 @@ std::string MappingWords(const Session& session) {
   const bool manual = session.Spec().scope == RangeScope::kManual;
   // A manual range replaces what the mapping would compute; only log, buckets and gamma still apply.
   if (manual)
-    words += "  |  manual range" + std::string(mapping.Logarithmic() ? ", log" : mapping.Bucketed() ? ", buckets" : "");
+    words += "  |  manual range" + std::string(mapping.Logarithmic() ? ", log" : mapping.Bucketed() ? ", buckets" : "") +
+             (session.ManualRangeIsFromFile() ? " from the file (" + session.Doc().file_range->origin + ")" : "");
   else
     words += "  |  " + ScopeName(session.Spec().scope) + " scope, " + NormName(mapping.kind);
   // A symmetric range cut at a percentile of the distance from its centre (0, or 1 for a ratio).

@@ -142,6 +142,8 @@ void DrawDataPanel(Session& session, FrameContext& context) {
     ImGui::PopStyleColor();
   }
   if (!context.open_note.empty()) ImGui::TextDisabled("%s", context.open_note.c_str());
+  // What the file holds that was not read (an array of another shape...): said, not hidden.
+  for (const std::string& warning : document.warnings) ImGui::TextWrapped("not read: %s", warning.c_str());
 
   ImGui::Spacing();
   DrawSequenceList(session);

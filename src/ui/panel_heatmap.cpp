@@ -2,6 +2,7 @@
 // an integer pixel position, the overview strip, wheel and keyboard scrolling, and the hover
 // tooltip.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <optional>
 #include <span>
@@ -10,6 +11,7 @@
 
 #include "imgui.h"
 #include "imgui_internal.h"  // ScrollbarEx: a scrollbar over 64-bit positions
+#include "core/empty_parts.hpp"
 #include "layout/display_cells.hpp"
 #include "layout/navigation.hpp"
 #include "ui/legend.hpp"
@@ -239,7 +241,8 @@ void DrawTokenTooltip(const Session& session, const Sequence& sequence, const Vi
     ImGui::Separator();
     for (const Channel& other : sequence.channels) ImGui::Text("%s: %.6g", other.name.c_str(), other.values[token]);
   }
-  if (const std::vector<TopKEntry> top_k = sequence.TopK(token); !top_k.empty()) {
+  // Predictions read like the tokens: decoded, or the tokenizer's strings with "Raw tokens" on.
+  if (const std::vector<TopKEntry> top_k = sequence.TopK(token, session.Settings().token_text); !top_k.empty()) {
     ImGui::Separator();
     ImGui::TextUnformatted("predicted next:");
     for (const TopKEntry& entry : top_k)
@@ -320,6 +323,67 @@ void HandleStackedHover(Session& session, double x, double y) {
   }
 }
 
+// What the view shows when it shows no value, for the banner: the shown sequence has no tokens,
+// or no finite value of the shown channel (stacked: no listed sequence has one); "" when there
+// is something to see. Reads statistics the panel keeps anyway, not the values: the overview
+// strip's pyramid of the values drawn, the stacked list's per-sequence summaries.
+std::string EmptyViewReason(Session& session) {
+  const Channel* channel = session.CurrentChannel();
+  if (session.Settings().stacked) {
+    const std::vector<uint32_t>& listed = session.ListedSequences();
+    const std::vector<SequenceSummary>& summaries = session.Stacked().Summaries();
+    if (listed.empty() || std::any_of(listed.begin(), listed.end(),
+                                      [&](uint32_t index) { return summaries[index].stats.count > 0; }))
+      return {};
+    return "none of the " + std::to_string(listed.size()) + " listed sequences has a finite value of channel \"" +
+           (channel ? channel->name : std::string()) + "\"";
+  }
+  const auto sequence = static_cast<uint32_t>(session.Settings().sequence);
+  if (session.CurrentSequence().TokenCount() == 0)
+    return DescribeEmptyPart(session.Doc(), {EmptyPart::Kind::kNoTokens, sequence, {}});
+  const ValuePyramid& pyramid = session.Pyramid();
+  if (channel && !std::isnan(pyramid.Reduce(0, pyramid.Size(), Reduction::kMax))) return {};
+  if (!channel) return DescribeEmptyPart(session.Doc(), {EmptyPart::Kind::kNoSuchChannel, sequence, {}});
+  return DescribeEmptyPart(session.Doc(), {EmptyPart::Kind::kNoFiniteValue, sequence, channel->name});
+}
+
+// A banner over the heatmap when it shows no value, so that an empty picture (hatched
+// "no value" boxes, or nothing) is never read as data: what is empty, and what to do instead.
+// Amber on cream, the colours of a note rather than of an error: the file is fine, the choice of
+// channel or sequence is what shows nothing.
+void DrawEmptyBanner(Session& session, const ImRect& area) {
+  const std::string reason = EmptyViewReason(session);
+  if (reason.empty()) return;
+  const std::string title = "No value to show";
+  std::string body = reason + ".\nPick another channel or sequence in the Data panel" +
+                     (session.Settings().stacked ? " (V: one sequence as running text)."
+                                                 : " (N / P: the next / previous sequence).");
+  body[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(body[0])));  // "sequence 3 ..." begins it
+  const float margin = ScaledPx(16.0f), padding = ScaledPx(12.0f);
+  const float width = std::min(area.GetWidth() - 2.0f * margin, ScaledPx(640.0f));
+  if (width <= 2.0f * padding) return;
+  const float wrap = width - 2.0f * padding;
+  const ImVec2 title_size = ImGui::CalcTextSize(title.c_str());
+  const ImVec2 body_size = ImGui::CalcTextSize(body.c_str(), nullptr, false, wrap);
+  const float line_gap = ScaledPx(6.0f);
+  const float height = 2.0f * padding + title_size.y + line_gap + body_size.y;
+  // In the middle, where an empty view has room, rather than over the first lines and headers,
+  // which still say what the sequence is.
+  const ImVec2 min(area.Min.x + std::floor((area.GetWidth() - width) * 0.5f),
+                   area.Min.y + std::max(margin, std::floor((area.GetHeight() - height) * 0.5f)));
+  const ImVec2 max(min.x + width, min.y + height);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImU32 fill = IM_COL32(kEmptyBannerFill.r, kEmptyBannerFill.g, kEmptyBannerFill.b, 255);
+  draw->AddRectFilled(min, max, fill, ScaledPx(6.0f));
+  draw->AddRect(min, max, IM_COL32(214, 168, 60, 255), ScaledPx(6.0f), 0, 2.0f);
+  const ImU32 text = IM_COL32(102, 77, 3, 255);
+  const ImVec2 title_at(min.x + padding, min.y + padding);
+  draw->AddText(title_at, text, title.c_str());
+  draw->AddText(ImVec2(title_at.x + 1.0f, title_at.y), text, title.c_str());  // drawn twice: a bold title
+  draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(min.x + padding, title_at.y + title_size.y + line_gap),
+                text, body.c_str(), nullptr, wrap);
+}
+
 }  // namespace
 
 void DrawHeatmapPanel(Session& session, FrameContext& context) {
@@ -378,6 +442,7 @@ void DrawHeatmapPanel(Session& session, FrameContext& context) {
     DrawOverview(session, overview, context.canvas);
   }
   if (ImGui::IsWindowFocused() || hovered) HandleZoom(session, hovered);
+  DrawEmptyBanner(session, ImRect(image_pos, ImVec2(image_pos.x + width, image_pos.y + image_size.y)));
 
   if (hovered) {
     const ImGuiIO& io = ImGui::GetIO();

@@ -60,6 +60,10 @@ struct FrameContext {
   } loading;
 };
 
+// The fill of the banner over a heatmap that shows no value (panel_heatmap.cpp): window tests find
+// the banner in a screenshot by this colour.
+inline constexpr Rgb8 kEmptyBannerFill{255, 243, 205};
+
 // Loads shorter than this never show a progress bar (no flicker for small files).
 inline constexpr double kLoadingBarSeconds = 0.1;
 

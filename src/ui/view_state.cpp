@@ -89,7 +89,26 @@ std::string Session::ApplyDataDefaults(bool keep_palette) {
   const bool signed_values = spec.kind == NormKind::kSymmetric;
   if (!keep_palette) SetPalette(*FindPalette(DefaultPaletteName(spec.kind)));
   m_default_reason = signed_values ? "values have both signs: symmetric about 0" : "no negative values: min..max";
+  ApplyFileRange();
   return m_default_reason;
+}
+
+bool Session::ApplyFileRange() {
+  m_file_range.reset();
+  if (!m_document.file_range) return false;
+  // An end the file leaves out is the values' own, as in the tool that wrote it.
+  const ScopeSummary bounds = ScopeSummary::Bounds(CurrentValues());
+  const float low = m_document.file_range->low.value_or(bounds.Min());
+  const float high = m_document.file_range->high.value_or(bounds.Max());
+  if (!(low <= high)) return false;  // no values, and one end only: nothing to range over
+  SetManualRange(low, high);
+  m_file_range = std::make_pair(low, high);
+  return true;
+}
+
+bool Session::ManualRangeIsFromFile() const {
+  return m_file_range && m_settings.mapping.scope == RangeScope::kManual &&
+         m_settings.mapping.manual_low == m_file_range->first && m_settings.mapping.manual_high == m_file_range->second;
 }
 
 void Session::SetShuffle(std::optional<uint64_t> seed) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <span>
 #include <string>
 #include <vector>
@@ -75,6 +76,11 @@ class Session {
   // symmetric about zero on RdBu_r when values have both signs. keep_palette leaves a palette
   // the user named alone. Returns the reason, which the legend shows.
   std::string ApplyDataDefaults(bool keep_palette);
+  // The colour range the document asks for (Document::file_range), as the manual range; false
+  // when it asks for none. ApplyDataDefaults applies it after choosing the mapping.
+  bool ApplyFileRange();
+  // The manual range is still the one the file asked for (the legend says so).
+  bool ManualRangeIsFromFile() const;
   const std::string& DefaultReason() const { return m_default_reason; }
 
   // [Shuffle] The same values permuted at random among the tokens that have one (seeded), to
@@ -237,6 +243,7 @@ class Session {
   std::vector<size_t> m_histogram;
   ValueMapping m_mapping;
   std::string m_default_reason;
+  std::optional<std::pair<float, float>> m_file_range;  // as ApplyFileRange resolved it
 
   GridGeometry m_geometry;
   int m_viewport_width = 0;

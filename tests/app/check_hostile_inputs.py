@@ -4,8 +4,9 @@
     check_hostile_inputs.py TOKENHEAT WORKDIR [--no-address-limit] [--time-limit S]
 
 For each crafted file, `tokenheat info FILE` and `tokenheat render FILE -o OUT.png` must end by
-themselves within 30 s (under `ulimit -v` 4 GB) either with exit 0 or with exit 1 and a one-line
-error that names the file; never a signal (SIGSEGV, SIGBUS, SIGABRT from std::terminate or
+themselves within 30 s (under `ulimit -v` 4 GB) either with exit 0, with exit 1 and a one-line
+error that names the file, or (render) with exit 3, warnings naming the file and one error line:
+a picture with no value in it, refused; never a signal (SIGSEGV, SIGBUS, SIGABRT from std::terminate or
 bad_alloc), a hang or an error from a library. The files are built here, byte by byte, from the
 formats' own rules (npy headers, ZIP records, safetensors' length prefix), so nothing large lives
 in the repository.
@@ -21,6 +22,7 @@ import zlib
 
 ADDRESS_SPACE = 4 << 30
 TIME_LIMIT_S = 30
+EMPTY_PICTURE = 3  # kExitEmptyPicture, src/app/commands.hpp
 
 
 def npy(shape, dtype="<f4", data=b""):
@@ -128,10 +130,12 @@ def check_run(name, path, arguments, failures):
     errors = [line for line in result.stderr.splitlines() if not line.startswith("tokenheat: warning")]
     shown = "%s %s -> exit %d: %r" % (name, arguments[0], result.returncode, result.stderr[-300:])
     print(shown)
-    if result.returncode not in (0, 1):
+    if result.returncode not in (0, 1, EMPTY_PICTURE):
         failures.append(shown + " (a crash or a signal)")
     elif result.returncode == 1 and (len(errors) != 1 or name not in errors[0]):
         failures.append(shown + " (expected one error line naming the file)")
+    elif result.returncode == EMPTY_PICTURE and (len(errors) != 1 or name not in result.stderr):
+        failures.append(shown + " (expected warnings naming the file, then one error line)")
     elif any(marker in result.stderr for marker in ("json.exception", "std::", "bad_alloc", "what()")):
         failures.append(shown + " (a library's error text)")
 

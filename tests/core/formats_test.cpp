@@ -95,6 +95,10 @@ TEST(NumpyTest, NpzBatchWithNamesChannelsAndNanPadding) {
     EXPECT_EQ(document.sequences[0].channels[1].name, "logprob");
     EXPECT_EQ(Values(document.sequences[1].channels[1]), (std::vector<float>{-1.0f, -2.0f}));
   }
+  // An array of another shape is said, not dropped silently (batch_compressed.npz has none).
+  EXPECT_EQ(LoadDocumentFile(Fixture("batch.npz")).warnings,
+            (std::vector<std::string>{"array 'embedding' has shape (7, 3), not the tokens' (2, 4): not read"}));
+  EXPECT_TRUE(LoadDocumentFile(Fixture("batch_compressed.npz")).warnings.empty());
 }
 
 TEST(NumpyTest, MaskRemovesPaddingAnywhere) {
@@ -191,6 +195,87 @@ TEST_F(FormatsTest, TsvAndCsvErrorsNameLineAndColumn) {
   EXPECT_EQ(ErrorOf(fields), fields + ":2:1: has 3 fields but the header has 2");
 }
 
+// pandas' index column (fixtures written by pandas itself, make_fixtures.py) is not a channel.
+TEST(PandasCsvTest, TheIndexColumnIsSkipped) {
+  for (const char* name : {"pandas_index.csv", "pandas_index.tsv", "pandas_read_back.csv", "pandas_reset_index.csv"}) {
+    SCOPED_TRACE(name);
+    const Document document = LoadDocumentFile(Fixture(name));
+    ASSERT_EQ(document.sequences.size(), 1u);
+    const Sequence& sequence = document.sequences[0];
+    EXPECT_EQ(Tokens(sequence), (std::vector<std::string>{"The", " cat", " sat"}));
+    ASSERT_EQ(sequence.channels.size(), 1u);
+    EXPECT_EQ(sequence.channels[0].name, "act");
+    EXPECT_EQ(sequence.channels[0].values[1], 2.0f);
+    EXPECT_TRUE(std::isnan(sequence.channels[0].values[2]));
+  }
+}
+
+// With a sequence column the index counts the file's rows, or each sequence's (pd.concat).
+TEST(PandasCsvTest, TheIndexCountsTheFileOrEachSequence) {
+  for (const char* name : {"pandas_sequences.csv", "pandas_concat.csv"}) {
+    SCOPED_TRACE(name);
+    const Document document = LoadDocumentFile(Fixture(name));
+    ASSERT_EQ(document.sequences.size(), 2u);
+    for (const Sequence& sequence : document.sequences) {
+      ASSERT_EQ(sequence.channels.size(), 1u);
+      EXPECT_EQ(sequence.channels[0].name, "act");
+    }
+    EXPECT_EQ(Values(document.sequences[1].channels[0]), (std::vector<float>{4, 5}));
+  }
+}
+
+// An unnamed leading column that does not count the rows is data, named by its place.
+TEST(PandasCsvTest, AnUnnamedColumnThatIsNotAnIndexIsAChannel) {
+  const Document document = LoadDocumentFile(Fixture("pandas_labelled.csv"));
+  const Sequence& sequence = document.sequences[0];
+  ASSERT_EQ(sequence.channels.size(), 2u);
+  EXPECT_EQ(sequence.channels[0].name, "column 1");
+  EXPECT_EQ(Values(sequence.channels[0]), (std::vector<float>{10, 20, 30}));
+  EXPECT_EQ(sequence.channels[1].name, "act");
+}
+
+TEST(PandasCsvTest, ATableWithoutATokenColumnListsItsColumns) {
+  EXPECT_EQ(ErrorOf(Fixture("pandas_no_token.csv")),
+            Fixture("pandas_no_token.csv") +
+                ":1: no token column: found columns \"\", word, score (name the column of token strings \"token\"; "
+                "\"sequence\" and \"token_id\" are optional, every other column is a channel of values)");
+}
+
+TEST_F(FormatsTest, IndexColumnsFollowTheirRowsOnly) {
+  // "index" counting 0, 1, 2 is the index also when the file says so in capitals and spaces.
+  const Document spaced = LoadDocumentFile(Write("spaced.csv", " Index ,token,act\n0,a,1\n 1 ,b,2\n"));
+  ASSERT_EQ(spaced.sequences[0].channels.size(), 1u);
+  EXPECT_EQ(spaced.sequences[0].channels[0].name, "act");
+  // A count that skips a row, or starts at 1, is data.
+  for (const char* cells : {"0,1,3", "1,2,3"}) {
+    SCOPED_TRACE(cells);
+    const std::string text = std::string(",token,act\n") + cells[0] + ",a,1\n" + cells[2] + ",b,2\n" + cells[4] + ",c,3\n";
+    const Document document = LoadDocumentFile(Write("counts.csv", text));
+    ASSERT_EQ(document.sequences[0].channels.size(), 2u);
+    EXPECT_EQ(document.sequences[0].channels[0].name, "column 1");
+  }
+  // An index-named column after another column is not leading: a channel.
+  const Document later = LoadDocumentFile(Write("later.csv", "token,index,act\na,0,1\nb,1,2\n"));
+  ASSERT_EQ(later.sequences[0].channels.size(), 2u);
+  EXPECT_EQ(later.sequences[0].channels[0].name, "index");
+  // The index alone leaves no channel.
+  const std::string bare = Write("bare.csv", ",token\n0,a\n1,b\n");
+  EXPECT_EQ(ErrorOf(bare), bare + ":1:1: the header has no value columns besides the rows' index (token,value[,more...])");
+}
+
+TEST_F(FormatsTest, TablesWithoutATokenColumnAreErrorsAndProseIsText) {
+  const std::string scores = Write("scores.tsv", "word\tscore\nhello\t0.5\nworld\t\n");
+  EXPECT_EQ(ErrorOf(scores).substr(0, scores.size() + 46),
+            scores + ":1: no token column: found columns word, score");
+  // Prose with commas: the lines split unevenly, or no column is numbers: plain text.
+  for (const char* prose : {"Hello, world. This is prose, with commas.\nAnother line, also prose.\n",
+                            "Dear Sir, \nYours, Me\n", "1, 2, 3\n4, 5, 6\n", "a,b\n"}) {
+    SCOPED_TRACE(prose);
+    const Document document = LoadDocumentFile(Write("prose.txt", prose));
+    EXPECT_EQ(document.sequences[0].name, "text");
+  }
+}
+
 TEST_F(FormatsTest, PlainTextIsWordsAndWhitespace) {
   const Document document = LoadDocumentFile(Write("notes.txt", "Hello  wörld\n"));
   EXPECT_EQ(Tokens(document.sequences[0]), (std::vector<std::string>{"Hello", "  ", "wörld", "\n"}));
@@ -256,7 +341,8 @@ TEST_F(FormatsTest, GltrWithTopKPredictions) {
   EXPECT_TRUE(std::isnan(sequence.channels[0].values[0]));
   EXPECT_EQ(sequence.channels[1].values[2], 0.6f);
   ASSERT_EQ(sequence.TopK(2).size(), 2u);
-  EXPECT_EQ(sequence.TopK(2)[1].token, "Ġdog");
+  EXPECT_EQ(sequence.TopK(2)[1].token, " dog");  // decoded like the tokens
+  EXPECT_EQ(sequence.TopK(2, TokenText::kRaw)[1].token, "Ġdog");
   EXPECT_FLOAT_EQ(sequence.TopK(2)[1].probability, 0.3f);
   EXPECT_TRUE(sequence.TopK(0).empty());
 }

@@ -398,10 +398,18 @@ TEST_F(JsonLoaderTest, SequenceWithoutChannels) {
   EXPECT_EQ(ErrorOf(empty), empty + ": sequences[0]: no channels");
 }
 
-TEST_F(JsonLoaderTest, ValuesAndChannelsTogether) {
-  const std::string path =
-      Write("vc.json", R"({"tokens": ["a"], "values": [1], "channels": {"c": [1]}})");
-  EXPECT_EQ(ErrorOf(path), path + ": both \"values\" and \"channels\" found");
+// "values" beside "channels" is one more channel, named "value" as a lone "values" is.
+TEST_F(JsonLoaderTest, ValuesBesideChannelsIsAChannelNamedValue) {
+  const Document document =
+      LoadDocumentFile(Write("vc.json", R"({"tokens": ["a", "b"], "channels": {"c": [1, 2]}, "values": [3, 4]})"));
+  const Sequence& sequence = document.sequences[0];
+  ASSERT_EQ(sequence.channels.size(), 2u);
+  EXPECT_EQ(sequence.channels[0].name, "value");
+  EXPECT_EQ(sequence.channels[0].values[1], 4.0f);
+  EXPECT_EQ(sequence.channels[1].name, "c");
+  const std::string twice = Write("twice.json", R"({"tokens": ["a"], "values": [1], "channels": {"value": [2]}})");
+  EXPECT_EQ(ErrorOf(twice),
+            twice + ": channels.value: a channel named \"value\" beside \"values\", which is read as that channel");
 }
 
 TEST_F(JsonLoaderTest, NoSequences) {
@@ -543,6 +551,63 @@ TEST_F(JsonLoaderTest, NumbersWithManyDigitsLoadExactly) {
                                                                 "{\"tokens\": [\"b\"], \"values\": [2]}\n"));
     EXPECT_EQ(jsonl.sequences[0].channels[0].values[0], expected) << number;
   }
+}
+
+}  // namespace
+}  // namespace th
+
+namespace th {
+namespace {
+
+void ExpectContains(const std::string& text, const std::string& part) {
+  EXPECT_NE(text.find(part), std::string::npos) << "\"" << part << "\" is not in \"" << text << "\"";
+}
+
+// Python's json.dump writes NaN, Infinity and -Infinity bare by default: they are those numbers,
+// and a parse error after them is still reported where it is in the file.
+TEST_F(JsonLoaderTest, BareNonFiniteLiteralsArePythonsNumbers) {
+  const Document document = LoadDocumentFile(
+      Write("bare.json", R"({"tokens": ["a", "b", "c", "d"], "values": [NaN, Infinity, -Infinity, 1e-3]})"));
+  const auto& values = document.sequences[0].channels[0].values;
+  EXPECT_TRUE(std::isnan(values[0]));
+  EXPECT_EQ(values[1], std::numeric_limits<float>::infinity());
+  EXPECT_EQ(values[2], -std::numeric_limits<float>::infinity());
+  EXPECT_EQ(values[3], 1e-3f);
+  // Not a token: a number where a string belongs.
+  const std::string token = Write("nantoken.json", R"({"tokens": [NaN], "values": [1]})");
+  EXPECT_EQ(ErrorOf(token), token + ": tokens[0]: token is not a string (found a number)");
+  // The column of the stray "x" in the file, not in the text as rewritten for the parser.
+  const std::string stray = Write("stray.json", "{\"tokens\": [\"a\"],\n \"values\": [NaN, Infinity] x}");
+  EXPECT_EQ(ErrorOf(stray).substr(0, stray.size() + 6), stray + ":2:28:");
+}
+
+TEST_F(JsonLoaderTest, BadLiteralsSayWhatToWriteInstead) {
+  ExpectContains(ErrorFor("none.json", R"({"tokens": ["a"], "values": [None]})"), ":1:30: invalid literal 'None': Python's None is not JSON: write null");
+  ExpectContains(ErrorFor("true.json", R"({"tokens": ["a"], "values": [True]})"), "invalid literal 'True': JSON writes true and false in lower case");
+  ExpectContains(ErrorFor("nan.json", R"({"tokens": ["a"], "values": [nan]})"), "invalid literal 'nan': write NaN (as Python's json does) or null");
+  ExpectContains(ErrorFor("inf.json", R"({"tokens": ["a"], "values": [-inf]})"), "invalid literal '-inf': write Infinity or -Infinity (as Python's json does)");
+  ExpectContains(ErrorFor("quotes.json", R"({'tokens': ['a'], 'values': [1]})"), ":1:2: strings take double quotes in JSON, not single quotes");
+  // Inside strings these are text.
+  const Document document =
+      LoadDocumentFile(Write("words.json", R"({"tokens": ["None", "'", "nan"], "values": [1, 2, 3]})"));
+  EXPECT_EQ(document.sequences[0].Token(0), "None");
+}
+
+// An array the reader cannot read is an error naming its field, never a channel of no values.
+TEST_F(JsonLoaderTest, PeerArraysThatCannotBeReadNameTheirField) {
+  const std::string wrapper = R"({"sequence_attributions": [{"source": null, "target": [{"token": "a", "id": 1}],
+      "attr_pos_start": 0, "target_attributions": %s}]})";
+  const auto with = [&](const std::string& name, const std::string& array) {
+    std::string text = wrapper;
+    text.replace(text.find("%s"), 2, array);
+    return ErrorFor(name, text);
+  };
+  ExpectContains(with("b64.json", R"("not*base64")"), ": sequence_attributions[0].target_attributions: base64 text holds an invalid character at 3");
+  ExpectContains(with("tricks.json", R"({"__ndarray__": "zz:AAAA", "dtype": "float32", "shape": [1, 1]})"), "target_attributions: array text starts with neither \"b64:\" nor \"b64.gz:\"");
+  ExpectContains(with("short.json", R"({"__ndarray__": "b64:AAAA", "dtype": "float32", "shape": [1, 2]})"), "target_attributions: shape [1, 2] needs 8 bytes but 3 are given");
+  ExpectContains(with("shape.json", "[[1, 2], [3]]"), "target_attributions[1]: expected 2 entries");
+  ExpectContains(with("rows.json", "[[1], [2]]"), "target_attributions: has shape [2, 1], expected [1 tokens, generation steps, ...]");
+  ExpectContains(with("object.json", R"({"x": 1})"), "target_attributions: expected an array");
 }
 
 }  // namespace

@@ -90,7 +90,7 @@ TEST(TokenDecoding, SpecialTokensAreFlagged) {
 }
 
 TEST(TokenDecoding, PlainTextWithSpacesIsNotMistakenForATokenizerAlphabet) {
-  EXPECT_EQ(DetectTokenEncoding(OneSequence({"Ġ is", " a letter"})), TokenEncoding::kDecoded);
+  EXPECT_EQ(DetectTokenEncoding(OneSequence({"Ġ is", " a letter"}).sequences[0]), TokenEncoding::kDecoded);
 }
 
 // The same tokens stored as ids into a shared table (as with a vocabulary) decode to the same texts,

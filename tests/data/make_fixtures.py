@@ -84,3 +84,24 @@ json.dump(["p", "q"], open(p("sidecar.safetensors.tokens.json"), "w"))
 safetensors(p("lying.safetensors"), {"act": ("F32", np.array([1, 2], "<f4"))})
 lying = bytearray(open(p("lying.safetensors"), "rb").read())
 open(p("lying.safetensors"), "wb").write(bytes(lying[:-4]))
+
+# CSV as pandas writes it (Debian's python3-pandas): DataFrame.to_csv() puts the index first under
+# an empty name; read back by read_csv, that column is "Unnamed: 0", and saving that frame again
+# writes two leading index columns; reset_index() names the column "index".
+import pandas as pd
+
+frame = pd.DataFrame({"token": ["The", " cat", " sat"], "act": [0.5, 2.0, nan]})
+frame.to_csv(p("pandas_index.csv"))
+frame.to_csv(p("pandas_index.tsv"), sep="\t")
+pd.read_csv(p("pandas_index.csv")).to_csv(p("pandas_read_back.csv"))
+frame.reset_index().to_csv(p("pandas_reset_index.csv"), index=False)
+# With a sequence column: the index counts the file's rows, or (frames of one sequence each,
+# concatenated without ignore_index) each sequence's.
+first = pd.DataFrame({"sequence": "a", "token": ["x", "y", "z"], "act": [1.0, 2.0, 3.0]})
+second = pd.DataFrame({"sequence": "b", "token": ["u", "v"], "act": [4.0, 5.0]})
+pd.concat([first, second], ignore_index=True).to_csv(p("pandas_sequences.csv"))
+pd.concat([first, second]).to_csv(p("pandas_concat.csv"))
+# An index that does not count the rows is data: a channel.
+frame.set_axis([10, 20, 30]).to_csv(p("pandas_labelled.csv"))
+# No token column: an error that lists the columns.
+pd.DataFrame({"word": ["a", "b"], "score": [1.0, 2.0]}).to_csv(p("pandas_no_token.csv"))

@@ -206,29 +206,17 @@ float HalfToFloat(uint16_t half) {
   return sign ? -magnitude : magnitude;
 }
 
-float NumberAt(const ArrayData& array, uint64_t element) {
-  const char* p = array.bytes.data() + element * array.item_size;
-  const bool swap = array.big_endian;
-  switch (array.kind) {
-    case 'f':
-      if (array.item_size == 2) return HalfToFloat(Load<uint16_t>(p, swap));
-      if (array.item_size == 4) return Load<float>(p, swap);
-      return static_cast<float>(Load<double>(p, swap));
-    case 'B':
-      return std::bit_cast<float>(static_cast<uint32_t>(Load<uint16_t>(p, swap)) << 16);
-    case 'b':
-      return *p ? 1.0f : 0.0f;
-    case 'i':
-      if (array.item_size == 1) return static_cast<float>(Load<int8_t>(p, swap));
-      if (array.item_size == 2) return static_cast<float>(Load<int16_t>(p, swap));
-      if (array.item_size == 4) return static_cast<float>(Load<int32_t>(p, swap));
-      return static_cast<float>(Load<int64_t>(p, swap));
-    default:
-      if (array.item_size == 1) return static_cast<float>(Load<uint8_t>(p, swap));
-      if (array.item_size == 2) return static_cast<float>(Load<uint16_t>(p, swap));
-      if (array.item_size == 4) return static_cast<float>(Load<uint32_t>(p, swap));
-      return static_cast<float>(Load<uint64_t>(p, swap));
-  }
+// float8 e4m3fn (PyTorch's float8_e4m3fn, safetensors' F8_E4M3): bias 7, no infinities, S.1111.111
+// is NaN.
+float Float8E4M3ToFloat(uint8_t byte) {
+  const bool negative = (byte & 0x80) != 0;
+  const int exponent = (byte >> 3) & 0xF;
+  const int mantissa = byte & 0x7;
+  float magnitude;
+  if (exponent == 0xF && mantissa == 0x7) magnitude = std::numeric_limits<float>::quiet_NaN();
+  else if (exponent == 0) magnitude = std::ldexp(static_cast<float>(mantissa), -9);  // subnormal: m/8 * 2^-6
+  else magnitude = std::ldexp(static_cast<float>(8 + mantissa), exponent - 10);      // 1.m * 2^(e-7)
+  return negative ? -magnitude : magnitude;
 }
 
 int64_t IntegerAt(const ArrayData& array, uint64_t element) {
@@ -377,6 +365,12 @@ class DocumentBuilder {
     for (const ChannelSource& channel : channels) AddArrayChannels(document, channel);
     Names(document);
     RemovePadding(document);
+    // Arrays that are neither read nor reserved are said, never dropped silently.
+    for (const ArrayData& array : m_arrays)
+      if (!Reserved(array.name) && (!array.IsNumeric() || FitOf(array, m_grid) == Fit::kNone))
+        document.warnings.push_back(ArrayPlace(array.name) + " has " + (array.IsNumeric() ? "" : "text of ") + "shape " +
+                                    ShapeText(array.shape) + ", not the tokens' " +
+                                    ShapeText({m_grid.sequences, m_grid.tokens}) + ": not read");
     return document;
   }
 
@@ -606,6 +600,35 @@ class DocumentBuilder {
 
 }  // namespace
 
+float NumberAt(const ArrayData& array, uint64_t element) {
+  const char* p = array.bytes.data() + element * array.item_size;
+  const bool swap = array.big_endian;
+  switch (array.kind) {
+    case 'f':
+      if (array.item_size == 2) return HalfToFloat(Load<uint16_t>(p, swap));
+      if (array.item_size == 4) return Load<float>(p, swap);
+      return static_cast<float>(Load<double>(p, swap));
+    case 'B':
+      return std::bit_cast<float>(static_cast<uint32_t>(Load<uint16_t>(p, swap)) << 16);
+    case 'e':
+      return Float8E4M3ToFloat(static_cast<uint8_t>(*p));
+    case 'E':  // float8 e5m2 is the top byte of a half
+      return HalfToFloat(static_cast<uint16_t>(static_cast<uint8_t>(*p) << 8));
+    case 'b':
+      return *p ? 1.0f : 0.0f;
+    case 'i':
+      if (array.item_size == 1) return static_cast<float>(Load<int8_t>(p, swap));
+      if (array.item_size == 2) return static_cast<float>(Load<int16_t>(p, swap));
+      if (array.item_size == 4) return static_cast<float>(Load<int32_t>(p, swap));
+      return static_cast<float>(Load<int64_t>(p, swap));
+    default:
+      if (array.item_size == 1) return static_cast<float>(Load<uint8_t>(p, swap));
+      if (array.item_size == 2) return static_cast<float>(Load<uint16_t>(p, swap));
+      if (array.item_size == 4) return static_cast<float>(Load<uint32_t>(p, swap));
+      return static_cast<float>(Load<uint64_t>(p, swap));
+  }
+}
+
 uint64_t ArrayData::ElementCount() const {
   uint64_t count = 1;
   for (const uint64_t dimension : shape) {
@@ -652,7 +675,7 @@ std::optional<uint64_t> NpyByteSize(const LoadContext& context, std::string_view
   return data_offset + count * array.item_size;
 }
 
-void RequireMemory(const LoadContext& context, uint64_t bytes) {
+uint64_t MemoryAvailable() {
   const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
   uint64_t limit = static_cast<uint64_t>(::sysconf(_SC_PHYS_PAGES)) * page;
   struct rlimit address_space {};
@@ -666,6 +689,11 @@ void RequireMemory(const LoadContext& context, uint64_t bytes) {
     const uint64_t used = mapped_pages * page;
     limit = std::min<uint64_t>(limit, address_space.rlim_cur > used ? address_space.rlim_cur - used : 0);
   }
+  return limit;
+}
+
+void RequireMemory(const LoadContext& context, uint64_t bytes) {
+  const uint64_t limit = MemoryAvailable();
   if (bytes <= limit) return;
   char needed[32];
   std::snprintf(needed, sizeof needed, "%.1f", static_cast<double>(bytes) / 1e9);

@@ -16,7 +16,9 @@ namespace th {
 
 struct ArrayData {
   std::string name;
-  char kind = 'f';        // 'f' float, 'i' signed, 'u' unsigned, 'b' bool, 'U' UCS-4 text, 'S' bytes, 'B' bfloat16
+  // 'f' float, 'i' signed, 'u' unsigned, 'b' bool, 'U' UCS-4 text, 'S' bytes, 'B' bfloat16,
+  // 'e' float8 e4m3fn, 'E' float8 e5m2
+  char kind = 'f';
   size_t item_size = 4;   // bytes per element
   bool big_endian = false;
   bool fortran_order = false;
@@ -24,9 +26,12 @@ struct ArrayData {
   std::string_view bytes;               // the elements, exactly ElementCount() * item_size
   std::shared_ptr<const void> owner;    // keeps bytes alive
   uint64_t ElementCount() const;
-  bool IsNumeric() const { return kind == 'f' || kind == 'i' || kind == 'u' || kind == 'b' || kind == 'B'; }
+  bool IsNumeric() const { return !IsText(); }
   bool IsText() const { return kind == 'U' || kind == 'S'; }
 };
+
+// Element `element` (in storage order) as a float; the array is numeric.
+float NumberAt(const ArrayData& array, uint64_t element);
 
 // NumPy's own limit on an array's dimensions (NPY_MAXDIMS in NumPy 2); safetensors has none, and
 // gets the same.
@@ -47,6 +52,9 @@ std::optional<uint64_t> NpyByteSize(const LoadContext& context, std::string_view
 // headers say it will take, before allocating it, so the load fails with the size instead of
 // std::bad_alloc (or the kernel's OOM killer) halfway through.
 void RequireMemory(const LoadContext& context, uint64_t bytes);
+// Bytes this process may still allocate: physical memory, or what RLIMIT_AS leaves after what
+// is mapped already, whichever is less.
+uint64_t MemoryAvailable();
 
 // text cut to at most limit bytes, at a character boundary, ending in "..." when cut: names,
 // dtypes and numbers from a file go into one-line messages whatever their length.

@@ -69,6 +69,11 @@ std::optional<Document> ParseJsonFast(std::string_view text, const std::string& 
 Document ParseJsonComplete(std::string_view text, const std::string& source, const LoadContext* context,
                            JsonForm form);
 
+// A page that CircuitsVis wrote (str(html), cdn_src or local_src of its RenderedHTML): its
+// ColoredTokens, ColoredTokensMulti and TextNeuronActivations as sequences; nullopt when the text
+// holds no CircuitsVis render call (json_peer_formats.cpp).
+std::optional<Document> ParseCircuitsVisHtml(std::string_view text, const std::string& source);
+
 // Recognisers used by the dispatcher (and the fuzzers).
 bool LooksLikeSafetensors(std::string_view bytes);
 // ',' or '\t' when the first line is a header with a "token" column, else 0.

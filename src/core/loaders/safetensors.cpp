@@ -22,7 +22,7 @@ struct DType {
 constexpr DType kDTypes[] = {{"F16", 'f', 2}, {"BF16", 'B', 2}, {"F32", 'f', 4}, {"F64", 'f', 8},
                              {"I8", 'i', 1},  {"I16", 'i', 2},  {"I32", 'i', 4}, {"I64", 'i', 8},
                              {"U8", 'u', 1},  {"U16", 'u', 2},  {"U32", 'u', 4}, {"U64", 'u', 8},
-                             {"BOOL", 'b', 1}};
+                             {"BOOL", 'b', 1}, {"F8_E4M3", 'e', 1}, {"F8_E5M2", 'E', 1}};
 
 // A count or a byte offset from the header: JSON numbers have no integer type, so 1e300, 0.5 or -1
 // arrive here too, and are refused before any conversion (which would be undefined for them).

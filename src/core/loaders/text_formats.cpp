@@ -1,10 +1,15 @@
 // Text formats: CSV/TSV with a "token" column (RFC 4180 quoting, so tokens may hold commas,
-// quotes and newlines) and plain text, which is split into words and whitespace.
+// quotes and newlines; a leading index column as pandas writes it is skipped) and plain text,
+// which is split into words and whitespace.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <map>
+#include <optional>
 
+#include "core/loaders/arrays.hpp"
 #include "core/loaders/loaders.hpp"
 #include "core/utf8.hpp"
 
@@ -111,8 +116,9 @@ std::string Trimmed(std::string_view text) {
   return std::string(text.substr(begin, text.find_last_not_of(" \t") - begin + 1));
 }
 
-float ParseCell(const Field& field, const std::string& column, const LoadContext& context) {
-  const std::string text = Trimmed(field.text);
+// A value cell's number (NaN for an empty cell and the spellings of "no value"), or nullopt when
+// the cell is not a number.
+std::optional<float> ParseNumber(const std::string& text) {
   const std::string lower = Lower(text);
   if (text.empty() || lower == "nan" || lower == "null" || lower == "none") return std::numeric_limits<float>::quiet_NaN();
   if (lower == "inf" || lower == "infinity" || lower == "+inf") return std::numeric_limits<float>::infinity();
@@ -120,13 +126,120 @@ float ParseCell(const Field& field, const std::string& column, const LoadContext
   double value = 0;
   const char* begin = text.data() + (text[0] == '+' ? 1 : 0);
   const auto [end, error] = std::from_chars(begin, text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) {
-    std::string shown = text.substr(0, 40);
-    context.Fail(std::to_string(field.line) + ":" + std::to_string(field.column),
-                 "column '" + column + "': \"" + shown + "\" is not a number");
-  }
+  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
   return static_cast<float>(value);
 }
+
+float ParseCell(const Field& field, const std::string& column, const LoadContext& context) {
+  const std::string text = Trimmed(field.text);
+  const std::optional<float> value = ParseNumber(text);
+  if (!value)
+    context.Fail(std::to_string(field.line) + ":" + std::to_string(field.column),
+                 "column '" + column + "': \"" + text.substr(0, 40) + "\" is not a number");
+  return *value;
+}
+
+// [SECTION] Recognising a table
+
+bool IsTokenColumn(const Field& header) { return Lower(Trimmed(header.text)) == "token"; }
+
+// A header cell that is a number (a headerless table of numbers starts with one); an empty cell is
+// not, pandas writes one above the index.
+bool IsNumberCell(const Field& cell) {
+  const std::string text = Trimmed(cell.text);
+  return !text.empty() && ParseNumber(text).has_value();
+}
+
+// Whether text, which has no "token" column, is still a table with a header: the first line splits
+// into two or more names, none of them a number; the records of the first 64 KiB that follow (at
+// least one, at most 32) have as many fields; and one column holds numbers only (some value, the
+// others empty or "nan"). Prose with commas fails one of these and stays plain text; a table that
+// passes is one whose token column is missing, an error that lists its columns.
+bool LooksLikeTableWithoutTokens(std::string_view text, char separator, const std::vector<Field>& header) {
+  constexpr size_t kSampleBytes = 64 * 1024;
+  constexpr size_t kSampleRecords = 32;
+  if (header.size() < 2 || std::any_of(header.begin(), header.end(), IsNumberCell)) return false;
+  std::string_view sample = text.substr(0, kSampleBytes);
+  if (sample.size() < text.size()) sample = sample.substr(0, sample.rfind('\n') + 1);  // whole lines only
+  DelimitedReader reader(sample, separator, nullptr);
+  std::vector<Field> fields;
+  std::vector<bool> numbers_only(header.size(), true);
+  std::vector<bool> has_number(header.size(), false);
+  size_t records = 0;
+  try {
+    reader.Next(fields);  // the header again
+    while (records < kSampleRecords && reader.Next(fields)) {
+      if (fields.size() != header.size()) return false;
+      for (size_t i = 0; i < fields.size(); ++i) {
+        const std::optional<float> value = ParseNumber(Trimmed(fields[i].text));
+        if (!value) numbers_only[i] = false;
+        else if (!std::isnan(*value)) has_number[i] = true;
+      }
+      ++records;
+    }
+  } catch (const LoadError&) {
+    // A quoted field that the sample cuts off: the records before it decide.
+  }
+  if (records == 0) return false;
+  for (size_t i = 0; i < header.size(); ++i)
+    if (numbers_only[i] && has_number[i]) return true;
+  return false;
+}
+
+// A header name fit for a one-line message: control characters (a quoted newline) as '?', cut
+// after kMaxBytes at a character boundary.
+std::string ShownColumnName(std::string_view name) {
+  constexpr size_t kMaxBytes = 40;
+  std::string shown = Shortened(Trimmed(name), kMaxBytes);
+  for (char& c : shown)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
+  return shown.empty() ? "\"\"" : shown;
+}
+
+// "FILE:1: no token column: found columns a, b, c (...)", at most kMaxListed names.
+[[noreturn]] void FailWithoutTokenColumn(const LoadContext& context, const std::vector<Field>& header) {
+  constexpr size_t kMaxListed = 12;
+  std::string names;
+  for (size_t i = 0; i < header.size() && i < kMaxListed; ++i)
+    names += (i == 0 ? "" : ", ") + ShownColumnName(header[i].text);
+  if (header.size() > kMaxListed) names += " and " + std::to_string(header.size() - kMaxListed) + " more";
+  context.Fail("1", "no token column: found columns " + names +
+                        " (name the column of token strings \"token\"; \"sequence\" and \"token_id\" are "
+                        "optional, every other column is a channel of values)");
+}
+
+// [SECTION] The rows' index
+
+// A leading column named as pandas names the index it writes: "" (DataFrame.to_csv() writes the
+// index under an empty name), "Unnamed: 0" (that column read back by read_csv and saved again;
+// "Unnamed: 0.1" beside a second one) or "index" (reset_index()).
+bool HasIndexName(const Field& header) {
+  const std::string name = Lower(Trimmed(header.text));
+  return name.empty() || name.starts_with("unnamed: ") || name == "index";
+}
+
+// A leading column with an index's name is the rows' index, not a channel, when its cells count
+// the rows from 0: through the file (a DataFrame's RangeIndex), or within each sequence (frames
+// of one sequence each, concatenated without ignore_index). Both are followed as the rows are
+// read, since a channel it stays otherwise.
+struct IndexCandidate {
+  size_t column = 0;
+  bool counts_file_rows = true;
+  bool counts_sequence_rows = true;
+
+  void See(const std::string& cell, uint64_t file_row, uint64_t sequence_row) {
+    counts_file_rows = counts_file_rows && IsDecimal(cell, file_row);
+    counts_sequence_rows = counts_sequence_rows && IsDecimal(cell, sequence_row);
+  }
+  bool IsIndex() const { return counts_file_rows || counts_sequence_rows; }
+
+ private:
+  static bool IsDecimal(const std::string& cell, uint64_t number) {
+    char digits[24];
+    const auto [end, error] = std::to_chars(std::begin(digits), std::end(digits), number);
+    return error == std::errc() && cell == std::string_view(digits, static_cast<size_t>(end - digits));
+  }
+};
 
 // [SECTION] Plain text
 
@@ -140,14 +253,14 @@ char DelimitedSeparator(std::string_view text) {
   for (const char separator : {'\t', ','}) {
     if (first.find(separator) == std::string_view::npos) continue;
     DelimitedReader reader(first, separator, nullptr);
-    std::vector<Field> fields;
+    std::vector<Field> header;
     try {
-      if (!reader.Next(fields)) continue;
+      if (!reader.Next(header)) continue;
     } catch (const LoadError&) {
       continue;
     }
-    for (const Field& field : fields)
-      if (Lower(Trimmed(field.text)) == "token") return separator;
+    if (std::any_of(header.begin(), header.end(), IsTokenColumn) || LooksLikeTableWithoutTokens(text, separator, header))
+      return separator;
   }
   return 0;
 }
@@ -160,13 +273,22 @@ Document LoadDelimited(const LoadContext& context, std::string_view text, char s
   int sequence_column = -1;
   int id_column = -1;
   std::vector<int> value_columns;
+  std::vector<std::string> channel_names;  // of the value columns
+  std::vector<IndexCandidate> index_candidates;  // the leading value columns named as an index
   for (int i = 0; i < static_cast<int>(header.size()); ++i) {
     const std::string name = Lower(Trimmed(header[i].text));
-    if (name == "token" && token_column < 0) token_column = i;
+    if (IsTokenColumn(header[i]) && token_column < 0) token_column = i;
     else if (name == "sequence" && sequence_column < 0) sequence_column = i;
     else if ((name == "token_id" || name == "id") && id_column < 0) id_column = i;
-    else value_columns.push_back(i);
+    else {
+      if (index_candidates.size() == static_cast<size_t>(i) && HasIndexName(header[i]))
+        index_candidates.push_back({static_cast<size_t>(i)});
+      value_columns.push_back(i);
+      // An unnamed column that is not the index is still a channel, called by its place.
+      channel_names.push_back(name.empty() ? "column " + std::to_string(i + 1) : Trimmed(header[i].text));
+    }
   }
+  if (token_column < 0) FailWithoutTokenColumn(context, header);
   if (value_columns.empty()) context.Fail("1:1", "the header has no value columns (token,value[,more...])");
 
   Document document;
@@ -175,6 +297,7 @@ Document LoadDelimited(const LoadContext& context, std::string_view text, char s
   std::vector<std::vector<int32_t>> ids;
   std::vector<Field> fields;
   ProgressTicker ticker(context.Progress(), 0);
+  uint64_t row = 0;
   while (reader.Next(fields)) {
     ticker.At(reader.Position());
     if (fields.size() != header.size())
@@ -185,10 +308,13 @@ Document LoadDelimited(const LoadContext& context, std::string_view text, char s
     if (added) {
       Sequence& sequence = document.sequences.emplace_back();
       sequence.name = name;
-      for (const int column : value_columns) sequence.channels.push_back({Trimmed(header[column].text), {}});
+      for (const std::string& channel : channel_names) sequence.channels.push_back({channel, {}});
       ids.emplace_back();
     }
     Sequence& sequence = document.sequences[entry->second];
+    for (IndexCandidate& candidate : index_candidates)
+      candidate.See(Trimmed(fields[candidate.column].text), row, sequence.TokenCount());
+    ++row;
     sequence.AppendToken(fields[token_column].text);
     for (size_t c = 0; c < value_columns.size(); ++c)
       sequence.channels[c].values.push_back(
@@ -205,6 +331,14 @@ Document LoadDelimited(const LoadContext& context, std::string_view text, char s
     }
   }
   if (document.sequences.empty()) context.Fail(std::to_string(reader.Line()), "no rows after the header");
+  // The candidates are the first value columns, so the first channels: the index ones go.
+  for (size_t c = index_candidates.size(); c-- > 0;) {
+    if (!index_candidates[c].IsIndex()) continue;
+    for (Sequence& sequence : document.sequences)
+      sequence.channels.erase(sequence.channels.begin() + static_cast<std::ptrdiff_t>(c));
+  }
+  if (document.sequences[0].channels.empty())
+    context.Fail("1:1", "the header has no value columns besides the rows' index (token,value[,more...])");
   for (size_t s = 0; s < document.sequences.size(); ++s)
     if (id_column >= 0) document.sequences[s].SetTokenIds(std::move(ids[s]));
   return document;
