@@ -1,5 +1,6 @@
-// Loading speed and memory: a 1M-token JSONL file and a 10M-token .npz (token ids + vocabulary,
-// float32 values, as np.savez writes them), generated in a temporary directory. Reports MB/s,
+// Loading speed and memory: a 1M-token JSONL file and 10M-token .npz files (token ids + vocabulary,
+// or a NumPy string array of tokens; float32 values; as np.savez writes them), generated in a
+// temporary directory. Reports MB/s,
 // load time and the peak resident memory of the load itself (VmHWM, reset before each run).
 // Times are wall-clock (the JSONL reader uses two threads) and the CPU column is the whole
 // process's, so MB/s is what a user waits for; on a busy machine it drops with the load.
@@ -11,6 +12,8 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/load_document.hpp"
@@ -66,15 +69,9 @@ void Put(std::string& out, uint64_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) out += static_cast<char>((value >> (8 * i)) & 0xFF);
 }
 
-// A stored (uncompressed) zip of .npy members, like np.savez.
-std::string MakeNpz(size_t sequences, size_t tokens) {
-  std::mt19937 random(2);
-  std::vector<int32_t> ids(sequences * tokens);
-  std::vector<float> values(sequences * tokens);
-  for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int32_t>(random() % 10), values[i] = static_cast<float>(random() % 1000) / 100.0f;
-  const std::pair<std::string, std::string> members[] = {
-      {"token_ids.npy", NpyHeader("<i4", sequences, tokens) + std::string(reinterpret_cast<const char*>(ids.data()), ids.size() * 4)},
-      {"values.npy", NpyHeader("<f4", sequences, tokens) + std::string(reinterpret_cast<const char*>(values.data()), values.size() * 4)}};
+// A stored (uncompressed) zip of .npy members, like np.savez, in its own folder (with a vocabulary
+// for token ids).
+std::string WriteNpz(const std::string& folder_name, const std::vector<std::pair<std::string, std::string>>& members) {
   std::string zip, directory;
   for (const auto& [name, data] : members) {
     const uint32_t crc = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
@@ -90,13 +87,45 @@ std::string MakeNpz(size_t sequences, size_t tokens) {
   }
   const size_t directory_offset = zip.size();
   zip += directory + "PK\x05\x06" + std::string(4, '\0');
-  Put(zip, 2, 2), Put(zip, 2, 2), Put(zip, directory.size(), 4), Put(zip, directory_offset, 4), Put(zip, 0, 2);
-  const fs::path folder = Directory() / "npz";
+  Put(zip, members.size(), 2), Put(zip, members.size(), 2), Put(zip, directory.size(), 4), Put(zip, directory_offset, 4),
+      Put(zip, 0, 2);
+  const fs::path folder = Directory() / folder_name;
   fs::create_directories(folder);
   std::ofstream(folder / "vocab.txt") << "Ġthe\nĠmodel\nĠattention\n,\nĠof\nĠtokens\n.\nĊ\nĠa\nĠlayer\n";
   const std::string path = (folder / "bench.npz").string();
   std::ofstream(path, std::ios::binary) << zip;
   return path;
+}
+
+std::string FloatValues(size_t sequences, size_t tokens, std::mt19937& random) {
+  std::vector<float> values(sequences * tokens);
+  for (float& value : values) value = static_cast<float>(random() % 1000) / 100.0f;
+  return NpyHeader("<f4", sequences, tokens) + std::string(reinterpret_cast<const char*>(values.data()), values.size() * 4);
+}
+
+// Token ids into a vocabulary, and float32 values.
+std::string MakeNpzWithIds(size_t sequences, size_t tokens) {
+  std::mt19937 random(2);
+  std::vector<int32_t> ids(sequences * tokens);
+  for (int32_t& id : ids) id = static_cast<int32_t>(random() % 10);
+  return WriteNpz("ids", {{"token_ids.npy", NpyHeader("<i4", sequences, tokens) +
+                                                std::string(reinterpret_cast<const char*>(ids.data()), ids.size() * 4)},
+                          {"values.npy", FloatValues(sequences, tokens, random)}});
+}
+
+// Tokens as NumPy writes a string array (np.savez(f, tokens=words, values=...)): UCS-4, 7
+// characters each (28 bytes a token), and float32 values.
+std::string MakeNpzWithText(size_t sequences, size_t tokens) {
+  constexpr const char* kPlainWords[] = {"the", "model", "attends", ",", "of", "tokens", ".", "layers", "a", "head"};
+  constexpr size_t kWidth = 7;
+  std::mt19937 random(3);
+  std::string text = NpyHeader("<U7", sequences, tokens);
+  text.reserve(text.size() + sequences * tokens * kWidth * 4);
+  for (size_t i = 0; i < sequences * tokens; ++i) {
+    const std::string_view word = kPlainWords[random() % 10];
+    for (size_t c = 0; c < kWidth; ++c) Put(text, c < word.size() ? static_cast<unsigned char>(word[c]) : 0, 4);
+  }
+  return WriteNpz("text", {{"tokens.npy", std::move(text)}, {"values.npy", FloatValues(sequences, tokens, random)}});
 }
 
 long PeakRssKiB() {
@@ -131,10 +160,18 @@ void BM_LoadJsonl1MTokens(benchmark::State& state) {
 BENCHMARK(BM_LoadJsonl1MTokens)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime()->MeasureProcessCPUTime();
 
 void BM_LoadNpz10MTokens(benchmark::State& state) {
-  static const std::string path = MakeNpz(10, 1000000);
+  static const std::string path = MakeNpzWithIds(10, 1000000);
   Load(state, path, 1e7 * 4 / 1048576.0);
 }
 BENCHMARK(BM_LoadNpz10MTokens)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime()->MeasureProcessCPUTime();
+
+// The string array's mapped pages are handed back as the tokens are converted, so the peak is the
+// document (UTF-8 text, offsets, values), not the document plus the file's 280 MB of UCS-4.
+void BM_LoadNpzTextTokens10M(benchmark::State& state) {
+  static const std::string path = MakeNpzWithText(1, 10000000);
+  Load(state, path, 1e7 * 4 / 1048576.0);
+}
+BENCHMARK(BM_LoadNpzTextTokens10M)->Unit(benchmark::kMillisecond)->Iterations(3)->UseRealTime()->MeasureProcessCPUTime();
 
 }  // namespace
 

@@ -475,12 +475,22 @@ class DocumentBuilder {
         continue;
       }
       sequence.ReserveTokens(m_grid.tokens, m_grid.tokens * 4);
+      // Token text read once, front to back (C order, one string per token): its mapped pages are
+      // handed back as the conversion goes, so the text is not resident twice (UTF-32 in the file,
+      // UTF-8 in the document: a 10M-token array of 7-character words is 280 MB of the former).
+      const bool release = tokens && !tokens->fortran_order && tokens->ElementCount() == m_grid.sequences * m_grid.tokens;
+      constexpr uint64_t kReleaseChunk = uint64_t{1} << 16;
       for (uint64_t t = 0; t < m_grid.tokens; ++t) {
         text.clear();
         if (tokens) AppendTextAt(text, *tokens, ElementIndex(*tokens, m_grid, s, t, 0));
         else if (!m_extra_tokens.empty()) text = m_extra_tokens[s][t];
         else text = std::to_string(t);  // no token strings at all: show positions
         sequence.AppendToken(text);
+        if (release && ((t + 1) % kReleaseChunk == 0 || t + 1 == m_grid.tokens)) {
+          const uint64_t chunk = t / kReleaseChunk * kReleaseChunk;
+          m_context.File()->Release(tokens->bytes.substr(ElementIndex(*tokens, m_grid, s, chunk, 0) * tokens->item_size,
+                                                         (t + 1 - chunk) * tokens->item_size));
+        }
       }
       if (ids) sequence.SetTokenIds(std::move(sequence_ids));
     }
