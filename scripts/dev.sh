@@ -15,6 +15,7 @@ PACKAGES=(
   g++ cmake make pkg-config
   libglfw3-dev libimgui-dev libstb-dev python3-glad python3-jinja2
   libfreetype-dev libfontconfig-dev libharfbuzz-dev nlohmann-json3-dev
+  libfribidi-dev libutf8proc-dev  # bidi order inside a token (UAX #9), grapheme clusters (UAX #29)
   libgl1-mesa-dri libegl-mesa0 libegl1 libegl-dev libgl-dev
   libxrandr2 libxcursor1 libxi6 libxinerama1
   xvfb xauth

@@ -29,13 +29,35 @@ struct ExportOptions {
 // carriage return) become U+FFFD, and bytes that are not valid UTF-8 their hex form "\xHH".
 std::string EscapeMarkup(std::string_view text);
 
-// The SVG of a render: its boxes, at its pixel geometry.
+// The SVG of a render: its boxes, at its pixel geometry, each token's text measured with the
+// render's fonts (GlyphAtlas::ShapedAdvance) to sit in its box as the PNG's glyphs do.
 std::string ExportSvg(const RenderedImage& image, const Session& session, const ExportOptions& options);
 
-// The HTML page of the session's current sequence: the tokens flow as text, one <span> each, with
-// the value in its title (the tooltip) and in data-value. scale multiplies the text size and the
-// legend's lengths, as --scale does a PNG's.
-std::string ExportHtml(const Session& session, int scale, const ExportOptions& options);
+// The HTML page of a render (LayOutSequenceImage will do: no pixels are needed): one <span> per
+// box at the render's pixel geometry, with the value in its title (the tooltip) and in
+// data-value. The image's scale multiplies the legend's lengths, as --scale does a PNG's.
+std::string ExportHtml(const RenderedImage& image, const Session& session, const ExportOptions& options);
+
+// What a box draws, as the exports write it: its display units in reading (logical) order, each
+// as the grid draws it (AppendUnitCells): a marker where the grid draws one (whitespace in a
+// token of only whitespace, newlines, tabs, control, zero-width and bidi control characters),
+// "\xHH" for a byte that is not UTF-8, the text itself otherwise. The exports write this, never
+// the raw text, so they show what the PNG shows and no control character reorders or hides the
+// text around it.
+struct DrawnUnit {
+  std::u32string text;
+  bool marker = false;  // drawn dim, and ordered as a neutral (isolated), as on the grid
+};
+struct DrawnBox {
+  std::vector<DrawnUnit> units;
+  // The direction the grid orders the text in: its first strong letter's (left to right with none).
+  bool right_to_left = false;
+};
+DrawnBox DrawnBoxOf(const Sequence& sequence, const VisibleLayout& layout, size_t instance, TokenText which);
+// The box's text, escaped, each marker between marker_open and marker_close (an isolating element).
+std::string DrawnMarkup(const DrawnBox& box, std::string_view marker_open, std::string_view marker_close);
+// Markers are drawn at this share of the text's ink, as shaders/token.frag's kMarkerCoverage.
+inline constexpr const char* kMarkerOpacity = "0.45";
 
 // The automatic caption: file, sequence and channel.
 std::string DefaultCaption(const Session& session);

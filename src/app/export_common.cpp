@@ -16,6 +16,7 @@
 #include "core/palette_registry.hpp"
 #include "core/utf8.hpp"
 #include "gfx/image_io.hpp"
+#include "layout/display_cells.hpp"
 
 namespace th::app {
 
@@ -27,6 +28,15 @@ constexpr int kSideBySideGap = 16;  // canvas pixels between the real and the sh
 void PrintMappingWarnings(const Session& session) {
   for (const std::string& warning : MappingWarnings(session.Mapping(), session.Summary(), session.CurrentPalette()))
     std::fprintf(stderr, "tokenheat: warning: %s\n", warning.c_str());
+}
+
+RenderRequest RenderRequestOf(const Session& session, const ExportJob& job) {
+  RenderRequest request;
+  request.session = &session;
+  request.font = job.font;
+  request.width = job.width;
+  request.scale = job.scale;
+  return request;
 }
 
 }  // namespace
@@ -86,17 +96,13 @@ std::string WriteExport(const Session& session, const ExportJob& job) {
     throw UsageError("--stacked: PNG only (" + job.path + ")");
   // A picture of the zeros read where the input was cut short meanwhile is not written.
   if (format == ExportFormat::kHtml) {
-    const std::string page = ExportHtml(session, job.scale, job.options);
+    const std::string page = ExportHtml(LayOutSequenceImage(RenderRequestOf(session, job)), session, job.options);
     ThrowIfSourceChanged(session.Doc());
     WriteFileAtomically(job.path, page);
     PrintMappingWarnings(session);
     return "";
   }
-  RenderRequest request;
-  request.session = &session;
-  request.font = job.font;
-  request.width = job.width;
-  request.scale = job.scale;
+  RenderRequest request = RenderRequestOf(session, job);
   request.keep_pixels = format == ExportFormat::kPng;  // an SVG needs the boxes only
   RenderedImage image;
   try {
@@ -145,6 +151,45 @@ std::string EscapeMarkup(std::string_view text) {
       // As the heatmap draws them: output stays valid UTF-8 and the byte stays readable.
       [&](unsigned char byte) { AppendHexByte(out, byte); });
   return out;
+}
+
+DrawnBox DrawnBoxOf(const Sequence& sequence, const VisibleLayout& layout, size_t instance, TokenText which) {
+  const uint64_t first = layout.tokens[instance];
+  const uint64_t last = first + (layout.merged_tokens.empty() ? 0 : layout.merged_tokens[instance]);
+  DrawnBox box;
+  bool direction_known = false;
+  for (uint64_t t = first; t <= last; ++t) {
+    const std::string_view token = sequence.Token(t, which);
+    const size_t begin = t == first ? layout.byte_begin[instance] : 0;
+    const size_t end = t == last ? layout.byte_end[instance] : token.size();
+    DisplayUnitReader reader(token, IsOnlyWhitespace(token), begin, end);
+    for (DisplayUnit unit; reader.Next(unit);) {
+      DrawnUnit& drawn = box.units.emplace_back();
+      drawn.marker = unit.marker;
+      // What the grid draws for the unit (AppendUnitCells): its one glyph, or its cluster.
+      if (unit.glyph != 0)
+        drawn.text.push_back(unit.glyph);
+      else
+        AppendUnitCluster(token, unit, drawn.text);
+      if (!direction_known && (unit.bidi == BidiClass::kLeftToRight || unit.bidi == BidiClass::kRightToLeft)) {
+        box.right_to_left = unit.bidi == BidiClass::kRightToLeft;
+        direction_known = true;
+      }
+    }
+  }
+  return box;
+}
+
+std::string DrawnMarkup(const DrawnBox& box, std::string_view marker_open, std::string_view marker_close) {
+  std::string markup;
+  for (const DrawnUnit& unit : box.units) {
+    std::string text;
+    for (const char32_t cp : unit.text) AppendUtf8(text, cp);
+    if (unit.marker) markup += marker_open;
+    markup += EscapeMarkup(text);
+    if (unit.marker) markup += marker_close;
+  }
+  return markup;
 }
 
 std::string DefaultCaption(const Session& session) {

@@ -1,6 +1,7 @@
-// HTML export: a page with no external resources. The tokens flow as text (wrapping with the
-// browser window, copyable), one <span class="token"> each, coloured as the viewer colours them;
-// hovering one shows its index and value (the title attribute), which data-value also holds.
+// HTML export: a page with no external resources. The tokens are laid out on the PNG's grid,
+// one <span class="token"> per box where the PNG draws it, coloured as the viewer colours them,
+// with the text the grid draws (copyable); hovering one shows its index and value (the title
+// attribute), which data-value also holds.
 #include <cmath>
 #include <optional>
 #include <sstream>
@@ -53,11 +54,12 @@ void WriteLegend(std::ostringstream& html, const Session& session) {
 
 }  // namespace
 
-std::string ExportHtml(const Session& session, int scale, const ExportOptions& options) {
-  const int font_size = session.Settings().font_size * scale;
-  // The page's text and the legend's lengths at scale 1 are the PNG's and the viewer's colour
-  // bar's; --scale multiplies them as it multiplies the heatmap's text.
-  const auto px = [scale](int pixels) { return std::to_string(pixels * scale) + "px"; };
+std::string ExportHtml(const RenderedImage& image, const Session& session, const ExportOptions& options) {
+  // The legend's lengths at scale 1 are the PNG's and the viewer's colour bar's; --scale
+  // multiplies them as it multiplies the heatmap.
+  const auto px = [&image](int pixels) { return std::to_string(pixels * image.scale) + "px"; };
+  const auto pixels = [](int length) { return std::to_string(length) + "px"; };
+  const GridGeometry& g = image.geometry;
   const std::string family = EscapeMarkup(options.font_family.empty() ? "monospace" : options.font_family);
   const std::string stripes = HexColour(kNoValueBase) + " 0 3px, " + HexColour(kNoValueStripe) + " 3px 6px";
   std::ostringstream html;
@@ -65,14 +67,23 @@ std::string ExportHtml(const Session& session, int scale, const ExportOptions& o
        << EscapeMarkup(options.caption.empty() ? DefaultCaption(session) : options.caption) << "</title>\n<style>\n"
        << "body { margin: 12px; background: #ffffff; color: #000000; font-family: sans-serif; font-size: " << px(16)
        << "; }\n"
-       << ".heatmap { font-family: \"" << family << "\", monospace; font-size: " << font_size
-       << "px; line-height: 1.5; white-space: pre-wrap; overflow-wrap: anywhere; }\n"
-       // An inset right edge stands for the one-pixel gap the grid leaves between tokens.
-       << ".token { box-shadow: inset -1px 0 #ffffff; }\n"
+       // The render's grid: every box where the PNG draws it, one line of boxes per row.
+       << ".heatmap { position: relative; width: " << pixels(image.width) << "; height: " << pixels(image.height)
+       << "; font-family: \"" << family << "\", monospace; font-size: " << pixels(image.font_size) << "; }\n"
+       << ".line { position: absolute; left: " << pixels(image.padding) << "; height: " << pixels(g.cell_height)
+       << "; }\n"
+       // Each token is its own bidi paragraph, as on the grid (dir: its first strong letter's
+       // direction): its text orders itself and never the tokens around it. Text narrower than
+       // its cells is centred in them, as the PNG's.
+       << ".token { position: absolute; top: 0; height: " << pixels(g.cell_height)
+       << "; line-height: " << pixels(g.cell_height)
+       << "; white-space: pre; text-align: center; unicode-bidi: isolate; }\n"
+       // The grid's markers: dim, and each a neutral in its token's order, as on the grid.
+       << ".marker { opacity: " << kMarkerOpacity << "; unicode-bidi: isolate; }\n"
        << ".token:hover { outline: 2px solid #000000; }\n"
        // The shader's clip notch: a corner triangle in the text colour, top right above the
-       // range, bottom left below it.
-       << ".above, .below { position: relative; }\n"
+       // range, bottom left below it, of a token or of the legend's clip key.
+       << ".clip-key { position: relative; }\n"
        << ".above::after, .below::after { content: \"\"; position: absolute; width: 0; height: 0; }\n"
        << ".above::after { top: 0; right: 0; border-top: " << px(kNotchPixels)
        << " solid currentColor; border-left: " << px(kNotchPixels) << " solid transparent; }\n"
@@ -92,21 +103,33 @@ std::string ExportHtml(const Session& session, int scale, const ExportOptions& o
   // Whether or not a legend was asked for: a shuffled control never passes for the data.
   if (const std::string shuffled = ui::ShuffledWords(session); !shuffled.empty())
     html << "<p class=\"shuffled\">" << EscapeMarkup(shuffled) << "</p>\n";
-  html << "<div class=\"heatmap\">";
+  html << "<div class=\"heatmap\">\n";
   const Sequence& sequence = session.CurrentSequence();
-  const std::span<const float> values = session.CurrentValues();
-  for (size_t i = 0; i < sequence.TokenCount(); ++i) {
-    const float value = i < values.size() ? values[i] : NAN;
-    const uint64_t index = options.first_token + i;
-    html << "<span class=\"token";
-    if (const auto colours = ColoursOf(session, value))
-      html << NotchClass(colours->clipped) << "\" style=\"background:" << HexColour(colours->background)
-           << ";color:" << HexColour(colours->text);
-    else if (!(sequence.Flags(i) & kTokenUnmeasured))  // one without a value by design stays on the page
-      html << " no-value";
-    html << "\" data-index=\"" << index << "\" data-value=\"" << (std::isfinite(value) ? ShortestNumber(value) : "")
-         << "\" title=\"" << EscapeMarkup(TooltipText(session, index, value)) << "\">"
-         << EscapeMarkup(sequence.Token(i, session.Settings().token_text)) << "</span>";
+  const VisibleLayout& layout = image.layout;
+  size_t i = 0;
+  for (size_t row = 0; row < layout.line_count; ++row) {
+    html << "<div class=\"line\" style=\"top:" << pixels(image.padding + static_cast<int>(row) * g.LinePitch())
+         << "\">";
+    for (; i < layout.instances.size() && layout.instances[i].row == row; ++i) {
+      const TokenInstance& instance = layout.instances[i];
+      const uint64_t index = options.first_token + layout.tokens[i];
+      // A token without a value by design sits on the canvas, as the shader draws it.
+      const bool unmeasured = (instance.flags & kUnmeasuredFlag) != 0;
+      const std::optional<BoxColours> colours = ColoursOf(session, instance.value);
+      html << "<span class=\"token" << (unmeasured ? "" : colours ? NotchClass(colours->clipped) : " no-value")
+           << "\" style=\"";
+      if (colours && !unmeasured)
+        html << "background:" << HexColour(colours->background) << ";color:" << HexColour(colours->text) << ";";
+      const DrawnBox drawn = DrawnBoxOf(sequence, layout, i, session.Settings().token_text);
+      html << "left:" << pixels(instance.column * g.cell_width) << ";width:" << pixels(g.BoxWidth(instance.cells))
+           << "\"" << (drawn.right_to_left ? " dir=\"rtl\"" : "") << " data-index=\"" << index << "\" data-value=\""
+           << (std::isfinite(instance.value) ? ShortestNumber(instance.value) : "") << "\" title=\""
+           << EscapeMarkup(TooltipText(session, index, instance.value)) << "\">";
+      if (!(instance.flags & kFoldedBlockFlag))  // zoomed out: no text, as on screen
+        html << DrawnMarkup(drawn, "<span class=\"marker\">", "</span>");
+      html << "</span>";
+    }
+    html << "</div>\n";
   }
   html << "</div>\n";
   if (options.legend) WriteLegend(html, session);

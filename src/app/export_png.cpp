@@ -161,10 +161,11 @@ void AddCaptionAndLegend(RenderedImage& image, const Session& session, const std
                          const ExportOptions& options) {
   const std::string shuffled = ui::ShuffledWords(session);
   if (options.caption.empty() && !options.legend && shuffled.empty()) return;
-  GlyphAtlas atlas(font, image.font_size);
+  const GridGeometry& g = image.word_geometry;
+  // The render's own cells: at --scale N they are N times the scale-1 cells, not the font's.
+  GlyphAtlas atlas(font, image.font_size, 0, GlyphAtlas::CellSize{g.cell_width, g.cell_height});
   gl::HeatmapRenderer renderer(atlas);
   renderer.SetPalette(session.CurrentPalette());
-  const GridGeometry& g = image.word_geometry;
   const int columns = std::max((image.width - 2 * image.padding) / g.cell_width, 1);
   const auto rows_height = [&](const Band& band) { return band.rows * g.LinePitch() - g.line_gap; };
 

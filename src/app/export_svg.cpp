@@ -1,11 +1,13 @@
 // SVG export: one <rect class="token"> and one <text class="token"> per drawn box, at the
 // render's pixel geometry, so the figure matches the PNG and its text stays selectable.
+#include <algorithm>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "app/export.hpp"
+#include "text/glyph_atlas.hpp"
 #include "ui/legend.hpp"
 
 namespace th::app {
@@ -136,6 +138,7 @@ std::string ExportSvg(const RenderedImage& image, const Session& session, const 
 
   const GridGeometry& g = image.geometry;
   const Sequence& sequence = session.CurrentSequence();
+  GlyphAtlas atlas(image.font, image.font_size);  // measures the text with the render's fonts
   svg << "<g class=\"tokens\" transform=\"translate(0 " << caption_height << ")\">\n";
   for (size_t i = 0; i < image.layout.instances.size(); ++i) {
     const TokenInstance& instance = image.layout.instances[i];
@@ -153,11 +156,24 @@ std::string ExportSvg(const RenderedImage& image, const Session& session, const 
         << EscapeMarkup(TooltipText(session, index, instance.value)) << "</title></rect>\n";
     if (instance.flags & kFoldedBlockFlag) continue;  // zoomed out: no text or notch, as on screen
     if (colours) WriteNotch(svg, x, y, width, g.cell_height, *colours);
-    // The text spans the box's cells, as the grid draws it; its own spaces are kept.
-    svg << "<text class=\"token\" data-index=\"" << index << "\" x=\"" << x << "\" y=\"" << y + g.cell_height / 2
-        << "\" dominant-baseline=\"central\" xml:space=\"preserve\" textLength=\"" << width
-        << "\" lengthAdjust=\"spacing\" fill=\"" << HexColour(colours ? colours->text : Rgb8{0, 0, 0}) << "\">"
-        << EscapeMarkup(BoxText(sequence, image.layout, i)) << "</text>\n";
+    // The text as the grid draws it, its own spaces kept, in the box's cells (the gap after the
+    // box included): centred when narrower, as the grid centres glyphs narrower than their
+    // cells, squeezed when wider, as it scales them down. textLength holds it there in a browser
+    // with other fonts too; with the render's fonts it is the text's own advance and changes
+    // nothing. Squeezing scales the glyphs: spacing them out would pull clusters apart.
+    const DrawnBox drawn = DrawnBoxOf(sequence, image.layout, i, session.Settings().token_text);
+    double advance = 0.0;
+    for (const DrawnUnit& unit : drawn.units) advance += atlas.ShapedAdvance(unit.text);
+    const double cells_width = instance.cells * g.cell_width;
+    svg << "<text class=\"token\" data-index=\"" << index << "\" x=\"" << x + cells_width / 2 << "\" y=\""
+        << y + g.cell_height / 2 << "\" text-anchor=\"middle\" dominant-baseline=\"central\" direction=\""
+        << (drawn.right_to_left ? "rtl" : "ltr") << "\" xml:space=\"preserve\" textLength=\""
+        << std::min(advance, cells_width) << "\" lengthAdjust=\"spacingAndGlyphs\" fill=\""
+        << HexColour(colours ? colours->text : Rgb8{0, 0, 0}) << "\">"
+        << DrawnMarkup(drawn, std::string("<tspan class=\"marker\" fill-opacity=\"") + kMarkerOpacity +
+                                  "\" unicode-bidi=\"isolate\">",
+                       "</tspan>")
+        << "</text>\n";
   }
   svg << "</g>\n";
   if (options.legend) WriteLegend(svg, session, image.padding, legend_top, font_size, image.scale);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "core/utf8.hpp"
@@ -43,56 +44,108 @@ void CheckImageSize(int64_t width, int64_t height, bool keep_pixels) {
                         "or an SVG (-o OUT.svg)");
 }
 
-RenderedImage RenderSequenceImage(const RenderRequest& request) {
-  const Session& session = *request.session;
+namespace {
+
+// A render's lines: the current sequence's, or in the stacked view every listed sequence's block
+// (a copy of the session's list, wrapped at the render's width), laid out any range at a time.
+class RenderLines {
+ public:
+  RenderLines(const RenderRequest& request, int columns, int fold_cells)
+      : m_session(*request.session), m_twin(request.twin), m_fold_cells(fold_cells),
+        m_stacked(m_session.Settings().stacked), m_blocks(m_session.Stacked()) {
+    if (m_stacked) {
+      const Channel* channel = m_session.CurrentChannel();
+      m_blocks.Prepare(m_session.Doc(), channel ? std::string_view(channel->name) : std::string_view(),
+                       m_session.Settings().token_text, columns);
+    } else {
+      m_lines = LineIndex::Build(m_session.CurrentSequence(), columns, m_session.Settings().token_text);
+    }
+  }
+
+  size_t Count() const { return static_cast<size_t>(m_stacked ? m_blocks.LineCount() : m_lines.LineCount()); }
+
+  VisibleLayout Layout(size_t first_line, size_t count) const {
+    return m_stacked ? m_blocks.LayoutRange(m_session.Doc(), first_line, count).layout
+                     : m_session.LayoutRange(m_lines, first_line, count, m_twin, m_fold_cells);
+  }
+
+  // Every line, with the stacked view's sequence of each row.
+  void LayOutAll(RenderedImage& image) const {
+    if (!m_stacked) {
+      image.layout = Layout(0, Count());
+      return;
+    }
+    StackedLines all = m_blocks.LayoutRange(m_session.Doc(), 0, Count());
+    image.layout = std::move(all.layout);
+    image.row_sequence = std::move(all.row_sequence);
+  }
+
+ private:
+  const Session& m_session;
+  bool m_twin;
+  int m_fold_cells;
+  bool m_stacked;
+  LineIndex m_lines;
+  StackedView m_blocks;
+};
+
+// The glyphs' atlas and the image's geometry, size and lines, before anything is drawn.
+struct PreparedRender {
   RenderedImage image;
+  std::unique_ptr<GlyphAtlas> atlas;
+  std::unique_ptr<RenderLines> lines;
+  int columns = 0;
+};
+
+PreparedRender Prepare(const RenderRequest& request) {
+  const Session& session = *request.session;
+  PreparedRender prepared;
+  RenderedImage& image = prepared.image;
   // Folded (Session::Folded), the caption's and legend's words are drawn at the default text size.
   const int font_size = session.Settings().font_size;
   const bool folded = session.Folded();
   const int glyph_size = folded ? ViewSettings{}.font_size : std::max(font_size, kMinGlyphFontSize);
+  image.font = request.font;
   image.font_size = glyph_size * request.scale;
   image.scale = request.scale;
-  GlyphAtlas atlas(request.font, image.font_size);
+  // Every length of the scale-1 picture times the scale, the cells included (the font at N times
+  // the size rounds its own to other widths): the same lines, N times the size, glyphs
+  // rasterised at N times the size into them.
+  const GlyphAtlas base(request.font, glyph_size);
+  prepared.atlas = std::make_unique<GlyphAtlas>(
+      request.font, image.font_size, 0,
+      GlyphAtlas::CellSize{base.CellWidth() * request.scale, base.CellHeight() * request.scale});
   image.padding = Session::kPadding * request.scale;
-  image.word_geometry = GridGeometry::ForCell(atlas.CellWidth(), atlas.CellHeight());
+  image.word_geometry = GridGeometry::ForCell(prepared.atlas->CellWidth(), prepared.atlas->CellHeight());
   image.word_geometry.line_gap *= request.scale;
   image.word_geometry.token_gap *= request.scale;
   image.geometry = folded ? GridGeometry::Folded(font_size, request.scale) : image.word_geometry;
-  // The text wraps where it wraps at scale 1 (glyph cells do not scale exactly), so a 2x export
-  // is the same picture, not a re-flowed one; the image widens if the larger cells need it.
-  const int base_cell_width = folded               ? GridGeometry::Folded(font_size).cell_width
-                              : request.scale == 1 ? atlas.CellWidth()
-                                                   : GlyphAtlas(request.font, glyph_size).CellWidth();
-  const int columns = std::max((request.width - 2 * Session::kPadding) / base_cell_width, 1);
-  image.width = std::max(request.width * request.scale, 2 * image.padding + columns * image.geometry.cell_width);
-  // The lines drawn: the current sequence's, or in the stacked view every listed sequence's block
-  // (a copy of the session's list, wrapped at the render's width).
-  const bool stacked = session.Settings().stacked;
-  LineIndex lines;
-  StackedView blocks = session.Stacked();
-  if (stacked) {
-    const Channel* channel = session.CurrentChannel();
-    blocks.Prepare(session.Doc(), channel ? std::string_view(channel->name) : std::string_view(),
-                   session.Settings().token_text, columns);
-  } else {
-    lines = LineIndex::Build(session.CurrentSequence(), columns, session.Settings().token_text);
-  }
-  const auto line_count = static_cast<size_t>(stacked ? blocks.LineCount() : lines.LineCount());
-  const int pitch = image.geometry.LinePitch();
-  const int64_t height = 2 * int64_t{image.padding} + static_cast<int64_t>(line_count) * pitch - image.geometry.line_gap;
+  const int base_cell_width = folded ? GridGeometry::Folded(font_size).cell_width : base.CellWidth();
+  prepared.columns = std::max((request.width - 2 * Session::kPadding) / base_cell_width, 1);
+  image.width = request.width * request.scale;
+  prepared.lines = std::make_unique<RenderLines>(request, prepared.columns, image.geometry.FoldCells());
+  const int64_t height = 2 * int64_t{image.padding} +
+                         static_cast<int64_t>(prepared.lines->Count()) * image.geometry.LinePitch() -
+                         image.geometry.line_gap;
   CheckImageSize(image.width, height, request.keep_pixels);
   image.height = static_cast<int>(height);
-  const auto layout_lines = [&](size_t first_line, size_t count) {
-    return stacked ? blocks.LayoutRange(session.Doc(), first_line, count).layout
-                   : session.LayoutRange(lines, first_line, count, request.twin, image.geometry.FoldCells());
-  };
-  if (stacked) {
-    StackedLines all = blocks.LayoutRange(session.Doc(), 0, line_count);
-    image.layout = std::move(all.layout);
-    image.row_sequence = std::move(all.row_sequence);
-  } else {
-    image.layout = layout_lines(0, line_count);
-  }
+  prepared.lines->LayOutAll(image);
+  return prepared;
+}
+
+}  // namespace
+
+RenderedImage LayOutSequenceImage(const RenderRequest& request) { return Prepare(request).image; }
+
+RenderedImage RenderSequenceImage(const RenderRequest& request) {
+  const Session& session = *request.session;
+  PreparedRender prepared = Prepare(request);
+  RenderedImage& image = prepared.image;
+  GlyphAtlas& atlas = *prepared.atlas;
+  const RenderLines& lines = *prepared.lines;
+  const size_t line_count = lines.Count();
+  const int pitch = image.geometry.LinePitch();
+  const int columns = prepared.columns;
 
   gl::HeatmapRenderer renderer(atlas);
   renderer.SetPalette(session.CurrentPalette());
@@ -114,7 +167,7 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
     const size_t end_line = first_line + band_lines;
     const int band_bottom =
         end_line >= line_count ? image.height : image.padding + static_cast<int>(end_line) * pitch;
-    renderer.SetLayout(layout_lines(first_line, band_lines));  // resolves the band's glyphs
+    renderer.SetLayout(lines.Layout(first_line, band_lines));  // resolves the band's glyphs
     image.dropped_glyphs += atlas.DroppedInLayout();
     if (!request.keep_pixels) continue;
     target.Resize(image.width, band_bottom - band_top);
@@ -135,7 +188,7 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
   image.missing_glyphs = atlas.MissingGlyphCount();
   image.atlas_bytes = atlas.Pixels().size();
   gl::OffscreenTarget::BindDefault();
-  return image;
+  return std::move(image);
 }
 
 RenderedImage PlaceSideBySide(RenderedImage left, const RenderedImage& right, int gap) {

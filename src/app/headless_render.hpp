@@ -24,8 +24,9 @@ struct RenderRequest {
   bool twin = false;                 // draw the session's shuffled twin (side by side)
   std::string font = "monospace";
   int width = 1000;  // before scaling
-  // Every length times scale (font size, padding, gaps, width): the same picture at 2x or 4x
-  // for print, with glyphs rasterised at the larger size rather than magnified.
+  // Every length times scale (font size, padding, gaps, cells, width): the same picture at 2x or
+  // 4x for print, exactly scale times as wide, with glyphs rasterised at the larger size rather
+  // than magnified.
   int scale = 1;
   // False: the layout, its geometry and its glyphs (missing_glyphs) only, with no pixels drawn or
   // kept (an SVG), so no image size limit but an int's applies.
@@ -59,8 +60,11 @@ struct RenderedImage {
   GridGeometry word_geometry;
   int padding = 0;
   int grid_top = 0;           // pixels above the text's top padding (a PNG's caption)
+  std::string font;           // RenderRequest::font, the fontconfig pattern of the glyphs
   int font_size = 0;          // the pixel size the glyphs were drawn at (the default when folded)
-  int scale = 1;              // RenderRequest::scale: every length was multiplied by it
+  // RenderRequest::scale: every length of the scale-1 picture was multiplied by it, cells and
+  // width included, so its lines break where they break at scale 1.
+  int scale = 1;
   int twin_left = 0;          // side by side: where the shuffled half starts (0: no twin)
   size_t missing_glyphs = 0;  // distinct characters drawn as the missing-glyph box
   size_t dropped_glyphs = 0;  // glyphs not drawn because the atlas was full (0 unless a bug)
@@ -71,6 +75,10 @@ struct RenderedImage {
 // its header. Needs a current GL context (gl::HeadlessContext). Throws on GL or font errors, and
 // ImageTooLarge (CheckImageSize) before laying out or drawing anything.
 RenderedImage RenderSequenceImage(const RenderRequest& request);
+
+// What RenderSequenceImage lays out, without drawing: the size, geometry and layout of the
+// picture, no pixels and no glyph counts. Needs no GL context (a vector or web export's boxes).
+RenderedImage LayOutSequenceImage(const RenderRequest& request);
 
 // Two renders next to each other (left, a gap of canvas, right): side by side comparisons. Throws
 // ImageTooLarge.

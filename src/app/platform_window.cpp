@@ -4,12 +4,14 @@
 #include <GLFW/glfw3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <iterator>
 #include <stdexcept>
 #include <string>
 #include <utility>
 
+#include "core/loaders/mapped_file.hpp"
 #include "gfx/default_framebuffer.hpp"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
@@ -28,46 +30,76 @@ void RecordGlfwError(int code, const char* description) {
   s_last_glfw_error = std::string(description) + " (GLFW error " + hex + ")";
 }
 
-// The UI font: a proportional sans from fontconfig at `pixels`, with the arrows, control
-// pictures and dotted box the tooltips use to show whitespace.
-void LoadUiFont(float pixels) {
-  ImGuiIO& io = ImGui::GetIO();
+constexpr const char* kUiFontPattern = "sans-serif";
+// At most this many characters come from fallback fonts: each is rasterised again at every
+// rebuild of the atlas, and the atlas must stay one texture of sensible size even at a lecture
+// hall's text size on a HiDPI screen.
+constexpr size_t kMaxFallbackGlyphs = 4096;
+constexpr char32_t kLastImGuiChar = 0xFFFF;  // ImWchar is 16 bits in Debian's ImGui
+
+// The base font's characters: Latin, Greek, Cyrillic, punctuation, and the arrows, control
+// pictures and dotted box the tooltips use to show whitespace. Others come from fallback fonts.
+const ImWchar* BaseGlyphRanges() {
   static ImVector<ImWchar> ranges;
-  ImFontGlyphRangesBuilder builder;
-  builder.AddRanges(io.Fonts->GetGlyphRangesDefault());
-  builder.AddRanges(io.Fonts->GetGlyphRangesCyrillic());
-  static const ImWchar kExtra[] = {0x0100, 0x024F, 0x0370, 0x03FF, 0x1E00, 0x1EFF, 0x2000, 0x206F,
-                                   0x2190, 0x21FF, 0x2200, 0x22FF, 0x2400, 0x243F, 0x25A0, 0x25FF,
-                                   0x2B1A, 0x2B1A, 0xFFFD, 0xFFFD, 0};
-  builder.AddRanges(kExtra);
-  builder.BuildRanges(&ranges);
-  try {
-    const std::string path = MatchFontFile("sans-serif");
-    if (io.Fonts->AddFontFromFileTTF(path.c_str(), pixels, nullptr, ranges.Data) != nullptr) return;
-  } catch (const std::exception&) {
-    // Fall through to ImGui's built-in font: the UI stays usable without fontconfig's sans.
+  if (ranges.empty()) {
+    ImFontGlyphRangesBuilder builder;
+    builder.AddRanges(ImGui::GetIO().Fonts->GetGlyphRangesDefault());
+    builder.AddRanges(ImGui::GetIO().Fonts->GetGlyphRangesCyrillic());
+    static const ImWchar kExtra[] = {0x0100, 0x024F, 0x0370, 0x03FF, 0x1E00, 0x1EFF, 0x2000, 0x206F,
+                                     0x2190, 0x21FF, 0x2200, 0x22FF, 0x2400, 0x243F, 0x25A0, 0x25FF,
+                                     0x2B1A, 0x2B1A, 0xFFFD, 0xFFFD, 0};
+    builder.AddRanges(kExtra);
+    builder.BuildRanges(&ranges);
   }
-  ImFontConfig config;
-  config.SizePixels = pixels;
-  io.Fonts->AddFontDefault(&config);
+  return ranges.Data;
+}
+
+double MillisecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace
 
-PlatformWindow::PlatformWindow(const std::string& title, int width, int height) {
+PlatformWindow::PlatformWindow(const std::string& title, std::optional<WindowSize> remembered) {
   glfwSetErrorCallback(RecordGlfwError);
   if (!glfwInit())
     throw std::runtime_error("cannot open a window: " + s_last_glfw_error +
                              "; without a display, use `tokenheat render` for a PNG");
+  // The size is settled before the window shows: the default grows with the monitor's content
+  // scale (HiDPI), and neither it nor a remembered size may run off the work area (the screen
+  // less panels and docks), as on a 1280x720 projector.
+  WindowSize size = kDefaultSize;
+  int area_x = 0, area_y = 0, area_width = 0, area_height = 0;
+  if (GLFWmonitor* monitor = glfwGetPrimaryMonitor()) {
+    float scale_x = 1.0f, scale_y = 1.0f;
+    glfwGetMonitorContentScale(monitor, &scale_x, &scale_y);
+    size = {static_cast<int>(static_cast<float>(size.width) * scale_x),
+            static_cast<int>(static_cast<float>(size.height) * scale_y)};
+    glfwGetMonitorWorkarea(monitor, &area_x, &area_y, &area_width, &area_height);
+  }
+  if (remembered) size = *remembered;
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-  m_window = glfwCreateWindow(width, height, title.c_str(), nullptr, nullptr);
+  glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
+  m_window = glfwCreateWindow(std::max(size.width, 1), std::max(size.height, 1), title.c_str(), nullptr, nullptr);
   if (m_window == nullptr) {
     glfwTerminate();
     throw std::runtime_error("cannot create a GL 3.3 core window: " + s_last_glfw_error);
   }
+  if (area_width > 0 && area_height > 0) {
+    // The title bar and borders a window manager adds count too (all 0 without one).
+    int left = 0, top = 0, right = 0, bottom = 0;
+    glfwGetWindowFrameSize(m_window, &left, &top, &right, &bottom);
+    size = {std::clamp(size.width, 1, std::max(area_width - left - right, 1)),
+            std::clamp(size.height, 1, std::max(area_height - top - bottom, 1))};
+    glfwSetWindowSize(m_window, size.width, size.height);
+    glfwSetWindowPos(m_window, area_x + left + (area_width - left - right - size.width) / 2,
+                     area_y + top + (area_height - top - bottom - size.height) / 2);
+  }
+  m_opened_size = size;
+  glfwShowWindow(m_window);
   glfwMakeContextCurrent(m_window);
   if (gladLoadGL(glfwGetProcAddress) == 0) {
     glfwDestroyWindow(m_window);
@@ -85,6 +117,7 @@ PlatformWindow::PlatformWindow(const std::string& title, int width, int height) 
   glfwSetCharCallback(m_window, [](GLFWwindow* w, unsigned) { CountEvent(w); });
   glfwSetFramebufferSizeCallback(m_window, [](GLFWwindow* w, int, int) { CountEvent(w); });
   glfwSetWindowRefreshCallback(m_window, [](GLFWwindow* w) { CountEvent(w); });
+  glfwSetWindowContentScaleCallback(m_window, [](GLFWwindow* w, float, float) { CountEvent(w); });
   glfwSetDropCallback(m_window, [](GLFWwindow* w, int count, const char** paths) {
     auto* self = static_cast<PlatformWindow*>(glfwGetWindowUserPointer(w));
     self->m_dropped.insert(self->m_dropped.end(), paths, paths + count);
@@ -107,9 +140,11 @@ PlatformWindow::PlatformWindow(const std::string& title, int width, int height) 
 }
 
 void PlatformWindow::SetPanelTextSize(int pixels) {
-  if (pixels == m_panel_text_size) return;
+  const float text_scale = TextScale();
+  if (pixels == m_panel_text_size && text_scale == m_panel_scale) return;
   m_panel_text_size = pixels;
-  const float scale = TextScale() * static_cast<float>(pixels) / static_cast<float>(kPanelTextSize);
+  m_panel_scale = text_scale;
+  const float scale = text_scale * static_cast<float>(pixels) / static_cast<float>(kPanelTextSize);
   // Sizes scale from the unscaled ones (scaling the current ones again would compound rounding);
   // the colours are the theme's.
   ImGuiStyle& style = ImGui::GetStyle();
@@ -117,14 +152,90 @@ void PlatformWindow::SetPanelTextSize(int pixels) {
   std::copy(std::begin(style.Colors), std::end(style.Colors), std::begin(sized.Colors));
   sized.ScaleAllSizes(scale);
   style = sized;
+  m_ui_font_pixels = static_cast<float>(kPanelTextSize) * scale;
+  BuildUiFont();
+}
+
+bool PlatformWindow::AddFallbackGlyphs(const std::vector<char32_t>& code_points) {
+  size_t added = 0;
+  for (const char32_t cp : code_points) {
+    if (cp > kLastImGuiChar || m_font_stats.fallback_glyphs + added >= kMaxFallbackGlyphs) continue;
+    if (!m_fallback_fonts) {
+      try {
+        m_fallback_fonts = std::make_unique<FallbackFonts>(kUiFontPattern);
+      } catch (const std::exception&) {
+        return false;  // no fontconfig font at all: ImGui's built-in font has nothing to add to
+      }
+    }
+    const std::optional<FontFace> face = m_fallback_fonts->FaceFor(cp);
+    if (!face) continue;  // no installed font has it: it stays U+FFFD
+    auto group = std::find_if(m_fallback_glyphs.begin(), m_fallback_glyphs.end(),
+                              [&](const FallbackGlyphs& glyphs) { return glyphs.face == *face; });
+    if (group == m_fallback_glyphs.end()) group = m_fallback_glyphs.insert(group, FallbackGlyphs{*face, {}, {}});
+    group->code_points.push_back(cp);
+    ++added;
+  }
+  if (added == 0) return false;
+  m_font_stats.fallback_glyphs += added;
+  m_font_stats.fallback_faces = m_fallback_glyphs.size();
+  BuildUiFont();
+  return true;
+}
+
+void PlatformWindow::BuildUiFont() {
+  const auto start = std::chrono::steady_clock::now();
   ImGuiIO& io = ImGui::GetIO();
   const bool uploaded = io.Fonts->TexID != nullptr;  // before the first frame the backend uploads it
   io.Fonts->Clear();
-  LoadUiFont(static_cast<float>(kPanelTextSize) * scale);
+  // The base font: a proportional sans from fontconfig, or ImGui's built-in font without one.
+  if (m_base_font_path.empty()) {
+    try {
+      m_base_font_path = MatchFontFile(kUiFontPattern);
+    } catch (const std::exception&) {
+      // None: ImGui's built-in font below keeps the panels usable.
+    }
+  }
+  // The files are mapped and ImGui only reads them (FontDataOwnedByAtlas false: it never frees them).
+  const auto add_font = [&](std::string_view data, ImFontConfig& config, const ImWchar* ranges) {
+    config.FontDataOwnedByAtlas = false;
+    return !data.empty() && io.Fonts->AddFontFromMemoryTTF(const_cast<char*>(data.data()), static_cast<int>(data.size()),
+                                                           m_ui_font_pixels, &config, ranges) != nullptr;
+  };
+  ImFontConfig base_config;
+  if (m_base_font_path.empty() || !add_font(FontFileData(m_base_font_path), base_config, BaseGlyphRanges())) {
+    ImFontConfig config;
+    config.SizePixels = m_ui_font_pixels;
+    io.Fonts->AddFontDefault(&config);
+  }
+  for (FallbackGlyphs& glyphs : m_fallback_glyphs) {
+    glyphs.ranges.clear();
+    for (const char32_t cp : glyphs.code_points)
+      glyphs.ranges.insert(glyphs.ranges.end(), 2, static_cast<uint16_t>(cp));  // the range cp..cp
+    glyphs.ranges.push_back(0);
+    ImFontConfig config;
+    config.MergeMode = true;
+    config.FontNo = glyphs.face.index;
+    add_font(FontFileData(glyphs.face.path), config, glyphs.ranges.data());
+  }
+  io.Fonts->Build();
   if (uploaded) {
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
   }
+  m_font_stats.last_build_ms = MillisecondsSince(start);
+  m_font_stats.max_build_ms = std::max(m_font_stats.max_build_ms, m_font_stats.last_build_ms);
+}
+
+std::string_view PlatformWindow::FontFileData(const std::string& path) {
+  const auto [it, inserted] = m_font_files.try_emplace(path);
+  if (inserted) {
+    try {
+      it->second = MappedFile::Open(path);
+    } catch (const std::exception&) {
+      it->second = nullptr;  // unreadable: the font is left out
+    }
+  }
+  return it->second ? it->second->Bytes() : std::string_view();
 }
 
 PlatformWindow::~PlatformWindow() {
@@ -178,6 +289,13 @@ void PlatformWindow::ToggleFullscreen() {
   glfwGetWindowPos(m_window, &m_windowed[0], &m_windowed[1]);
   glfwGetWindowSize(m_window, &m_windowed[2], &m_windowed[3]);
   glfwSetWindowMonitor(m_window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
+}
+
+WindowSize PlatformWindow::WindowedSize() const {
+  if (glfwGetWindowMonitor(m_window) != nullptr) return {m_windowed[2], m_windowed[3]};
+  WindowSize size;
+  glfwGetWindowSize(m_window, &size.width, &size.height);
+  return size;
 }
 
 std::vector<std::string> PlatformWindow::TakeDroppedPaths() { return std::exchange(m_dropped, {}); }

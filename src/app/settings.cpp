@@ -25,6 +25,10 @@ namespace th::app {
 
 namespace {
 
+// A saved window side outside these is a mistake (or another program's), not a size to open at.
+constexpr int64_t kMinWindowLength = 200;
+constexpr int64_t kMaxWindowLength = 16384;
+
 // The float's shortest decimal form, which from_chars (ParseNormSpec) reads back exactly.
 std::string Shortest(float value) {
   char text[32];
@@ -159,6 +163,18 @@ SavedSettings SettingsFrom(const nlohmann::ordered_json& json, const std::string
   };
   settings.panels_hidden = flag("panels_hidden");
   settings.dark_theme = flag("dark_theme");
+  if (const auto size = json.find("window_size"); size != json.end()) {
+    const bool pair = size->is_array() && size->size() == 2 && (*size)[0].is_number_integer() &&
+                      (*size)[1].is_number_integer();
+    const auto within = [](const nlohmann::ordered_json& length) {
+      return length.get<int64_t>() >= kMinWindowLength && length.get<int64_t>() <= kMaxWindowLength;
+    };
+    if (pair && within((*size)[0]) && within((*size)[1]))
+      settings.window_size = WindowSize{(*size)[0].get<int>(), (*size)[1].get<int>()};
+    else
+      refuse("window_size " + Shown(*size) + " is not [WIDTH, HEIGHT] in " + std::to_string(kMinWindowLength) +
+             ".." + std::to_string(kMaxWindowLength));
+  }
   return settings;
 }
 
@@ -209,6 +225,7 @@ void SaveSettings(const SavedSettings& settings) {
   if (settings.gamma) json["gamma"] = *settings.gamma;
   if (settings.font_size) json["font_size"] = *settings.font_size;
   if (settings.panel_text_size) json["panel_text_size"] = *settings.panel_text_size;
+  if (settings.window_size) json["window_size"] = {settings.window_size->width, settings.window_size->height};
   const std::string path = SettingsPath();
   try {
     std::filesystem::create_directories(std::filesystem::path(path).parent_path());

@@ -1,9 +1,9 @@
 #pragma once
 // What the viewer remembers between runs, in $XDG_CONFIG_HOME/tokenheat/settings.json (or
 // ~/.config/...): recent files, palette, the mapping (its kind with its numbers, scope, manual
-// range, gamma), text sizes and panel layout. What the user changes in the window is kept
-// (KeepUserChanges); options given on the command line and script steps win over what was saved
-// for their run only, and are not written back. `--reset-settings` forgets it all.
+// range, gamma), text sizes, panel layout and the window's size. What the user changes in the
+// window is kept (KeepUserChanges); options given on the command line and script steps win over
+// what was saved for their run only, and are not written back. `--reset-settings` forgets it all.
 
 #include <cstdint>
 #include <optional>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/cli.hpp"
+#include "app/platform_window.hpp"
 #include "ui/panels.hpp"
 
 namespace th::app {
@@ -27,6 +28,7 @@ struct SavedSettings {
   std::optional<int> panel_text_size;     // a presentation preset's panel text
   bool panels_hidden = false;
   bool dark_theme = false;
+  std::optional<WindowSize> window_size;  // the size the user last gave the window
 
   // Puts path first in recent_files (absolute), keeping at most kMaxRecent.
   void AddRecent(const std::string& path);

@@ -24,21 +24,18 @@
 #include "gfx/image_io.hpp"
 #include "imgui.h"
 #include "ui/document_loader.hpp"
+#include "ui/missing_glyphs.hpp"
 #include "ui/panels.hpp"
 
 namespace th::app {
 
 namespace {
 
-constexpr int kWindowWidth = 1440;
-constexpr int kWindowHeight = 900;
 constexpr int kFramesAfterEvent = 3;     // ImGui settles hover and animation over a few frames
 constexpr double kIdleWaitSeconds = 0.5;
 constexpr double kScrollSeconds = 0.15;  // a scroll jump glides over this long
 constexpr double kWatchSeconds = 0.5;    // how often the open file's time stamp is checked
 constexpr double kLoadingRedrawSeconds = 1.0 / 30.0;  // the progress bar moves while a file loads
-constexpr Rgb8 kLightCanvas{255, 255, 255};
-constexpr Rgb8 kDarkCanvas{24, 24, 24};
 
 double Seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -119,7 +116,7 @@ void WriteNamingPlace(const std::string& place, const Write& write) {
   }
 }
 
-std::string StateJson(const Session& session, const ui::FrameContext& context) {
+std::string StateJson(const Session& session, const ui::FrameContext& context, const PlatformWindow& window) {
   const Channel* channel = session.CurrentChannel();
   nlohmann::json state = {{"source", session.Doc().source},
                                 {"sequence", session.Settings().sequence},
@@ -140,6 +137,14 @@ std::string StateJson(const Session& session, const ui::FrameContext& context) {
                                 {"panels_hidden", context.panels_hidden},
                                 {"dark_theme", context.dark_theme},
                                 {"stacked", session.Settings().stacked}};
+  const WindowSize size = window.WindowedSize();
+  state["window"] = {{"width", size.width}, {"height", size.height}, {"text_scale", window.TextScale()},
+                     {"panel_font_pixels", ImGui::GetIO().Fonts->Fonts[0]->FontSize}};
+  const UiFontStats& font = window.FontStats();
+  state["panel_font"] = {{"fallback_glyphs", font.fallback_glyphs},
+                         {"fallback_faces", font.fallback_faces},
+                         {"last_build_ms", font.last_build_ms},
+                         {"max_build_ms", font.max_build_ms}};
   // The sequence heading the stacked view (null in the running text).
   const std::optional<uint32_t> top_sequence =
       session.Settings().stacked ? session.Stacked().TopSequence() : std::nullopt;
@@ -176,7 +181,8 @@ int RunViewer(const CommandLine& parsed) {
       throw UsageError(line.jump_option + ": " + error.what());
     }
   }
-  PlatformWindow window("tokenheat - " + session.Doc().source, kWindowWidth, kWindowHeight);
+  PlatformWindow window("tokenheat - " + session.Doc().source, saved.window_size);
+  ui::NoteDocumentGlyphs(session.Doc());
 
   HeatmapView heatmap(line.view.font, session.Settings().font_size);
   ui::FrameContext context;
@@ -245,6 +251,7 @@ int RunViewer(const CommandLine& parsed) {
       switch (outcome->end) {
         case LoadOutcome::End::kLoaded:
           context.open_error.clear();
+          ui::NoteDocumentGlyphs(session.Doc());
           if (outcome->kind == LoadKind::kReload) {
             watch.Loaded();
             restore_top = true;
@@ -271,6 +278,8 @@ int RunViewer(const CommandLine& parsed) {
     if (script)
       if (const auto preset = script->TakePreset()) ui::ApplyTextPreset(session, context, *preset);
     window.SetPanelTextSize(context.panel_text_size);  // between frames: it rebuilds the UI font
+    // Characters the panels showed as U+FFFD last frame (or a new document has) get their glyphs.
+    if (window.AddFallbackGlyphs(ui::TakeMissingGlyphs())) active_frames = kFramesAfterEvent;
     const int64_t scroll_before = session.ScrollPixels();
     const ViewChoices choices_before = CurrentChoices(session, context);
     window.BeginFrame();
@@ -332,7 +341,7 @@ int RunViewer(const CommandLine& parsed) {
       context.font_file = heatmap.Atlas().PrimaryFontPath();
     }
     heatmap.SetContentScale(window.TextScale());
-    context.canvas = context.dark_theme ? kDarkCanvas : kLightCanvas;
+    context.canvas = context.dark_theme ? ui::kDarkCanvas : ui::kLightCanvas;
     heatmap.SetCanvas(context.canvas);
 
     if (context.heatmap_width > 0 && context.heatmap_height > 0) {
@@ -371,8 +380,10 @@ int RunViewer(const CommandLine& parsed) {
     // With a script, --frames counts the frames after its last step.
     if (line.frames && !scripted && --frames_left == 0) break;
   }
+  // A size the user gave the window is kept; one the monitor imposed is not a choice.
+  if (window.WindowedSize() != window.OpenedSize()) saved.window_size = window.WindowedSize();
   SaveSettings(saved);
-  if (line.print_state) std::printf("%s\n", StateJson(session, context).c_str());
+  if (line.print_state) std::printf("%s\n", StateJson(session, context, window).c_str());
   return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "layout/char_class.hpp"
 
 #include <hb.h>
+#include <utf8proc.h>
 
 #include <algorithm>
 #include <iterator>
@@ -120,8 +121,19 @@ CharClass ClassifyChar(char32_t cp) {
   return info;
 }
 
-char32_t MirroredChar(char32_t cp) {
-  return static_cast<char32_t>(hb_unicode_mirroring(hb_unicode_funcs_get_default(), cp));
+bool IsExtendedPictographic(char32_t cp) {
+  // None below U+00A9 ©: ASCII, the common case, needs no table.
+  return cp >= 0xA9 && utf8proc_get_property(static_cast<utf8proc_int32_t>(cp))->boundclass ==
+                           UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC;
+}
+
+bool MakesEmojiPresentation(char32_t cp) {
+  constexpr char32_t kEmojiPresentationSelector = 0xFE0F;
+  constexpr char32_t kCombiningKeycap = 0x20E3;
+  const bool regional_indicator = cp >= 0x1F1E6 && cp <= 0x1F1FF;
+  const bool tag = cp >= 0xE0020 && cp <= 0xE007F;
+  return cp == kEmojiPresentationSelector || cp == kCombiningKeycap || IsEmojiModifier(cp) || regional_indicator ||
+         tag || IsExtendedPictographic(cp);
 }
 
 }  // namespace th

@@ -2,7 +2,7 @@
 // What the grid needs to know about a code point, without any font: how many cells it takes,
 // whether it attaches to the character before it, which script run it belongs to and its
 // direction. Cell widths follow Unicode's East Asian Width (W and F take two cells); general
-// category, script and mirroring come from HarfBuzz's built-in Unicode data.
+// category and script come from HarfBuzz's built-in Unicode data, emoji properties from utf8proc's.
 
 #include <cstdint>
 
@@ -36,8 +36,14 @@ CharClass ClassifyChar(char32_t cp);
 // East Asian Width W or F.
 bool IsWide(char32_t cp);
 
-// The mirrored form of a bracket-like character in right-to-left text ('(' -> ')'), or cp.
-char32_t MirroredChar(char32_t cp);
+// Unicode's Extended_Pictographic property: the emoji that a zero-width joiner links into one
+// sequence (UAX #29 rule GB11).
+bool IsExtendedPictographic(char32_t cp);
+
+// Whether cp, attached to a grapheme, makes it an emoji drawn two cells wide: the emoji
+// presentation selector U+FE0F, a skin tone, the keycap U+20E3, a second regional indicator
+// (a flag), a tag (subdivision flags) or a pictograph after a joiner.
+bool MakesEmojiPresentation(char32_t cp);
 
 inline constexpr char32_t kZeroWidthJoiner = 0x200D;
 inline constexpr char32_t kZeroWidthNonJoiner = 0x200C;

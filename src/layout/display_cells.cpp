@@ -1,5 +1,8 @@
 #include "layout/display_cells.hpp"
 
+#include <fribidi.h>
+#include <utf8proc.h>
+
 #include <algorithm>
 
 namespace th {
@@ -28,7 +31,37 @@ bool IsSpaceSeparator(char32_t cp) {
          cp == 0x205F || cp == 0x3000;
 }
 
+// Whether a grapheme cluster boundary (UAX #29) lies between two code points; state carries what
+// rules GB11 and GB12 need (an emoji before a joiner, how many regional indicators) and is 0 at
+// the start. Two ASCII characters other than CR LF always have one between them, the common case.
+bool IsGraphemeBreak(char32_t before, char32_t cp, int32_t& state) {
+  if (before < 0x80 && cp < 0x80 && !(before == '\r' && cp == '\n')) {
+    state = 0;  // restarts from the last code point, which carries no state of its own
+    return true;
+  }
+  return utf8proc_grapheme_break_stateful(static_cast<utf8proc_int32_t>(before), static_cast<utf8proc_int32_t>(cp),
+                                          &state);
+}
+
 }  // namespace
+
+std::string_view BidiControlMarker(char32_t cp) {
+  switch (cp) {
+    case 0x200E: return "LRM";
+    case 0x200F: return "RLM";
+    case 0x061C: return "ALM";
+    case 0x202A: return "LRE";
+    case 0x202B: return "RLE";
+    case 0x202C: return "PDF";
+    case 0x202D: return "LRO";
+    case 0x202E: return "RLO";
+    case 0x2066: return "LRI";
+    case 0x2067: return "RLI";
+    case 0x2068: return "FSI";
+    case 0x2069: return "PDI";
+    default: return {};
+  }
+}
 
 bool IsOnlyWhitespace(std::string_view token) {
   size_t pos = 0;
@@ -61,29 +94,52 @@ bool DisplayUnitReader::Next(DisplayUnit& unit) {
       started = {.byte_begin = begin, .byte_end = end, .glyph = 0, .cells = kMalformedByteCells, .marker = true,
                  .malformed_byte = true};
       m_open_run = 0;
+      m_last_cp = 0;  // no character to cluster with
     } else if (const CharClass info = ClassifyChar(cp); m_only_whitespace && IsSpaceSeparator(cp)) {
       started = {begin, end, kSpaceMarker, std::max<uint8_t>(info.cells, 1), true, false};
+      m_last_cp = cp;
+      m_break_state = 0;
     } else {
+      const bool grapheme_break = m_last_cp == 0 || IsGraphemeBreak(m_last_cp, cp, m_break_state);
+      m_last_cp = cp;
       const bool open = m_have_unit && !m_unit.marker && m_unit_code_points < kMaxUnitCodePoints;
-      // Joiners shape Arabic and Indic runs; anywhere else they would be invisible, so are shown.
-      const bool joins_run = m_open_run != 0 && (cp == kZeroWidthJoiner || cp == kZeroWidthNonJoiner);
-      const bool attaches = info.kind == CharKind::kMark || info.kind == CharKind::kSpacingMark;
-      const bool continues_run = m_open_run != 0 && info.complex_script == m_open_run &&
+      const bool joiner = cp == kZeroWidthJoiner || cp == kZeroWidthNonJoiner;
+      // Joiners shape Arabic and Indic runs and link emoji into one; anywhere else they would be
+      // invisible, so are shown.
+      const bool joins = joiner && (m_open_run != 0 || (cp == kZeroWidthJoiner && m_unit_pictographic && [&] {
+                                                          size_t next = m_pos;
+                                                          return next < m_text.size() &&
+                                                                 IsExtendedPictographic(DecodeUtf8(m_text, next));
+                                                        }()));
+      // Marks, variation selectors, skin tones, a flag's second letter...; format characters only
+      // inside an emoji (a subdivision flag's tags), so that elsewhere they stay visible.
+      const bool attaches = !joiner && !grapheme_break && (info.kind != CharKind::kFormat || m_unit_pictographic);
+      const bool continues_run = m_open_run != 0 && info.complex_script == m_open_run && info.bidi == m_run_bidi &&
                                  m_unit.cells + info.cells <= kMaxUnitCells;
-      if (open && (joins_run || attaches || continues_run)) {
+      if (open && (joins || attaches || continues_run)) {
         m_unit.byte_end = end;
         m_unit.glyph = 0;
         if (m_open_run != 0 && m_unit.cells + info.cells <= kMaxUnitCells) m_unit.cells += info.cells;
+        if (attaches && MakesEmojiPresentation(cp)) m_unit.cells = std::max<uint8_t>(m_unit.cells, 2);
         ++m_unit_code_points;
         continue;
       }
-      if (const char32_t control = ControlMarker(cp); control != 0 || info.kind == CharKind::kFormat) {
+      m_unit_pictographic = false;
+      if (const std::string_view abbreviation = BidiControlMarker(cp); !abbreviation.empty()) {
+        started = {.byte_begin = begin, .byte_end = end, .glyph = 0, .cells = static_cast<uint8_t>(abbreviation.size()),
+                   .marker = true, .bidi_control = true};
+        m_open_run = 0;
+      } else if (const char32_t control = ControlMarker(cp); control != 0 || info.kind == CharKind::kFormat) {
         started = {begin, end, control != 0 ? control : kZeroWidthMarker, 1, true, cp == '\n'};
         m_open_run = 0;
       } else {
-        // A mark with nothing to attach to still gets a cell (HarfBuzz draws it on a dotted circle).
-        started = {begin, end, cp, std::max<uint8_t>(info.cells, 1), false, false, info.bidi};
+        // A mark with nothing to attach to gets a cell, and a dotted circle to sit on.
+        const bool lone_mark = info.kind == CharKind::kMark || info.kind == CharKind::kSpacingMark;
+        started = {.byte_begin = begin, .byte_end = end, .glyph = lone_mark ? 0 : cp,
+                   .cells = std::max<uint8_t>(info.cells, 1), .bidi = info.bidi, .lone_mark = lone_mark};
         m_open_run = info.complex_script;
+        m_run_bidi = info.bidi;
+        m_unit_pictographic = IsExtendedPictographic(cp);
       }
     }
     const bool completed = m_have_unit;
@@ -105,30 +161,64 @@ void SplitDisplayUnits(std::string_view token, std::vector<DisplayUnit>& units) 
   for (DisplayUnit unit; reader.Next(unit);) units.push_back(unit);
 }
 
-void ReorderForDisplay(std::span<DisplayUnit> units) {
-  size_t i = 0;
-  while (i < units.size()) {
-    if (units[i].bidi != BidiClass::kRightToLeft) {
-      ++i;
-      continue;
+void ReorderForDisplay(std::string_view text, std::span<DisplayUnit> units) {
+  // Without a right-to-left letter every level is even (bidi controls are never applied), and
+  // the visual order is the logical one: most text stops here.
+  if (std::none_of(units.begin(), units.end(), [](const DisplayUnit& u) { return u.bidi == BidiClass::kRightToLeft; }))
+    return;
+  // Each unit takes part in the algorithm as one character: its first. A shaped run's letters all
+  // have its direction and a grapheme's marks take their base's, so nothing inside a unit would
+  // get another level. Markers stand for what they are drawn as: visible neutral symbols, except
+  // that spaces, tabs and newlines keep their own classes.
+  thread_local std::vector<FriBidiCharType> types;
+  thread_local std::vector<FriBidiBracketType> brackets;
+  thread_local std::vector<FriBidiLevel> levels;
+  const auto count = static_cast<FriBidiStrIndex>(units.size());
+  types.resize(units.size());
+  brackets.resize(units.size());
+  levels.resize(units.size());
+  for (size_t i = 0; i < units.size(); ++i) {
+    const DisplayUnit& unit = units[i];
+    size_t pos = unit.byte_begin;
+    const char32_t cp = unit.byte_end > unit.byte_begin ? DecodeUtf8(text, pos) : 0;
+    FriBidiCharType type = fribidi_get_bidi_type(cp);
+    const bool kept = type == FRIBIDI_TYPE_WS || type == FRIBIDI_TYPE_SS || type == FRIBIDI_TYPE_BS;
+    if (unit.malformed_byte || unit.bidi_control || (unit.marker && !kept) || FRIBIDI_IS_EXPLICIT(type))
+      type = FRIBIDI_TYPE_ON;
+    types[i] = type;
+    brackets[i] = unit.glyph != 0 && !unit.marker ? fribidi_get_bracket(cp) : FRIBIDI_NO_BRACKET;
+  }
+  // Each piece is a paragraph of its own, whose direction is its first strong letter's (UAX #9
+  // rules P2 and P3): a right-to-left word's leading space and trailing full stop are drawn where
+  // a right-to-left reader expects them. The exports give each token the same direction.
+  FriBidiParType direction = FRIBIDI_PAR_ON;
+  const FriBidiLevel max_level =
+      fribidi_get_par_embedding_levels_ex(types.data(), brackets.data(), count, &direction, levels.data());
+  if (max_level == 0) return;  // out of memory: logical order
+  // L4: a glyph at an odd (right-to-left) level is drawn mirrored. Shaped runs are mirrored by
+  // HarfBuzz, which shapes them right to left.
+  for (size_t i = 0; i < units.size(); ++i) {
+    DisplayUnit& unit = units[i];
+    FriBidiChar mirrored = 0;
+    if (unit.glyph != 0 && !unit.marker && (levels[i] & 1) != 0 && fribidi_get_mirror_char(unit.glyph, &mirrored))
+      unit.glyph = mirrored;
+  }
+  // L2: from the highest level down to the lowest odd one, reverse every run at that level or above.
+  const FriBidiLevel highest = *std::max_element(levels.begin(), levels.end());
+  FriBidiLevel lowest_odd = *std::min_element(levels.begin(), levels.end());
+  lowest_odd = static_cast<FriBidiLevel>(lowest_odd | 1);
+  for (FriBidiLevel level = highest; level >= lowest_odd && level > 0; --level) {
+    for (size_t i = 0; i < units.size();) {
+      if (levels[i] < level) {
+        ++i;
+        continue;
+      }
+      size_t end = i;
+      while (end < units.size() && levels[end] >= level) ++end;
+      std::reverse(units.begin() + static_cast<ptrdiff_t>(i), units.begin() + static_cast<ptrdiff_t>(end));
+      std::reverse(levels.begin() + static_cast<ptrdiff_t>(i), levels.begin() + static_cast<ptrdiff_t>(end));
+      i = end;
     }
-    // The span runs to the last right-to-left letter or number before a left-to-right letter;
-    // neutrals after it stay where they are.
-    size_t end = i + 1;
-    for (size_t j = i + 1; j < units.size() && units[j].bidi != BidiClass::kLeftToRight; ++j)
-      if (units[j].bidi != BidiClass::kNeutral) end = j + 1;
-    const auto span = units.subspan(i, end - i);
-    std::reverse(span.begin(), span.end());
-    for (auto number = span.begin(); number != span.end();) {
-      const auto is_number = [](const DisplayUnit& u) { return u.bidi == BidiClass::kNumber; };
-      number = std::find_if(number, span.end(), is_number);
-      const auto after = std::find_if_not(number, span.end(), is_number);
-      std::reverse(number, after);
-      number = after;
-    }
-    for (DisplayUnit& unit : span)
-      if (unit.glyph != 0 && !unit.marker) unit.glyph = MirroredChar(unit.glyph);
-    i = end;
   }
 }
 
@@ -139,6 +229,13 @@ void AppendUnitCluster(std::string_view token, const DisplayUnit& unit, std::u32
     cluster.append(hex.begin(), hex.end());
     return;
   }
+  if (unit.bidi_control) {
+    size_t pos = unit.byte_begin;
+    const std::string_view abbreviation = BidiControlMarker(DecodeUtf8(token, pos));
+    cluster.append(abbreviation.begin(), abbreviation.end());
+    return;
+  }
+  if (unit.lone_mark) cluster.push_back(kDottedCircle);
   ForEachCodePoint(token.substr(unit.byte_begin, unit.byte_end - unit.byte_begin),
                    [&cluster](char32_t cp) { cluster.push_back(cp); });
 }
@@ -148,6 +245,10 @@ std::string VisibleWhitespace(std::string_view token) {
   ForEachCodePoint(
       token,
       [&](char32_t cp) {
+        if (const std::string_view abbreviation = BidiControlMarker(cp); !abbreviation.empty()) {
+          out.append("<").append(abbreviation).append(">");
+          return;
+        }
         char32_t shown = cp == ' ' ? kSpaceMarker : ControlMarker(cp);
         if (shown == 0 && ClassifyChar(cp).kind == CharKind::kFormat) shown = kZeroWidthMarker;
         AppendUtf8(out, shown != 0 ? shown : cp);

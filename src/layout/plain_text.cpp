@@ -42,7 +42,7 @@ int AppendPlainText(VisibleLayout& layout, int row, int column, std::string_view
   if (text.empty()) return 0;
   std::vector<DisplayUnit> units;
   SplitDisplayUnits(text, units);
-  ReorderForDisplay(units);
+  ReorderForDisplay(text, units);
   TokenInstance instance = InstanceAtNextCells(layout, row, column, kPlainTextFlag, NAN);
   for (DisplayUnit unit : units) {
     if (unit.marker && text.substr(unit.byte_begin, unit.byte_end - unit.byte_begin) == " ") {

@@ -50,7 +50,7 @@ VisibleLayout LayoutLines(const Sequence& sequence, const LineIndex& index,
       DisplayUnitReader reader = pieces.Read(t, text, begin, end);
       piece.clear();
       for (DisplayUnit unit; reader.Next(unit);) piece.push_back(unit);
-      ReorderForDisplay(piece);
+      ReorderForDisplay(text, piece);
       for (const DisplayUnit& unit : piece) AppendUnitCells(text, unit, layout);
       instance.cells = static_cast<uint16_t>(layout.cells.size() - instance.first_cell);
       if (instance.cells == 0) continue;

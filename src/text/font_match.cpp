@@ -24,3 +24,20 @@ std::string MatchFontFile(const std::string& pattern) {
 }
 
 }  // namespace th
+
+namespace th {
+
+// The size only matters to FreeType's sizing of the faces, not to which face has a code point.
+FallbackFonts::FallbackFonts(const std::string& pattern) : m_source(std::make_unique<FontSource>(pattern, 16)) {}
+
+FallbackFonts::~FallbackFonts() = default;
+
+std::optional<FontFace> FallbackFonts::FaceFor(char32_t cp) {
+  const std::optional<FontSource::GlyphSource> glyph = m_source->Find(cp);
+  if (!glyph) return std::nullopt;
+  const auto file = m_source->FileOf(glyph->face);
+  if (!file) return std::nullopt;
+  return FontFace{file->first, file->second};
+}
+
+}  // namespace th

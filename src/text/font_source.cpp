@@ -128,6 +128,12 @@ hb_font_t* FontSource::ShapingFont(FT_Face face) {
   return font.get();
 }
 
+std::optional<std::pair<std::string, int>> FontSource::FileOf(FT_Face face) const {
+  for (const auto& [file, opened] : m_faces)
+    if (opened.get() == face) return file;
+  return std::nullopt;
+}
+
 FT_Face FontSource::FindFallback(std::u32string_view text) {
   if (!m_fallbacks) {
     // Sorted once for the family rather than per code point: the order (the family's own

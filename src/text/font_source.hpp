@@ -59,6 +59,10 @@ class FontSource {
   // A HarfBuzz font over one of this source's faces, created on first use.
   hb_font_t* ShapingFont(FT_Face face);
 
+  // The file and face index that one of this source's faces was opened from (the ImGui panels
+  // load the same fallback fonts by file); nullopt for a face that is not this source's.
+  std::optional<std::pair<std::string, int>> FileOf(FT_Face face) const;
+
  private:
   struct LibraryDeleter {
     void operator()(FT_Library library) const { FT_Done_FreeType(library); }

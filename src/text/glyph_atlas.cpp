@@ -1,5 +1,7 @@
 #include "text/glyph_atlas.hpp"
 
+#include <fribidi.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -18,6 +20,23 @@ int RoundPx(FT_Pos v) { return static_cast<int>((v + 32) >> 6); }
 double Px(FT_Pos v) { return static_cast<double>(v) / 64.0; }
 
 constexpr FT_Int32 kLoadFlags = FT_LOAD_TARGET_LIGHT;
+
+// A cluster squeezed into its cells is narrowed to at most this share of its width; beyond that
+// it shrinks in both directions (a ZWJ sequence drawn as several emoji, when the font has no
+// ligature for it), so its glyphs keep their shapes.
+constexpr double kMinWidthScale = 0.6;
+
+// The direction to shape a cluster in. The layout never puts letters of both directions, nor
+// right-to-left letters and digits, into one cluster, so the cluster is right to left exactly
+// when it holds a right-to-left letter: Arabic-Indic digits are Arabic script, but run left to
+// right, which HarfBuzz's guess from the script would get wrong.
+hb_direction_t ClusterDirection(std::u32string_view cluster) {
+  for (const char32_t cp : cluster) {
+    const FriBidiCharType type = fribidi_get_bidi_type(cp);
+    if (FRIBIDI_IS_LETTER(type) && FRIBIDI_IS_RTL(type)) return HB_DIRECTION_RTL;
+  }
+  return HB_DIRECTION_LTR;
+}
 
 // The rectangle of a unit's slots inside the atlas.
 struct SlotView {
@@ -87,7 +106,7 @@ size_t GlyphAtlas::KeyHash::operator()(const Key& key) const {
 
 void GlyphAtlas::HbBufferDeleter::operator()(hb_buffer_t* buffer) const { hb_buffer_destroy(buffer); }
 
-GlyphAtlas::GlyphAtlas(const std::string& family, int pixel_size, int max_rows)
+GlyphAtlas::GlyphAtlas(const std::string& family, int pixel_size, int max_rows, std::optional<CellSize> cell)
     : m_fonts(std::make_unique<FontSource>(family, pixel_size)),
       m_buffer(hb_buffer_create()),
       m_pixel_size(pixel_size) {
@@ -100,6 +119,12 @@ GlyphAtlas::GlyphAtlas(const std::string& family, int pixel_size, int max_rows)
   // Hinting may round the advance, so measure it the way glyphs will be loaded.
   const FT_Pos advance = FT_Load_Char(face, 'M', kLoadFlags) == 0 ? face->glyph->advance.x : metrics.max_advance;
   m_cell_width = std::max(1, RoundPx(advance));
+  if (cell) {
+    // The line keeps its place in the middle of the given height.
+    m_baseline += (cell->height - m_cell_height) / 2;
+    m_cell_width = std::max(1, cell->width);
+    m_cell_height = std::max(1, cell->height);
+  }
 
   const int fitting_rows = std::max(1, kMaxHeight / m_cell_height);
   m_max_rows = max_rows > 0 ? std::min(max_rows, fitting_rows) : fitting_rows;
@@ -193,6 +218,29 @@ void GlyphAtlas::ClearRow(size_t row) {
   ++m_evicted_rows;
 }
 
+FT_Face GlyphAtlas::Shape(std::u32string_view cluster) {
+  FT_Face face = m_fonts->FaceFor(cluster);
+  if (face == nullptr) face = m_fonts->Primary();  // shapes to .notdef
+  hb_buffer_t* const buffer = m_buffer.get();
+  hb_buffer_clear_contents(buffer);
+  static_assert(sizeof(char32_t) == sizeof(uint32_t));
+  hb_buffer_add_utf32(buffer, reinterpret_cast<const uint32_t*>(cluster.data()), static_cast<int>(cluster.size()), 0,
+                      static_cast<int>(cluster.size()));
+  hb_buffer_set_direction(buffer, ClusterDirection(cluster));  // right-to-left runs come out reversed
+  hb_buffer_guess_segment_properties(buffer);                   // the script and language
+  hb_shape(m_fonts->ShapingFont(face), buffer, nullptr, 0);
+  return face;
+}
+
+double GlyphAtlas::ShapedAdvance(std::u32string_view cluster) {
+  Shape(cluster);
+  unsigned count = 0;
+  const hb_glyph_position_t* const positions = hb_buffer_get_glyph_positions(m_buffer.get(), &count);
+  FT_Pos advance = 0;
+  for (unsigned i = 0; i < count; ++i) advance += positions[i].x_advance;
+  return Px(advance);
+}
+
 void GlyphAtlas::Rasterise(std::u32string_view cluster, uint32_t slot, int cells) {
   const int column = static_cast<int>(slot % kSlotsPerRow);
   const size_t row = slot / kSlotsPerRow;
@@ -200,15 +248,8 @@ void GlyphAtlas::Rasterise(std::u32string_view cluster, uint32_t slot, int cells
                       cells * m_cell_width, m_cell_height};
   MarkDirty(row);
 
-  FT_Face face = m_fonts->FaceFor(cluster);
-  if (face == nullptr) face = m_fonts->Primary();  // shapes to .notdef, counted below
+  const FT_Face face = Shape(cluster);
   hb_buffer_t* const buffer = m_buffer.get();
-  hb_buffer_clear_contents(buffer);
-  static_assert(sizeof(char32_t) == sizeof(uint32_t));
-  hb_buffer_add_utf32(buffer, reinterpret_cast<const uint32_t*>(cluster.data()), static_cast<int>(cluster.size()), 0,
-                      static_cast<int>(cluster.size()));
-  hb_buffer_guess_segment_properties(buffer);  // script and direction: right-to-left runs come out reversed
-  hb_shape(m_fonts->ShapingFont(face), buffer, nullptr, 0);
   unsigned count = 0;
   const hb_glyph_info_t* const infos = hb_buffer_get_glyph_infos(buffer, &count);
   const hb_glyph_position_t* const positions = hb_buffer_get_glyph_positions(buffer, &count);
@@ -230,28 +271,73 @@ void GlyphAtlas::Rasterise(std::u32string_view cluster, uint32_t slot, int cells
   }
   // Ink taller than the cell is scaled down; ink that fits but reaches past the font's ascent or
   // descent (stacked marks, Indic vowel signs) is moved up or down instead, staying clear of the
-  // padding rows.
+  // padding rows. A cluster far wider than its cells (several emoji the font has no single glyph
+  // for; a text run has a cell per letter) shrinks whole, centred on the cells' middle, and is
+  // drawn in two rows when that draws it larger: a family of four as two over two.
   const double room_above = m_baseline - 1;
   const double room_below = m_cell_height - 1 - m_baseline;
-  const double scale = std::min(1.0, (room_above + room_below) / std::max(Px(top - bottom), 1.0));
+  const double ink_height = std::max(Px(top - bottom), 1.0);
+  // The scale at which `rows` rows of glyphs, the widest `row_advance` wide, fit the cells.
+  const auto fitting_scale = [&](int rows, FT_Pos row_advance) {
+    const double height_scale = std::min(1.0, (room_above + room_below) / (rows * ink_height));
+    return row_advance > 0 ? std::min(height_scale, view.width / Px(row_advance) / kMinWidthScale) : height_scale;
+  };
+  // A second row would start at the glyph with an advance that halves the advance best.
+  unsigned split = count;
+  FT_Pos first_row_advance = advance, wider_row_advance = advance;
+  FT_Pos before = 0;
+  for (unsigned i = 0; i < count; before += positions[i++].x_advance) {
+    const FT_Pos wider = std::max(before, advance - before);
+    if (i > 0 && positions[i].x_advance != 0 && wider < wider_row_advance) {
+      split = i;
+      first_row_advance = before;
+      wider_row_advance = wider;
+    }
+  }
+  const bool shrunk_whole = advance > 0 && view.width / Px(advance) < fitting_scale(1, 0) * kMinWidthScale;
+  const double one_row_scale = fitting_scale(1, advance);
+  const bool two_rows = shrunk_whole && split < count && fitting_scale(2, wider_row_advance) > one_row_scale;
+  if (!two_rows) split = count;
+  const FT_Pos row_advance = two_rows ? wider_row_advance : advance;
+  const double scale = two_rows ? fitting_scale(2, row_advance) : one_row_scale;
+  const double scale_x = row_advance > 0 ? std::min(scale, view.width / Px(row_advance)) : scale;
   double shift = 0.0;  // pixels down
   if (Px(top) * scale > room_above) shift = std::ceil(Px(top) * scale - room_above);
   if (-Px(bottom) * scale > room_below) shift = -std::ceil(-Px(bottom) * scale - room_below);
-  const int baseline = m_baseline + static_cast<int>(shift);
-  const double scale_x = advance > 0 ? std::min(scale, view.width / Px(advance)) : scale;
+  if (shrunk_whole) shift = Px(top + bottom) * scale / 2.0 - (room_above - room_below) / 2.0;
+  // Two rows are each a row's ink height above and below the middle.
+  const double row_offset = two_rows ? ink_height * scale / 2.0 : 0.0;
+  const auto row_baseline = [&](int row_index) {
+    return m_baseline + static_cast<int>(std::lround(shift + (row_index == 0 ? -row_offset : row_offset)));
+  };
+  const auto row_start = [&](FT_Pos row_width) { return (view.width - Px(row_width) * scale_x) / 2.0; };
 
   // Scalable glyphs are scaled by FreeType; bitmap strikes ignore the transform and are clipped.
   FT_Matrix matrix{static_cast<FT_Fixed>(scale_x * 65536.0), 0, 0, static_cast<FT_Fixed>(scale * 65536.0)};
   FT_Set_Transform(face, &matrix, nullptr);
-  double pen = (view.width - Px(advance) * scale_x) / 2.0;  // centred; 0 for the primary font's own glyphs
+  // Centred; 0 for the primary font's own glyphs.
+  double pen = row_start(two_rows ? first_row_advance : advance);
+  double base_pen = pen;  // where the last glyph with an advance (a base) was drawn
+  int baseline = row_baseline(0);
   bool inked = false;
   for (unsigned i = 0; i < count; ++i) {
+    if (i == split) {
+      pen = base_pen = row_start(advance - first_row_advance);
+      baseline = row_baseline(1);
+    }
     if (FT_Load_Glyph(face, infos[i].codepoint, kLoadFlags | FT_LOAD_RENDER) == 0) {
       const FT_GlyphSlot glyph = face->glyph;
-      const int left = static_cast<int>(std::lround(pen + Px(positions[i].x_offset) * scale_x)) + glyph->bitmap_left;
+      // A mark the font has no anchor for on this base (a monospace font's marks on U+25CC) is
+      // left after the base, where its ink, drawn inside a cell of its own, would be clipped;
+      // HarfBuzz moves nothing when the font has mark positioning at all. It goes over the base.
+      const bool unanchored_mark = positions[i].x_advance == 0 && positions[i].x_offset == 0 && i > 0 &&
+                                   glyph->metrics.horiBearingX >= 0;
+      const double origin = unanchored_mark ? base_pen : pen;
+      const int left = static_cast<int>(std::lround(origin + Px(positions[i].x_offset) * scale_x)) + glyph->bitmap_left;
       const int top_px = baseline - static_cast<int>(std::lround(Px(positions[i].y_offset) * scale)) - glyph->bitmap_top;
       inked = Blit(glyph->bitmap, left, top_px, view) || inked;
     }
+    if (positions[i].x_advance != 0) base_pen = pen;
     pen += Px(positions[i].x_advance) * scale_x;
   }
   FT_Set_Transform(face, nullptr, nullptr);

@@ -22,6 +22,7 @@
 #include <vector>
 
 struct hb_buffer_t;
+struct FT_FaceRec_;
 
 namespace th {
 
@@ -33,10 +34,18 @@ class GlyphAtlas {
   static constexpr int kSlotsPerRow = 64;
   static constexpr int kMaxHeight = 4096;    // pixels; within every GL 3.3 driver's texture limit
 
+  struct CellSize {
+    int width = 0;
+    int height = 0;
+  };
+
   // family: a fontconfig pattern such as "monospace" or "DejaVu Sans Mono". max_rows lowers the
   // bound below kMaxHeight / CellHeight() (tests use it to exercise eviction); 0 keeps it.
+  // cell: cells of exactly this size instead of the font's own (a figure scaled N times takes N
+  // times the cells of its scale-1 layout, which the font at N times the size rounds otherwise);
+  // the glyphs are centred in them, and scaled down where they do not fit, as any glyph is.
   // Throws FontError (font_source.hpp) when no usable font is found.
-  GlyphAtlas(const std::string& family, int pixel_size, int max_rows = 0);
+  GlyphAtlas(const std::string& family, int pixel_size, int max_rows = 0, std::optional<CellSize> cell = {});
   ~GlyphAtlas();
   GlyphAtlas(const GlyphAtlas&) = delete;
   GlyphAtlas& operator=(const GlyphAtlas&) = delete;
@@ -59,6 +68,11 @@ class GlyphAtlas {
   // spaces, and when every slot is in use by the current layout (counted by DroppedInLayout).
   uint32_t SlotFor(std::u32string_view cluster, int cells);
   uint32_t SlotFor(char32_t cp) { return SlotFor(std::u32string_view(&cp, 1), 1); }
+
+  // The advance in pixels of a cluster shaped as SlotFor shapes it (the same face, fallbacks
+  // included), before it is fitted into cells: how wide text drawn by a shaper with the same
+  // fonts (a browser) is.
+  double ShapedAdvance(std::u32string_view cluster);
 
   int Width() const { return kSlotsPerRow * m_cell_width; }
   int Height() const { return static_cast<int>(m_rows.size()) * m_cell_height; }
@@ -99,6 +113,8 @@ class GlyphAtlas {
   std::optional<uint32_t> Allocate(int cells);
   void ClearRow(size_t row);
   void Rasterise(std::u32string_view cluster, uint32_t slot, int cells);
+  // Shapes the cluster into m_buffer with the face that draws it, which it returns.
+  FT_FaceRec_* Shape(std::u32string_view cluster);
   void MarkDirty(size_t row);
 
   std::unique_ptr<FontSource> m_fonts;

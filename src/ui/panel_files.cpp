@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "imgui.h"
+#include "ui/missing_glyphs.hpp"
 #include "ui/panels.hpp"
 
 namespace th::ui {
@@ -41,6 +42,7 @@ void DrawBrowser(FrameContext& context) {
   if (ImGui::Selectable("../")) next_folder = std::filesystem::path(context.browse_folder).parent_path().string();
   for (const auto& entry : listing.entries) {
     const std::string name = entry.path().filename().string() + (entry.is_directory() ? "/" : "");
+    NoteGlyphsNeeded(name);
     if (!ImGui::Selectable(name.c_str())) continue;
     if (entry.is_directory())
       next_folder = entry.path().string();
@@ -75,6 +77,7 @@ void DrawFilesPanel(FrameContext& context) {
     ImGui::TextUnformatted("Recent");
     for (const std::string& file : context.recent_files) {
       ImGui::PushID(file.c_str());
+      NoteGlyphsNeeded(file);
       if (ImGui::Selectable(std::filesystem::path(file).filename().string().c_str())) RequestOpen(context, file);
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", file.c_str());
       ImGui::PopID();

@@ -15,6 +15,8 @@
 #include "layout/display_cells.hpp"
 #include "layout/navigation.hpp"
 #include "ui/legend.hpp"
+#include "ui/missing_glyphs.hpp"
+#include "ui/visual_order.hpp"
 #include "ui/panels.hpp"
 
 namespace th::ui {
@@ -22,25 +24,10 @@ namespace th::ui {
 namespace {
 
 constexpr int kWheelLines = 3;
-// ImGui 1.86's GLFW backend indexes io.KeysDown by GLFW key code; these are GLFW's codes.
 constexpr float kPaneGap = 6.0f;  // between the real and the shuffled pane
 constexpr float kOverviewWidth = 16.0f;  // the overview strip right of the scrollbar
 constexpr float kOverviewGap = 3.0f;
 constexpr float kMatchTickWidth = 5.0f;  // how far search ticks reach into the overview strip
-constexpr int kKeyMinus = 45, kKey0 = 48, kKeyEqual = 61, kKeyPad0 = 320, kKeyPadSubtract = 333, kKeyPadAdd = 334;
-
-// Ctrl+wheel over the text and Ctrl+plus/minus change the text size; Ctrl+0 restores the default.
-void HandleZoom(Session& session, bool hovered) {
-  const ImGuiIO& io = ImGui::GetIO();
-  if (!io.KeyCtrl) return;
-  const auto pressed = [](int a, int b) { return ImGui::IsKeyPressed(a) || ImGui::IsKeyPressed(b); };
-  int size = session.Settings().font_size;
-  if (hovered && io.MouseWheel != 0.0f) size += io.MouseWheel > 0.0f ? 1 : -1;
-  if (pressed(kKeyEqual, kKeyPadAdd)) ++size;
-  if (pressed(kKeyMinus, kKeyPadSubtract)) --size;
-  if (pressed(kKey0, kKeyPad0)) size = ViewSettings{}.font_size;
-  if (size != session.Settings().font_size) session.SetFontSize(size);
-}
 
 // An overview strip's column: one pixel row per value, coloured through the same mapping and
 // palette as the tokens, so it follows every range change (grey: no value in the row's span).
@@ -208,15 +195,25 @@ void DrawTokenTooltip(const Session& session, const Sequence& sequence, const Vi
   const std::string_view shown = Preview(text, kPreviewBytes);
   const Channel* channel = session.CurrentChannel();
   const bool stacked = session.Settings().stacked;
+  const std::string_view raw = sequence.RawToken(token);
+  const std::string_view raw_shown = Preview(raw, kPreviewBytes);
+  // Token text as ImGui can draw it: whitespace made visible, right-to-left runs in display order.
+  const std::string shown_text = VisualOrder(VisibleWhitespace(shown));
+  const std::string raw_text = VisualOrder(VisibleWhitespace(raw_shown));
+  const std::vector<TopKEntry> top_k = sequence.TopK(token, session.Settings().token_text);
+  std::vector<std::string> top_k_text;
+  for (const TopKEntry& entry : top_k) top_k_text.push_back(VisualOrder(VisibleWhitespace(entry.token)));
+  // Characters the panels' font lacks come from fallback fonts from the next frame on.
+  for (const std::string_view needed : {std::string_view(shown_text), std::string_view(raw_text),
+                                        std::string_view(sequence.name)})
+    NoteGlyphsNeeded(needed);
+  for (const std::string& entry : top_k_text) NoteGlyphsNeeded(entry);
   ImGui::BeginTooltip();
   if (stacked) ImGui::TextDisabled("%s", sequence.name.c_str());
-  ImGui::Text("\"%s\"%s%s", VisibleWhitespace(shown).c_str(), shown.size() < text.size() ? "..." : "",
+  ImGui::Text("\"%s\"%s%s", shown_text.c_str(), shown.size() < text.size() ? "..." : "",
               sequence.Flags(token) & kTokenSpecial ? "  (special token)" : "");
   if (shown.size() < text.size()) ImGui::TextDisabled("%zu bytes", text.size());
-  if (const std::string_view raw = sequence.RawToken(token); raw != text) {
-    const std::string_view raw_shown = Preview(raw, kPreviewBytes);
-    ImGui::TextDisabled("raw: \"%s\"%s", VisibleWhitespace(raw_shown).c_str(), raw_shown.size() < raw.size() ? "..." : "");
-  }
+  if (raw != text) ImGui::TextDisabled("raw: \"%s\"%s", raw_text.c_str(), raw_shown.size() < raw.size() ? "..." : "");
   ImGui::Separator();
   ImGui::Text("token %llu", static_cast<unsigned long long>(token));
   if (token < sequence.TokenIds().size())
@@ -242,11 +239,11 @@ void DrawTokenTooltip(const Session& session, const Sequence& sequence, const Vi
     for (const Channel& other : sequence.channels) ImGui::Text("%s: %.6g", other.name.c_str(), other.values[token]);
   }
   // Predictions read like the tokens: decoded, or the tokenizer's strings with "Raw tokens" on.
-  if (const std::vector<TopKEntry> top_k = sequence.TopK(token, session.Settings().token_text); !top_k.empty()) {
+  if (!top_k.empty()) {
     ImGui::Separator();
     ImGui::TextUnformatted("predicted next:");
-    for (const TopKEntry& entry : top_k)
-      ImGui::Text("  %-16s %.4f", VisibleWhitespace(entry.token).c_str(), entry.probability);
+    for (size_t i = 0; i < top_k.size(); ++i)
+      ImGui::Text("  %-16s %.4f", top_k_text[i].c_str(), top_k[i].probability);
   }
   ImGui::EndTooltip();
 }
@@ -263,13 +260,15 @@ void DrawBlockTooltip(const Session& session, const Sequence& sequence, const Vi
   const std::string_view text = Preview(whole, kPreviewBytes);
   const bool cut = text.size() < whole.size();
   const Channel* channel = session.CurrentChannel();
+  const std::string shown_text = VisualOrder(VisibleWhitespace(text));
+  NoteGlyphsNeeded(shown_text);
   ImGui::BeginTooltip();
   if (first == last)
     ImGui::Text("token %llu", static_cast<unsigned long long>(first));
   else
     ImGui::Text("tokens %llu to %llu (%llu)", static_cast<unsigned long long>(first),
                 static_cast<unsigned long long>(last), static_cast<unsigned long long>(last - first + 1));
-  ImGui::Text("\"%s\"%s", VisibleWhitespace(text).c_str(), cut ? "..." : "");
+  ImGui::Text("\"%s\"%s", shown_text.c_str(), cut ? "..." : "");
   ImGui::Separator();
   ImGui::Text("%s of %s: %.6g", ReductionName(session.Settings().overview).c_str(),
               channel ? channel->name.c_str() : "value", value);
@@ -313,6 +312,7 @@ void HandleStackedHover(Session& session, double x, double y) {
   if (!hit) return;
   const Sequence& sequence = session.Doc().sequences[hit->sequence];
   if (hit->header) {
+    NoteGlyphsNeeded(sequence.name);
     ImGui::SetTooltip("%s: click to open it as running text", sequence.name.c_str());
     if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
       session.SelectSequence(static_cast<int>(hit->sequence));
@@ -441,7 +441,6 @@ void DrawHeatmapPanel(Session& session, FrameContext& context) {
     HandleScrolling(session, bar, image_size.y, pitch, hovered);
     DrawOverview(session, overview, context.canvas);
   }
-  if (ImGui::IsWindowFocused() || hovered) HandleZoom(session, hovered);
   DrawEmptyBanner(session, ImRect(image_pos, ImVec2(image_pos.x + width, image_pos.y + image_size.y)));
 
   if (hovered) {

@@ -34,7 +34,7 @@ bool EnumCombo(const char* label, T& value, const T (&options)[N], std::string (
 }
 
 // The histogram of the scope's values with the range's handles; dragging a handle sets a
-// manual range. Mean (blue) and median (dashed dark) are marked.
+// manual range. Mean (blue) and median (dashed, in the text colour) are marked.
 void DrawHistogram(Session& session) {
   const ScopeSummary& summary = session.Summary();
   const std::vector<size_t>& bins = session.Histogram();
@@ -42,7 +42,11 @@ void DrawHistogram(Session& session) {
   const float width = ImGui::GetContentRegionAvail().x;
   ImGui::InvisibleButton("##histogram", ImVec2(width, kHistogramHeight));
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  draw->AddRectFilled(start, ImVec2(start.x + width, start.y + kHistogramHeight), IM_COL32(255, 255, 255, 255));
+  // The plot's background is the theme's canvas (the heatmap's), not a white slab in the dark.
+  const bool dark = DarkThemeActive();
+  const Rgb8 canvas = dark ? kDarkCanvas : kLightCanvas;
+  draw->AddRectFilled(start, ImVec2(start.x + width, start.y + kHistogramHeight),
+                      IM_COL32(canvas.r, canvas.g, canvas.b, 255));
   if (summary.Count() == 0 || bins.empty() || !summary.HasOrder()) return;  // the histogram comes with the order
 
   const float lo = summary.Min();
@@ -63,13 +67,15 @@ void DrawHistogram(Session& session) {
   draw->AddLine(ImVec2(mean_x, start.y), ImVec2(mean_x, start.y + kHistogramHeight), IM_COL32(40, 90, 200, 255), 1.5f);
   const float median_x = to_x(summary.Median());
   for (float y = start.y; y < start.y + kHistogramHeight; y += 6.0f)
-    draw->AddLine(ImVec2(median_x, y), ImVec2(median_x, y + 3.0f), IM_COL32(30, 30, 30, 255), 1.5f);
+    draw->AddLine(ImVec2(median_x, y), ImVec2(median_x, y + 3.0f), ImGui::GetColorU32(ImGuiCol_Text), 1.5f);
 
   if (session.Mapping().Bucketed()) return;  // thresholds are typed, not dragged
   const float low_x = to_x(session.Low());
   const float high_x = to_x(session.High());
-  draw->AddRectFilled(start, ImVec2(low_x, start.y + kHistogramHeight), IM_COL32(0, 0, 0, 40));
-  draw->AddRectFilled(ImVec2(high_x, start.y), ImVec2(start.x + width, start.y + kHistogramHeight), IM_COL32(0, 0, 0, 40));
+  // What the range clips is shaded darker (more on the dark canvas, where a light veil would glow).
+  const ImU32 clipped = IM_COL32(0, 0, 0, dark ? 110 : 40);
+  draw->AddRectFilled(start, ImVec2(low_x, start.y + kHistogramHeight), clipped);
+  draw->AddRectFilled(ImVec2(high_x, start.y), ImVec2(start.x + width, start.y + kHistogramHeight), clipped);
   for (const float x : {low_x, high_x})
     draw->AddRectFilled(ImVec2(x - 1.5f, start.y), ImVec2(x + 1.5f, start.y + kHistogramHeight), IM_COL32(200, 60, 30, 255));
 
@@ -152,8 +158,12 @@ void DrawMappingControls(Session& session) {
     if (invalid) ImGui::TextColored(ImVec4(0.8f, 0.2f, 0.2f, 1.0f), "increasing numbers, comma-separated");
   }
   if (spec.kind != NormKind::kBuckets) {
-    ImGui::SetNextItemWidth(-ScaledPx(70.0f));
-    changed |= ImGui::SliderFloat("gamma", &spec.gamma, 0.2f, 5.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
+    // The value is written beside the slider, not inside it: at gamma 1 the grab sits in the
+    // middle of the slider, right over a centred value. Ctrl+click still types one in.
+    ImGui::SetNextItemWidth(-ScaledPx(100.0f));
+    changed |= ImGui::SliderFloat("##gamma", &spec.gamma, 0.2f, 5.0f, "", ImGuiSliderFlags_Logarithmic);
+    ImGui::SameLine(0.0f, ImGui::GetStyle().ItemInnerSpacing.x);
+    ImGui::Text("gamma %.2f", static_cast<double>(spec.gamma));
   }
   if (ImGui::SmallButton("0..max")) {
     spec.kind = NormKind::kZeroMax;

@@ -60,6 +60,10 @@ struct FrameContext {
   } loading;
 };
 
+// The heatmap's background in the light and the dark theme (the histogram's too).
+inline constexpr Rgb8 kLightCanvas{255, 255, 255};
+inline constexpr Rgb8 kDarkCanvas{24, 24, 24};
+
 // The fill of the banner over a heatmap that shows no value (panel_heatmap.cpp): window tests find
 // the banner in a screenshot by this colour.
 inline constexpr Rgb8 kEmptyBannerFill{255, 243, 205};
@@ -99,8 +103,10 @@ void DrawLoadingBar(FrameContext& context);
 bool HandleSearchKeys(Session& session, FrameContext& context);
 // Presentation keys (F11, Tab, Ctrl+1/2/3, T, N/P, J/K); DrawPanels calls it first.
 void HandlePresentationKeys(Session& session, FrameContext& context);
-// ImGui's dark or light colours.
+// ImGui's dark or light colours, with secondary text readable on either.
 void ApplyTheme(bool dark);
+// Whether the colours in use are the dark theme's (plots drawn by hand follow them).
+bool DarkThemeActive();
 // Ctrl+1/2/3 (preset 0, 1, 2): the heatmap's and the panels' text sizes.
 void ApplyTextPreset(Session& session, FrameContext& context, int preset);
 // The tokens with the `count` highest values drawn (J/K step through them), in reading order.

@@ -176,5 +176,23 @@ TEST(Settings, EachRefusedMappingValueIsOneWarning) {
   EXPECT_EQ(loaded.norm, "symmetric:98");
 }
 
+TEST(Settings, TheWindowSizeIsSavedAndASizeNoWindowCanHaveIsRefused) {
+  FreshSettingsFolder("window_size");
+  SavedSettings settings;
+  settings.window_size = WindowSize{1000, 640};
+  SaveSettings(settings);
+  EXPECT_EQ(LoadSettings().window_size, (WindowSize{1000, 640}));
+
+  const std::string path = SettingsPath();
+  for (const char* refused : {R"({"window_size": [10, 640]})", R"({"window_size": [1000]})",
+                              R"({"window_size": "1000x640"})", R"({"window_size": [1000.5, 640]})"}) {
+    std::ofstream(path) << refused;
+    testing::internal::CaptureStderr();
+    EXPECT_FALSE(LoadSettings().window_size) << refused;
+    const std::string warnings = testing::internal::GetCapturedStderr();
+    EXPECT_NE(warnings.find("is not [WIDTH, HEIGHT] in 200..16384; using its default"), std::string::npos) << warnings;
+  }
+}
+
 }  // namespace
 }  // namespace th::app

@@ -4,9 +4,12 @@
 #include <gtest/gtest.h>
 #include <stb/stb_image.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <utility>
@@ -17,9 +20,11 @@
 #include "app/headless_render.hpp"
 #include "app/heatmap_view.hpp"
 #include "core/demo_document.hpp"
+#include "core/utf8.hpp"
 #include "core/palette_registry.hpp"
 #include "gfx/egl_context.hpp"
 #include "gfx/image_io.hpp"
+#include "layout/display_cells.hpp"
 #include "ui/legend.hpp"
 
 namespace th {
@@ -60,26 +65,37 @@ TEST_F(ExportTest, PngExportEqualsTheOnScreenFrame) {
   EXPECT_TRUE(view.ReadPixels() == png) << "the PNG export differs from the on-screen frame";
 }
 
-TEST_F(ExportTest, ScaledExportIsTheSameLayoutAtTwiceTheSize) {
-  Session session(MakeDemoDocument());
-  session.ApplyDataDefaults(false);
-  app::RenderRequest request;
-  request.session = &session;
-  request.width = 500;
-  const app::RenderedImage single = app::RenderSequenceImage(request);
-  request.scale = 2;
-  const app::RenderedImage twice = app::RenderSequenceImage(request);
-  EXPECT_GE(twice.width, 2 * single.width);
-  EXPECT_EQ(twice.font_size, 2 * single.font_size);
-  EXPECT_EQ(twice.padding, 2 * single.padding);
-  // The same lines with the same tokens on them, only larger.
-  EXPECT_EQ(twice.layout.line_count, single.layout.line_count);
-  ASSERT_EQ(twice.layout.instances.size(), single.layout.instances.size());
-  for (size_t i = 0; i < single.layout.instances.size(); ++i) {
-    EXPECT_EQ(twice.layout.instances[i].row, single.layout.instances[i].row);
-    EXPECT_EQ(twice.layout.instances[i].column, single.layout.instances[i].column);
+// N x is exactly N x: the width, every cell and gap, and so the same lines with the same tokens
+// on them at N times their place, whatever the font's rounding at N times the size.
+TEST_F(ExportTest, ScaledRenderIsExactlyScaleTimesTheSameLayout) {
+  for (const int font_size : {16, 13, 23}) {
+    Session session(MakeDemoDocument());
+    session.ApplyDataDefaults(false);
+    session.SetFontSize(font_size);
+    app::RenderRequest request;
+    request.session = &session;
+    request.width = 500;
+    const app::RenderedImage single = app::RenderSequenceImage(request);
+    for (const int scale : {2, 3, 4}) {
+      SCOPED_TRACE("font size " + std::to_string(font_size) + ", scale " + std::to_string(scale));
+      request.scale = scale;
+      const app::RenderedImage scaled = app::RenderSequenceImage(request);
+      EXPECT_EQ(scaled.width, scale * 500);
+      EXPECT_EQ(scaled.height, scale * single.height);
+      EXPECT_EQ(scaled.font_size, scale * single.font_size);
+      EXPECT_EQ(scaled.padding, scale * single.padding);
+      EXPECT_EQ(scaled.geometry.cell_width, scale * single.geometry.cell_width);
+      EXPECT_EQ(scaled.geometry.cell_height, scale * single.geometry.cell_height);
+      EXPECT_EQ(scaled.geometry.LinePitch(), scale * single.geometry.LinePitch());
+      EXPECT_EQ(scaled.layout.line_count, single.layout.line_count);
+      ASSERT_EQ(scaled.layout.instances.size(), single.layout.instances.size());
+      for (size_t i = 0; i < single.layout.instances.size(); ++i) {
+        EXPECT_EQ(scaled.layout.instances[i].row, single.layout.instances[i].row);
+        EXPECT_EQ(scaled.layout.instances[i].column, single.layout.instances[i].column);
+        EXPECT_EQ(scaled.layout.instances[i].cells, single.layout.instances[i].cells);
+      }
+    }
   }
-  EXPECT_NEAR(twice.height, 2 * single.height, 0.15 * single.height);
 }
 
 struct Png {
@@ -120,6 +136,69 @@ Png ExportPng(const Session& session, bool legend, bool caption, int scale = 1) 
   png.pixels = ReadPng(job.path, png.width, png.height);
   std::filesystem::remove(job.path);
   return png;
+}
+
+// `render --width 500 --scale N`: a PNG exactly N x 500 pixels wide, and every box of --layout
+// the scale-1 box at N times its place and size, filled with the same colour, its glyphs drawn at
+// N times the size (about N^2 times the ink).
+TEST_F(ExportTest, ScaledPngIsExactlyScaleTimesWideWithTheSameBoxes) {
+  Session session(MakeDemoDocument());
+  session.ApplyDataDefaults(false);
+  const std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const auto export_png = [&](int scale, nlohmann::json& layout) {
+    app::ExportJob job;
+    job.path = (std::filesystem::temp_directory_path() / ("tokenheat_" + test + ".png")).string();
+    job.layout_path = job.path + ".json";
+    job.width = 500;
+    job.scale = scale;
+    app::WriteExport(session, job);
+    Png png;
+    png.pixels = ReadPng(job.path, png.width, png.height);
+    std::ifstream json(*job.layout_path);
+    layout = nlohmann::json::parse(json);
+    std::filesystem::remove(job.path);
+    std::filesystem::remove(*job.layout_path);
+    return png;
+  };
+  // How far a box's pixels are from its background, summed: its glyphs' ink, coverage weighted.
+  const auto ink = [](const Png& png, const nlohmann::json& box) {
+    const int x = box["x"], y = box["y"], w = box["w"], h = box["h"];
+    const Rgb8 background = png.At(x, y);
+    int64_t sum = 0;
+    for (int row = y; row < y + h; ++row)
+      for (int column = x; column < x + w; ++column) {
+        const Rgb8 pixel = png.At(column, row);
+        sum += std::abs(pixel.r - background.r) + std::abs(pixel.g - background.g) + std::abs(pixel.b - background.b);
+      }
+    return sum;
+  };
+  nlohmann::json single_layout;
+  const Png single = export_png(1, single_layout);
+  for (const int scale : {2, 3}) {
+    SCOPED_TRACE("scale " + std::to_string(scale));
+    nlohmann::json layout;
+    const Png scaled = export_png(scale, layout);
+    EXPECT_EQ(scaled.width, 500 * scale);
+    EXPECT_EQ(scaled.height, single.height * scale);
+    EXPECT_EQ(layout["width"], 500 * scale);
+    const nlohmann::json& boxes = layout["tokens"];
+    const nlohmann::json& single_boxes = single_layout["tokens"];
+    ASSERT_EQ(boxes.size(), single_boxes.size());
+    int64_t single_ink = 0, scaled_ink = 0;
+    for (size_t i = 0; i < boxes.size(); ++i) {
+      const nlohmann::json &box = boxes[i], &one = single_boxes[i];
+      EXPECT_EQ(box["index"], one["index"]);
+      for (const char* key : {"x", "y", "w", "h"})
+        EXPECT_EQ(box[key].get<int>(), scale * one[key].get<int>()) << "token " << one["index"] << " " << key;
+      // The top left corner is the box's colour at both scales (the notch is at the others).
+      const Rgb8 colour = scaled.At(box["x"], box["y"]), expected = single.At(one["x"], one["y"]);
+      EXPECT_TRUE(colour.r == expected.r && colour.g == expected.g && colour.b == expected.b) << "token " << i;
+      single_ink += ink(single, one);
+      scaled_ink += ink(scaled, box);
+    }
+    EXPECT_GT(scaled_ink, (scale * scale) * single_ink * 4 / 5);
+    EXPECT_LT(scaled_ink, (scale * scale) * single_ink * 6 / 5);
+  }
 }
 
 void ExpectColourNear(Rgb8 actual, Rgb8 expected, int tolerance, const std::string& what) {
@@ -389,7 +468,7 @@ TEST_F(ExportTest, SvgAndHtmlLegendsWarnCountAndNotch) {
   app::ExportOptions options;
   options.legend = true;
   std::string svg = app::ExportSvg(app::RenderSequenceImage(request), session, options);
-  std::string html = app::ExportHtml(session, 1, options);
+  std::string html = app::ExportHtml(app::LayOutSequenceImage(request), session, options);
   EXPECT_NE(svg.find(std::string(">") + kOutlierWarning + "</text>"), std::string::npos);
   EXPECT_NE(html.find(kOutlierWarning), std::string::npos);
   EXPECT_NE(svg.find("class=\"clipping\" x="), std::string::npos);
@@ -402,7 +481,7 @@ TEST_F(ExportTest, SvgAndHtmlLegendsWarnCountAndNotch) {
   // A range that clips: -0.55 twice below, 0.5232, 0.5418 and 3.2 above; no outlier in it.
   session.SetManualRange(-0.5f, 0.5f);
   svg = app::ExportSvg(app::RenderSequenceImage(request), session, options);
-  html = app::ExportHtml(session, 1, options);
+  html = app::ExportHtml(app::LayOutSequenceImage(request), session, options);
   EXPECT_EQ(svg.find("outlier"), std::string::npos);
   EXPECT_NE(svg.find(">2 below the range, 3 above it</text>"), std::string::npos);
   EXPECT_NE(html.find("2 below the range, 3 above it</p>"), std::string::npos);
@@ -435,7 +514,7 @@ TEST_F(ExportTest, LogLegendsCountWhatTheScaleCannotPlace) {
   const std::string svg = app::ExportSvg(app::RenderSequenceImage(request), session, options);
   EXPECT_NE(svg.find(">" + warning + "</text>"), std::string::npos);
   EXPECT_NE(svg.find(">no range</text>"), std::string::npos);
-  EXPECT_NE(app::ExportHtml(session, 1, options).find(warning), std::string::npos);
+  EXPECT_NE(app::ExportHtml(app::LayOutSequenceImage(request), session, options).find(warning), std::string::npos);
   // In the PNG, the three tokens are notched at the bottom left: clipped below.
   const Png figure = ExportPng(session, false, false);
   const app::RenderedImage image = app::RenderSequenceImage(request);
@@ -464,6 +543,58 @@ TEST(ExportLegend, SaysWhatRangeWasUsed) {
   spec.kind = NormKind::kZeroMax;
   session.SetSpec(spec);
   EXPECT_EQ(ui::MappingWords(session).find("default"), std::string::npos) << ui::MappingWords(session);
+}
+
+// Control, bidi control, zero-width and whitespace tokens are written as the markers the grid
+// draws for them, whatever those are: the code point in the layout's own marker cell. So no
+// control character reaches the page to reorder or hide the tokens around it.
+TEST_F(ExportTest, SvgAndHtmlWriteTheMarkersTheGridDraws) {
+  const std::vector<std::string> tokens = {"100",    " USD", "\u202E", "\u2067", "\u2069", "\u200B",
+                                           "\u200E", "\t",   "   ",     "\n",     "\u061C"};
+  Sequence sequence;
+  for (const std::string& token : tokens) sequence.AppendToken(token);
+  sequence.channels.push_back({"value", std::vector<float>(tokens.size(), 1.0f)});
+  Document document;
+  document.sequences.push_back(std::move(sequence));
+  Session session(std::move(document));
+  session.ApplyDataDefaults(false);
+  app::RenderRequest request;
+  request.session = &session;
+  request.width = 640;
+  const app::RenderedImage image = app::LayOutSequenceImage(request);
+  const std::string svg = app::ExportSvg(image, session, {});
+  const std::string html = app::ExportHtml(image, session, {});
+  ASSERT_EQ(image.layout.instances.size(), tokens.size());
+  for (size_t i = 2; i < tokens.size(); ++i) {  // every token after "100 USD" is drawn as markers only
+    const TokenInstance& box = image.layout.instances[i];
+    // Each marker the grid draws, as the page and the drawing write it: dim and isolated.
+    std::string html_markers, svg_markers;
+    for (uint32_t cell = box.first_cell; cell < box.first_cell + box.cells; ++cell) {
+      const uint32_t drawn = image.layout.cells[cell];
+      ASSERT_TRUE(drawn & kMarkerBit) << "token " << i;
+      if (drawn & kContinuationBit) continue;
+      std::string marker;
+      if (drawn & kClusterBit) {
+        for (const char32_t cp : image.layout.clusters[drawn & kCellValueMask]) AppendUtf8(marker, cp);
+      } else {
+        AppendUtf8(marker, drawn & kCellValueMask);
+      }
+      html_markers += "<span class=\"marker\">" + marker + "</span>";
+      svg_markers += "<tspan class=\"marker\" fill-opacity=\"0.45\" unicode-bidi=\"isolate\">" + marker + "</tspan>";
+    }
+    const std::string index = "data-index=\"" + std::to_string(i) + "\"";
+    EXPECT_NE(html.find(index + " data-value=\"1\" title=\"#" + std::to_string(i) + " value: 1\">" + html_markers +
+                        "</span>"),
+              std::string::npos)
+        << "token " << i << " is not drawn as " << html_markers;
+    const size_t text = svg.find("<text class=\"token\" " + index);
+    ASSERT_NE(text, std::string::npos) << "token " << i;
+    EXPECT_EQ(svg.substr(svg.find('>', text) + 1, svg_markers.size() + 7), svg_markers + "</text>") << "token " << i;
+  }
+  for (const char* control : {"\u202E", "\u2067", "\u2069", "\u200B", "\u200E", "\u061C", "\t"}) {
+    EXPECT_EQ(html.find(control, html.find("class=\"heatmap\"")), std::string::npos);
+    EXPECT_EQ(svg.find(control), std::string::npos);
+  }
 }
 
 TEST(ExportMarkup, EscapesEveryMarkupCharacterAndWhatXmlCannotHold) {

@@ -1,5 +1,5 @@
-// Display units without fonts: cell widths (East Asian Width), clusters, zero-width markers and
-// right-to-left order inside a token.
+// Display units without fonts: cell widths (East Asian Width), grapheme clusters (UAX #29),
+// zero-width and bidi control markers, and bidi order inside a token (UAX #9).
 
 #include <gtest/gtest.h>
 
@@ -42,6 +42,12 @@ TEST(DisplayUnits, WideCharactersTakeTwoCellsAndMarksNone) {
 TEST(DisplayUnits, ComplexScriptRunsAreOneUnitWithACellPerLetter) {
   EXPECT_EQ(Cells("مرحبا"), (std::vector<int>{5}));        // Arabic letters join: one shaped run
   EXPECT_EQ(Cells("नमस्ते"), (std::vector<int>{4}));        // virama and vowel sign take no cell
+  // A conjunct: a cell per consonant and spacing vowel sign (shaping_atlas_test checks the
+  // shaped conjuncts fit these cells).
+  EXPECT_EQ(Cells("क्ष"), (std::vector<int>{2}));
+  EXPECT_EQ(Cells("श्र्व"), (std::vector<int>{3}));
+  EXPECT_EQ(Cells("स्त्री"), (std::vector<int>{4}));
+  EXPECT_EQ(Cells("क्षत्रिय"), (std::vector<int>{6}));
   EXPECT_EQ(Cells("สวัสดี"), (std::vector<int>{4}));        // Thai vowel marks stack
   EXPECT_EQ(Cells("שלום עולם"), (std::vector<int>{4, 1, 4}));
   EXPECT_EQ(Units(std::string(40, 'x')).size(), 40u);
@@ -51,7 +57,7 @@ TEST(DisplayUnits, ComplexScriptRunsAreOneUnitWithACellPerLetter) {
 }
 
 TEST(DisplayUnits, ZeroWidthAndControlCharactersAreVisibleMarkers) {
-  for (const char* text : {"\u200B", "\u200D", "\u2060", "\uFEFF", "\u200E"}) {
+  for (const char* text : {"\u200B", "\u200D", "\u2060", "\uFEFF", "\U000E0041"}) {
     const std::vector<DisplayUnit> units = Units(text);
     ASSERT_EQ(units.size(), 1u) << text;
     EXPECT_TRUE(units[0].marker);
@@ -67,21 +73,107 @@ TEST(DisplayUnits, ZeroWidthAndControlCharactersAreVisibleMarkers) {
   EXPECT_EQ(VisibleWhitespace("a\u200Bb"), "a\u2B1Ab");
 }
 
-TEST(DisplayUnits, RightToLeftSpansAreReversedNumbersAndOtherTextAreNot) {
-  std::vector<DisplayUnit> units = Units("abc שלום עולם 42 (x)");
-  ReorderForDisplay(units);
+// The units' texts in the order ReorderForDisplay gives, separated by '|'.
+std::string VisualUnits(const std::string& text) {
+  std::vector<DisplayUnit> units = Units(text);
+  ReorderForDisplay(text, units);
   std::string visual;
-  const std::string text = "abc שלום עולם 42 (x)";
-  for (const DisplayUnit& unit : units) visual += text.substr(unit.byte_begin, unit.byte_end - unit.byte_begin);
-  EXPECT_EQ(visual, "abc 42 עולם שלום (x)");
-  units = Units("(שלום)");
-  ReorderForDisplay(units);
-  EXPECT_EQ(units.front().glyph, U'(');  // the neutrals around the span keep the left-to-right order
-  units = Units("א(ב)ג");
-  ReorderForDisplay(units);
+  for (const DisplayUnit& unit : units) {
+    if (!visual.empty()) visual += '|';
+    visual += text.substr(unit.byte_begin, unit.byte_end - unit.byte_begin);
+  }
+  return visual;
+}
+
+TEST(DisplayUnits, RightToLeftSpansAreReversedNumbersAndOtherTextAreNot) {
+  EXPECT_EQ(VisualUnits("abc שלום עולם 42 (x)"), "a|b|c| |4|2| |עולם| |שלום| |(|x|)");
+  std::string text = "(שלום)";
+  std::vector<DisplayUnit> units = Units(text);
+  ReorderForDisplay(text, units);
+  // A right-to-left token: its opening bracket is on the right, drawn mirrored, and its closing
+  // one on the left, so it reads "(שלום)" as it should.
+  ASSERT_EQ(units.size(), 3u);
+  EXPECT_EQ(units.front().glyph, U'(');
+  EXPECT_EQ(text.substr(units.front().byte_begin, 1), ")");
+  EXPECT_EQ(VisualUnits(" עולם"), "עולם| ") << "a right-to-left token's leading space is on its right";
+  text = "א(ב)ג";
+  units = Units(text);
+  ReorderForDisplay(text, units);
   ASSERT_EQ(units.size(), 5u);
   EXPECT_EQ(units[1].glyph, U'(') << "the closing bracket, mirrored, now opens";
   EXPECT_EQ(units[3].glyph, U')');
+  EXPECT_EQ(VisualUnits("abc"), "a|b|c") << "no right-to-left letter: nothing moves";
+}
+
+TEST(DisplayUnits, ArabicIndicDigitsAreALeftToRightRunAfterTheArabicWordsTheyFollow) {
+  // UAX #9: the paragraph is right to left (its first strong letter is Arabic), so the number read
+  // first is drawn rightmost, and its digits, a run of their own, read left to right.
+  EXPECT_EQ(VisualUnits("١٢٣ عربي"), "عربي| |١٢٣");
+  EXPECT_EQ(VisualUnits("عربي١٢٣"), "١٢٣|عربي") << "digits never share a shaped run with letters";
+  EXPECT_EQ(VisualUnits("سنة 2024 م"), "م| |2|0|2|4| |سنة");
+  EXPECT_EQ(Cells("١٢٣"), (std::vector<int>{3}));
+}
+
+TEST(DisplayUnits, BidiControlsAreAbbreviatedMarkersAndNeverApplied) {
+  const char* const controls[] = {"\u200E", "\u200F", "\u061C", "\u202A", "\u202B", "\u202C",
+                                  "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069"};
+  const char* const names[] = {"LRM", "RLM", "ALM", "LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI"};
+  for (size_t i = 0; i < std::size(controls); ++i) {
+    const std::vector<DisplayUnit> units = Units(controls[i]);
+    ASSERT_EQ(units.size(), 1u) << names[i];
+    EXPECT_TRUE(units[0].marker && units[0].bidi_control) << names[i];
+    EXPECT_EQ(units[0].cells, 3) << names[i];
+    std::u32string cluster;
+    AppendUnitCluster(controls[i], units[0], cluster);
+    EXPECT_EQ(cluster, std::u32string(names[i], names[i] + 3));
+    size_t pos = 0;
+    EXPECT_EQ(BidiControlMarker(DecodeUtf8(controls[i], pos)), names[i]);
+  }
+  EXPECT_TRUE(BidiControlMarker(U'a').empty());
+  EXPECT_TRUE(BidiControlMarker(0x200B).empty());
+  // An override would draw "abc" as "cba" and the Hebrew left to right: neither happens.
+  EXPECT_EQ(VisualUnits("\u202Eabc"), "\u202E|a|b|c");
+  EXPECT_EQ(VisualUnits("\u202Dאב גד"), "גד| |אב|\u202D");
+  EXPECT_EQ(VisibleWhitespace("a\u202Eb"), "a<RLO>b");
+}
+
+TEST(DisplayUnits, ALoneCombiningMarkIsDrawnOnADottedCircleInItsOwnCell) {
+  for (const char* token : {"\u0301", "\u0323\u0302", "\u0E35\u0E48", "\u093F"}) {
+    const std::vector<DisplayUnit> units = Units(token);
+    ASSERT_EQ(units.size(), 1u) << token;
+    EXPECT_TRUE(units[0].lone_mark);
+    EXPECT_EQ(units[0].glyph, 0u);
+    EXPECT_EQ(units[0].cells, 1);
+    std::u32string cluster;
+    AppendUnitCluster(token, units[0], cluster);
+    EXPECT_EQ(cluster.front(), kDottedCircle);
+    size_t marks = 0;
+    ForEachCodePoint(token, [&marks](char32_t) { ++marks; });
+    EXPECT_EQ(cluster.size(), 1 + marks) << "the marks follow";
+  }
+  // After a marker there is nothing to attach to either.
+  const std::vector<DisplayUnit> units = Units("\u200B\u0301");
+  ASSERT_EQ(units.size(), 2u);
+  EXPECT_TRUE(units[1].lone_mark);
+  EXPECT_FALSE(Units("e\u0301")[0].lone_mark);
+}
+
+TEST(DisplayUnits, AGraphemeClusterTakesItsCellsOnce) {
+  EXPECT_EQ(Cells("👨\u200D👩\u200D👧\u200D👦"), (std::vector<int>{2})) << "a ZWJ family is one emoji";
+  EXPECT_EQ(Cells("🇫🇷"), (std::vector<int>{2})) << "a flag";
+  EXPECT_EQ(Cells("🇫🇷🇩🇪"), (std::vector<int>{2, 2})) << "regional indicators pair up";
+  EXPECT_EQ(Cells("👍🏽"), (std::vector<int>{2})) << "a skin tone";
+  EXPECT_EQ(Cells("❤\uFE0F"), (std::vector<int>{2})) << "emoji presentation";
+  EXPECT_EQ(Cells("❤"), (std::vector<int>{1}));
+  EXPECT_EQ(Cells("❤\uFE0E"), (std::vector<int>{1})) << "text presentation";
+  EXPECT_EQ(Cells("1\uFE0F\u20E3"), (std::vector<int>{2})) << "a keycap";
+  EXPECT_EQ(Cells("🏴\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F"), (std::vector<int>{2}));
+  EXPECT_EQ(Cells("\u1100\u1161\u11A8"), (std::vector<int>{2})) << "a Hangul syllable of jamo";
+  // A joiner outside an emoji sequence or a shaped run links nothing, so it stays visible.
+  const std::vector<DisplayUnit> units = Units("a\u200Db");
+  ASSERT_EQ(units.size(), 3u);
+  EXPECT_EQ(units[1].glyph, kZeroWidthMarker);
+  EXPECT_EQ(Cells("🙂\u200Da"), (std::vector<int>{2, 1, 1}));
 }
 
 TEST(DisplayUnits, LayoutEmitsContinuationCellsAndClusters) {

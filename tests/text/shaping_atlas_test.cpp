@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "text/glyph_atlas.hpp"
@@ -50,6 +51,44 @@ TEST(ShapingAtlas, CombiningMarkIsDrawnOnItsBaseNotAsABox) {
   const uint32_t accented = atlas.SlotFor(U"e\u0301", 1);
   EXPECT_GT(InkIn(atlas, accented, 0, 1), InkIn(atlas, plain, 0, 1)) << "the acute adds ink above the e";
   EXPECT_EQ(atlas.MissingGlyphCount(), 0u);
+}
+
+// Columns [first, last] of the slots' row that have ink, or {-1, -1}.
+std::pair<int, int> InkColumns(const GlyphAtlas& atlas, uint32_t slot, int cells) {
+  const int x0 = static_cast<int>(slot % GlyphAtlas::kSlotsPerRow) * atlas.CellWidth();
+  const int y0 = static_cast<int>(slot / GlyphAtlas::kSlotsPerRow) * atlas.CellHeight();
+  std::pair<int, int> columns{-1, -1};
+  for (int x = 0; x < cells * atlas.CellWidth(); ++x)
+    for (int y = y0; y < y0 + atlas.CellHeight(); ++y)
+      if (atlas.Pixels()[static_cast<size_t>(y) * atlas.Width() + x0 + x] != 0) {
+        if (columns.first < 0) columns.first = x;
+        columns.second = x;
+      }
+  return columns;
+}
+
+TEST(ShapingAtlas, DevanagariConjunctsGetTheWidthTheyNeedAtTheirCells) {
+  // The layout gives a shaped run a cell per consonant and spacing vowel sign (display_cells.hpp):
+  // at those cells a conjunct is drawn as wide as with room to spare, never squeezed.
+  GlyphAtlas atlas("monospace", 20);
+  const std::vector<std::pair<std::u32string, int>> conjuncts = {
+      {U"क्ष", 2}, {U"द्ध", 2}, {U"श्र्व", 3}, {U"स्त्री", 4}, {U"क्षत्रिय", 6}, {U"नमस्ते", 4}};
+  for (const auto& [text, cells] : conjuncts) {
+    const auto [first, last] = InkColumns(atlas, atlas.SlotFor(text, cells), cells);
+    const auto [roomy_first, roomy_last] = InkColumns(atlas, atlas.SlotFor(text, cells + 4), cells + 4);
+    ASSERT_GE(first, 0);
+    EXPECT_NEAR(last - first, roomy_last - roomy_first, 1) << text.size() << " code points in " << cells << " cells";
+  }
+  EXPECT_EQ(atlas.MissingGlyphCount(), 0u);
+}
+
+TEST(ShapingAtlas, ALoneMarkOnADottedCircleIsDrawnOverTheCircle) {
+  // DejaVu Sans Mono has no anchor for marks on U+25CC: the mark goes over the circle, not after
+  // it, where the slot's edge would clip it.
+  GlyphAtlas atlas("DejaVu Sans Mono", 16);
+  const int circle = InkIn(atlas, atlas.SlotFor(U"\u25CC", 1), 0, 1);
+  EXPECT_GT(InkIn(atlas, atlas.SlotFor(U"\u25CC\u0301", 1), 0, 1), circle + 5);
+  EXPECT_GT(InkIn(atlas, atlas.SlotFor(U"\u25CC\u0323\u0302", 1), 0, 1), circle + 8);
 }
 
 TEST(ShapingAtlas, MissingCodePointsAreCountedOncePerCodePoint) {
