@@ -88,7 +88,9 @@ std::string Session::ApplyDataDefaults(bool keep_palette) {
   SetSpec(spec);
   const bool signed_values = spec.kind == NormKind::kSymmetric;
   if (!keep_palette) SetPalette(*FindPalette(DefaultPaletteName(spec.kind)));
-  m_default_reason = signed_values ? "values have both signs: symmetric about 0" : "no negative values: min..max";
+  m_default_reason = signed_values            ? "values have both signs: symmetric about 0"
+                     : summary.HasNegative() ? "no positive values: min..max"
+                                             : "no negative values: min..max";
   ApplyFileRange();
   return m_default_reason;
 }
