@@ -181,6 +181,9 @@ int RunViewer(const CommandLine& parsed) {
       throw UsageError(line.jump_option + ": " + error.what());
     }
   }
+  // A screenshot that would replace an input is a usage error before any window opens (the check
+  // at the frame covers a file opened since).
+  if (line.screenshot) InputFiles(line.view).CheckNotOverwritten(*line.screenshot);
   PlatformWindow window("tokenheat - " + session.Doc().source, saved.window_size);
   ui::NoteDocumentGlyphs(session.Doc());
 
