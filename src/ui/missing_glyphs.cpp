@@ -1,11 +1,13 @@
 #include "ui/missing_glyphs.hpp"
 
 #include <algorithm>
+#include <string>
 #include <utility>
 
 #include "core/document.hpp"
 #include "core/utf8.hpp"
 #include "imgui.h"
+#include "ui/visual_order.hpp"
 
 namespace th::ui {
 
@@ -31,14 +33,20 @@ void NoteGlyphsNeeded(std::string_view utf8) {
   if (atlas->Fonts.empty()) return;
   const ImFont* font = atlas->Fonts[0];  // fallback faces are merged into it
   MissingGlyphs& state = State();
-  ForEachCodePoint(utf8, [&](char32_t cp) {
-    // ASCII is always in the base font and control characters (C0, C1) are never drawn; ImGui
-    // cannot draw characters beyond 16 bits, whatever the font.
-    if (cp < 0xA0 || cp > kLastImGuiChar || state.reported[cp]) return;
-    if (font->FindGlyphNoFallback(static_cast<ImWchar>(cp)) != nullptr) return;
-    state.reported[cp] = true;
-    state.pending.push_back(cp);
-  });
+  const auto note = [&](std::string_view text) {
+    ForEachCodePoint(text, [&](char32_t cp) {
+      // ASCII is always in the base font and control characters (C0, C1) are never drawn; ImGui
+      // cannot draw characters beyond 16 bits, whatever the font.
+      if (cp < 0xA0 || cp > kLastImGuiChar || state.reported[cp]) return;
+      if (font->FindGlyphNoFallback(static_cast<ImWchar>(cp)) != nullptr) return;
+      state.reported[cp] = true;
+      state.pending.push_back(cp);
+    });
+  };
+  note(utf8);
+  // The panels draw right-to-left text in display order, Arabic as its joined presentation forms
+  // (U+FB50..U+FEFF), which are other characters than the text's own.
+  if (const std::string shown = VisualOrder(utf8); shown != utf8) note(shown);
 }
 
 void NoteDocumentGlyphs(const Document& document) {

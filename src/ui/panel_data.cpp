@@ -4,6 +4,7 @@
 #include "core/palette_registry.hpp"
 #include "imgui.h"
 #include "ui/panels.hpp"
+#include "ui/visual_order.hpp"
 
 namespace th::ui {
 
@@ -29,10 +30,10 @@ void DrawChannelTools(Session& session) {
   const Sequence& sequence = session.CurrentSequence();
   const std::string underline = session.Settings().underline.value_or("");
   ImGui::SetNextItemWidth(-ScaledPx(70.0f));
-  if (ImGui::BeginCombo("underline", underline.empty() ? "(none)" : underline.c_str())) {
+  if (ImGui::BeginCombo("underline", underline.empty() ? "(none)" : VisualOrder(underline).c_str())) {
     if (ImGui::Selectable("(none)", underline.empty())) session.SetUnderline(std::nullopt);
     for (const Channel& channel : sequence.channels)
-      if (ImGui::Selectable(channel.name.c_str(), channel.name == underline)) session.SetUnderline(channel.name);
+      if (ImGui::Selectable(VisualOrder(channel.name).c_str(), channel.name == underline)) session.SetUnderline(channel.name);
     ImGui::EndCombo();
   }
 
@@ -96,7 +97,7 @@ void DrawSequenceList(Session& session) {
         const uint32_t i = listed[static_cast<size_t>(row)];
         const SequenceSummary& summary = list.Summaries()[i];
         ImGui::PushID(static_cast<int>(i));
-        if (ImGui::Selectable(document.sequences[i].name.c_str(), static_cast<int>(i) == session.Settings().sequence)) {
+        if (ImGui::Selectable(VisualOrder(document.sequences[i].name).c_str(), static_cast<int>(i) == session.Settings().sequence)) {
           session.SelectSequence(static_cast<int>(i));
           if (stacked) list.ScrollToSequence(i);
         }
@@ -152,10 +153,13 @@ void DrawDataPanel(Session& session, FrameContext& context) {
   const Sequence& sequence = session.CurrentSequence();
   const Channel* current = session.CurrentChannel();
   ImGui::SetNextItemWidth(-1.0f);
-  if (ImGui::BeginCombo("##channel", current ? current->name.c_str() : "(none)")) {
-    for (int i = 0; i < static_cast<int>(sequence.channels.size()); ++i)
-      if (ImGui::Selectable(sequence.channels[i].name.c_str(), i == session.Settings().channel))
+  if (ImGui::BeginCombo("##channel", current ? VisualOrder(current->name).c_str() : "(none)")) {
+    for (int i = 0; i < static_cast<int>(sequence.channels.size()); ++i) {
+      ImGui::PushID(i);  // the label is the name as shown, which two names may share
+      if (ImGui::Selectable(VisualOrder(sequence.channels[i].name).c_str(), i == session.Settings().channel))
         session.SelectChannel(i);
+      ImGui::PopID();
+    }
     ImGui::EndCombo();
   }
   // Decoded text by default; the raw tokenizer strings ("Ġworld", "▁the", "##ing") on demand.

@@ -209,7 +209,7 @@ void DrawTokenTooltip(const Session& session, const Sequence& sequence, const Vi
     NoteGlyphsNeeded(needed);
   for (const std::string& entry : top_k_text) NoteGlyphsNeeded(entry);
   ImGui::BeginTooltip();
-  if (stacked) ImGui::TextDisabled("%s", sequence.name.c_str());
+  if (stacked) ImGui::TextDisabled("%s", VisualOrder(sequence.name).c_str());
   ImGui::Text("\"%s\"%s%s", shown_text.c_str(), shown.size() < text.size() ? "..." : "",
               sequence.Flags(token) & kTokenSpecial ? "  (special token)" : "");
   if (shown.size() < text.size()) ImGui::TextDisabled("%zu bytes", text.size());
@@ -236,7 +236,8 @@ void DrawTokenTooltip(const Session& session, const Sequence& sequence, const Vi
     ImGui::TextUnformatted("normalised: no value (NaN/Inf)");
   if (sequence.channels.size() > 1) {
     ImGui::Separator();
-    for (const Channel& other : sequence.channels) ImGui::Text("%s: %.6g", other.name.c_str(), other.values[token]);
+    for (const Channel& other : sequence.channels)
+      ImGui::Text("%s: %.6g", VisualOrder(other.name).c_str(), other.values[token]);
   }
   // Predictions read like the tokens: decoded, or the tokenizer's strings with "Raw tokens" on.
   if (!top_k.empty()) {
@@ -313,7 +314,7 @@ void HandleStackedHover(Session& session, double x, double y) {
   const Sequence& sequence = session.Doc().sequences[hit->sequence];
   if (hit->header) {
     NoteGlyphsNeeded(sequence.name);
-    ImGui::SetTooltip("%s: click to open it as running text", sequence.name.c_str());
+    ImGui::SetTooltip("%s: click to open it as running text", VisualOrder(sequence.name).c_str());
     if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
       session.SelectSequence(static_cast<int>(hit->sequence));
       session.SetStacked(false);

@@ -1,8 +1,14 @@
-// Tooltip text for ImGui, which neither reorders nor joins: right-to-left runs in display order,
-// Arabic letters in their joined forms, everything else untouched.
+// Text for ImGui, which neither reorders nor joins: right-to-left runs in display order, Arabic
+// letters in their joined forms, everything else untouched; and the glyphs those need.
 #include "ui/visual_order.hpp"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "imgui.h"
+#include "ui/missing_glyphs.hpp"
 
 namespace th::ui {
 namespace {
@@ -23,6 +29,20 @@ TEST(VisualOrder, ArabicLettersJoinAndReverse) {
   EXPECT_EQ(VisualOrder("\xD8\xA8\xD8\xAD\xD8\xAB"), "\xEF\xBA\x9A\xEF\xBA\xA4\xEF\xBA\x91");
   // لا (lam, alef) is one ligature glyph; the letter it absorbed leaves nothing behind.
   EXPECT_EQ(VisualOrder("\xD9\x84\xD8\xA7"), "\xEF\xBB\xBB");
+}
+
+// The panels draw Arabic as its presentation forms, so those are the characters the fallback must
+// bring: noting the text notes them too (ImGui's default font has neither).
+TEST(VisualOrder, GlyphsNeededAreTheShownCharacters) {
+  ImGui::CreateContext();
+  ImGui::GetIO().Fonts->AddFontDefault();
+  ImGui::GetIO().Fonts->Build();
+  TakeMissingGlyphs();
+  NoteGlyphsNeeded("\xD8\xA8\xD8\xAD\xD8\xAB");  // بحث
+  const std::vector<char32_t> missing = TakeMissingGlyphs();
+  ImGui::DestroyContext();
+  for (const char32_t cp : {0x0628, 0x062D, 0x062B, 0xFE9A, 0xFEA4, 0xFE91})
+    EXPECT_NE(std::find(missing.begin(), missing.end(), cp), missing.end()) << std::hex << static_cast<uint32_t>(cp);
 }
 
 }  // namespace
