@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "headless_gl_test.hpp"
+#include "uniform_render.hpp"
 #include "app/headless_render.hpp"
 #include "layout/display_cells.hpp"
 #include "ui/view_state.hpp"
@@ -18,20 +19,9 @@ namespace {
 
 class ClustersBidiTest : public HeadlessGlTest {};
 
-// Every token gets the same value, so every box has the same background and a glyph drawn in
-// two renders gives the same pixels in both.
+// Every box the palette's middle colour (uniform_render.hpp).
 app::RenderedImage Render(const std::vector<std::string>& tokens) {
-  Document document;
-  Sequence& sequence = document.sequences.emplace_back();
-  for (const std::string& token : tokens) sequence.AppendToken(token);
-  sequence.channels.push_back({"value", std::vector<float>(tokens.size(), 0.5f)});
-  Session session(std::move(document));
-  session.SetManualRange(0.0f, 1.0f);
-  app::RenderRequest request;
-  request.session = &session;
-  request.width = 800;
-  request.font = "DejaVu Sans Mono";
-  return app::RenderSequenceImage(request);
+  return RenderUniformTokens(tokens, 800, "DejaVu Sans Mono");
 }
 
 // A rectangle of whole cells: `cells` cells of an instance's box from cell `first`, less the

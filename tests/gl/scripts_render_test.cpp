@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "headless_gl_test.hpp"
+#include "uniform_render.hpp"
 #include "app/headless_render.hpp"
 #include "core/utf8.hpp"
 #include "gfx/egl_context.hpp"
@@ -22,19 +23,9 @@ namespace {
 
 class ScriptsTest : public HeadlessGlTest {};
 
-// Every token gets the same value, so every box is the palette's middle colour and every glyph
-// pixel differs from it.
+// Every box the palette's middle colour (uniform_render.hpp).
 app::RenderedImage Render(const std::vector<std::string>& tokens, int width = 600) {
-  Document document;
-  Sequence& sequence = document.sequences.emplace_back();
-  for (const std::string& token : tokens) sequence.AppendToken(token);
-  sequence.channels.push_back({"value", std::vector<float>(tokens.size(), 0.5f)});
-  Session session(std::move(document));
-  session.SetManualRange(0.0f, 1.0f);
-  app::RenderRequest request;
-  request.session = &session;
-  request.width = width;
-  return app::RenderSequenceImage(request);
+  return RenderUniformTokens(tokens, width);
 }
 
 // Pixels inside the instance's box that differ from its background (read at its top-left corner,
