@@ -121,7 +121,7 @@ case "${1:-}" in
     run_tests build-release 300
     [[ "${TH_QUICK:-}" == "1" ]] && exit 0
     sanitize_test
-    fuzz_test
+    fuzz_test 5 "$(nproc)"  # two fuzzers at a time on two cores: the same work in half the wait
     ;;
   fuzz)
     # Longer fuzzing than the test command's: scripts/dev.sh fuzz SECONDS [PARALLEL]
