@@ -156,11 +156,15 @@ void ReadTokenIds(const Json& ids, Sequence& sequence, bool need_strings, const 
 
 }  // namespace
 
-void ReadTopK(const Json& top_k, Sequence& sequence, const Origin& origin, std::string_view path) {
+void ReadTopK(const Json& top_k, Sequence& sequence, const Origin& origin, std::string_view path,
+              size_t first_token) {
   Expect(top_k.is_array(), top_k, "an array", origin, path);
-  if (top_k.size() != sequence.TokenCount())
-    Fail(origin, path, "has " + CountOf(top_k.size(), "entry") + " but the sequence has " +
-                           CountOf(sequence.TokenCount(), "token"));
+  const size_t predicted = sequence.TokenCount() - std::min(first_token, sequence.TokenCount());
+  if (top_k.size() != predicted)
+    Fail(origin, path, "has " + CountOf(top_k.size(), "entry") +
+                           (first_token == 0 ? " but the sequence has " + CountOf(predicted, "token")
+                                             : " but " + CountOf(predicted, "token") + " follow the start token"));
+  for (size_t i = 0; i < first_token && i < sequence.TokenCount(); ++i) sequence.AppendTopK({});
   std::vector<TopKEntry> entries;
   for (size_t i = 0; i < top_k.size(); ++i) {
     entries.clear();

@@ -55,22 +55,6 @@ std::vector<uint64_t> ShapeOf(const Json& shape, const Origin& origin, std::stri
   return dimensions;
 }
 
-// The element count a shape names; UINT64_MAX when it overflows.
-uint64_t ElementsOf(const std::vector<uint64_t>& shape) {
-  uint64_t count = 1;
-  for (const uint64_t dimension : shape) {
-    if (dimension != 0 && count > std::numeric_limits<uint64_t>::max() / dimension) return std::numeric_limits<uint64_t>::max();
-    count *= dimension;
-  }
-  return count;
-}
-
-std::string ShapeText(const std::vector<uint64_t>& shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
-
 // Nested lists of numbers (Python's tolist()), which must be rectangular.
 DenseArray NestedLists(const Json& lists, const Origin& origin, std::string_view path) {
   Expect(lists.is_array(), lists, "a list of numbers or lists", origin, path);
@@ -118,8 +102,8 @@ DenseArray ReadArray(const Json& value, const Origin& origin, std::string_view p
         return DecodeJsonTricksCompact(data->get_ref<const std::string&>(), dtype->get_ref<const std::string&>(), dimensions);
       }
       DenseArray array = NestedLists(*data, origin, Member(path, "__ndarray__"));
-      if (array.values.size() != ElementsOf(dimensions))
-        Fail(origin, path, "holds " + CountOf(array.values.size(), "value") + " but its shape is " + ShapeText(dimensions));
+      if (array.values.size() != ElementCountOf(dimensions))
+        Fail(origin, path, "holds " + CountOf(array.values.size(), "value") + " but its shape is " + ShapeAsList(dimensions));
       array.shape = dimensions;
       return array;
     }
@@ -190,7 +174,7 @@ struct AttributionMatrix {
 AttributionMatrix ReadAttributions(const Json& value, size_t rows, const Origin& origin, const std::string& path) {
   const DenseArray array = ReadArray(value, origin, path);
   if (array.shape.size() < 2 || array.shape[0] != rows)
-    Fail(origin, path, "has shape " + ShapeText(array.shape) + ", expected [" + std::to_string(rows) +
+    Fail(origin, path, "has shape " + ShapeAsList(array.shape) + ", expected [" + std::to_string(rows) +
                            " tokens, generation steps, ...]");
   AttributionMatrix matrix;
   matrix.rows = rows;
@@ -260,7 +244,7 @@ Sequence ReadInseqSequence(const Json& wrapped, std::string name, const Origin& 
     for (const auto& [score_name, value] : scores->items()) {
       const std::string score_path = Member(scores_path, score_name);
       const DenseArray array = ReadArray(value, origin, score_path);
-      if (array.shape.size() != 1) Fail(origin, score_path, "has shape " + ShapeText(array.shape) + ", expected [generation steps]");
+      if (array.shape.size() != 1) Fail(origin, score_path, "has shape " + ShapeAsList(array.shape) + ", expected [generation steps]");
       check_steps(array.values.size(), score_path);
       std::vector<float> values(count, std::numeric_limits<float>::quiet_NaN());
       std::copy(array.values.begin(), array.values.end(), values.begin() + static_cast<ptrdiff_t>(sources + start));
@@ -369,7 +353,7 @@ void ReadCircuitsVisMulti(const Json& root, Document& document, const Origin& or
   ReadTokens(Required(root, "tokens", origin), sequence, origin, "tokens");
   const DenseArray values = NestedLists(Required(root, "values", origin), origin, "values");
   if (values.shape.size() != 2 || values.shape[0] != sequence.TokenCount())
-    Fail(origin, "values", "has shape " + ShapeText(values.shape) + ", expected [" +
+    Fail(origin, "values", "has shape " + ShapeAsList(values.shape) + ", expected [" +
                                std::to_string(sequence.TokenCount()) + " tokens, values per token]");
   const std::vector<std::string> labels = Labels(root, "labels", values.shape[1], origin);
   for (size_t k = 0; k < labels.size(); ++k) {
@@ -406,13 +390,13 @@ void ReadCircuitsVisNeuronActivations(const Json& root, Document& document, cons
     ReadTokens(several ? tokens[p] : tokens, sequence, origin, tokens_path);
     const DenseArray values = NestedLists(several ? activations[p] : activations, origin, values_path);
     if (values.shape.size() != 3 || values.shape[0] != sequence.TokenCount())
-      Fail(origin, values_path, "has shape " + ShapeText(values.shape) + ", expected [" +
+      Fail(origin, values_path, "has shape " + ShapeAsList(values.shape) + ", expected [" +
                                     std::to_string(sequence.TokenCount()) + " tokens, " + first_name + ", " + second_name + "]");
     if (p == 0) {
       first_labels = Labels(root, "firstDimensionLabels", values.shape[1], origin);
       second_labels = Labels(root, "secondDimensionLabels", values.shape[2], origin);
     } else if (values.shape[1] != first_labels.size() || values.shape[2] != second_labels.size()) {
-      Fail(origin, values_path, "has shape " + ShapeText(values.shape) + " but the first prompt's is [..., " +
+      Fail(origin, values_path, "has shape " + ShapeAsList(values.shape) + " but the first prompt's is [..., " +
                                     std::to_string(first_labels.size()) + ", " + std::to_string(second_labels.size()) + "]");
     }
     const size_t per_token = first_labels.size() * second_labels.size();
@@ -525,9 +509,7 @@ void ReadGltr(const Json& root, Document& document, const Origin& origin) {
   }
   if (const Json* predicted = FindPresent(result, "pred_topk")) {
     Expect(predicted->is_array(), *predicted, "an array", origin, prefix + "pred_topk");
-    Json shifted = Json::array({Json::array()});
-    for (const Json& entry : *predicted) shifted.push_back(entry);
-    ReadTopK(shifted, sequence, origin, prefix + "pred_topk");
+    ReadTopK(*predicted, sequence, origin, prefix + "pred_topk", 1);
   }
   sequence.channels.push_back(std::move(rank));
   sequence.channels.push_back(std::move(probability));

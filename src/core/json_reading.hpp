@@ -45,8 +45,11 @@ Channel ReadChannel(std::string name, const Json& values, size_t token_count, co
                     std::string_view path);
 // A list of token strings, appended to the sequence.
 void ReadTokens(const Json& tokens, Sequence& sequence, const Origin& origin, std::string_view path);
-// Top-k predictions, one list per token of [token, probability] pairs (GLTR's pred_topk form).
-void ReadTopK(const Json& top_k, Sequence& sequence, const Origin& origin, std::string_view path);
+// Top-k predictions, one list per token of [token, probability] pairs (GLTR's pred_topk form),
+// for the tokens from first_token on (those before it have none: GLTR predicts nothing for its
+// start token).
+void ReadTopK(const Json& top_k, Sequence& sequence, const Origin& origin, std::string_view path,
+              size_t first_token = 0);
 // tokenheat's sequence object {"name", "tokens" | "token_ids", "values" | "activations",
 // "channels", "top_k"}; path is its key path ("" at the top level or on a JSONL line).
 Sequence ReadSequence(const Json& object, std::string default_name, const Origin& origin, std::string_view path);

@@ -42,12 +42,18 @@ std::vector<uint8_t> ReadPng(const std::string& path, int& width, int& height) {
   return copy;
 }
 
+// A render of the session 640 pixels wide, the exports' width in these tests (ExportPng's too).
+app::RenderRequest RequestAt640(const Session& session) {
+  app::RenderRequest request;
+  request.session = &session;
+  request.width = 640;
+  return request;
+}
+
 TEST_F(ExportTest, PngExportEqualsTheOnScreenFrame) {
   Session exported(MakeDemoDocument());
   exported.ApplyDataDefaults(false);
-  app::RenderRequest request;
-  request.session = &exported;
-  request.width = 640;
+  app::RenderRequest request = RequestAt640(exported);
   const app::RenderedImage image = app::RenderSequenceImage(request);
   const std::string path = (std::filesystem::temp_directory_path() / "tokenheat_export_test.png").string();
   WritePng(path, image.width, image.height, image.pixels);
@@ -223,9 +229,7 @@ TEST_F(ExportTest, PngLegendIsABandBelowThePictureFromThePalettesLowToItsHigh) {
 
     // The gradient is the band's first row: from the text's left edge, the palette's low end
     // first, its high end last, and its middle between them.
-    app::RenderRequest request;
-    request.session = &session;
-    request.width = 640;
+    app::RenderRequest request = RequestAt640(session);
     request.scale = scale;
     const app::RenderedImage image = app::RenderSequenceImage(request);
     const GridGeometry& g = image.geometry;
@@ -261,9 +265,7 @@ TEST_F(ExportTest, PngBucketSwatchesHaveTheBucketsColours) {
   session.SetSpec(spec);
   const Png plain = ExportPng(session, false, false);
   const Png figure = ExportPng(session, true, false);
-  app::RenderRequest request;
-  request.session = &session;
-  request.width = 640;
+  app::RenderRequest request = RequestAt640(session);
   const app::RenderedImage image = app::RenderSequenceImage(request);
   const int y = plain.height + image.geometry.cell_height / 2;
   // Each swatch starts where the one before it ended, a canvas gap later.
@@ -282,9 +284,7 @@ TEST_F(ExportTest, PngCaptionIsGlyphsAboveTheUnchangedPicture) {
   const Png plain = ExportPng(session, false, false);
   const Png figure = ExportPng(session, true, true);
 
-  app::RenderRequest request;
-  request.session = &session;
-  request.width = 640;
+  app::RenderRequest request = RequestAt640(session);
   app::RenderedImage image = app::RenderSequenceImage(request);
   app::ExportOptions options;
   options.caption = app::DefaultCaption(session);
@@ -306,9 +306,7 @@ TEST_F(ExportTest, ShuffledPngSaysSoAboveThePictureAndInTheLegend) {
   ASSERT_EQ(words, "SHUFFLED values (seed 7)");
   const Png figure = ExportPng(shuffled, false, false);
 
-  app::RenderRequest request;
-  request.session = &shuffled;
-  request.width = 640;
+  app::RenderRequest request = RequestAt640(shuffled);
   const app::RenderedImage picture = app::RenderSequenceImage(request);
   Session data(MakeDemoDocument());
   data.ApplyDataDefaults(false);
@@ -344,9 +342,7 @@ TEST_F(ExportTest, SideBySidePngLabelsEachHalf) {
   session.SetSideBySide(true);
   ASSERT_NE(session.VisibleTwin(), nullptr);
   const Png figure = ExportPng(session, false, false);
-  app::RenderRequest request;
-  request.session = &session;
-  request.width = 640;
+  app::RenderRequest request = RequestAt640(session);
   const app::RenderedImage half = app::RenderSequenceImage(request);
   ASSERT_GT(figure.width, 2 * half.width);
   const int heading = figure.height - half.height;
@@ -431,9 +427,7 @@ TEST_F(ExportTest, PngLegendWarnsOfTheOutlierAndNotchesItsClipKey) {
 
   const Png plain = ExportPng(session, false, false);
   const Png figure = ExportPng(session, true, false);
-  app::RenderRequest request;
-  request.session = &session;
-  request.width = 640;
+  app::RenderRequest request = RequestAt640(session);
   const app::RenderedImage image = app::RenderSequenceImage(request);
   const GridGeometry& g = image.word_geometry;
   const int rows = 3 + static_cast<int>(lines.size());  // numbers, no-value key, clip key, words
@@ -462,9 +456,7 @@ TEST_F(ExportTest, PngLegendWarnsOfTheOutlierAndNotchesItsClipKey) {
 // legend explains.
 TEST_F(ExportTest, SvgAndHtmlLegendsWarnCountAndNotch) {
   Session session = OutlierSession();
-  app::RenderRequest request;
-  request.session = &session;
-  request.width = 640;
+  app::RenderRequest request = RequestAt640(session);
   app::ExportOptions options;
   options.legend = true;
   std::string svg = app::ExportSvg(app::RenderSequenceImage(request), session, options);
@@ -506,9 +498,7 @@ TEST_F(ExportTest, LogLegendsCountWhatTheScaleCannotPlace) {
   EXPECT_NE(std::find(lines.begin(), lines.end(), warning), lines.end()) << ::testing::PrintToString(lines);
   EXPECT_EQ(ui::ClippingKey(session)->words, "3 below the range, 0 above it");
 
-  app::RenderRequest request;
-  request.session = &session;
-  request.width = 640;
+  app::RenderRequest request = RequestAt640(session);
   app::ExportOptions options;
   options.legend = true;
   const std::string svg = app::ExportSvg(app::RenderSequenceImage(request), session, options);
@@ -558,9 +548,7 @@ TEST_F(ExportTest, SvgAndHtmlWriteTheMarkersTheGridDraws) {
   document.sequences.push_back(std::move(sequence));
   Session session(std::move(document));
   session.ApplyDataDefaults(false);
-  app::RenderRequest request;
-  request.session = &session;
-  request.width = 640;
+  app::RenderRequest request = RequestAt640(session);
   const app::RenderedImage image = app::LayOutSequenceImage(request);
   const std::string svg = app::ExportSvg(image, session, {});
   const std::string html = app::ExportHtml(image, session, {});

@@ -60,6 +60,18 @@ uint64_t MemoryAvailable();
 // dtypes and numbers from a file go into one-line messages whatever their length.
 std::string Shortened(std::string_view text, size_t limit = 80);
 
+// safetensors' element types ("F32", "BF16", "F8_E4M3"...) as ArrayData kinds and sizes; null for
+// a name it does not have (safetensors.cpp).
+struct SafetensorsDType {
+  std::string_view name;
+  char kind;
+  size_t size;
+};
+const SafetensorsDType* FindSafetensorsDType(std::string_view name);
+// The 8-byte little-endian length of the JSON header that a safetensors file starts with; bytes
+// holds at least 8.
+uint64_t SafetensorsHeaderLength(std::string_view bytes);
+
 // Arrays -> document:
 //   tokens        text, [T] or [S, T]            (or token_ids / input_ids with a vocabulary)
 //   values        numeric, [T], [S, T] or [S, T, C] (channel_names names the C channels)

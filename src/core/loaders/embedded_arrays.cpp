@@ -15,12 +15,6 @@ namespace {
 
 [[noreturn]] void Fail(const std::string& message) { throw EmbeddedArrayError(message); }
 
-std::string ShapeText(const std::vector<uint64_t>& shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
-
 // The elements of raw bytes as floats, checked against the shape.
 DenseArray ToDense(char kind, size_t item_size, std::vector<uint64_t> shape, std::string_view bytes) {
   ArrayData array;
@@ -29,7 +23,7 @@ DenseArray ToDense(char kind, size_t item_size, std::vector<uint64_t> shape, std
   array.shape = std::move(shape);
   const uint64_t count = array.ElementCount();
   if (count == UINT64_MAX || count * item_size != bytes.size())
-    Fail("shape " + ShapeText(array.shape) + " needs " +
+    Fail("shape " + ShapeAsList(array.shape) + " needs " +
          (count == UINT64_MAX ? std::string("too many") : std::to_string(count * item_size)) + " bytes but " +
          std::to_string(bytes.size()) + " are given");
   array.bytes = bytes;
@@ -41,6 +35,21 @@ DenseArray ToDense(char kind, size_t item_size, std::vector<uint64_t> shape, std
 }
 
 }  // namespace
+
+std::string ShapeAsList(const std::vector<uint64_t>& shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
+uint64_t ElementCountOf(const std::vector<uint64_t>& shape) {
+  uint64_t count = 1;
+  for (const uint64_t dimension : shape) {
+    if (dimension != 0 && count > UINT64_MAX / dimension) return UINT64_MAX;
+    count *= dimension;
+  }
+  return count;
+}
 
 std::string DecodeBase64(std::string_view text) {
   static constexpr std::array<int8_t, 256> kValues = [] {
@@ -114,8 +123,7 @@ std::string InflateGzip(std::string_view compressed, uint64_t max_bytes) {
 DenseArray DecodeSafetensorsBase64(std::string_view base64) {
   const std::string bytes = DecodeBase64(base64);
   if (bytes.size() < 8) Fail("base64 safetensors data is shorter than its 8-byte header length");
-  uint64_t length = 0;
-  for (size_t i = 0; i < 8; ++i) length |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
+  const uint64_t length = SafetensorsHeaderLength(bytes);
   if (length > bytes.size() - 8) Fail("base64 safetensors header runs past the data");
   nlohmann::ordered_json header;
   try {
@@ -137,17 +145,10 @@ DenseArray DecodeSafetensorsBase64(std::string_view base64) {
     return *found;
   };
   const nlohmann::ordered_json& dtype = field("dtype");
-  struct Type {
-    std::string_view name;
-    char kind;
-    size_t size;
-  };
-  static constexpr Type kTypes[] = {{"F32", 'f', 4}, {"F16", 'f', 2}, {"BF16", 'B', 2}, {"F64", 'f', 8},
-                                    {"F8_E4M3", 'e', 1}, {"F8_E5M2", 'E', 1}};
-  const Type* type = std::find_if(std::begin(kTypes), std::end(kTypes), [&](const Type& t) {
-    return dtype.is_string() && t.name == dtype.get_ref<const std::string&>();
-  });
-  if (type == std::end(kTypes)) Fail("base64 safetensors tensor has dtype " + dtype.dump() + ", not a float type");
+  // inseq writes float32, float16 or float8 (scores_precision); any float type is taken.
+  const SafetensorsDType* type = dtype.is_string() ? FindSafetensorsDType(dtype.get_ref<const std::string&>()) : nullptr;
+  if (!type || (type->kind != 'f' && type->kind != 'B' && type->kind != 'e' && type->kind != 'E'))
+    Fail("base64 safetensors tensor has dtype " + dtype.dump() + ", not a float type");
   const auto whole_numbers = [&](const char* key) {
     const nlohmann::ordered_json& list = field(key);
     if (!list.is_array() || list.size() > kMaxDimensions) Fail(std::string("base64 safetensors ") + key + " is not a list");
@@ -170,12 +171,9 @@ DenseArray DecodeJsonTricksCompact(std::string_view data, std::string_view dtype
   std::string bytes;
   if (data.starts_with("b64.gz:")) {
     // The exact size is known from the shape: inflating never goes past it.
-    ArrayData sized;
-    sized.shape = shape;
-    sized.item_size = 8;
-    const uint64_t most = sized.ElementCount();
-    if (most == UINT64_MAX) Fail("shape " + ShapeText(shape) + " is too large");
-    bytes = InflateGzip(DecodeBase64(data.substr(7)), most * 8);
+    const uint64_t count = ElementCountOf(shape);
+    if (count > UINT64_MAX / 8) Fail("shape " + ShapeAsList(shape) + " is too large");
+    bytes = InflateGzip(DecodeBase64(data.substr(7)), count * 8);
   } else if (data.starts_with("b64:")) {
     bytes = DecodeBase64(data.substr(4));
   } else {

@@ -26,6 +26,11 @@ struct DenseArray {
   std::vector<float> values;
 };
 
+// "[2, 3]": a shape as these tools write it (JSON lists), for messages.
+std::string ShapeAsList(const std::vector<uint64_t>& shape);
+// The number of elements a shape names; UINT64_MAX when it overflows.
+uint64_t ElementCountOf(const std::vector<uint64_t>& shape);
+
 // Standard base64 (RFC 4648, '=' padding, no line breaks; whitespace is skipped as Python's
 // b64decode does not, but a tool's pretty-printer might add none).
 std::string DecodeBase64(std::string_view text);

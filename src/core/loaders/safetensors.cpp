@@ -13,13 +13,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-struct DType {
-  std::string_view name;
-  char kind;
-  size_t size;
-};
-
-constexpr DType kDTypes[] = {{"F16", 'f', 2}, {"BF16", 'B', 2}, {"F32", 'f', 4}, {"F64", 'f', 8},
+constexpr SafetensorsDType kDTypes[] = {{"F16", 'f', 2}, {"BF16", 'B', 2}, {"F32", 'f', 4}, {"F64", 'f', 8},
                              {"I8", 'i', 1},  {"I16", 'i', 2},  {"I32", 'i', 4}, {"I64", 'i', 8},
                              {"U8", 'u', 1},  {"U16", 'u', 2},  {"U32", 'u', 4}, {"U64", 'u', 8},
                              {"BOOL", 'b', 1}, {"F8_E4M3", 'e', 1}, {"F8_E5M2", 'E', 1}};
@@ -52,12 +46,6 @@ std::vector<uint64_t> WholeNumbers(const Json& info, const char* key, size_t mos
   return numbers;
 }
 
-uint64_t HeaderLength(std::string_view bytes) {
-  uint64_t length = 0;
-  for (size_t i = 0; i < 8; ++i) length |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
-  return length;
-}
-
 // Token strings as [...] (one sequence) or [[...], ...].
 std::vector<std::vector<std::string>> TokenLists(const Json& value, const LoadContext& context,
                                                  const std::string& place) {
@@ -80,9 +68,20 @@ std::vector<std::vector<std::string>> TokenLists(const Json& value, const LoadCo
 
 }  // namespace
 
+const SafetensorsDType* FindSafetensorsDType(std::string_view name) {
+  const auto* type = std::find_if(std::begin(kDTypes), std::end(kDTypes), [&](const SafetensorsDType& t) { return t.name == name; });
+  return type == std::end(kDTypes) ? nullptr : type;
+}
+
+uint64_t SafetensorsHeaderLength(std::string_view bytes) {
+  uint64_t length = 0;
+  for (size_t i = 0; i < 8; ++i) length |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
+  return length;
+}
+
 bool LooksLikeSafetensors(std::string_view bytes) {
   if (bytes.size() < 10) return false;
-  const uint64_t length = HeaderLength(bytes);
+  const uint64_t length = SafetensorsHeaderLength(bytes);
   return length >= 2 && bytes[8] == '{' && length <= bytes.size() - 8;
 }
 
@@ -93,7 +92,7 @@ std::vector<std::vector<std::string>> ParseTokenListJson(std::string_view text, 
 
 Document LoadSafetensors(const LoadContext& context) {
   const std::string_view bytes = context.File()->Bytes();
-  const uint64_t length = HeaderLength(bytes);
+  const uint64_t length = SafetensorsHeaderLength(bytes);
   const std::string_view data = bytes.substr(8 + length);
   const Json header = ParseJson(bytes.substr(8, length), context.Source() + ": header");
   if (!header.is_object()) context.Fail("header", "expected a JSON object");
@@ -111,9 +110,8 @@ Document LoadSafetensors(const LoadContext& context) {
     if (!info.is_object()) context.Fail(place, "expected an object with dtype, shape and data_offsets");
     const auto dtype = info.find("dtype");
     if (dtype == info.end() || !dtype->is_string()) context.Fail(place, "needs a dtype string");
-    const auto* type = std::find_if(std::begin(kDTypes), std::end(kDTypes),
-                                    [&](const DType& t) { return t.name == dtype->get_ref<const std::string&>(); });
-    if (type == std::end(kDTypes)) context.Fail(place, "unsupported dtype " + Shortened(dtype->get_ref<const std::string&>()));
+    const SafetensorsDType* type = FindSafetensorsDType(dtype->get_ref<const std::string&>());
+    if (!type) context.Fail(place, "unsupported dtype " + Shortened(dtype->get_ref<const std::string&>()));
     ArrayData array;
     array.name = name;
     array.kind = type->kind;
