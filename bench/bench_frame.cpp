@@ -10,7 +10,7 @@
 #include "core/palette_registry.hpp"
 #include "gfx/egl_context.hpp"
 #include "app/heatmap_view.hpp"
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace {
 

@@ -9,7 +9,7 @@
 
 #include "layout/line_index.hpp"
 #include "layout/visible_layout.hpp"
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace {
 

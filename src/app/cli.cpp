@@ -375,7 +375,9 @@ to their run only.
 // [SECTION] Documents and views
 
 Document LoadInput(const ViewOptions& options) {
-  Document document = options.input ? LoadDocumentFile(*options.input, LoadOptions{options.vocab}) : MakeDemoDocument();
+  LoadOptions load;
+  load.vocabulary = options.vocab;
+  Document document = options.input ? LoadDocumentFile(*options.input, load) : MakeDemoDocument();
   for (const std::string& warning : document.warnings)
     std::fprintf(stderr, "tokenheat: warning: %s: %s\n", document.source.c_str(), warning.c_str());
   return document;

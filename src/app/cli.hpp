@@ -9,7 +9,7 @@
 #include "core/document.hpp"
 #include "core/empty_parts.hpp"
 #include "core/palette.hpp"
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace th::app {
 

@@ -14,7 +14,7 @@
 
 #include "app/cli.hpp"
 #include "app/headless_render.hpp"
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace th::app {
 

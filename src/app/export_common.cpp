@@ -10,7 +10,7 @@
 
 #include "app/cli.hpp"
 #include "app/export.hpp"
-#include "app/settings.hpp"
+#include "app/user_paths.hpp"
 #include "core/atomic_file.hpp"
 #include "core/load_document.hpp"
 #include "core/palette_registry.hpp"

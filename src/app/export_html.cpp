@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "app/export.hpp"
-#include "ui/legend.hpp"
+#include "session/legend.hpp"
 
 namespace th::app {
 

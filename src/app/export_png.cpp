@@ -1,7 +1,7 @@
 // The PNG's caption and legend: bands of the render's own grid above and below the text, drawn by
 // the heatmap renderer that drew the tokens. Its glyph atlas draws their text, its palette texture
 // the gradient and its mapping the buckets' swatches, so the legend shows the colours the tokens
-// are drawn with; the words are the SVG's and HTML's (ui/legend.hpp).
+// are drawn with; the words are the SVG's and HTML's (session/legend.hpp).
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -15,7 +15,7 @@
 #include "layout/display_cells.hpp"
 #include "layout/plain_text.hpp"
 #include "text/glyph_atlas.hpp"
-#include "ui/legend.hpp"
+#include "session/legend.hpp"
 
 namespace th::app {
 

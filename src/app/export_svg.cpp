@@ -8,7 +8,7 @@
 
 #include "app/export.hpp"
 #include "text/glyph_atlas.hpp"
-#include "ui/legend.hpp"
+#include "session/legend.hpp"
 
 namespace th::app {
 

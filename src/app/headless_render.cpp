@@ -16,7 +16,7 @@
 #include "layout/display_cells.hpp"
 #include "layout/line_index.hpp"
 #include "text/glyph_atlas.hpp"
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace th::app {
 

@@ -12,7 +12,7 @@
 #include "core/document.hpp"
 #include "core/palette.hpp"
 #include "layout/visible_layout.hpp"
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace th::app {
 

@@ -12,7 +12,7 @@
 #include "gfx/heatmap_renderer.hpp"
 #include "gfx/offscreen_target.hpp"
 #include "text/glyph_atlas.hpp"
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace th::app {
 

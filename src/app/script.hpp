@@ -31,7 +31,7 @@
 #include <utility>
 #include <vector>
 
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace th::app {
 

@@ -188,15 +188,6 @@ void SavedSettings::AddRecent(const std::string& path) {
   if (recent_files.size() > kMaxRecent) recent_files.resize(kMaxRecent);
 }
 
-std::string SettingsPath() {
-  const char* xdg = std::getenv("XDG_CONFIG_HOME");
-  const char* home = std::getenv("HOME");
-  const std::filesystem::path base = xdg && *xdg ? std::filesystem::path(xdg)
-                                     : home && *home ? std::filesystem::path(home) / ".config"
-                                                     : std::filesystem::path(".config");
-  return (base / "tokenheat" / "settings.json").string();
-}
-
 SavedSettings LoadSettings() {
   const std::string path = SettingsPath();
   try {

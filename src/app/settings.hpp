@@ -13,6 +13,7 @@
 
 #include "app/cli.hpp"
 #include "app/platform_window.hpp"
+#include "app/user_paths.hpp"
 #include "ui/panels.hpp"
 
 namespace th::app {
@@ -35,8 +36,6 @@ struct SavedSettings {
   static constexpr size_t kMaxRecent = 10;  // loading and saving keep as many, however many the file lists
 };
 
-// The file the settings live in.
-std::string SettingsPath();
 // The saved settings, or defaults when there are none. Never stops the viewer: a settings path
 // that is not a regular file (a folder; a FIFO, never waited on), unreadable, or not a JSON object
 // is reported in one line on stderr and ignored; so is each value this version refuses (an

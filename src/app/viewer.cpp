@@ -23,7 +23,7 @@
 #include "gfx/default_framebuffer.hpp"
 #include "gfx/image_io.hpp"
 #include "imgui.h"
-#include "ui/document_loader.hpp"
+#include "session/document_loader.hpp"
 #include "ui/missing_glyphs.hpp"
 #include "ui/panels.hpp"
 

@@ -222,4 +222,25 @@ std::optional<uint64_t> NextInList(std::span<const uint64_t> sorted, uint64_t to
   return *(it - 1);
 }
 
+std::vector<uint64_t> PeakTokens(std::span<const float> values, size_t count) {
+  // One pass with a heap of `count` entries: a key press needs no memory beyond it, even on a
+  // document of millions of tokens.
+  if (count == 0) return {};
+  const auto higher = [&](uint64_t a, uint64_t b) { return values[a] > values[b]; };
+  std::vector<uint64_t> heap;  // a min-heap on value: its front is the lowest peak kept
+  for (uint64_t i = 0; i < values.size(); ++i) {
+    if (!std::isfinite(values[i])) continue;
+    if (heap.size() < count) {
+      heap.push_back(i);
+      std::push_heap(heap.begin(), heap.end(), higher);
+    } else if (values[i] > values[heap.front()]) {
+      std::pop_heap(heap.begin(), heap.end(), higher);
+      heap.back() = i;
+      std::push_heap(heap.begin(), heap.end(), higher);
+    }
+  }
+  std::sort(heap.begin(), heap.end());
+  return heap;
+}
+
 }  // namespace th

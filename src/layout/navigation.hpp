@@ -72,6 +72,9 @@ std::vector<uint64_t> ExtremeTokens(std::span<const float> values, size_t k, boo
 // values are finite. O(n log rank), with memory for rank tokens only.
 std::optional<uint64_t> RankedToken(std::span<const float> values, uint64_t rank, bool highest);
 
+// The tokens of the `count` highest finite values, in reading order (talk mode's J/K peaks).
+std::vector<uint64_t> PeakTokens(std::span<const float> values, size_t count);
+
 // The first entry of a sorted list after `token` (forward) or before it (backward).
 std::optional<uint64_t> NextInList(std::span<const uint64_t> sorted, uint64_t token, bool forward);
 

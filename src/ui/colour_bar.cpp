@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "imgui.h"
-#include "ui/legend.hpp"
+#include "session/legend.hpp"
 #include "ui/panels.hpp"
 
 namespace th::ui {

@@ -14,7 +14,7 @@
 #include "core/empty_parts.hpp"
 #include "layout/display_cells.hpp"
 #include "layout/navigation.hpp"
-#include "ui/legend.hpp"
+#include "session/legend.hpp"
 #include "ui/missing_glyphs.hpp"
 #include "ui/visual_order.hpp"
 #include "ui/panels.hpp"

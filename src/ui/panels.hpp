@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace th::ui {
 
@@ -109,8 +109,6 @@ void ApplyTheme(bool dark);
 bool DarkThemeActive();
 // Ctrl+1/2/3 (preset 0, 1, 2): the heatmap's and the panels' text sizes.
 void ApplyTextPreset(Session& session, FrameContext& context, int preset);
-// The tokens with the `count` highest values drawn (J/K step through them), in reading order.
-std::vector<uint64_t> PeakTokens(const Session& session, size_t count);
 
 // A horizontal gradient of the palette in [min, max] (shared by the palette list and colour bar).
 void DrawPaletteGradient(const Palette& palette, float min_x, float min_y, float max_x, float max_y);

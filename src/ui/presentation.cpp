@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "imgui.h"
+#include "layout/navigation.hpp"
 #include "ui/panels.hpp"
 
 namespace th::ui {
@@ -19,7 +20,7 @@ constexpr size_t kPeakCount = 10;  // J/K step through this many highest values
 
 // The next (step 1) or previous (step -1) peak after the last one visited, wrapping around.
 void StepPeak(Session& session, FrameContext& context, int step) {
-  const std::vector<uint64_t> peaks = PeakTokens(session, kPeakCount);
+  const std::vector<uint64_t> peaks = PeakTokens(session.CurrentValues(), kPeakCount);
   if (peaks.empty()) return;
   const int count = static_cast<int>(peaks.size());
   context.peak = context.peak < 0 ? (step > 0 ? 0 : count - 1) : ((context.peak + step) % count + count) % count;
@@ -49,28 +50,6 @@ void HandleZoom(Session& session, bool keys) {
 }
 
 }  // namespace
-
-std::vector<uint64_t> PeakTokens(const Session& session, size_t count) {
-  // One pass with a heap of `count` entries: a key press needs no memory beyond it, even on a
-  // document of millions of tokens.
-  if (count == 0) return {};
-  const std::span<const float> values = session.CurrentValues();
-  const auto higher = [&](uint64_t a, uint64_t b) { return values[a] > values[b]; };
-  std::vector<uint64_t> heap;  // a min-heap on value: its front is the lowest peak kept
-  for (uint64_t i = 0; i < values.size(); ++i) {
-    if (!std::isfinite(values[i])) continue;
-    if (heap.size() < count) {
-      heap.push_back(i);
-      std::push_heap(heap.begin(), heap.end(), higher);
-    } else if (values[i] > values[heap.front()]) {
-      std::pop_heap(heap.begin(), heap.end(), higher);
-      heap.back() = i;
-      std::push_heap(heap.begin(), heap.end(), higher);
-    }
-  }
-  std::sort(heap.begin(), heap.end());
-  return heap;
-}
 
 void ApplyTheme(bool dark) {
   // ImGui's own secondary (disabled) text is too faint to read from the back of a room: 2.5:1 on

@@ -12,7 +12,7 @@
 #include "uniform_render.hpp"
 #include "app/headless_render.hpp"
 #include "layout/display_cells.hpp"
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace th {
 namespace {

@@ -25,7 +25,7 @@
 #include "gfx/egl_context.hpp"
 #include "gfx/image_io.hpp"
 #include "layout/display_cells.hpp"
-#include "ui/legend.hpp"
+#include "session/legend.hpp"
 
 namespace th {
 namespace {

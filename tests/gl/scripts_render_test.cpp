@@ -16,7 +16,7 @@
 #include "core/utf8.hpp"
 #include "gfx/egl_context.hpp"
 #include "text/glyph_atlas.hpp"
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace th {
 namespace {

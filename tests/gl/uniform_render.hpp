@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "app/headless_render.hpp"
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace th {
 

@@ -1,7 +1,7 @@
 // The viewer's background loads (DocumentLoader): the session keeps its document while a file
 // loads and gets the new one only from the Poll that sees the load complete; a cancelled or
 // failed load leaves it alone; a reload keeps the sequence, channel and top token.
-#include "ui/document_loader.hpp"
+#include "session/document_loader.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "core/synthetic_document.hpp"
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace th {
 namespace {

@@ -13,7 +13,7 @@
 
 #include "core/synthetic_document.hpp"
 #include "layout/value_pyramid.hpp"
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace th {
 namespace {

@@ -1,13 +1,13 @@
 // The viewer's session: scrolling is an exact integer position, re-wrapping keeps the top token
 // in view, and range or palette changes leave the laid-out instances alone.
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "core/palette_registry.hpp"
-#include "ui/legend.hpp"
+#include "session/legend.hpp"
 
 namespace th {
 namespace {

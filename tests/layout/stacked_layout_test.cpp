@@ -10,7 +10,7 @@
 
 #include "layout/line_index.hpp"
 #include "reduction_reference.hpp"
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace th {
 namespace {

@@ -1,7 +1,7 @@
 // The session's text search: every match found once on a background thread, stepped through with
 // wrapping, searched again when the sequence changes, cancelled; and mark colours that stand
 // out from every built-in palette.
-#include "ui/text_search.hpp"
+#include "session/text_search.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,7 +14,7 @@
 #include "core/palette_registry.hpp"
 #include "core/synthetic_document.hpp"
 #include "sequence_fixture.hpp"
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace th {
 namespace {

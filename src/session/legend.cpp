@@ -1,5 +1,5 @@
 #include "core/palette_registry.hpp"
-#include "ui/legend.hpp"
+#include "session/legend.hpp"
 
 #include <cfloat>
 #include <cmath>

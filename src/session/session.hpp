@@ -19,8 +19,8 @@
 #include "layout/line_index.hpp"
 #include "layout/value_pyramid.hpp"
 #include "layout/visible_layout.hpp"
-#include "ui/stacked_view.hpp"
-#include "ui/text_search.hpp"
+#include "session/stacked_view.hpp"
+#include "session/text_search.hpp"
 
 namespace th {
 

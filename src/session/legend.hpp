@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace th::ui {
 

@@ -1,4 +1,4 @@
-#include "ui/stacked_view.hpp"
+#include "session/stacked_view.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "ui/document_loader.hpp"
+#include "session/document_loader.hpp"
 
 #include <exception>
 #include <stop_token>

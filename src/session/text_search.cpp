@@ -1,4 +1,4 @@
-#include "ui/text_search.hpp"
+#include "session/text_search.hpp"
 
 #include <algorithm>
 #include <array>

@@ -13,7 +13,7 @@
 
 #include "core/background_task.hpp"
 #include "core/load_document.hpp"
-#include "ui/view_state.hpp"
+#include "session/session.hpp"
 
 namespace th {
 
