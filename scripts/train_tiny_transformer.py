@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Trains a small transformer on CPU (Debian's python3-torch, no downloaded weights) and writes
 what interpretability tools read from it: tokens, each token's log-probability, every attention
-pattern and the MLP neurons' activations, as .npz fixtures for tokenheat's tests and pictures.
+pattern and the MLP neurons' activations (a neuron basis: one feature per neuron), as .npz fixtures for tokenheat's tests and pictures.
 
 The task is the one that grows induction heads: random words in which a run of them repeats, the
 run's length varying. A model can only predict the repeat by finding the earlier occurrence of the
@@ -17,7 +17,9 @@ Writes OUT_DIR/induction.npz:
   tokens      <U, [T]           the words (with a leading space, as a tokenizer writes them)
   logprob     float32 [T]       log p(token | tokens before it); NaN for the first (nothing predicts it)
   attention   float32 [L, H, T, T]  softmax attention, query row, key column (causal: 0 above the diagonal)
-  neurons     float32 [L, T, N]     MLP activations after the GELU
+  features    float32 [T, L * N]    MLP activations after the GELU, layer by layer: neuron n of layer l
+                                    is feature l * N + n
+  feature_names <U, [L * N]     "L{l}.n{n}"
 and OUT_DIR/model.json: the shapes, the training steps and the held-out loss inside and outside
 the repeats."""
 import json
@@ -134,7 +136,8 @@ np.savez_compressed(os.path.join(OUT, "induction.npz"),
                     tokens=np.array([VOCAB[i] for i in ids]),
                     logprob=logprob,
                     attention=torch.stack(patterns)[:, 0].numpy().astype(np.float32),
-                    neurons=torch.stack(neurons)[:, 0].numpy().astype(np.float32))
+                    features=torch.cat([layer[0] for layer in neurons], dim=-1).numpy().astype(np.float32),
+                    feature_names=np.array([f"L{l}.n{n}" for l in range(LAYERS) for n in range(D_MLP)]))
 with open(os.path.join(OUT, "model.json"), "w") as f:
     json.dump({"layers": LAYERS, "heads": HEADS, "d_model": D_MODEL, "d_mlp": D_MLP, "vocabulary": len(VOCAB),
                "half": HALF, "steps": STEPS, "batch": BATCH, "torch": torch.__version__,

@@ -1,5 +1,7 @@
 // Background and glyphs of a token piece in one pass: the colours arrive per token from the
-// vertex shader; here only the glyph coverage is looked up, per pixel.
+// vertex shader; here only the glyph coverage is looked up, per pixel. The constants shared with
+// C++ (k...Flag, kMarkerBit, kCellsTextureWidth, kMarkerCoverage, kNotch) are declared in the
+// prefix BuildProgram puts before this file, generated from src/layout/shader_constants.hpp.
 in vec2 vLocal;
 flat in vec3 vBackground;
 flat in vec3 vText;
@@ -18,15 +20,6 @@ uniform int uSlotsPerRow;
 uniform sampler1D uPalette;   // the same texture the vertex shader colours tokens from
 
 out vec4 fragColour;
-
-const uint kNoValueFlag = 1u;
-const uint kSpecialTokenFlag = 2u;
-const uint kPaletteRampFlag = 8u;
-const uint kFoldedBlockFlag = 16u;
-const uint kMarkerBit = 0x80000000u;
-const int kCellsTextureWidth = 4096;
-const float kMarkerCoverage = 0.45;  // whitespace and control markers are drawn dimmer than text
-const float kNotch = 5.0;            // legs of the corner triangle that marks a clipped value
 
 void main() {
   vec3 background = vBackground;
@@ -65,10 +58,13 @@ void main() {
   // A block folded from many tokens (zoomed far out) is a few pixels: its colour alone.
   if ((vFlags & kFoldedBlockFlag) != 0u) coverage = 0.0;
   vec3 colour = mix(background, vText, coverage);
-  // Special tokens (<|endoftext|>, [CLS]...) get a dotted frame in the text colour.
-  if ((vFlags & kSpecialTokenFlag) != 0u) {
-    bool edge = vLocal.x < 1.0 || vLocal.y < 1.0 || vBoxSize.x - vLocal.x < 1.0 || vBoxSize.y - vLocal.y < 1.0;
-    if (edge && mod(floor(vLocal.x) + floor(vLocal.y), 3.0) < 1.5) colour = vText;
+  // Special tokens (<|endoftext|>, [CLS]...) get a dotted frame in the text colour, the attention
+  // source a solid one of kSourceFrame pixels (one branch for both: llvmpipe pays per branch).
+  if ((vFlags & (kSpecialTokenFlag | kSourceTokenFlag)) != 0u) {
+    float width = (vFlags & kSourceTokenFlag) != 0u ? kSourceFrame : 1.0;
+    bool edge = vLocal.x < width || vLocal.y < width || vBoxSize.x - vLocal.x < width || vBoxSize.y - vLocal.y < width;
+    bool dotted = (vFlags & kSourceTokenFlag) == 0u;
+    if (edge && (!dotted || mod(floor(vLocal.x) + floor(vLocal.y), 3.0) < 1.5)) colour = vText;
   }
   if (vBoxSize.y - vLocal.y <= vUnderlineThickness) colour = vUnderlineColour;
   fragColour = vec4(colour, 1.0);

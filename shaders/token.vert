@@ -2,7 +2,9 @@
 // from gl_VertexID (a triangle strip), so no vertex buffer is needed besides the instances. The
 // colours are per token, so they are computed here, four times per token, rather than for
 // every pixel: the mapping (uniforms) and the palette (a texture) change without any per-token
-// work on the CPU.
+// work on the CPU. The constants shared with C++ (k...Flag, kLinear, kLog, kBuckets,
+// kMaxThresholds) are declared in the prefix BuildProgram puts before this file, generated from
+// src/layout/shader_constants.hpp.
 layout(location = 0) in uvec4 aCell;       // column, row, cells, flags
 layout(location = 1) in float aValue;      // raw channel value
 layout(location = 2) in uint aFirstCell;   // index of the piece's first display cell
@@ -15,11 +17,11 @@ uniform float uLinePitch;    // cell height + gap between lines
 uniform float uTokenGap;     // canvas pixels left between neighbouring boxes
 
 // The resolved ValueMapping (src/core/value_mapping.hpp): MapValue is mirrored below.
-uniform int uMode;             // 0 linear, 1 logarithmic, 2 buckets
+uniform int uMode;             // kLinear, kLog or kBuckets
 uniform float uLow;
 uniform float uHigh;
 uniform float uGamma;
-uniform float uThresholds[15];
+uniform float uThresholds[kMaxThresholds];
 uniform int uThresholdCount;
 uniform sampler1D uPalette;    // 256 entries: linear filtering, nearest for categorical palettes
 uniform int uPaletteStops;
@@ -41,13 +43,6 @@ flat out vec2 vBoxSize;        // pixels
 flat out vec3 vUnderlineColour;
 flat out float vUnderlineThickness;  // pixels, 0 for none
 
-const uint kNoValueFlag = 1u;
-const uint kPlainTextFlag = 4u;
-const uint kPaletteRampFlag = 8u;
-const uint kUnmeasuredFlag = 32u;
-const int kLinear = 0;
-const int kLog = 1;
-const int kBuckets = 2;
 const float kMaxUnderline = 4.0;  // pixels: the second channel's maximum draws this thick
 
 // Mirrors th::MapValue: returns t in [0, 1] and sets clipped.

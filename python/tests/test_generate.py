@@ -91,12 +91,39 @@ class GenerateTest(unittest.TestCase):
             self.assertTrue(sequence["channels"][0]["mapped"])
         self.assertEqual(info["sequences"][-1]["channels"][0]["max"], 40.0)
 
+    def test_attention_is_causal_float16_rows_of_one_that_tokenheat_reads(self):
+        sequences, tokens = 2, 48
+        path = self.tmp / "attention.npz"
+        result = self.run_binary("generate", sequences * tokens, "--sequences", sequences, "--attention",
+                                 "--layers", 2, "--heads", 4, "-o", path)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("attention 2x4 float16", result.stdout)
+        with np.load(path) as npz:
+            attention, ids = npz["attention"], npz["token_ids"]
+        self.assertEqual((attention.dtype, attention.shape), (np.dtype("<f2"), (sequences, 2, 4, tokens, tokens)))
+        np.testing.assert_allclose(attention.astype(np.float32).sum(axis=-1), 1, rtol=0, atol=1e-3)
+        self.assertTrue(np.all(np.triu(attention, k=1) == 0))
+        # Head kinds by (layer + head) % 4: previous token, first token, a window, induction.
+        queries = np.arange(tokens)
+        np.testing.assert_array_equal(attention[0, 0, 0].argmax(axis=-1), np.maximum(queries - 1, 0))
+        np.testing.assert_array_equal(attention[0, 0, 1][:, 0], 1)
+        np.testing.assert_array_equal((attention[0, 1, 1] > 0).sum(axis=-1), np.minimum(queries + 1, 4))
+        for q in range(tokens):
+            earlier = [p for p in range(q) if ids[1, p] == ids[1, q]]
+            self.assertEqual(attention[1, 0, 3, q].argmax(), earlier[-1] + 1 if earlier else 0, q)
+
+        info = json.loads(self.run_binary("info", path, "--json").stdout)
+        self.assertEqual([s["attention"] for s in info["sequences"]],
+                         [{"layers": 2, "heads": 4, "queries": tokens, "keys": tokens, "dtype": "float16",
+                           "causal": True}] * sequences)
+
     def test_errors_are_one_line(self):
         cases = [
             (("generate", 10, "-o", self.tmp / "x.json"), 2, "the output must end in .npz"),
             (("generate", 10, "--sequences", 3, "-o", self.tmp / "x.npz"), 2, "must divide the 10 tokens"),
             (("generate", 10, "-o", self.tmp / "x.npz", "--palette", "Reds"), 2, "--palette is not an option of generate"),
             (("generate", "-o", self.tmp / "x.npz"), 2, "missing N"),
+            (("generate", 10, "-o", self.tmp / "x.npz", "--heads", 2), 2, "--layers and --heads shape the patterns"),
             (("generate", 10, "-o", self.tmp / "no" / "x.npz"), 1, "cannot write file (No such file or directory)"),
         ]
         for args, code, message in cases:

@@ -1,5 +1,6 @@
 #pragma once
-// Command-line parsing. Every bad argument becomes a UsageError with a one-line message.
+// Command-line parsing, made from the option table (options.hpp). Every bad argument becomes a
+// UsageError with a one-line message.
 
 #include <optional>
 #include <stdexcept>
@@ -43,6 +44,15 @@ struct ViewOptions {
   std::string overview = "max-abs";     // --overview max-abs|max|min|mean: the overview strip's reduction
   int width = 1000;    // render: image width in pixels
   std::string font = "monospace";
+  // What the values are, in inputs with attention patterns or a feature dictionary: parsed and
+  // checked here, applied to the session by ConfigureValueSource. Each is also a script step and a
+  // field of --print-state's "value_source", and none is saved (they belong to one file).
+  std::string attention;                // --attention NAME: the array of patterns (LoadOptions::attention_array; "": the default)
+  std::optional<uint64_t> source;       // --source I: the source token, from 0
+  AttentionDirection direction = AttentionDirection::kFrom;  // --direction from|to
+  std::optional<IndexOrReduction> layer;  // --layer L|mean|max
+  std::optional<IndexOrReduction> head;   // --head H|mean|max
+  std::optional<std::string> feature;     // --feature INDEX|NAME: a feature of the dictionary
 };
 
 // A jump by value: the viewer's --goto-top K, --goto-bottom K and --goto-above T, and the script
@@ -64,6 +74,7 @@ enum class Command { kView, kRender, kInfo, kBench, kGenerate, kHelp, kVersion }
 struct CommandLine {
   Command command = Command::kView;
   ViewOptions view;
+  bool demo = false;           // --demo: the built-in demo (the viewer's default without a file)
   std::string output;          // render -o: .png, .svg or .html; generate -o: .npz
   std::optional<std::string> layout_output;  // render --layout
   int scale = 1;               // render --scale: PNG at 2x, 4x...
@@ -85,6 +96,9 @@ struct CommandLine {
   std::vector<std::string> given;         // every --option on the command line (saved settings yield)
   std::optional<uint64_t> synthetic_tokens;  // bench --synthetic N, generate N: a synthetic document
   uint64_t sequences = 1;                    // generate --sequences S: rows of N / S tokens
+  bool generate_attention = false;           // generate --attention: synthetic attention patterns too
+  uint32_t attention_layers = 12;            // generate --layers L (with --attention)
+  uint32_t attention_heads = 12;             // generate --heads H (with --attention)
   int height = 1080;                         // bench --height (--width sets view.width)
   int bench_frames = 120;                    // bench --frames: frames per scripted phase
 };

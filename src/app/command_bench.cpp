@@ -1,7 +1,8 @@
 // `tokenheat bench`: a scripted, headless session on one document that anyone can rerun to check
 // the frame-rate targets for long documents. It opens the document, draws the first complete
 // frame, scrolls, scrubs to random places (what dragging the overview does), jumps (PageDown,
-// End, Home, go to token) and recolours (range and palette), timing every frame to glFinish, in
+// End, Home, go to token), recolours (range and palette) and, on a document with attention
+// patterns, switches the source token, layer and head, timing every frame to glFinish, in
 // wall-clock time and in the CPU time of the whole process (llvmpipe's threads included), which
 // a shared machine's load does not inflate.
 // The last line of output is one JSON object, so scripts can compare runs.
@@ -16,6 +17,7 @@
 
 #include "app/commands.hpp"
 #include "app/heatmap_view.hpp"
+#include "core/attention.hpp"
 #include "core/palette_registry.hpp"
 #include "core/synthetic_document.hpp"
 #include "gfx/egl_context.hpp"
@@ -146,6 +148,23 @@ int RunBench(const CommandLine& line) {
   }
   const double recolor_bytes_per_frame =
       static_cast<double>(view.UploadedBytesTotal() - uploaded_before) / std::max(frames, 1);
+  // Attention: another source token each frame (a click), every fifth frame another layer and
+  // head too; each reads one row per head shown, never the tensor.
+  std::vector<double> switch_ms;
+  if (const AttentionPatterns* patterns = session.CurrentSequence().Attention().get(); patterns && tokens > 0) {
+    ValueSourceSpec spec = session.CurrentSourceSpec();
+    spec.kind = ValueSourceSpec::Kind::kAttention;
+    for (int i = 0; i < frames; ++i) {
+      spec.source_token = std::uniform_int_distribution<uint64_t>(0, tokens - 1)(random);
+      if (i % 5 == 4) {
+        spec.layer.index = std::uniform_int_distribution<uint32_t>(0, patterns->Layers() - 1)(random);
+        spec.head.index = std::uniform_int_distribution<uint32_t>(0, patterns->Heads() - 1)(random);
+      }
+      const Clock::time_point start = Clock::now();
+      session.SetSource(spec);
+      switch_ms.push_back(SecondsSince(start) * 1000.0 + clock.Frame());
+    }
+  }
 
   const double median = PercentileMs(navigation_ms, 50.0);
   const double p95 = PercentileMs(navigation_ms, 95.0);
@@ -161,9 +180,12 @@ int RunBench(const CommandLine& line) {
               median, p95);
   std::printf("recolour      %zu frames: median %.2f ms, %.0f bytes uploaded a frame\n", recolor_ms.size(), recolor,
               recolor_bytes_per_frame);
+  if (!switch_ms.empty())
+    std::printf("source switch %zu frames (token, layer, head): median %.2f ms, p95 %.2f ms\n", switch_ms.size(),
+                PercentileMs(switch_ms, 50.0), PercentileMs(switch_ms, 95.0));
   std::printf("cpu time      median %.2f ms a frame, all threads\n", cpu_median);
   std::printf("peak memory   %.1f MB\n", peak_rss_mb);
-  const nlohmann::json result = {{"tokens", tokens},
+  nlohmann::json result = {{"tokens", tokens},
                                  {"width", line.view.width},
                                  {"height", line.height},
                                  {"generate_s", generate_s},
@@ -175,6 +197,10 @@ int RunBench(const CommandLine& line) {
                                  {"recolor_frame_ms", recolor},
                                  {"recolor_upload_bytes_per_frame", recolor_bytes_per_frame},
                                  {"peak_rss_mb", peak_rss_mb}};
+  if (!switch_ms.empty()) {
+    result["source_switch_ms"] = PercentileMs(switch_ms, 50.0);
+    result["source_switch_ms_p95"] = PercentileMs(switch_ms, 95.0);
+  }
   std::printf("%s\n", result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   return 0;
 }

@@ -2,9 +2,12 @@
 // that long-document benchmarks start from an input on disk (opened and memory-mapped like any
 // other) and need no download. OUT.npz holds token_ids (int32) and values (float32), shape [N] or
 // [S, N/S], uncompressed with their data 64-byte aligned, so both are used in place; token (s, t)
-// is synthetic token s * N/S + t. The vocabulary goes beside it as tokenizer.json, which is what
-// the loader looks for without --vocab (a vocab.txt, one token per line, cannot hold the newline
-// token).
+// is synthetic token s * N/S + t. With --attention it also holds `attention`, float16
+// [L, H, N, N] (or [S, L, H, N/S, N/S]): synthetic causal heads written a few rows at a time, so
+// patterns far larger than memory stream to disk. The vocabulary goes beside it as tokenizer.json,
+// which is what the loader looks for without --vocab (a vocab.txt, one token per line, cannot
+// hold the newline token).
+#include <algorithm>
 #include <bit>
 #include <chrono>
 #include <cstdio>
@@ -72,6 +75,83 @@ void WriteArray(NpzWriter& npz, const std::string& name, std::string_view descr,
   }
 }
 
+// [SECTION] Attention
+
+// IEEE binary16 of a float of the normal range (the weights below: 2^-14 and up), rounded to
+// nearest, ties to even.
+uint16_t HalfOf(float value) {
+  const uint32_t bits = std::bit_cast<uint32_t>(value);
+  const uint32_t sign = (bits >> 16) & 0x8000;
+  const uint32_t exponent = ((bits >> 23) & 0xFF) - 127 + 15;
+  const uint32_t mantissa = bits & 0x7FFFFF;
+  uint32_t half = sign | (exponent << 10) | (mantissa >> 13);
+  const uint32_t rest = mantissa & 0x1FFF;
+  if (rest > 0x1000 || (rest == 0x1000 && (half & 1) != 0)) ++half;  // a carry moves into the exponent, as it should
+  return static_cast<uint16_t>(half);
+}
+
+// What each synthetic head attends to, every row a causal distribution (keys up to the query):
+// the previous token (itself at 0), the first token (a sink), a window of the last w tokens
+// (uniform; w = 2, 4, 8, 16 by layer), or, as an induction head does, the token after the last
+// earlier occurrence of the query's token (the first token when there is none).
+enum class HeadKind { kPrevious, kFirst, kWindow, kInduction };
+
+// Writes sequence after sequence, layer after layer, head after head, a chunk of rows at a time.
+void WriteAttention(NpzWriter& npz, uint64_t sequences, uint64_t tokens, uint32_t layers, uint32_t heads) {
+  std::vector<uint64_t> shape = {layers, heads, tokens, tokens};
+  if (sequences > 1) shape.insert(shape.begin(), sequences);
+  npz.BeginArray("attention", "<f2", sizeof(uint16_t), shape);
+  // Rows of about 4 MB at once: few writes, little memory at any length.
+  const uint64_t rows_per_chunk = std::max<uint64_t>(1, (uint64_t{4} << 20) / (tokens * sizeof(uint16_t)));
+  std::vector<uint16_t> chunk;
+  std::vector<uint64_t> induction(tokens);
+  for (uint64_t s = 0; s < sequences; ++s) {
+    // Each query's key in an induction head (0, the first token, when its token is new), from each
+    // token id's position after its last occurrence, plus 1 (0: none yet).
+    std::vector<uint64_t> after_last(SyntheticVocabulary().size(), 0);
+    for (uint64_t q = 0; q < tokens; ++q) {
+      const auto id = static_cast<size_t>(SyntheticTokenId(s * tokens + q));
+      induction[q] = after_last[id] == 0 ? 0 : after_last[id] - 1;
+      after_last[id] = q + 2;
+    }
+    for (uint32_t layer = 0; layer < layers; ++layer)
+      for (uint32_t head = 0; head < heads; ++head) {
+        const auto kind = static_cast<HeadKind>((layer + head) % 4);
+        const uint64_t window = uint64_t{2} << (layer % 4);
+        for (uint64_t first = 0; first < tokens; first += rows_per_chunk) {
+          const uint64_t rows = std::min(rows_per_chunk, tokens - first);
+          chunk.assign(rows * tokens, 0);
+          for (uint64_t r = 0; r < rows; ++r) {
+            const uint64_t q = first + r;
+            uint16_t* row = chunk.data() + r * tokens;
+            switch (kind) {
+              case HeadKind::kPrevious: row[q == 0 ? 0 : q - 1] = HalfOf(1.0f); break;
+              case HeadKind::kFirst: row[0] = HalfOf(1.0f); break;
+              case HeadKind::kInduction: row[induction[q]] = HalfOf(1.0f); break;
+              case HeadKind::kWindow: {
+                const uint64_t width = std::min(window, q + 1);
+                std::fill(row + q + 1 - width, row + q + 1, HalfOf(1.0f / static_cast<float>(width)));
+                break;
+              }
+            }
+          }
+          npz.Append({reinterpret_cast<const char*>(chunk.data()), chunk.size() * sizeof(uint16_t)});
+        }
+      }
+  }
+}
+
+// Refused before anything is written when the patterns cannot fit on the disk they go to.
+void RequireDiskSpace(const fs::path& output, double bytes) {
+  std::error_code error;
+  const fs::space_info space = fs::space(output.parent_path().empty() ? fs::path(".") : output.parent_path(), error);
+  if (error || bytes <= static_cast<double>(space.available)) return;
+  char sizes[96];
+  std::snprintf(sizes, sizeof sizes, "needs %.1f GB, and the disk has %.1f GB free", bytes / 1e9,
+                static_cast<double>(space.available) / 1e9);
+  throw std::runtime_error(output.string() + ": the attention " + sizes + " (fewer tokens, --layers or --heads)");
+}
+
 }  // namespace
 
 int RunGenerate(const CommandLine& line) {
@@ -82,20 +162,28 @@ int RunGenerate(const CommandLine& line) {
   const std::string vocabulary = VocabularyJson();
   const bool write_vocabulary = NeedsVocabulary(tokenizer, output, vocabulary);
 
+  const uint64_t length = tokens / line.sequences;
   const std::vector<uint64_t> shape =
-      line.sequences == 1 ? std::vector<uint64_t>{tokens} : std::vector<uint64_t>{line.sequences, tokens / line.sequences};
+      line.sequences == 1 ? std::vector<uint64_t>{tokens} : std::vector<uint64_t>{line.sequences, length};
+  if (line.generate_attention)
+    RequireDiskSpace(output, static_cast<double>(line.sequences) * line.attention_layers * line.attention_heads *
+                                 static_cast<double>(length) * static_cast<double>(length) * sizeof(uint16_t));
   NpzWriter npz(line.output);
   WriteArray<int32_t>(npz, "token_ids", "<i4", shape, tokens, SyntheticTokenId);
   WriteArray<float>(npz, "values", "<f4", shape, tokens, SyntheticValue);
+  if (line.generate_attention) WriteAttention(npz, line.sequences, length, line.attention_layers, line.attention_heads);
   npz.Finish();
   if (write_vocabulary) WriteFileAtomically(tokenizer.string(), vocabulary);
 
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::error_code error;
-  std::printf("wrote %s (%llu tokens in %llu sequence%s, %.1f MB, %.2f s), vocabulary %s%s\n", line.output.c_str(),
+  const std::string attention = line.generate_attention ? ", attention " + std::to_string(line.attention_layers) + "x" +
+                                                              std::to_string(line.attention_heads) + " float16"
+                                                        : "";
+  std::printf("wrote %s (%llu tokens in %llu sequence%s%s, %.1f MB, %.2f s), vocabulary %s%s\n", line.output.c_str(),
               static_cast<unsigned long long>(tokens), static_cast<unsigned long long>(line.sequences),
-              line.sequences == 1 ? "" : "s", static_cast<double>(fs::file_size(output, error)) / 1e6, seconds,
-              tokenizer.string().c_str(), write_vocabulary ? "" : " (already there)");
+              line.sequences == 1 ? "" : "s", attention.c_str(), static_cast<double>(fs::file_size(output, error)) / 1e6,
+              seconds, tokenizer.string().c_str(), write_vocabulary ? "" : " (already there)");
   return 0;
 }
 

@@ -4,11 +4,32 @@
 #include <nlohmann/json.hpp>
 
 #include "app/commands.hpp"
+#include "core/attention.hpp"
 #include "core/empty_parts.hpp"
+#include "core/feature_dictionary.hpp"
 #include "core/load_document.hpp"
 #include "core/value_stats.hpp"
 
 namespace th::app {
+
+namespace {
+
+// "2 layers x 4 heads x 49 x 49 float32, causal": the patterns' shape, as the table says it.
+std::string AttentionLine(const AttentionPatterns& attention) {
+  const auto count = [](uint64_t n, const char* noun) { return std::to_string(n) + " " + noun + (n == 1 ? "" : "s"); };
+  return count(attention.Layers(), "layer") + " x " + count(attention.Heads(), "head") + " x " +
+         std::to_string(attention.Queries()) + " x " + std::to_string(attention.Keys()) + " " +
+         std::string(attention.TypeName()) + (attention.Causal() ? ", causal" : "");
+}
+
+// "16384 dense float16" or "24576 sparse (1200 entries)".
+std::string FeaturesLine(const FeatureDictionary& features) {
+  return std::to_string(features.Features()) +
+         (features.IsDense() ? " dense " + std::string(features.DenseValues().TypeName())
+                             : " sparse (" + std::to_string(features.SparseEntries()) + " entries)");
+}
+
+}  // namespace
 
 int RunInfo(const CommandLine& line) {
   const Document document = LoadInput(line.view);
@@ -54,6 +75,12 @@ int RunInfo(const CommandLine& line) {
       json entry = {{"name", sequence.name}, {"tokens", sequence.TokenCount()}, {"channels", channels}};
       // Whether the arrays are used in place from the file's mapping (not copied into memory).
       if (!sequence.TokenIds().empty()) entry["token_ids_mapped"] = sequence.TokenIds().IsBorrowed();
+      if (const auto& attention = sequence.Attention())
+        entry["attention"] = {{"layers", attention->Layers()},   {"heads", attention->Heads()},
+                              {"queries", attention->Queries()}, {"keys", attention->Keys()},
+                              {"dtype", attention->TypeName()},  {"causal", attention->Causal()}};
+      if (const auto& features = sequence.Features())
+        entry["features"] = {{"count", features->Features()}, {"form", features->IsDense() ? "dense" : "sparse"}};
       print_element(entry, i == 0);
     }
     std::printf("%s,\n  \"source\": %s\n}\n", document.sequences.empty() ? "" : "\n  ]", dump(json(document.source)).c_str());
@@ -80,6 +107,10 @@ int RunInfo(const CommandLine& line) {
       if (stats.non_finite > 0) std::printf(" (%zu without value)", stats.non_finite);
       std::printf("\n");
     }
+    if (const auto& attention = sequence.Attention())
+      std::printf("      %-16s %s\n", "attention", AttentionLine(*attention).c_str());
+    if (const auto& features = sequence.Features())
+      std::printf("      %-16s %s\n", "features", FeaturesLine(*features).c_str());
   }
   // Every sequence, not only the ones listed above: an empty one is said however far down it is.
   EmptyPartsQuery every_sequence;

@@ -14,6 +14,7 @@
 
 #include "app/cli.hpp"
 #include "app/headless_render.hpp"
+#include "layout/shader_constants.hpp"
 #include "session/session.hpp"
 
 namespace th::app {
@@ -56,8 +57,8 @@ struct DrawnBox {
 DrawnBox DrawnBoxOf(const Sequence& sequence, const VisibleLayout& layout, size_t instance, TokenText which);
 // The box's text, escaped, each marker between marker_open and marker_close (an isolating element).
 std::string DrawnMarkup(const DrawnBox& box, std::string_view marker_open, std::string_view marker_close);
-// Markers are drawn at this share of the text's ink, as shaders/token.frag's kMarkerCoverage.
-inline constexpr const char* kMarkerOpacity = "0.45";
+// Markers are drawn at kMarkerCoverage (layout/shader_constants.hpp) of the text's ink, as the
+// shader draws them: their opacity is ShortestNumber(kMarkerCoverage).
 
 // The automatic caption: file, sequence and channel.
 std::string DefaultCaption(const Session& session);
@@ -128,8 +129,8 @@ struct BoxColours {
   Rgb8 text;
   int clipped = 0;  // -1: below the range (notch at bottom left), +1: above (top right), 0: none
 };
-// The notch's legs in pixels, as shaders/token.frag draws it (kNotch), in the text colour.
-inline constexpr int kNotchPixels = 5;
+// The notch's legs are kNotchPixels (layout/shader_constants.hpp), as the shader draws it, in the
+// text colour.
 std::optional<BoxColours> ColoursOf(const Session& session, float value);
 // The tooltip: "#INDEX CHANNEL: VALUE" ("no value" for NaN/Inf).
 std::string TooltipText(const Session& session, uint64_t index, float value);

@@ -193,9 +193,7 @@ std::string DrawnMarkup(const DrawnBox& box, std::string_view marker_open, std::
 }
 
 std::string DefaultCaption(const Session& session) {
-  const Channel* channel = session.CurrentChannel();
-  return session.Doc().source + ", " + session.CurrentSequence().name + ", " +
-         (channel ? channel->name : std::string("no channel"));
+  return session.Doc().source + ", " + session.CurrentSequence().name + ", " + session.ValueLabel();
 }
 
 std::string HexColour(Rgb8 colour) {
@@ -214,8 +212,7 @@ std::optional<BoxColours> ColoursOf(const Session& session, float value) {
 }
 
 std::string TooltipText(const Session& session, uint64_t index, float value) {
-  const Channel* channel = session.CurrentChannel();
-  std::string text = "#" + std::to_string(index) + " " + (channel ? channel->name : std::string("value")) + ": ";
+  std::string text = "#" + std::to_string(index) + " " + session.ValueLabel() + ": ";
   return text + (std::isfinite(value) ? ShortestNumber(value) : "no value");
 }
 

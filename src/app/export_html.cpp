@@ -79,8 +79,11 @@ std::string ExportHtml(const RenderedImage& image, const Session& session, const
        << "; line-height: " << pixels(g.cell_height)
        << "; white-space: pre; text-align: center; unicode-bidi: isolate; }\n"
        // The grid's markers: dim, and each a neutral in its token's order, as on the grid.
-       << ".marker { opacity: " << kMarkerOpacity << "; unicode-bidi: isolate; }\n"
+       << ".marker { opacity: " << ShortestNumber(kMarkerCoverage) << "; unicode-bidi: isolate; }\n"
        << ".token:hover { outline: 2px solid #000000; }\n"
+       // The attention source's frame, inside the box as the shader draws it.
+       << ".source { outline: " << px(kSourceFramePixels) << " solid currentColor; outline-offset: -"
+       << px(kSourceFramePixels) << "; }\n"
        // The shader's clip notch: a corner triangle in the text colour, top right above the
        // range, bottom left below it, of a token or of the legend's clip key.
        << ".clip-key { position: relative; }\n"
@@ -117,6 +120,7 @@ std::string ExportHtml(const RenderedImage& image, const Session& session, const
       const bool unmeasured = (instance.flags & kUnmeasuredFlag) != 0;
       const std::optional<BoxColours> colours = ColoursOf(session, instance.value);
       html << "<span class=\"token" << (unmeasured ? "" : colours ? NotchClass(colours->clipped) : " no-value")
+           << (instance.flags & kSourceTokenFlag ? " source" : "")
            << "\" style=\"";
       if (colours && !unmeasured)
         html << "background:" << HexColour(colours->background) << ";color:" << HexColour(colours->text) << ";";

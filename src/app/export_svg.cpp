@@ -156,6 +156,14 @@ std::string ExportSvg(const RenderedImage& image, const Session& session, const 
         << EscapeMarkup(TooltipText(session, index, instance.value)) << "</title></rect>\n";
     if (instance.flags & kFoldedBlockFlag) continue;  // zoomed out: no text or notch, as on screen
     if (colours) WriteNotch(svg, x, y, width, g.cell_height, *colours);
+    // The attention source's frame, inside the box as the shader draws it.
+    if (instance.flags & kSourceTokenFlag) {
+      const double inset = kSourceFramePixels / 2.0;
+      svg << "<rect class=\"source\" x=\"" << x + inset << "\" y=\"" << y + inset << "\" width=\""
+          << width - kSourceFramePixels << "\" height=\"" << g.cell_height - kSourceFramePixels
+          << "\" fill=\"none\" stroke=\"" << HexColour(colours ? colours->text : Rgb8{0, 0, 0})
+          << "\" stroke-width=\"" << kSourceFramePixels << "\"/>\n";
+    }
     // The text as the grid draws it, its own spaces kept, in the box's cells (the gap after the
     // box included): centred when narrower, as the grid centres glyphs narrower than their
     // cells, squeezed when wider, as it scales them down. textLength holds it there in a browser
@@ -170,7 +178,7 @@ std::string ExportSvg(const RenderedImage& image, const Session& session, const 
         << (drawn.right_to_left ? "rtl" : "ltr") << "\" xml:space=\"preserve\" textLength=\""
         << std::min(advance, cells_width) << "\" lengthAdjust=\"spacingAndGlyphs\" fill=\""
         << HexColour(colours ? colours->text : Rgb8{0, 0, 0}) << "\">"
-        << DrawnMarkup(drawn, std::string("<tspan class=\"marker\" fill-opacity=\"") + kMarkerOpacity +
+        << DrawnMarkup(drawn, "<tspan class=\"marker\" fill-opacity=\"" + ShortestNumber(kMarkerCoverage) +
                                   "\" unicode-bidi=\"isolate\">",
                        "</tspan>")
         << "</text>\n";

@@ -6,33 +6,38 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
 
 #include "app/cli.hpp"
 #include "app/export.hpp"
-#include "core/palette_registry.hpp"
+#include "app/options.hpp"
 #include "ui/panels.hpp"
 
 namespace th::app {
 
 namespace {
 
-// Each verb and how many arguments it takes (-1: the rest of the line, as one argument).
+// Each verb that is not a view option's and how many arguments it takes (-1: the rest of the
+// line, as one argument). The view options' steps are the option table's (FindStep).
 const std::map<std::string, int>& Verbs() {
-  static const std::map<std::string, int> verbs = {{"open", -1},  {"seq", 1},     {"channel", -1},
-                                                   {"goto", 1},   {"top", 1},     {"bottom", 1},
-                                                   {"next-above", 1}, {"range", 2}, {"palette", 1},
-                                                   {"norm", 1},   {"wait", 1},    {"screenshot", -1},
-                                                   {"export", -1}, {"preset", 1},  {"search", -1},
-                                                   {"search-regex", -1}, {"next-match", 0}, {"previous-match", 0}};
+  static const std::map<std::string, int> verbs = {{"open", -1},         {"goto", 1},          {"top", 1},
+                                                   {"bottom", 1},        {"next-above", 1},    {"wait", 1},
+                                                   {"screenshot", -1},   {"export", -1},       {"preset", 1},
+                                                   {"search", -1},       {"search-regex", -1}, {"next-match", 0},
+                                                   {"previous-match", 0}};
   return verbs;
 }
 
 std::string VerbList() {
+  std::set<std::string> verbs;
+  for (const auto& [verb, arguments] : Verbs()) verbs.insert(verb);
+  for (const OptionSpec& option : Options())
+    if (!option.step.verb.empty()) verbs.insert(std::string(option.step.verb));
   std::string list;
-  for (const auto& [verb, arguments] : Verbs()) list += (list.empty() ? "" : ", ") + verb;
+  for (const std::string& verb : verbs) list += (list.empty() ? "" : ", ") + verb;
   return list;
 }
 
@@ -63,23 +68,38 @@ ScriptPlayer::ScriptPlayer(const std::string& path)
     Step step;
     step.line = line;
     if (!(words >> step.verb) || step.verb.starts_with("#")) continue;
+    step.option = FindStep(step.verb);
     const auto verb = Verbs().find(step.verb);
-    if (verb == Verbs().end())
+    if (verb == Verbs().end() && !step.option)
       throw UsageError(Where(step) + ": unknown step \"" + step.verb + "\" (" + VerbList() + ")");
-    if (verb->second < 0) {
+    const int arguments = step.option ? step.option->step.words : verb->second;
+    if (arguments < 0) {
       std::string rest;
       std::getline(words >> std::ws, rest);
       if (rest.empty()) throw UsageError(Where(step) + ": " + step.verb + " needs an argument");
       step.args.push_back(rest);
     } else {
       for (std::string word; words >> word;) step.args.push_back(word);
-      if (static_cast<int>(step.args.size()) != verb->second)
-        throw UsageError(Where(step) + ": " + step.verb + " takes " + std::to_string(verb->second) + " argument" +
-                         (verb->second == 1 ? "" : "s"));
+      if (static_cast<int>(step.args.size()) != arguments)
+        throw UsageError(Where(step) + ": " + step.verb + " takes " + std::to_string(arguments) + " argument" +
+                         (arguments == 1 ? "" : "s"));
+    }
+    if (step.option) {
+      // Read as the option reads its value (range LO HI as --range LO:HI), so that a bad one stops
+      // the script before it plays.
+      step.value = step.args.size() == 2 ? step.args[0] + ":" + step.args[1] : step.args[0];
+      try {
+        CommandLine scratch;
+        step.option->read(scratch, step.verb, step.value);
+      } catch (const UsageError& error) {
+        throw UsageError(Where(step) + ": " + error.what());
+      }
+      m_steps.push_back(std::move(step));
+      continue;
     }
     const bool rank = step.verb == "top" || step.verb == "bottom";
-    const bool whole = step.verb == "seq" || step.verb == "goto" || rank;
-    if (whole || step.verb == "range" || step.verb == "wait" || step.verb == "next-above")
+    const bool whole = step.verb == "goto" || rank;
+    if (whole || step.verb == "wait" || step.verb == "next-above")
       for (const std::string& arg : step.args)
         if (!IsNumber(arg, whole))
           throw UsageError(Where(step) + ": " + step.verb + ": \"" + arg + "\" is not " +
@@ -103,7 +123,7 @@ ScriptPlayer::ScriptPlayer(const std::string& path)
 
 std::string ScriptPlayer::Where(const Step& step) const { return m_path + ":" + std::to_string(step.line); }
 
-void ScriptPlayer::Advance(Session& session, double now) {
+void ScriptPlayer::Advance(Session& session, ViewOptions& view, double now) {
   if (m_screenshot) return;
   // The app calls this only once the matches of a search step are in.
   const std::optional<std::string> search_step = std::exchange(m_search_step, std::nullopt);
@@ -113,23 +133,31 @@ void ScriptPlayer::Advance(Session& session, double now) {
     if (now < m_wait_until) return;
     m_waiting = false;
   }
-  if (m_next < m_steps.size()) Play(m_steps[m_next++], session, now);
+  if (m_next < m_steps.size()) Play(m_steps[m_next++], session, view, now);
 }
 
-void ScriptPlayer::Play(const Step& step, Session& session, double now) {
+void ScriptPlayer::Play(const Step& step, Session& session, ViewOptions& view, double now) {
   const std::string arg = step.args.empty() ? std::string() : step.args.front();
   const auto fail = [&](const std::string& why) { throw std::runtime_error(Where(step) + ": " + why); };
   const auto file = [&] { return FileStep{(std::filesystem::path(m_folder) / arg).string(), Where(step)}; };
-  if (step.verb == "open") {
+  if (step.option) {
+    // A view option's step: the option's reader sets it (its value was checked at load), then the
+    // session takes it, or the app does.
+    CommandLine line;
+    line.view = view;
+    step.option->read(line, step.verb, step.value);
+    view = std::move(line.view);
+    if (!step.option->step.play) {
+      m_view_changed = true;
+      return;
+    }
+    try {
+      step.option->step.play(session, view);
+    } catch (const std::invalid_argument& error) {
+      fail(error.what());
+    }
+  } else if (step.verb == "open") {
     m_open = file();
-  } else if (step.verb == "seq") {
-    const int index = std::stoi(arg);
-    if (index >= static_cast<int>(session.Doc().sequences.size())) fail("no sequence " + arg);
-    session.SelectSequence(index);
-  } else if (step.verb == "channel") {
-    const int channel = session.CurrentSequence().FindChannel(arg);
-    if (channel < 0) fail("no channel \"" + arg + "\" in this sequence");
-    session.SelectChannel(channel);
   } else if (step.verb == "goto") {
     const uint64_t token = std::stoull(arg);
     if (token >= session.CurrentSequence().TokenCount()) fail("no token " + arg + " in this sequence");
@@ -148,22 +176,6 @@ void ScriptPlayer::Play(const Step& step, Session& session, double now) {
     } catch (const std::invalid_argument& error) {
       fail(step.verb + " " + arg + ": " + error.what());
     }
-  } else if (step.verb == "range") {
-    const float low = std::stof(arg), high = std::stof(step.args[1]);
-    if (high < low) fail("range: LO must not be above HI");
-    session.SetManualRange(low, high);
-  } else if (step.verb == "palette") {
-    const auto palette = FindPalette(arg);
-    if (!palette) fail("unknown palette " + arg);
-    session.SetPalette(*palette);
-  } else if (step.verb == "norm") {
-    MappingSpec spec = session.Spec();
-    try {
-      ParseNormSpec(arg, spec);
-    } catch (const std::invalid_argument& error) {
-      fail(error.what());
-    }
-    session.SetSpec(spec);
   } else if (step.verb == "wait") {
     m_waiting = true;
     m_wait_until = now + std::stod(arg);

@@ -15,6 +15,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <type_traits>
+#include <variant>
 
 #include "core/atomic_file.hpp"
 #include "core/json_parse.hpp"
@@ -28,23 +30,6 @@ namespace {
 // A saved window side outside these is a mistake (or another program's), not a size to open at.
 constexpr int64_t kMinWindowLength = 200;
 constexpr int64_t kMaxWindowLength = 16384;
-
-// The float's shortest decimal form, which from_chars (ParseNormSpec) reads back exactly.
-std::string Shortest(float value) {
-  char text[32];
-  const auto result = std::to_chars(text, text + sizeof text, value);
-  return std::string(text, result.ptr);
-}
-
-std::optional<RangeScope> ParseSavedScope(const std::string& name) {
-  for (const RangeScope scope : {RangeScope::kSequence, RangeScope::kGlobal, RangeScope::kVisible})
-    if (name == ScopeName(scope)) return scope;
-  return std::nullopt;
-}
-
-bool Given(const CommandLine& line, const std::string& option) {
-  return std::find(line.given.begin(), line.given.end(), option) != line.given.end();
-}
 
 void Warn(const std::string& path, const std::string& message) {
   std::fprintf(stderr, "tokenheat: warning: %s: %s\n", path.c_str(), message.c_str());
@@ -92,6 +77,59 @@ std::string Shown(const nlohmann::ordered_json& value) {
   return text.size() <= kShown ? text : text.substr(0, kShown) + "...";
 }
 
+// A saved view option's value as its option takes it on the command line ("magma", "0.25", "28",
+// "-1.5:2"): ApplySavedSettings reads it with the option's own reader.
+std::string OptionText(const std::string& value) { return value; }
+std::string OptionText(float value) { return ShortestText(value); }
+std::string OptionText(int value) { return std::to_string(value); }
+std::string OptionText(const std::pair<float, float>& range) {
+  return ShortestText(range.first) + ":" + ShortestText(range.second);
+}
+
+// A finite float from a JSON number.
+std::optional<float> FiniteFloat(const nlohmann::ordered_json& value) {
+  if (!value.is_number()) return std::nullopt;
+  const float number = value.get<float>();
+  return std::isfinite(number) ? std::optional(number) : std::nullopt;
+}
+
+// Keeps the option's saved value in settings when it has the type of the option's field and the
+// option's reader (and the row's own check) accepts it; false when it is refused.
+bool KeepSavedOption(const OptionSpec& option, const nlohmann::ordered_json& value, SavedSettings& settings) {
+  return std::visit(
+      [&](auto field) {
+        using Value = typename std::remove_reference_t<decltype(settings.*field)>::value_type;
+        std::optional<Value> kept;
+        if constexpr (std::is_same_v<Value, std::string>) {
+          if (value.is_string()) kept = value.get<std::string>();
+        } else if constexpr (std::is_same_v<Value, float>) {
+          kept = FiniteFloat(value);
+        } else if constexpr (std::is_same_v<Value, int>) {
+          // A whole number out of the option's range is brought into it, not refused.
+          if (value.is_number_integer())
+            kept = static_cast<int>(
+                std::clamp<int64_t>(value.get<int64_t>(), option.saved.clamp.first, option.saved.clamp.second));
+        } else {
+          static_assert(std::is_same_v<Value, std::pair<float, float>>);
+          const auto low = value.is_array() && value.size() == 2 ? FiniteFloat(value[0]) : std::nullopt;
+          const auto high = value.is_array() && value.size() == 2 ? FiniteFloat(value[1]) : std::nullopt;
+          if (low && high) kept = std::pair(*low, *high);
+        }
+        if (!kept) return false;
+        const std::string text = OptionText(*kept);
+        if (option.saved.accepts && !option.saved.accepts(text)) return false;
+        try {
+          CommandLine scratch;
+          option.read(scratch, std::string(option.name), text);
+        } catch (const UsageError&) {
+          return false;
+        }
+        settings.*field = std::move(kept);
+        return true;
+      },
+      option.saved.field);
+}
+
 // The settings in json, value by value: one that this version refuses (of the wrong type, an
 // unknown palette or range mode) is reported and left at its default, the others kept.
 SavedSettings SettingsFrom(const nlohmann::ordered_json& json, const std::string& path) {
@@ -108,43 +146,12 @@ SavedSettings SettingsFrom(const nlohmann::ordered_json& json, const std::string
         settings.recent_files.push_back(file.get<std::string>());
     }
   }
-  // A string this version accepts (known(text) is true), else reported and left at its default.
-  const auto known_string = [&](const char* key, const auto& known, const char* refused) -> std::optional<std::string> {
-    const auto value = json.find(key);
-    if (value == json.end()) return std::nullopt;
-    if (value->is_string() && known(value->template get<std::string>())) return value->template get<std::string>();
-    refuse(std::string(key) + " " + Shown(*value) + " " + refused);
-    return std::nullopt;
-  };
-  settings.palette = known_string("palette", [](const std::string& name) { return FindPalette(name).has_value(); },
-                                  "is not a built-in palette");
-  if (const auto norm = json.find("norm"); norm != json.end()) {
-    MappingSpec spec;
-    try {
-      if (!norm->is_string()) throw std::invalid_argument("not a string");
-      ParseNormSpec(norm->get<std::string>(), spec);
-      settings.norm = norm->get<std::string>();
-    } catch (const std::invalid_argument&) {
-      refuse("norm " + Shown(*norm) + " is not a range mode of this version");
-    }
-  }
-  settings.scope = known_string("scope", [](const std::string& name) { return ParseSavedScope(name).has_value(); },
-                                "is not sequence, global or visible");
-  if (const auto range = json.find("range"); range != json.end()) {
-    const bool pair = range->is_array() && range->size() == 2 && (*range)[0].is_number() && (*range)[1].is_number();
-    const float low = pair ? (*range)[0].get<float>() : NAN, high = pair ? (*range)[1].get<float>() : NAN;
-    if (std::isfinite(low) && std::isfinite(high) && low <= high)
-      settings.range = {low, high};
-    else
-      refuse("range " + Shown(*range) + " is not [LO, HI] with LO <= HI");
-  }
-  if (const auto gamma = json.find("gamma"); gamma != json.end()) {
-    const float value = gamma->is_number() ? gamma->get<float>() : NAN;
-    if (std::isfinite(value) && value > 0.0f)
-      settings.gamma = value;
-    else
-      refuse("gamma " + Shown(*gamma) + " is not a number above 0");
-  }
+  // The view options the option table saves, each read back as its option reads its value.
+  for (const OptionSpec& option : Options())
+    if (!option.saved.key.empty())
+      if (const auto value = json.find(option.saved.key);
+          value != json.end() && !KeepSavedOption(option, *value, settings))
+        refuse(std::string(option.saved.key) + " " + Shown(*value) + " " + std::string(option.saved.refused));
   const auto whole_number = [&](const char* key, int min, int max) -> std::optional<int> {
     const auto value = json.find(key);
     if (value == json.end()) return std::nullopt;
@@ -152,7 +159,6 @@ SavedSettings SettingsFrom(const nlohmann::ordered_json& json, const std::string
     refuse(std::string(key) + " " + Shown(*value) + " is not a whole number");
     return std::nullopt;
   };
-  settings.font_size = whole_number("font_size", kMinFontSize, kMaxFontSize);
   settings.panel_text_size = whole_number("panel_text_size", 8, 64);
   const auto flag = [&](const char* key) {
     const auto value = json.find(key);
@@ -209,12 +215,19 @@ void SaveSettings(const SavedSettings& settings) {
   nlohmann::json json = {{"recent_files", recent_files},
                          {"panels_hidden", settings.panels_hidden},
                          {"dark_theme", settings.dark_theme}};
-  if (settings.palette) json["palette"] = *settings.palette;
-  if (settings.norm) json["norm"] = *settings.norm;
-  if (settings.scope) json["scope"] = *settings.scope;
-  if (settings.range) json["range"] = {settings.range->first, settings.range->second};
-  if (settings.gamma) json["gamma"] = *settings.gamma;
-  if (settings.font_size) json["font_size"] = *settings.font_size;
+  for (const OptionSpec& option : Options())
+    if (!option.saved.key.empty())
+      std::visit(
+          [&](auto field) {
+            if (!(settings.*field)) return;
+            const auto& value = *(settings.*field);
+            nlohmann::json& saved = json[std::string(option.saved.key)];
+            if constexpr (std::is_same_v<std::remove_cvref_t<decltype(value)>, std::pair<float, float>>)
+              saved = {value.first, value.second};
+            else
+              saved = value;
+          },
+          option.saved.field);
   if (settings.panel_text_size) json["panel_text_size"] = *settings.panel_text_size;
   if (settings.window_size) json["window_size"] = {settings.window_size->width, settings.window_size->height};
   const std::string path = SettingsPath();
@@ -232,40 +245,25 @@ void ForgetSettings() {
 }
 
 void ApplySavedSettings(const SavedSettings& settings, CommandLine& line) {
-  // LoadSettings kept only names and values that this version knows. A mapping option on the
-  // command line replaces the saved mapping parts it conflicts with: a --norm or --scope, the
-  // saved manual range.
-  const bool palette_given = Given(line, "--palette") || Given(line, "--palette-file");
-  const bool range_given = Given(line, "--range");
-  if (settings.palette && !palette_given) line.view.palette = settings.palette;
-  if (settings.norm && !Given(line, "--norm") && !range_given) line.view.norm = settings.norm;
-  if (settings.scope && !Given(line, "--scope") && !range_given) line.view.scope = settings.scope;
-  if (settings.range && !range_given && !Given(line, "--norm") && !Given(line, "--scope"))
-    line.view.range = settings.range;
-  if (settings.gamma && !Given(line, "--gamma")) line.view.gamma = *settings.gamma;
-  if (settings.font_size && !Given(line, "--font-size")) line.view.font_size = *settings.font_size;
-}
-
-std::string NormSpecText(const MappingSpec& spec) {
-  const auto with_percentile = [&](const char* name) {
-    return spec.symmetric_percentile == 100.0f ? std::string(name)
-                                               : std::string(name) + ":" + Shortest(spec.symmetric_percentile);
+  // LoadSettings kept only values that this version's options read. A mapping option on the
+  // command line replaces the saved mapping parts it conflicts with (a --norm or --scope, the
+  // saved manual range): each row's yields_to.
+  const auto given = [&](std::string_view option) {
+    return std::find(line.given.begin(), line.given.end(), option) != line.given.end();
   };
-  switch (spec.kind) {
-    case NormKind::kMinMax: return "minmax";
-    case NormKind::kZeroMax: return "zero-max";
-    case NormKind::kSymmetric: return with_percentile("symmetric");
-    case NormKind::kLog: return "log";
-    case NormKind::kLogRatio: return with_percentile("ratio");
-    case NormKind::kPercentile:
-      return "percentile:" + Shortest(spec.percentile_low) + ":" + Shortest(spec.percentile_high);
-    case NormKind::kBuckets: {
-      std::string text = "buckets:";
-      for (size_t i = 0; i < spec.thresholds.size(); ++i) text += (i > 0 ? "," : "") + Shortest(spec.thresholds[i]);
-      return text;
+  for (const OptionSpec& option : Options()) {
+    if (option.saved.key.empty() || std::any_of(option.saved.yields_to.begin(), option.saved.yields_to.end(), given))
+      continue;
+    const std::optional<std::string> text = std::visit(
+        [&](auto field) { return settings.*field ? std::optional(OptionText(*(settings.*field))) : std::nullopt; },
+        option.saved.field);
+    if (!text) continue;
+    try {
+      option.read(line, std::string(option.name), *text);
+    } catch (const UsageError& error) {  // a value set since it was loaded, and refused
+      Warn(SettingsPath(), std::string(option.saved.key) + ": " + error.what() + "; using its default");
     }
   }
-  return "minmax";
 }
 
 ViewChoices CurrentChoices(const Session& session, const ui::FrameContext& context) {

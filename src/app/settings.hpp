@@ -4,6 +4,8 @@
 // range, gamma), text sizes, panel layout and the window's size. What the user changes in the
 // window is kept (KeepUserChanges); options given on the command line and script steps win over
 // what was saved for their run only, and are not written back. `--reset-settings` forgets it all.
+// Which view options are saved, under which keys, and how each is read back is the option table's
+// (options.cpp: a row's `saved`).
 
 #include <cstdint>
 #include <optional>
@@ -12,20 +14,17 @@
 #include <vector>
 
 #include "app/cli.hpp"
+#include "app/options.hpp"
 #include "app/platform_window.hpp"
 #include "app/user_paths.hpp"
 #include "ui/panels.hpp"
 
 namespace th::app {
 
-struct SavedSettings {
+// The saved view options (palette, norm, scope, range, gamma, font_size: SavedViewOptions, which
+// the option table's saved rows name), and what the window alone sets.
+struct SavedSettings : SavedViewOptions {
   std::vector<std::string> recent_files;  // most recent first
-  std::optional<std::string> palette;     // a built-in palette's name
-  std::optional<std::string> norm;        // a --norm spec, with its numbers ("symmetric:98")
-  std::optional<std::string> scope;       // a --scope: global or visible (sequence is the default)
-  std::optional<std::pair<float, float>> range;  // a manual range, LO <= HI (scope manual)
-  std::optional<float> gamma;
-  std::optional<int> font_size;
   std::optional<int> panel_text_size;     // a presentation preset's panel text
   bool panels_hidden = false;
   bool dark_theme = false;
@@ -44,12 +43,9 @@ SavedSettings LoadSettings();
 void SaveSettings(const SavedSettings& settings);  // atomic; a failure is reported on stderr
 void ForgetSettings();                             // --reset-settings
 
-// Fills in the view options the command line left open (those not in line.given).
+// Fills in the view options the command line left open (a saved option is not used when one of
+// its row's yields_to is in line.given).
 void ApplySavedSettings(const SavedSettings& settings, CommandLine& line);
-
-// The --norm spelling of the spec's kind with its numbers ("symmetric:98", "percentile:1:99",
-// "buckets:10,100,1000"), which ParseNormSpec reads back to the same numbers.
-std::string NormSpecText(const MappingSpec& spec);
 
 // The choices the settings keep, as the session and the window hold them now.
 struct ViewChoices {

@@ -12,11 +12,14 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "app/commands.hpp"
 #include "app/export.hpp"
 #include "app/heatmap_view.hpp"
+#include "app/options.hpp"
 #include "app/platform_window.hpp"
 #include "app/script.hpp"
 #include "app/settings.hpp"
@@ -116,27 +119,44 @@ void WriteNamingPlace(const std::string& place, const Write& write) {
   }
 }
 
-std::string StateJson(const Session& session, const ui::FrameContext& context, const PlatformWindow& window) {
-  const Channel* channel = session.CurrentChannel();
+// A --print-state value as JSON.
+nlohmann::json StateJsonValue(const StateValue& value) {
+  return std::visit(
+      [](const auto& held) -> nlohmann::json {
+        if constexpr (std::is_same_v<std::decay_t<decltype(held)>, std::monostate>)
+          return nullptr;
+        else
+          return held;
+      },
+      value);
+}
+
+std::string StateJson(const Session& session, const ViewOptions& view, const ui::FrameContext& context,
+                      const PlatformWindow& window) {
   nlohmann::json state = {{"source", session.Doc().source},
-                                {"sequence", session.Settings().sequence},
-                                {"channel", channel ? channel->name : std::string()},
-                                {"tokens", session.CurrentSequence().TokenCount()},
-                                {"top_token", session.TopToken()},
-                                {"scroll", session.ScrollPixels()},
-                                {"palette", session.CurrentPalette().name},
-                                {"norm", NormName(session.Mapping().kind)},
-                                {"low", session.Low()},
-                                {"high", session.High()},
-                                {"mapping",
-                                 {{"norm", NormSpecText(session.Spec())},
-                                  {"scope", ScopeName(session.Spec().scope)},
-                                  {"gamma", session.Spec().gamma}}},
-                                {"font_size", session.Settings().font_size},
-                                {"panel_text_size", context.panel_text_size},
-                                {"panels_hidden", context.panels_hidden},
-                                {"dark_theme", context.dark_theme},
-                                {"stacked", session.Settings().stacked}};
+                          {"tokens", session.CurrentSequence().TokenCount()},
+                          {"values", session.ValueLabel()},
+                          {"top_token", session.TopToken()},
+                          {"scroll", session.ScrollPixels()},
+                          {"norm", NormName(session.Mapping().kind)},
+                          {"low", session.Low()},
+                          {"high", session.High()},
+                          {"panel_text_size", context.panel_text_size},
+                          {"panels_hidden", context.panels_hidden},
+                          {"dark_theme", context.dark_theme}};
+  // The options' own fields, as the option table names them ("sequence", "mapping.norm",
+  // "value_source.layer"...); a value source's fields only when set.
+  for (const OptionSpec& option : Options()) {
+    if (option.state.key.empty()) continue;
+    const StateValue value = option.state.shown(session, view);
+    if (std::holds_alternative<std::monostate>(value)) continue;
+    const std::string key(option.state.key);
+    const size_t dot = key.find('.');
+    if (dot == std::string::npos)
+      state[key] = StateJsonValue(value);
+    else
+      state[key.substr(0, dot)][key.substr(dot + 1)] = StateJsonValue(value);
+  }
   const WindowSize size = window.WindowedSize();
   state["window"] = {{"width", size.width}, {"height", size.height}, {"text_scale", window.TextScale()},
                      {"panel_font_pixels", ImGui::GetIO().Fonts->Fonts[0]->FontSize}};
@@ -237,7 +257,10 @@ int RunViewer(const CommandLine& parsed) {
     const std::string source_before = session.Doc().source;
     // Steps start once the text has been laid out, so that `goto` has lines to go to, and wait
     // for the file an `open` step loads and the matches a search step asked for.
-    if (scripted && laid_out && !loader.Busy() && !session.Search().Pending()) script->Advance(session, now);
+    if (scripted && laid_out && !loader.Busy() && !session.Search().Pending()) script->Advance(session, line.view, now);
+    // A step set a view option the session does not take yet (--attention, --source...): it is in
+    // line.view, which --print-state shows.
+    if (script && script->TakeViewChange()) active_frames = kFramesAfterEvent;
     if (script)
       if (auto open = script->TakeOpen()) {
         script_open_place = std::move(open->place);
@@ -386,7 +409,7 @@ int RunViewer(const CommandLine& parsed) {
   // A size the user gave the window is kept; one the monitor imposed is not a choice.
   if (window.WindowedSize() != window.OpenedSize()) saved.window_size = window.WindowedSize();
   SaveSettings(saved);
-  if (line.print_state) std::printf("%s\n", StateJson(session, context, window).c_str());
+  if (line.print_state) std::printf("%s\n", StateJson(session, line.view, context, window).c_str());
   return 0;
 }
 

@@ -2,6 +2,9 @@
 
 #include <utility>
 
+#include "core/attention.hpp"
+#include "core/feature_dictionary.hpp"
+
 namespace th {
 
 void StringTable::Reserve(size_t count, size_t bytes) {
@@ -155,6 +158,17 @@ void Sequence::KeepTokens(const std::vector<bool>& keep) {
       kept_before += keeps(i);
     }
     extras.overrides = std::move(kept);
+  }
+  // Attention and features stay the tokens': a run kept is a first token further in the patterns
+  // and a run of dense rows; tokens removed from inside a run leave no patterns (nor dense features)
+  // rather than rows that are other tokens'.
+  if (extras.attention && contiguous)
+    extras.attention = std::make_shared<const AttentionPatterns>(extras.attention->Skipping(begin < end ? begin : 0));
+  else if (extras.attention)
+    extras.attention = nullptr;
+  if (extras.features) {
+    std::optional<FeatureDictionary> kept = extras.features->KeepTokens(keep);
+    extras.features = kept ? std::make_shared<const FeatureDictionary>(std::move(*kept)) : nullptr;
   }
   if (HasTopK()) {
     Sequence all;

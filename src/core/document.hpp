@@ -13,6 +13,9 @@
 
 namespace th {
 
+class AttentionPatterns;
+class FeatureDictionary;
+
 // Per-token numbers: either owned, or borrowed from memory that something else keeps alive (a
 // memory-mapped .npy/.npz/.safetensors file), so large float32 or int32 arrays are never copied.
 // Reads like a std::vector<T>; writes (push_back, reserve) are for owned columns only.
@@ -138,6 +141,8 @@ struct SequenceExtras {
   StringTable top_k_tokens;  // decoded, like the tokens
   StringTable top_k_raw;     // the tokenizer's strings, when decoding changed any
   std::vector<float> top_k_probabilities;
+  std::shared_ptr<const AttentionPatterns> attention;
+  std::shared_ptr<const FeatureDictionary> features;
 };
 
 // A run of tokens. Optional per-token extras (raw strings, flags, ids, top-k) are empty when the
@@ -200,7 +205,16 @@ class Sequence {
   const StringTable& TopKTokens() const { return Extras().top_k_tokens; }
   void SetDecodedTopK(StringTable decoded);
 
-  // Removes the tokens whose keep flag is false (padding), from the texts, extras and channels.
+  // Attention patterns over this sequence's tokens (queries and keys are its tokens), or null.
+  const std::shared_ptr<const AttentionPatterns>& Attention() const { return Extras().attention; }
+  void SetAttention(std::shared_ptr<const AttentionPatterns> attention) { MutableExtras().attention = std::move(attention); }
+  // Feature activations of this sequence's tokens, or null.
+  const std::shared_ptr<const FeatureDictionary>& Features() const { return Extras().features; }
+  void SetFeatures(std::shared_ptr<const FeatureDictionary> features) { MutableExtras().features = std::move(features); }
+
+  // Removes the tokens whose keep flag is false (padding), from the texts, extras and channels;
+  // the attention and features keep only what they can still give for the tokens kept
+  // (AttentionPatterns::Skipping, FeatureDictionary::KeepTokens).
   void KeepTokens(const std::vector<bool>& keep);
 
  private:

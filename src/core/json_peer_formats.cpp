@@ -14,6 +14,7 @@
 #include <limits>
 #include <optional>
 
+#include "core/attention.hpp"
 #include "core/json_parse.hpp"
 #include "core/json_reading.hpp"
 #include "core/loaders/loaders.hpp"
@@ -292,6 +293,11 @@ void ReadInseq(const Json& root, Document& document, const Origin& origin) {
 //     "activations": [tokens][layers][neurons] or a list of those, "firstDimensionName"?,
 //     "secondDimensionName"? (default "Layer", "Neuron"), "firstDimensionLabels"?,
 //     "secondDimensionLabels"? (default the indices)}
+//   attention_patterns (python/circuitsvis/attention.py): {"tokens", "attention": [heads][dest][src],
+//     "headLabels"?} (react/src/attention/AttentionPatterns.tsx); attention_heads: {"attention":
+//     [heads][dest][src], "tokens", "attentionHeadNames"?, "maxValue"?, "minValue"?, "negativeColor"?,
+//     "positiveColor"?, "maskUpperTri"?}; attention_pattern: {"tokens", "attention": [dest][src],
+//     "minValue"?, "maxValue"?, "negativeColor"?, "positiveColor"?, "showAxisLabels"?, "maskUpperTri"?}
 bool IsCircuitsVisColoredTokens(const Json& root) {
   return Find(root, "tokens") && Find(root, "values") &&
          (Find(root, "minValue") || Find(root, "maxValue") || Find(root, "negativeColor") || Find(root, "positiveColor"));
@@ -307,6 +313,11 @@ bool IsCircuitsVisNeuronActivations(const Json& root) {
   const Json* activations = Find(root, "activations");
   return Find(root, "tokens") && activations && activations->is_array() && !activations->empty() &&
          (*activations)[0].is_array();
+}
+
+bool IsCircuitsVisAttention(const Json& root) {
+  const Json* attention = Find(root, "attention");
+  return Find(root, "tokens") && attention && attention->is_array() && !attention->empty() && (*attention)[0].is_array();
 }
 
 std::optional<float> OptionalNumber(const Json& root, std::string_view key, const Origin& origin) {
@@ -361,6 +372,35 @@ void ReadCircuitsVisMulti(const Json& root, Document& document, const Origin& or
     for (size_t t = 0; t < sequence.TokenCount(); ++t) channel.values.push_back(values.values[t * labels.size() + k]);
     sequence.channels.push_back(std::move(channel));
   }
+  document.sequences.push_back(std::move(sequence));
+}
+
+// One sequence of the tokens with their attention (one layer of H heads) and no channel: the
+// colours CircuitsVis draws the patterns in (minValue, maxValue...) are for its matrices, not for
+// tokens. maskUpperTri, when given, says whether the upper triangle is masked; else the values do.
+void ReadCircuitsVisAttention(const Json& root, Document& document, const Origin& origin, std::string name) {
+  Sequence sequence;
+  sequence.name = std::move(name);
+  ReadTokens(Required(root, "tokens", origin), sequence, origin, "tokens");
+  const size_t count = sequence.TokenCount();
+  DenseArray attention = NestedLists(Required(root, "attention", origin), origin, "attention");
+  const std::vector<uint64_t>& shape = attention.shape;
+  if ((shape.size() != 2 && shape.size() != 3) || shape[shape.size() - 2] != count || shape.back() != count)
+    Fail(origin, "attention", "has shape " + ShapeAsList(shape) + ", expected [heads, " + std::to_string(count) +
+                                  " destination tokens, " + std::to_string(count) + " source tokens] or [" +
+                                  std::to_string(count) + ", " + std::to_string(count) + "]");
+  const uint64_t heads = shape.size() == 3 ? shape[0] : 1;
+  auto patterns = std::make_shared<AttentionPatterns>(
+      AttentionPatterns::FromFloats(std::move(attention.values), 1, static_cast<uint32_t>(heads), count, count));
+  for (const std::string_view key : {"headLabels", "attentionHeadNames"})
+    if (FindPresent(root, key)) patterns->head_labels = Labels(root, key, heads, origin);
+  if (const Json* mask = FindPresent(root, "maskUpperTri")) {
+    if (!mask->is_boolean()) Fail(origin, "maskUpperTri", Quote(*mask) + " is not true or false");
+    patterns->SetCausal(mask->get<bool>());
+  } else {
+    patterns->DetectCausalMask();
+  }
+  sequence.SetAttention(std::move(patterns));
   document.sequences.push_back(std::move(sequence));
 }
 
@@ -568,13 +608,17 @@ std::optional<Document> ParseCircuitsVisHtml(std::string_view text, const std::s
     if (call.component == "ColoredTokens") ReadCircuitsVisColoredTokens(props, document, origin);
     else if (call.component == "ColoredTokensMulti") ReadCircuitsVisMulti(props, document, origin);
     else if (call.component == "TextNeuronActivations") ReadCircuitsVisNeuronActivations(props, document, origin);
-    else continue;  // attention patterns, top-k tables...: not a heatmap over tokens
+    else if (call.component == "AttentionPatterns") ReadCircuitsVisAttention(props, document, origin, "attention patterns");
+    else if (call.component == "AttentionHeads") ReadCircuitsVisAttention(props, document, origin, "attention heads");
+    else if (call.component == "AttentionPattern") ReadCircuitsVisAttention(props, document, origin, "attention pattern");
+    else continue;  // top-k tables, logits...: not tokens with values
     // Several visualisations on one page: each sequence says which it came from.
     for (size_t s = before; s < document.sequences.size() && calls.size() > 1; ++s)
       document.sequences[s].name = "visualisation " + std::to_string(n) + ": " + document.sequences[s].name;
   }
   if (document.sequences.empty())
-    throw LoadError(source + ": a CircuitsVis page without ColoredTokens, ColoredTokensMulti or TextNeuronActivations (it has " +
+    throw LoadError(source + ": a CircuitsVis page without ColoredTokens, ColoredTokensMulti, TextNeuronActivations or "
+                             "attention (it has " +
                     std::string(calls.front().component) + ")");
   return document;
 }
@@ -588,6 +632,7 @@ bool ReadPeerDocument(const Json& root, Document& document, const Origin& origin
   else if (IsCircuitsVisNeuronActivations(root)) ReadCircuitsVisNeuronActivations(root, document, origin);
   else if (IsCircuitsVisMulti(root)) ReadCircuitsVisMulti(root, document, origin);
   else if (IsCircuitsVisColoredTokens(root)) ReadCircuitsVisColoredTokens(root, document, origin);
+  else if (IsCircuitsVisAttention(root)) ReadCircuitsVisAttention(root, document, origin, "attention");
   else return false;
   return true;
 }

@@ -46,12 +46,25 @@ Document LoadGzippedText(const LoadContext& context, std::string_view compressed
   return LoadPlainText(context, content);
 }
 
+// An attention array asked for by name in a format without named arrays is not there: said, not
+// ignored.
+void RequireNoArrayName(const LoadContext& context) {
+  const std::string& asked = context.Options().attention_array;
+  if (!asked.empty())
+    throw LoadError(context.Source() + ": attention array '" + asked +
+                    "' asked for, but only .npy, .npz and safetensors files have named arrays");
+}
+
 Document LoadByContent(const LoadContext& context) {
   const std::string_view bytes = context.File()->Bytes();
-  if (bytes.starts_with("\x1f\x8b")) return LoadGzippedText(context, bytes);
-  if (bytes.starts_with("\x93NUMPY")) return LoadNpy(context);
-  if (bytes.starts_with("PK\x03\x04") || bytes.starts_with("PK\x05\x06")) return LoadNpz(context);
-  if (LooksLikeSafetensors(bytes)) return LoadSafetensors(context);
+  const bool gzipped = bytes.starts_with("\x1f\x8b");
+  if (!gzipped) {
+    if (bytes.starts_with("\x93NUMPY")) return LoadNpy(context);
+    if (bytes.starts_with("PK\x03\x04") || bytes.starts_with("PK\x05\x06")) return LoadNpz(context);
+    if (LooksLikeSafetensors(bytes)) return LoadSafetensors(context);
+  }
+  RequireNoArrayName(context);
+  if (gzipped) return LoadGzippedText(context, bytes);
   const std::string_view text = StripBom(bytes);
   const size_t first = text.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) throw LoadError(context.Source() + ": file is empty");

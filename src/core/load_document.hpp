@@ -24,6 +24,10 @@ struct LoadOptions {
   // Optional: the bytes read are reported into it, and its Cancel() makes the load throw
   // LoadCancelled within about ProgressTicker::kGrain bytes (the viewer's background loads).
   LoadProgress* progress = nullptr;
+  // The array that holds attention patterns in an .npy/.npz/safetensors input (the CLI's
+  // --attention NAME), or NAME.0.npy, NAME.1.npy... beside it; empty: "attention" or "attn", or
+  // attention.0.npy... Given but in neither place, or given for another format, it is a LoadError.
+  std::string attention_array = {};
 };
 
 Document LoadDocumentFile(const std::string& path, const LoadOptions& options = {});

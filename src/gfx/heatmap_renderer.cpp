@@ -8,12 +8,12 @@
 #include "embedded_shaders.hpp"
 #include "gfx/shader_program.hpp"
 #include "layout/display_cells.hpp"
+#include "layout/shader_constants.hpp"
 
 namespace th::gl {
 
 namespace {
 
-constexpr int kCellsTextureWidth = 4096;  // must match token.frag
 enum TextureUnit : GLint { kPaletteUnit = 0, kCellsUnit = 1, kAtlasUnit = 2, kUnderlinePaletteUnit = 3 };
 
 void SetSamplerFilter(GLenum target, GLint filter) {
@@ -199,7 +199,7 @@ void HeatmapRenderer::Draw(const HeatmapDrawParams& params) {
   glUniform1f(uniforms.line_pitch, static_cast<float>(params.geometry.LinePitch()));
   glUniform1f(uniforms.token_gap, static_cast<float>(params.geometry.token_gap));
   const ValueMapping& mapping = params.mapping;
-  glUniform1i(uniforms.mode, mapping.Bucketed() ? 2 : (mapping.Logarithmic() ? 1 : 0));
+  glUniform1i(uniforms.mode, static_cast<GLint>(ShaderMappingModeOf(mapping)));
   glUniform1f(uniforms.low, mapping.low);
   glUniform1f(uniforms.high, mapping.high);
   glUniform1f(uniforms.gamma, mapping.gamma);

@@ -1,11 +1,36 @@
 #include "gfx/shader_program.hpp"
 
+#include <charconv>
 #include <string>
+#include <type_traits>
+#include <variant>
 #include <vector>
+
+#include "layout/shader_constants.hpp"
 
 namespace th::gl {
 
 namespace {
+
+// A GLSL literal of exactly the C++ value: integers in decimal (uint with its "u"), floats in
+// the shortest form that reads back as the same float, with a "." or an exponent.
+template <typename T>
+std::string GlslLiteral(T value) {
+  char text[32];
+  const auto result = std::to_chars(text, text + sizeof text, value);
+  std::string literal(text, result.ptr);
+  if constexpr (std::is_same_v<T, uint32_t>) literal += 'u';
+  if constexpr (std::is_same_v<T, float>)
+    if (literal.find_first_of(".e") == std::string::npos) literal += ".0";
+  return literal;
+}
+
+template <typename T>
+constexpr const char* GlslType() {
+  if constexpr (std::is_same_v<T, uint32_t>) return "uint";
+  if constexpr (std::is_same_v<T, int32_t>) return "int";
+  if constexpr (std::is_same_v<T, float>) return "float";
+}
 
 std::string InfoLog(GLuint object, bool is_program) {
   GLint length = 0;
@@ -23,7 +48,7 @@ std::string InfoLog(GLuint object, bool is_program) {
 
 Shader Compile(GLenum stage, std::string_view source, std::string_view defines, std::string_view name) {
   Shader shader(glCreateShader(stage));
-  const std::string full = "#version 330 core\n" + std::string(defines) + std::string(source);
+  const std::string full = ShaderPrefix(defines) + std::string(source);
   const char* text = full.c_str();
   glShaderSource(shader.Name(), 1, &text, nullptr);
   glCompileShader(shader.Name());
@@ -36,6 +61,24 @@ Shader Compile(GLenum stage, std::string_view source, std::string_view defines, 
 }
 
 }  // namespace
+
+std::string ShaderConstantDeclarations() {
+  std::string declarations;
+  for (const ShaderConstant& constant : kShaderConstants) {
+    std::visit(
+        [&](auto value) {
+          declarations += std::string("const ") + GlslType<decltype(value)>() + ' ' + std::string(constant.name) +
+                          " = " + GlslLiteral(value) + ";\n";
+        },
+        constant.value);
+  }
+  return declarations;
+}
+
+std::string ShaderPrefix(std::string_view defines) {
+  static const std::string declarations = ShaderConstantDeclarations();
+  return "#version 330 core\n" + std::string(defines) + declarations + "#line 1\n";
+}
 
 Program BuildProgram(std::string_view vertex_source, std::string_view fragment_source,
                      std::string_view name, std::string_view defines) {

@@ -19,12 +19,6 @@ bool ContainsIgnoringCase(std::string_view text, std::string_view part) {
                      [](char a, char b) { return AsciiLower(a) == AsciiLower(b); }) != text.end();
 }
 
-std::span<const float> ChannelValues(const Sequence& sequence, std::string_view channel) {
-  const int index = sequence.FindChannel(channel);
-  if (index < 0) return {};
-  return sequence.channels[static_cast<size_t>(index)].values;
-}
-
 // The text cut at a unit boundary to at most `cells` cells, ending in "…" when cut.
 std::string FitToCells(std::string_view text, int cells) {
   if (PlainTextCells(text) <= cells) return std::string(text);
@@ -84,15 +78,25 @@ std::optional<SequenceOrder> ParseSequenceOrder(std::string_view name) {
   return std::nullopt;
 }
 
-std::vector<SequenceSummary> SummariseSequences(const Document& document, std::string_view channel) {
+std::vector<SequenceSummary> SummariseSequences(const Document& document, std::span<const std::span<const float>> values) {
   std::vector<SequenceSummary> summaries(document.sequences.size());
   for (size_t i = 0; i < document.sequences.size(); ++i) {
-    const Sequence& sequence = document.sequences[i];
     SequenceSummary& summary = summaries[i];
-    summary.tokens = sequence.TokenCount();
-    for (const float value : ChannelValues(sequence, channel)) summary.stats.Add(value);
+    summary.tokens = document.sequences[i].TokenCount();
+    if (i < values.size())
+      for (const float value : values[i]) summary.stats.Add(value);
   }
   return summaries;
+}
+
+ValuesBySequence ChannelValuesBySequence(const Document& document, std::string_view channel) {
+  ValuesBySequence values(document.sequences.size());
+  for (size_t i = 0; i < document.sequences.size(); ++i) {
+    const Sequence& sequence = document.sequences[i];
+    if (const int index = sequence.FindChannel(channel); index >= 0)
+      values[i] = sequence.channels[static_cast<size_t>(index)].values;
+  }
+  return values;
 }
 
 std::vector<uint32_t> ListSequences(const Document& document, std::span<const SequenceSummary> summaries,
@@ -199,8 +203,8 @@ std::string BlockHeader(const Sequence& sequence, const SequenceSummary& summary
 
 StackedLines LayoutStackedLines(const Document& document, std::span<const uint32_t> listed,
                                 std::span<const SequenceSummary> summaries, const BlockIndex& blocks,
-                                std::span<const LineIndex> wrapped, std::string_view channel, int columns,
-                                TokenText text, uint64_t first_line, size_t line_count) {
+                                std::span<const LineIndex> wrapped, std::span<const std::span<const float>> values,
+                                int columns, TokenText text, uint64_t first_line, size_t line_count) {
   StackedLines out;
   first_line = std::min(first_line, blocks.LineCount());
   const uint64_t end_line = std::min<uint64_t>(first_line + line_count, blocks.LineCount());
@@ -231,7 +235,7 @@ StackedLines LayoutStackedLines(const Document& document, std::span<const uint32
     const uint64_t text_from = std::max(from, kBlockHeaderLines) - kBlockHeaderLines;
     const uint64_t text_to = std::min(to, blocks.BlockLines(block) - kBlockGapLines);
     if (text_to <= kBlockHeaderLines || text_to - kBlockHeaderLines <= text_from) continue;
-    const VisibleLayout part = LayoutLines(sequence, wrapped[index], ChannelValues(sequence, channel),
+    const VisibleLayout part = LayoutLines(sequence, wrapped[index], index < values.size() ? values[index] : std::span<const float>(),
                                            static_cast<size_t>(text_from),
                                            static_cast<size_t>(text_to - kBlockHeaderLines - text_from), text);
     AppendLayout(out.layout, part, static_cast<size_t>(block_row + static_cast<int64_t>(kBlockHeaderLines + text_from)));

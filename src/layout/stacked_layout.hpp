@@ -36,8 +36,12 @@ struct SequenceSummary {
   float Max() const { return stats.Reduced(Reduction::kMax); }
   float Mean() const { return stats.Reduced(Reduction::kMean); }
 };
-// The channel of that name in each sequence (the stacked view colours every block by it).
-std::vector<SequenceSummary> SummariseSequences(const Document& document, std::string_view channel);
+// Each sequence's values (the stacked view colours every block by them): values[i] belongs to
+// sequence i, empty where it has none.
+using ValuesBySequence = std::vector<std::span<const float>>;
+std::vector<SequenceSummary> SummariseSequences(const Document& document, std::span<const std::span<const float>> values);
+// The channel of that name in each sequence (empty where a sequence lacks it).
+ValuesBySequence ChannelValuesBySequence(const Document& document, std::string_view channel);
 
 // The sequences whose name contains `filter` (ignoring ASCII case; "" keeps every one), in file
 // order or by descending max, mean or token count. Sequences without a value sort last; ties
@@ -123,11 +127,11 @@ struct StackedLines {
 // Lines [first_line, first_line + line_count) of the blocks of `listed` (document indices, one
 // block each), clipped to blocks.LineCount(). wrapped[i]: sequence i's complete line index at
 // `columns`, for every listed i (kept by the caller, so that a frame costs the lines in view, not
-// the sequences' lengths). Each block's tokens carry the values of its channel named `channel`
-// (no value where a sequence lacks it).
+// the sequences' lengths). Each block's tokens carry its sequence's values (no value where it has
+// none).
 StackedLines LayoutStackedLines(const Document& document, std::span<const uint32_t> listed,
                                 std::span<const SequenceSummary> summaries, const BlockIndex& blocks,
-                                std::span<const LineIndex> wrapped, std::string_view channel, int columns,
-                                TokenText text, uint64_t first_line, size_t line_count);
+                                std::span<const LineIndex> wrapped, std::span<const std::span<const float>> values,
+                                int columns, TokenText text, uint64_t first_line, size_t line_count);
 
 }  // namespace th

@@ -13,11 +13,11 @@ namespace {
 // wrapped again.
 uint64_t ReplaceKeepingView(Session& session, Document document) {
   const int sequence = session.Settings().sequence;
-  const std::string channel = session.CurrentChannel() ? session.CurrentChannel()->name : std::string();
+  const ValueSourceSpec source = session.CurrentSourceSpec();
   const uint64_t top = session.TopToken();
   session.ReplaceDocument(std::move(document));
   session.SelectSequence(sequence);
-  if (const int index = session.CurrentSequence().FindChannel(channel); index >= 0) session.SelectChannel(index);
+  session.SetSource(source);  // the same channel, attention or feature when the new file has it
   return top;
 }
 

@@ -43,9 +43,8 @@ std::vector<LegendSwatch> BucketSwatches(const Session& session) {
 
 std::string MappingWords(const Session& session) {
   const ValueMapping& mapping = session.Mapping();
-  const Channel* channel = session.CurrentChannel();
   const ViewSettings& settings = session.Settings();
-  std::string words = channel ? channel->name : std::string("no channel");
+  std::string words = session.ValueLabel();
   if (settings.granularity != Granularity::kToken)
     words += " per " + GranularityName(settings.granularity) + " (" + AggregateName(settings.aggregate) + ")";
   const bool manual = session.Spec().scope == RangeScope::kManual;

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+
+#include "core/attention.hpp"
 
 #include "core/derived_channel.hpp"
 #include "core/palette_registry.hpp"
@@ -18,6 +21,7 @@ Session::Session(Document document)
 void Session::ReplaceDocument(Document document) {
   StopBackgroundWork();
   m_document = std::move(document);
+  ++m_document_revision;
   m_stacked.DocumentChanged();
   m_settings.sequence = 0;
   m_settings.channel = 0;
@@ -45,16 +49,107 @@ void Session::SelectSequence(int index) {
 void Session::SelectChannel(int index) {
   if (index < 0 || index >= static_cast<int>(CurrentSequence().channels.size())) return;
   m_settings.channel = index;
+  m_settings.source.kind = ValueSourceSpec::Kind::kChannel;
   ValuesChanged();
+}
+
+std::string Session::SetSource(const ValueSourceSpec& spec) {
+  if (spec.kind == ValueSourceSpec::Kind::kChannel) {
+    const int index = CurrentSequence().FindChannel(spec.channel);
+    if (index < 0) return WhyNoSource(CurrentSequence(), spec);
+    SelectChannel(index);
+    return "";
+  }
+  std::string why = WhyNoSource(CurrentSequence(), spec);
+  if (!why.empty()) return why;
+  if (spec == m_settings.source) return "";
+  m_settings.source = spec;
+  ValuesChanged();
+  return "";
+}
+
+std::string Session::SelectSourceToken(uint64_t token) {
+  ValueSourceSpec spec = m_settings.source;
+  spec.source_token = token;
+  return SetSource(spec);
+}
+
+ValueSourceSpec Session::CurrentSourceSpec() const {
+  ValueSourceSpec spec = m_settings.source;
+  if (spec.kind == ValueSourceSpec::Kind::kChannel) {
+    const Sequence& sequence = CurrentSequence();
+    spec.channel = sequence.channels.empty() ? std::string() : sequence.channels[m_settings.channel].name;
+  }
+  return spec;
+}
+
+std::string Session::ValueLabel() const {
+  if (m_values) return m_values->Label();
+  return "no values";
+}
+
+const Session::HeadRows& Session::AttentionByHead() {
+  ValueSourceSpec spec = m_settings.source;
+  const bool attention = spec.kind == ValueSourceSpec::Kind::kAttention && m_values;
+  // Every head is read whatever the one shown: only the source, direction and sequence matter.
+  spec.layer = {};
+  spec.head = {};
+  const auto key = std::make_pair(m_document_revision * 1'000'003u + static_cast<uint64_t>(m_settings.sequence), spec);
+  if (m_head_rows_of == key) return m_head_rows;
+  m_head_rows_of = key;
+  m_head_rows = {};
+  m_head_grid_buckets = 0;
+  if (!attention) return m_head_rows;
+  const Sequence& sequence = CurrentSequence();
+  const AttentionPatterns& patterns = *sequence.Attention();
+  m_head_rows.layers = patterns.Layers();
+  m_head_rows.heads = patterns.Heads();
+  m_head_rows.tokens = sequence.TokenCount();
+  m_head_rows.values.reserve(static_cast<size_t>(m_head_rows.layers) * m_head_rows.heads * m_head_rows.tokens);
+  for (uint32_t layer = 0; layer < m_head_rows.layers; ++layer) {
+    for (uint32_t head = 0; head < m_head_rows.heads; ++head) {
+      spec.layer.index = layer;
+      spec.head.index = head;
+      const std::shared_ptr<const ValueSource> source = MakeSource(sequence, spec);
+      const std::span<const float> row = source->Values();
+      m_head_rows.values.insert(m_head_rows.values.end(), row.begin(), row.end());
+    }
+  }
+  return m_head_rows;
+}
+
+const std::vector<float>& Session::HeadGrid(size_t buckets) {
+  const HeadRows& rows = AttentionByHead();
+  if (m_head_grid_buckets == buckets) return m_head_grid;
+  m_head_grid_buckets = buckets;
+  const size_t count = static_cast<size_t>(rows.layers) * rows.heads;
+  m_head_grid.assign(count * buckets, std::numeric_limits<float>::quiet_NaN());
+  if (rows.tokens == 0 || buckets == 0) return m_head_grid;
+  // Bucket b covers tokens [b * T / B, (b + 1) * T / B), at least one: fewer tokens than buckets
+  // repeat each token over its buckets.
+  for (size_t row = 0; row < count; ++row) {
+    const float* values = rows.values.data() + row * rows.tokens;
+    for (size_t bucket = 0; bucket < buckets; ++bucket) {
+      const uint64_t begin = bucket * rows.tokens / buckets;
+      const uint64_t end = std::max((bucket + 1) * rows.tokens / buckets, begin + 1);
+      float& cell = m_head_grid[row * buckets + bucket];
+      for (uint64_t token = begin; token < end; ++token)
+        if (!std::isnan(values[token]) && !(cell >= values[token])) cell = values[token];  // NaN cells take any value
+    }
+  }
+  return m_head_grid;
+}
+
+std::optional<uint64_t> Session::OutlinedToken() const {
+  if (m_settings.source.kind != ValueSourceSpec::Kind::kAttention || !m_values) return std::nullopt;
+  return m_settings.source.source_token;
 }
 
 void Session::SetFontSize(int pixels) { m_settings.font_size = std::clamp(pixels, kMinFontSize, kMaxFontSize); }
 
 void Session::SetTokenText(TokenText text) {
   if (text == m_settings.token_text) return;
-  m_settings.token_text = text;
-  m_wrap_outdated = true;  // raw and decoded texts wrap differently
-  m_visible_valid = false;
+  m_settings.token_text = text;  // raw and decoded texts wrap differently: the wrap stamp moves on
 }
 
 void Session::SetPalette(Palette palette) {
@@ -83,14 +178,12 @@ void Session::SetManualRange(float low, float high) {
 std::string Session::ApplyDataDefaults(bool keep_palette) {
   const bool sequence_scope = m_settings.mapping.scope == RangeScope::kSequence;
   const ScopeSummary summary = sequence_scope ? m_summary : ScopeSummary::Bounds(CurrentValues());
+  const SourceDefaults defaults = m_values ? m_values->Defaults(summary) : DefaultsFromSigns(summary);
   MappingSpec spec = m_settings.mapping;
-  spec.kind = DefaultNormKind(summary);
+  spec.kind = defaults.kind;
   SetSpec(spec);
-  const bool signed_values = spec.kind == NormKind::kSymmetric;
-  if (!keep_palette) SetPalette(*FindPalette(DefaultPaletteName(spec.kind)));
-  m_default_reason = signed_values            ? "values have both signs: symmetric about 0"
-                     : summary.HasNegative() ? "no positive values: min..max"
-                                             : "no negative values: min..max";
+  if (!keep_palette) SetPalette(*FindPalette(defaults.palette));
+  m_default_reason = defaults.reason;
   ApplyFileRange();
   return m_default_reason;
 }
@@ -168,15 +261,12 @@ const Sequence& Session::CurrentSequence() const { return m_document.sequences[m
 
 const Channel* Session::CurrentChannel() const {
   const Sequence& sequence = CurrentSequence();
-  if (sequence.channels.empty()) return nullptr;
+  if (sequence.channels.empty() || m_settings.source.kind != ValueSourceSpec::Kind::kChannel) return nullptr;
   return &sequence.channels[m_settings.channel];
 }
 
 std::span<const float> Session::CurrentValues() const {
-  if (m_settings.granularity != Granularity::kToken) return m_merged;
-  if (m_settings.shuffle_seed && !m_settings.side_by_side) return m_shuffled;
-  const Channel* channel = CurrentChannel();
-  return channel ? std::span<const float>(channel->values) : std::span<const float>();
+  return m_values ? m_values->Values() : std::span<const float>();
 }
 
 void Session::SetSideBySide(bool on) {
@@ -189,39 +279,37 @@ void Session::ValuesChanged() {
   m_summary_task = {};  // it reads the values about to change
   m_default_reason.clear();  // it described the previous values
   m_last_jump.reset();       // a token of the previous values
-  // Shuffle first, then aggregate: shuffled groups are made of shuffled token values. Side by
-  // side, the real values are drawn and the shuffled ones go to the twin.
-  const Channel* channel = CurrentChannel();
-  const std::span<const float> real =
-      channel ? std::span<const float>(channel->values) : std::span<const float>();
-  const bool twin = m_settings.side_by_side && m_settings.shuffle_seed;
-  std::span<const float> values = real;
-  m_shuffled.clear();
-  if (m_settings.shuffle_seed) {
-    m_shuffled = ShuffledValues(real, *m_settings.shuffle_seed);
-    if (!twin) values = m_shuffled;
-  }
+  ++m_values_revision;
+  const Sequence& sequence = CurrentSequence();
+  // Another sequence (or document) may lack the attention or feature shown: its channel instead.
+  if (m_settings.source.kind != ValueSourceSpec::Kind::kChannel && !WhyNoSource(sequence, CurrentSourceSpec()).empty())
+    m_settings.source.kind = ValueSourceSpec::Kind::kChannel;
+  m_base = MakeSource(sequence, CurrentSourceSpec());
   m_groups.clear();
-  m_merged.clear();
-  if (m_settings.granularity != Granularity::kToken) {
-    m_groups = GroupTokens(CurrentSequence(), m_settings.granularity);
-    m_merged = AggregateByGroup(values, m_groups, m_settings.aggregate);
+  if (m_settings.granularity != Granularity::kToken) m_groups = GroupTokens(sequence, m_settings.granularity);
+  const auto grouped = [&](std::shared_ptr<const ValueSource> source) {
+    return m_groups.empty() ? source : Grouped(std::move(source), m_groups, m_settings.aggregate);
+  };
+  // Shuffle first, then group: shuffled groups are made of shuffled token values. Side by side,
+  // the real values are drawn and the shuffled ones go to the twin.
+  m_values = nullptr;
+  m_twin = nullptr;
+  if (m_base) {
+    const auto shuffled = m_settings.shuffle_seed ? Shuffled(m_base, *m_settings.shuffle_seed) : nullptr;
+    const bool twin = shuffled && m_settings.side_by_side;
+    m_values = grouped(shuffled && !twin ? shuffled : m_base);
+    if (twin) m_twin = grouped(shuffled);
   }
-  m_twin_values.clear();
-  if (twin) m_twin_values = m_groups.empty() ? m_shuffled : AggregateByGroup(m_shuffled, m_groups, m_settings.aggregate);
   m_underline.clear();
-  const int underline = m_settings.underline ? CurrentSequence().FindChannel(*m_settings.underline) : -1;
+  const int underline = m_settings.underline ? sequence.FindChannel(*m_settings.underline) : -1;
   if (underline >= 0) {
-    const ValueColumn& column = CurrentSequence().channels[underline].values;
+    const ValueColumn& column = sequence.channels[underline].values;
     m_underline = m_groups.empty() ? std::vector<float>(column.begin(), column.end())
                                    : AggregateByGroup(column, m_groups, m_settings.aggregate);
     const ScopeSummary summary = ScopeSummary::Bounds(m_underline);
     m_underline_mapping.low = summary.Min();
     m_underline_mapping.high = summary.Max();
   }
-  m_visible_valid = false;  // values live in the instances; the wrapping does not change
-  m_pyramid_valid = false;
-  m_overview_rows.clear();
   RecomputeSummary();
 }
 
@@ -235,18 +323,18 @@ void Session::RecomputeSummary() {
     case RangeScope::kManual:  // manual ranges still show the sequence's statistics
       break;
     case RangeScope::kGlobal: {
-      // The channel of the same name in every sequence, grouped as each sequence is drawn:
-      // colours comparable across sequences.
-      const Channel* current = CurrentChannel();
+      // The same source (the channel of the same name, the same feature...) in every sequence,
+      // grouped as each sequence is drawn: colours comparable across sequences.
+      const ValueSourceSpec spec = CurrentSourceSpec();
       for (const Sequence& sequence : m_document.sequences) {
-        const int index = current ? sequence.FindChannel(current->name) : -1;
-        if (index < 0) continue;
-        const ValueColumn& column = sequence.channels[index].values;
+        const std::shared_ptr<const ValueSource> source = MakeSource(sequence, spec);
+        if (!source) continue;
+        const std::span<const float> own = source->Values();
         if (m_settings.granularity == Granularity::kToken) {
-          gathered.insert(gathered.end(), column.begin(), column.end());
+          gathered.insert(gathered.end(), own.begin(), own.end());
         } else {
           const std::vector<float> merged =
-              AggregateByGroup(column, GroupTokens(sequence, m_settings.granularity), m_settings.aggregate);
+              AggregateByGroup(own, GroupTokens(sequence, m_settings.granularity), m_settings.aggregate);
           gathered.insert(gathered.end(), merged.begin(), merged.end());
         }
       }
@@ -284,8 +372,8 @@ void Session::SummaryChanged() {
 }
 
 void Session::InvalidateLines() {
-  m_lines_valid = false;
-  m_visible_valid = false;
+  m_wrapped.reset();
+  m_visible_stamp = {};
 }
 
 void Session::StopBackgroundWork() {
@@ -325,7 +413,7 @@ void Session::StartWrapping(int columns, bool keep_showing) {
     return;
   }
   m_lines = std::move(lines);
-  m_visible_valid = false;
+  ++m_lines_revision;
 }
 
 double Session::WrappedShare() const {
@@ -360,7 +448,7 @@ void Session::TakeBackgroundWork(bool wait) {
       if (!m_anchor_token) m_anchor_token = top;
       m_lines = std::move(*m_rewrap);
       m_rewrap.reset();
-      m_visible_valid = false;
+      ++m_lines_revision;
     }
   }
 }
@@ -374,14 +462,16 @@ void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry
   m_viewport_width = viewport_width;
   m_viewport_height = viewport_height;
   const int wrapping_columns = m_rewrap ? m_rewrap->Columns() : m_lines.Columns();
-  if (!m_lines_valid || m_wrap_outdated || geometry_changed || columns != wrapping_columns) {
-    // Re-wrap, keeping the token at the top of the view at the top.
-    const bool keep_showing = m_lines_valid && m_lines.LineCount() > 0;
+  const WrapStamp wanted = CurrentWrapStamp();
+  if (m_wrapped != wanted || geometry_changed || columns != wrapping_columns) {
+    // Re-wrap, keeping the token at the top of the view at the top: the same sequence of the same
+    // document wraps anew (a resize, the other text); another one starts from its top.
+    const bool keep_showing = m_wrapped && m_wrapped->document_revision == wanted.document_revision &&
+                              m_wrapped->sequence == wanted.sequence && m_lines.LineCount() > 0;
     if (keep_showing && !m_anchor_token) m_anchor_token = TopToken();  // at the pitch it was found with
     m_geometry = geometry;
     StartWrapping(columns, keep_showing);
-    m_lines_valid = true;
-    m_wrap_outdated = false;
+    m_wrapped = wanted;
   }
   if (m_anchor_token && *m_anchor_token < m_lines.KnownTokens()) {
     const uint64_t token = *m_anchor_token;
@@ -395,13 +485,15 @@ void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry
   const size_t line_count = static_cast<size_t>(viewport_height / pitch + 2);
   // Lines the wrapping had not reached when the view was laid out are laid out once it has.
   const bool more_lines = m_lines.LineCount() != m_visible_known_lines && first_line + line_count > m_visible_known_lines;
-  if (!m_visible_valid || more_lines || first_line != m_visible.first_line || line_count != m_visible.line_count) {
+  const LayoutStamp stamp{m_values_revision, m_lines_revision, m_settings.overview};
+  if (stamp != m_visible_stamp || more_lines || first_line != m_visible.first_line ||
+      line_count != m_visible.line_count) {
     const int fold_cells = m_geometry.FoldCells();
     m_visible = LayoutRange(m_lines, first_line, line_count, false, fold_cells);
-    if (!m_twin_values.empty()) m_visible_twin = LayoutRange(m_lines, first_line, line_count, true, fold_cells);
+    if (m_twin) m_visible_twin = LayoutRange(m_lines, first_line, line_count, true, fold_cells);
     m_visible.line_count = line_count;  // what was asked for, so a short document is not re-laid
     m_visible_known_lines = m_lines.LineCount();
-    m_visible_valid = true;
+    m_visible_stamp = stamp;
     ++m_layout_revision;
     if (m_settings.mapping.scope == RangeScope::kVisible) RecomputeSummary();
   }
@@ -409,7 +501,7 @@ void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry
 
 VisibleLayout Session::LayoutRange(const LineIndex& lines, size_t first_line, size_t line_count, bool twin,
                                    int fold_cells) const {
-  const std::span<const float> values = twin ? std::span<const float>(m_twin_values) : CurrentValues();
+  const std::span<const float> values = twin && m_twin ? m_twin->Values() : CurrentValues();
   if (fold_cells > 0)
     return LayoutFoldedLines(CurrentSequence(), lines, values, first_line, line_count, fold_cells,
                              m_settings.overview, m_settings.token_text);
@@ -417,6 +509,9 @@ VisibleLayout Session::LayoutRange(const LineIndex& lines, size_t first_line, si
   if (!m_groups.empty()) MergeGroupBoxes(layout, m_groups);
   if (!m_underline.empty())
     for (size_t i = 0; i < layout.instances.size(); ++i) layout.instances[i].underline = m_underline[layout.tokens[i]];
+  if (const std::optional<uint64_t> source = OutlinedToken())
+    for (size_t i = 0; i < layout.instances.size(); ++i)
+      if (layout.tokens[i] == *source) layout.instances[i].flags |= kSourceTokenFlag;
   return layout;
 }
 
@@ -493,28 +588,27 @@ uint64_t Session::JumpOrigin() const {
 }
 
 const ValuePyramid& Session::Pyramid() {
-  if (!m_pyramid_valid) {
+  if (m_pyramid_revision != m_values_revision) {
     m_pyramid = ValuePyramid(CurrentValues());
-    m_pyramid_valid = true;
+    m_pyramid_revision = m_values_revision;
   }
   return m_pyramid;
 }
 
 const std::vector<float>& Session::OverviewRows(size_t rows) {
-  if (m_overview_rows.size() != rows) m_overview_rows = Pyramid().Rows(rows, m_settings.overview);
+  const LayoutStamp stamp{m_values_revision, 0, m_settings.overview};
+  if (m_overview_rows.size() != rows || m_overview_stamp != stamp) {
+    m_overview_rows = Pyramid().Rows(rows, m_settings.overview);
+    m_overview_stamp = stamp;
+  }
   return m_overview_rows;
 }
 
-void Session::SetOverviewReduction(Reduction reduction) {
-  if (reduction == m_settings.overview) return;
-  m_settings.overview = reduction;
-  m_overview_rows.clear();
-  m_visible_valid = false;  // folded blocks are reduced the same way
-}
+// Folded blocks are reduced the same way: the layout stamp holds the reduction.
+void Session::SetOverviewReduction(Reduction reduction) { m_settings.overview = reduction; }
 
 const std::vector<uint32_t>& Session::ListedSequences() {
-  const Channel* channel = CurrentChannel();
-  m_stacked.Refresh(m_document, channel ? std::string_view(channel->name) : std::string_view());
+  m_stacked.Refresh(m_document, CurrentSourceSpec());
   return m_stacked.Listed();
 }
 
@@ -538,8 +632,7 @@ RangeScope Session::ChosenScope() const {
 }
 
 void Session::UpdateStackedLayout(int viewport_width, int viewport_height, GridGeometry geometry) {
-  const Channel* channel = CurrentChannel();
-  m_stacked.UpdateLayout(m_document, channel ? std::string_view(channel->name) : std::string_view(),
+  m_stacked.UpdateLayout(m_document, CurrentSourceSpec(),
                          m_settings.token_text, viewport_width, viewport_height, geometry);
 }
 

@@ -1,7 +1,11 @@
 #pragma once
-// The viewer's session: the open document, what the user picked (sequence, channel, range,
+// The viewer's session: the open document, what the user picked (sequence, value source, range,
 // palette, font size, scroll), and what is derived from those (statistics, line index, visible
-// layout). GL-free and ImGui-free, so panels and tests share it; the app reads the revision
+// layout). The values drawn come from a pipeline of value sources (value_source.hpp): a channel,
+// an attention row or column or a feature, wrapped by shuffling and grouping. What is derived is
+// stamped with the revisions it was made from (document, values, wrapping) and remade when they
+// move on, so a reload that maps new data at an old address never shows stale values.
+// GL-free and ImGui-free, so panels, `render` and tests share it; the app reads the revision
 // counters to know what to upload.
 
 #include <cstdint>
@@ -21,12 +25,14 @@
 #include "layout/visible_layout.hpp"
 #include "session/stacked_view.hpp"
 #include "session/text_search.hpp"
+#include "session/value_source.hpp"
 
 namespace th {
 
 struct ViewSettings {
   int sequence = 0;
-  int channel = 0;
+  int channel = 0;  // the channel shown while source.kind is kChannel (source.channel is its name)
+  ValueSourceSpec source;
   MappingSpec mapping;
   std::optional<uint64_t> shuffle_seed;  // set: values are shown permuted among the tokens
   bool side_by_side = false;             // with a seed: the real values beside the shuffled ones
@@ -54,7 +60,39 @@ class Session {
   // the stacked view keeps its headers readable at the smallest glyph size.
   bool Folded() const { return m_settings.font_size < kMinGlyphFontSize && !m_settings.stacked; }
   void SelectSequence(int index);
+  // Shows the channel (the value source becomes that channel).
   void SelectChannel(int index);
+  // [Value source] Attention rows or columns, or a feature, instead of a channel: every token is
+  // coloured by the attention from (to) the source token or by the feature's activation. Returns
+  // "" or, when the current sequence cannot show it, the reason (WhyNoSource), the view unchanged.
+  std::string SetSource(const ValueSourceSpec& spec);
+  // The source token of an attention source (a click, arrow keys): the same layers and heads.
+  std::string SelectSourceToken(uint64_t token);
+  const ValueSourceSpec& Source() const { return m_settings.source; }
+  // The spec as it applies to the current sequence (a channel source names the channel shown):
+  // what the stacked view and the global scope take from every sequence.
+  ValueSourceSpec CurrentSourceSpec() const;
+  // What the values drawn are ("logprob", "attention L1 H2 from token 12"): legends and captions.
+  std::string ValueLabel() const;
+  // The token outlined as the attention source, when one is.
+  std::optional<uint64_t> OutlinedToken() const;
+  // [Head grid] Every layer's and head's attention from (to) the source token, whatever layer and
+  // head are shown: rows[layer * Heads() + head] holds one value per token (masked: NaN). Read
+  // when first asked for after the source token, direction or sequence changed (one row per head),
+  // then kept; empty when the source is not attention.
+  struct HeadRows {
+    uint32_t layers = 0;
+    uint32_t heads = 0;
+    uint64_t tokens = 0;
+    std::vector<float> values;  // [layers * heads][tokens]
+    float At(uint32_t layer, uint32_t head, uint64_t token) const {
+      return values[(static_cast<uint64_t>(layer) * heads + head) * tokens + token];
+    }
+  };
+  const HeadRows& AttentionByHead();
+  // Each head's row reduced to `buckets` columns (the largest weight of each run of tokens), for
+  // the head grid's thumbnails: [layers * heads][buckets]; cached like AttentionByHead.
+  const std::vector<float>& HeadGrid(size_t buckets);
   void SetFontSize(int pixels);
   // Draws the decoded tokens or the raw tokenizer strings; the token boxes stay the same tokens.
   void SetTokenText(TokenText text);
@@ -89,7 +127,7 @@ class Session {
   // Shows the real values and, beside them, the shuffled ones (same layout, same mapping).
   void SetSideBySide(bool on);
   // The shuffled twin of Visible() while side by side is on, else nullptr.
-  const VisibleLayout* VisibleTwin() const { return m_twin_values.empty() ? nullptr : &m_visible_twin; }
+  const VisibleLayout* VisibleTwin() const { return m_twin ? &m_visible_twin : nullptr; }
 
   // [Granularity] Values per word, line or sentence (aggregated), each group drawn as one box.
   void SetGranularity(Granularity granularity, Aggregate aggregate);
@@ -115,9 +153,13 @@ class Session {
   void SetPalette(Palette palette);
 
   const Sequence& CurrentSequence() const;
-  const Channel* CurrentChannel() const;  // nullptr when the sequence has no channels
-  // The values drawn: the channel's, or their shuffled copy.
+  // The channel shown; nullptr when the sequence has no channels or the source is not a channel.
+  const Channel* CurrentChannel() const;
+  // The values drawn: the source's, shuffled and grouped as chosen.
   std::span<const float> CurrentValues() const;
+  // Bumped whenever CurrentValues() changes: what is derived from them compares it.
+  uint64_t ValuesRevision() const { return m_values_revision; }
+  uint64_t DocumentRevision() const { return m_document_revision; }
 
   // [Background work] A sequence of kBackgroundTokens or more gets its sorted statistics and its
   // wrapping past the first screen from background threads, so its first frame waits for
@@ -206,9 +248,9 @@ class Session {
   void UpdateStackedLayout(int viewport_width, int viewport_height, GridGeometry geometry);
 
  private:
-  void ValuesChanged();        // channel, sequence or shuffle: new values, same wrapping
+  void ValuesChanged();        // source, sequence or shuffle: new values, same wrapping
   void RecomputeSummary();     // the scope's statistics, then the mapping
-  void InvalidateLines();
+  void InvalidateLines();      // the wrapping is to be made again (another sequence or document)
   void SummaryChanged();  // histogram and mapping of a new summary
   // Wraps the current sequence at `columns` from the start: the first screen now, the rest in
   // the background. keep_showing: the previous wrapping of the same sequence stays in view until
@@ -230,10 +272,12 @@ class Session {
   ViewSettings m_settings;
   Palette m_palette;
   uint64_t m_palette_revision = 1;
-  std::vector<float> m_shuffled;
+  uint64_t m_document_revision = 1;
+  uint64_t m_values_revision = 1;
+  std::shared_ptr<const ValueSource> m_base;    // the source as chosen, before shuffle and grouping
+  std::shared_ptr<const ValueSource> m_values;  // what is drawn (null: no values)
+  std::shared_ptr<const ValueSource> m_twin;    // side by side: the shuffled values beside the real ones
   std::vector<uint32_t> m_groups;  // granularity groups of the current sequence
-  std::vector<float> m_merged;     // per-token group aggregates
-  std::vector<float> m_twin_values;  // side by side: the shuffled values drawn beside the real ones
   VisibleLayout m_visible_twin;
   std::vector<float> m_underline;  // per-token underline values (empty: no underline)
   ValueMapping m_underline_mapping;
@@ -249,8 +293,16 @@ class Session {
   int m_viewport_width = 0;
   int m_viewport_height = 0;
   LineIndex m_lines;  // what the view shows
-  bool m_lines_valid = false;    // m_lines wraps the current sequence
-  bool m_wrap_outdated = false;  // ... but its text is no longer the one drawn
+  // What m_lines wraps: the sequence, the document revision and the text drawn. Unset: nothing
+  // wrapped yet. Compared with the current ones each frame instead of flags set by hand.
+  struct WrapStamp {
+    uint64_t document_revision = 0;
+    int sequence = -1;
+    TokenText text = TokenText::kDecoded;
+    friend bool operator==(const WrapStamp&, const WrapStamp&) = default;
+  };
+  std::optional<WrapStamp> m_wrapped;
+  WrapStamp CurrentWrapStamp() const { return {m_document_revision, m_settings.sequence, m_settings.token_text}; }
   // A re-wrap of the same sequence still short of the view, while m_lines (the previous
   // wrapping) is shown.
   std::optional<LineIndex> m_rewrap;
@@ -260,13 +312,26 @@ class Session {
   std::optional<uint64_t> m_anchor_token;  // keeps the top token in view across re-wraps
   std::optional<uint64_t> m_last_jump;     // the token the last jump by value went to
   VisibleLayout m_visible;
-  bool m_visible_valid = false;
+  // What m_visible was laid out from (values, wrapping, reduction); 0: to be laid out.
+  struct LayoutStamp {
+    uint64_t values_revision = 0;
+    uint64_t lines_revision = 0;
+    Reduction overview = Reduction::kMaxAbs;
+    friend bool operator==(const LayoutStamp&, const LayoutStamp&) = default;
+  };
+  LayoutStamp m_visible_stamp;
+  uint64_t m_lines_revision = 1;  // bumped when m_lines is replaced
   uint64_t m_layout_revision = 0;
   int64_t m_scroll_px = 0;
   ValuePyramid m_pyramid;
-  bool m_pyramid_valid = false;
-  std::vector<float> m_overview_rows;  // empty: to be computed
+  uint64_t m_pyramid_revision = 0;         // the values revision m_pyramid reduces
+  std::vector<float> m_overview_rows;
+  LayoutStamp m_overview_stamp;            // values revision and reduction of m_overview_rows
   StackedView m_stacked;
+  HeadRows m_head_rows;
+  std::optional<std::pair<uint64_t, ValueSourceSpec>> m_head_rows_of;  // document revision and spec read
+  std::vector<float> m_head_grid;
+  size_t m_head_grid_buckets = 0;
   bool m_scope_made_global = false;  // SetStacked(true) turned a sequence scope into global
   TextSearch m_search;  // declared last: its search stops before the document goes
 };

@@ -26,10 +26,16 @@ void StackedView::DocumentChanged() {
   m_anchor_offset = 0;
 }
 
-void StackedView::Refresh(const Document& document, std::string_view channel) {
-  if (!m_summaries_valid || channel != m_channel) {
-    m_channel = std::string(channel);
-    m_summaries = SummariseSequences(document, m_channel);
+void StackedView::Refresh(const Document& document, const ValueSourceSpec& source) {
+  if (!m_summaries_valid || source != m_source) {
+    m_source = source;
+    m_sources.assign(document.sequences.size(), nullptr);
+    m_values.assign(document.sequences.size(), {});
+    for (size_t i = 0; i < document.sequences.size(); ++i) {
+      m_sources[i] = MakeSource(document.sequences[i], m_source);
+      if (m_sources[i]) m_values[i] = m_sources[i]->Values();
+    }
+    m_summaries = SummariseSequences(document, m_values);
     m_summaries_valid = true;
     m_list_valid = false;  // sorted by the old channel's statistics, and its headers are stale
   }
@@ -39,8 +45,8 @@ void StackedView::Refresh(const Document& document, std::string_view channel) {
   m_blocks_valid = false;
 }
 
-void StackedView::Prepare(const Document& document, std::string_view channel, TokenText text, int columns) {
-  Refresh(document, channel);
+void StackedView::Prepare(const Document& document, const ValueSourceSpec& source, TokenText text, int columns) {
+  Refresh(document, source);
   if (columns != m_columns || text != m_text || m_wrapped.size() != document.sequences.size()) {
     m_columns = columns;
     m_text = text;
@@ -66,18 +72,18 @@ void StackedView::Prepare(const Document& document, std::string_view channel, To
 }
 
 StackedLines StackedView::LayoutRange(const Document& document, uint64_t first_line, size_t line_count) const {
-  return LayoutStackedLines(document, m_listed, m_summaries, m_blocks, m_wrapped, m_channel, m_columns, m_text,
+  return LayoutStackedLines(document, m_listed, m_summaries, m_blocks, m_wrapped, m_values, m_columns, m_text,
                             first_line, line_count);
 }
 
-void StackedView::UpdateLayout(const Document& document, std::string_view channel, TokenText text,
+void StackedView::UpdateLayout(const Document& document, const ValueSourceSpec& source, TokenText text,
                                int viewport_width, int viewport_height, GridGeometry geometry) {
   const bool geometry_changed = geometry.cell_width != m_geometry.cell_width ||
                                 geometry.cell_height != m_geometry.cell_height ||
                                 geometry.line_gap != m_geometry.line_gap;
   m_geometry = geometry;
   m_viewport_height = viewport_height;
-  Prepare(document, channel, text, std::max((viewport_width - 2 * kPadding) / geometry.cell_width, 1));
+  Prepare(document, source, text, std::max((viewport_width - 2 * kPadding) / geometry.cell_width, 1));
   if (geometry_changed) ApplyAnchor();
   ScrollTo(m_scroll_px);  // clamps after a resize, keeps the anchor in step
 

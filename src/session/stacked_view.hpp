@@ -11,6 +11,7 @@
 // lays out only the lines in view.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@
 
 #include "core/document.hpp"
 #include "layout/stacked_layout.hpp"
+#include "session/value_source.hpp"
 
 namespace th {
 
@@ -30,9 +32,10 @@ class StackedView {
   void SetFilter(std::string filter);
   SequenceOrder Order() const { return m_order; }
   void SetOrder(SequenceOrder order);
-  // Brings the list up to date with the document and the channel the blocks are coloured by
-  // (statistics are recomputed only when the channel or the document changed).
-  void Refresh(const Document& document, std::string_view channel);
+  // Brings the list up to date with the document and the source the blocks are coloured by (the
+  // channel of a name, a feature...: each sequence's own values of it). Statistics are recomputed
+  // only when the source or the document changed.
+  void Refresh(const Document& document, const ValueSourceSpec& source);
   // Document indices of the listed sequences, in order (as of the last Refresh).
   const std::vector<uint32_t>& Listed() const { return m_listed; }
   // Per document sequence (as of the last Refresh).
@@ -42,12 +45,12 @@ class StackedView {
 
   // [Layout] Refreshes the list, wraps every listed sequence at `columns` when the list, width or
   // text changed, and keeps the anchor's sequence at the top.
-  void Prepare(const Document& document, std::string_view channel, TokenText text, int columns);
+  void Prepare(const Document& document, const ValueSourceSpec& source, TokenText text, int columns);
   uint64_t LineCount() const { return m_blocks.LineCount(); }
   // Lines [first_line, first_line + line_count) as Prepare wrapped them.
   StackedLines LayoutRange(const Document& document, uint64_t first_line, size_t line_count) const;
   // Once per frame with the heatmap's size: Prepare, then the lines in view, when they changed.
-  void UpdateLayout(const Document& document, std::string_view channel, TokenText text, int viewport_width,
+  void UpdateLayout(const Document& document, const ValueSourceSpec& source, TokenText text, int viewport_width,
                     int viewport_height, GridGeometry geometry);
   const StackedLines& Visible() const { return m_visible; }
   uint64_t LayoutRevision() const { return m_layout_revision; }
@@ -86,7 +89,9 @@ class StackedView {
   SequenceOrder m_order = SequenceOrder::kFile;
   bool m_list_valid = false;
   bool m_summaries_valid = false;
-  std::string m_channel;
+  ValueSourceSpec m_source;
+  std::vector<std::shared_ptr<const ValueSource>> m_sources;  // per sequence (null: none)
+  ValuesBySequence m_values;                                  // their values
   std::vector<SequenceSummary> m_summaries;
   std::vector<uint32_t> m_listed;
 

@@ -24,17 +24,6 @@ constexpr float kWordsGap = 24.0f;  // between the bar and the words beside it
 constexpr float kSwatchWidth = 28.0f;
 constexpr float kSwatchGap = 6.0f;
 
-// The same diagonal grey hatching the shader draws for NaN/Inf values.
-void DrawNoValueSwatch(ImVec2 min, ImVec2 max) {
-  ImDrawList* draw = ImGui::GetWindowDrawList();
-  draw->AddRectFilled(min, max, IM_COL32(204, 204, 204, 255));
-  draw->PushClipRect(min, max, true);
-  const float stripe = ScaledPx(3.0f);
-  for (float x = min.x - (max.y - min.y); x < max.x; x += 2.0f * stripe)
-    draw->AddLine(ImVec2(x, max.y), ImVec2(x + (max.y - min.y), min.y), IM_COL32(158, 158, 158, 255), stripe);
-  draw->PopClipRect();
-}
-
 // Buckets: one swatch per bucket with the thresholds between them.
 void DrawBuckets(const Session& session, ImVec2 start, float label_y) {
   const std::vector<LegendSwatch> swatches = BucketSwatches(session);
@@ -99,6 +88,18 @@ Arrangement Arrange(const Session& session, float width) {
 
 }  // namespace
 
+// The same diagonal grey hatching the shader draws for NaN/Inf values.
+void DrawNoValueHatch(float min_x, float min_y, float max_x, float max_y) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 min(min_x, min_y), max(max_x, max_y);
+  draw->AddRectFilled(min, max, IM_COL32(kNoValueGrey.r, kNoValueGrey.g, kNoValueGrey.b, 255));
+  draw->PushClipRect(min, max, true);
+  const float stripe = ScaledPx(3.0f);
+  for (float x = min.x - (max.y - min.y); x < max.x; x += 2.0f * stripe)
+    draw->AddLine(ImVec2(x, max.y), ImVec2(x + (max.y - min.y), min.y), IM_COL32(158, 158, 158, 255), stripe);
+  draw->PopClipRect();
+}
+
 float ColourBarHeight(const Session& session, float width) {
   const ImVec2 padding = ImGui::GetStyle().WindowPadding;
   return Arrange(session, width - 2.0f * padding.x).height + 2.0f * padding.y;
@@ -126,7 +127,7 @@ void DrawColourBar(const Session& session) {
     draw->AddText(key, IM_COL32(200, 90, 0, 255), shuffled.c_str());
     key.x += ImGui::CalcTextSize(shuffled.c_str()).x;
   }
-  DrawNoValueSwatch(key, ImVec2(key.x + ScaledPx(kSwatchWidth), key.y + ImGui::GetTextLineHeight()));
+  DrawNoValueHatch(key.x, key.y, key.x + ScaledPx(kSwatchWidth), key.y + ImGui::GetTextLineHeight());
   draw->AddText(ImVec2(key.x + ScaledPx(kSwatchWidth + kSwatchGap), key.y), text, KeyText(session).c_str());
   ImGui::Dummy(ImVec2(ScaledPx(kBarWidth), arrangement.height));
 }

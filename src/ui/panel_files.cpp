@@ -13,13 +13,7 @@ namespace th::ui {
 
 namespace {
 
-// A folder's entries, folders first, each group by name; read again only when the folder changes.
-struct Listing {
-  std::string folder;
-  std::vector<std::filesystem::directory_entry> entries;
-};
-
-void ReadListing(Listing& listing, const std::string& folder) {
+void ReadListing(FolderListing& listing, const std::string& folder) {
   listing.folder = folder;
   listing.entries.clear();
   std::error_code error;
@@ -33,7 +27,7 @@ void ReadListing(Listing& listing, const std::string& folder) {
 }
 
 void DrawBrowser(FrameContext& context) {
-  static Listing listing;
+  FolderListing& listing = context.files.listing;
   if (context.browse_folder.empty()) context.browse_folder = std::filesystem::current_path().string();
   if (listing.folder != context.browse_folder) ReadListing(listing, context.browse_folder);
   ImGui::TextDisabled("%s", context.browse_folder.c_str());
@@ -54,9 +48,10 @@ void DrawBrowser(FrameContext& context) {
 }
 
 void DrawExport(FrameContext& context) {
-  static char path[1024] = "heatmap.svg";
+  char* path = context.files.export_path;
+  constexpr size_t kPathSize = sizeof context.files.export_path;
   ImGui::SetNextItemWidth(-ScaledPx(80.0f));
-  ImGui::InputTextWithHint("##export", "out.png / out.svg / out.html", path, sizeof path);
+  ImGui::InputTextWithHint("##export", "out.png / out.svg / out.html", path, kPathSize);
   ImGui::SameLine();
   if (ImGui::Button("Export")) context.export_path = path;
   ImGui::Checkbox("legend", &context.export_legend);

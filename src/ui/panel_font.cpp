@@ -8,11 +8,12 @@
 namespace th::ui {
 
 void DrawFontPanel(Session& session, FrameContext& context) {
-  static char pattern[256] = "";
-  if (pattern[0] == '\0') std::snprintf(pattern, sizeof pattern, "%s", context.font.c_str());
+  char* pattern = context.font_panel.pattern;
+  constexpr size_t kPatternSize = sizeof context.font_panel.pattern;
+  if (pattern[0] == '\0') std::snprintf(pattern, kPatternSize, "%s", context.font.c_str());
   ImGui::SetNextItemWidth(-ScaledPx(70.0f));
   const bool submitted = ImGui::InputTextWithHint("##font", "monospace, DejaVu Sans Mono:bold, ...", pattern,
-                                                  sizeof pattern, ImGuiInputTextFlags_EnterReturnsTrue);
+                                                  kPatternSize, ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
   if (ImGui::Button("Apply") || submitted) context.font = pattern;
   ImGui::TextDisabled("%s", context.font_file.c_str());

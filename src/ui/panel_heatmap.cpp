@@ -1,23 +1,30 @@
 // The heatmap panel: the rendered text (an ImGui::Image of the app's texture), a scrollbar over
 // an integer pixel position, the overview strip, wheel and keyboard scrolling, and the hover
-// tooltip.
+// tooltip. While the values are attention, a click on a token makes it the source token (the shader frames it)
+// and Left/Right move it; the tooltip then lists the token's weight in every layer and head. With
+// a feature dictionary, the tooltip lists the token's top features and a right-click offers them.
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "imgui.h"
 #include "imgui_internal.h"  // ScrollbarEx: a scrollbar over 64-bit positions
+#include "core/attention.hpp"
 #include "core/empty_parts.hpp"
+#include "core/feature_dictionary.hpp"
 #include "layout/display_cells.hpp"
 #include "layout/navigation.hpp"
 #include "session/legend.hpp"
 #include "ui/missing_glyphs.hpp"
-#include "ui/visual_order.hpp"
 #include "ui/panels.hpp"
+#include "ui/source_view.hpp"
+#include "ui/visual_order.hpp"
 
 namespace th::ui {
 
@@ -28,6 +35,11 @@ constexpr float kPaneGap = 6.0f;  // between the real and the shuffled pane
 constexpr float kOverviewWidth = 16.0f;  // the overview strip right of the scrollbar
 constexpr float kOverviewGap = 3.0f;
 constexpr float kMatchTickWidth = 5.0f;  // how far search ticks reach into the overview strip
+constexpr size_t kTooltipFeatures = 8;   // a token's top features in its tooltip
+constexpr size_t kMenuFeatures = 16;     // ... and in its right-click menu
+constexpr uint32_t kMaxHeadTableCells = 16 * 16;  // more heads: the tooltip lists the strongest
+constexpr size_t kStrongestHeads = 8;
+constexpr const char* kFeatureMenu = "##token_features";
 
 // An overview strip's column: one pixel row per value, coloured through the same mapping and
 // palette as the tokens, so it follows every range change (grey: no value in the row's span).
@@ -184,16 +196,97 @@ std::string_view Preview(std::string_view text, size_t max_bytes) {
   return text.substr(0, end);
 }
 
+// The source's attention and this token's, in every layer and head: a layers x heads table (the
+// head shown highlighted), or for many heads the strongest few.
+void DrawHeadTable(Session& session, uint64_t token) {
+  const Session::HeadRows& rows = session.AttentionByHead();
+  if (rows.values.empty() || token >= rows.tokens) return;
+  const AttentionPatterns& patterns = *session.CurrentSequence().Attention();
+  const ValueSourceSpec& spec = session.Source();
+  const auto source = static_cast<unsigned long long>(spec.source_token);
+  ImGui::Separator();
+  if (spec.direction == AttentionDirection::kFrom)
+    ImGui::Text("attention from token %llu to this one, per head:", source);
+  else
+    ImGui::Text("attention of this token to token %llu, per head:", source);
+  const auto shown = [&](uint32_t layer, uint32_t head) {
+    return spec.layer.kind == IndexOrReduction::Kind::kIndex && spec.layer.index == layer &&
+           spec.head.kind == IndexOrReduction::Kind::kIndex && spec.head.index == head;
+  };
+  if (rows.layers * rows.heads > kMaxHeadTableCells) {
+    std::vector<std::pair<float, uint32_t>> ranked;  // (weight, layer * heads + head)
+    for (uint32_t i = 0; i < rows.layers * rows.heads; ++i)
+      if (const float weight = rows.At(i / rows.heads, i % rows.heads, token); std::isfinite(weight))
+        ranked.emplace_back(weight, i);
+    const size_t count = std::min(ranked.size(), kStrongestHeads);
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(count), ranked.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first; });
+    if (count == 0) ImGui::TextDisabled("  masked in every head");
+    for (size_t i = 0; i < count; ++i)
+      ImGui::Text("  %-10s %.4f", HeadLabel(patterns, ranked[i].second / rows.heads, ranked[i].second % rows.heads).c_str(),
+                  static_cast<double>(ranked[i].first));
+    return;
+  }
+  const ImGuiTableFlags flags = ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoHostExtendX | ImGuiTableFlags_RowBg;
+  if (!ImGui::BeginTable("##head_table", static_cast<int>(rows.heads) + 1, flags)) return;
+  ImGui::TableNextRow();
+  ImGui::TableNextColumn();
+  for (uint32_t head = 0; head < rows.heads; ++head) {
+    ImGui::TableNextColumn();
+    ImGui::TextDisabled("H%u", head);
+  }
+  for (uint32_t layer = 0; layer < rows.layers; ++layer) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextDisabled("L%u", layer);
+    for (uint32_t head = 0; head < rows.heads; ++head) {
+      ImGui::TableNextColumn();
+      if (shown(layer, head)) ImGui::TableSetBgColor(ImGuiTableBgTarget_CellBg, ImGui::GetColorU32(ImGuiCol_Header));
+      const float weight = rows.At(layer, head, token);
+      if (std::isfinite(weight))
+        ImGui::Text("%.3f", static_cast<double>(weight));
+      else
+        ImGui::TextDisabled("  -");  // masked (causal)
+    }
+  }
+  ImGui::EndTable();
+}
+
+// The token's strongest features: index, name and activation.
+void DrawTopFeatures(const Sequence& sequence, uint64_t token, bool menu_offered) {
+  const FeatureDictionary* dictionary = sequence.Features().get();
+  if (!dictionary || token >= dictionary->Tokens()) return;
+  const std::vector<FeatureActivation> top = dictionary->TopFeatures(token, kTooltipFeatures);
+  ImGui::Separator();
+  if (top.empty()) {
+    ImGui::TextDisabled("no active feature");
+    return;
+  }
+  ImGui::TextUnformatted(menu_offered ? "top features (right-click to show one):" : "top features:");
+  if (!ImGui::BeginTable("##top_features", 3, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoHostExtendX)) return;
+  for (const FeatureActivation& entry : top) {
+    const std::string name = VisualOrder(Preview(dictionary->Name(entry.feature), 60));
+    NoteGlyphsNeeded(name);
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextDisabled("%u", entry.feature);
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(name.c_str());
+    ImGui::TableNextColumn();
+    ImGui::Text("%.4g", static_cast<double>(entry.value));
+  }
+  ImGui::EndTable();
+}
+
 // layout: Visible(), its shuffled twin when the pointer is over the shuffled side, or the stacked
 // view's, whose blocks are other sequences than the current one (`sequence`).
-void DrawTokenTooltip(const Session& session, const Sequence& sequence, const VisibleLayout& layout,
+void DrawTokenTooltip(Session& session, const Sequence& sequence, const VisibleLayout& layout,
                       size_t instance_index) {
   const uint64_t token = layout.tokens[instance_index];
   const float value = layout.instances[instance_index].value;
   constexpr size_t kPreviewBytes = 240;
   const std::string_view text = sequence.Token(token);
   const std::string_view shown = Preview(text, kPreviewBytes);
-  const Channel* channel = session.CurrentChannel();
   const bool stacked = session.Settings().stacked;
   const std::string_view raw = sequence.RawToken(token);
   const std::string_view raw_shown = Preview(raw, kPreviewBytes);
@@ -220,7 +313,7 @@ void DrawTokenTooltip(const Session& session, const Sequence& sequence, const Vi
     ImGui::Text("token id %lld", static_cast<long long>(sequence.TokenIds()[token]));
   // Say what the drawn value is when it is not the token's own: shuffled, or a group's aggregate.
   const ViewSettings& settings = session.Settings();
-  std::string drawn = channel ? channel->name : std::string("value");
+  std::string drawn = session.ValueLabel();
   // The stacked view draws each token's own value, whatever the running text's settings.
   if (!stacked && settings.granularity != Granularity::kToken)
     drawn += " (" + GranularityName(settings.granularity) + " " + AggregateName(settings.aggregate) + ")";
@@ -246,6 +339,10 @@ void DrawTokenTooltip(const Session& session, const Sequence& sequence, const Vi
     for (size_t i = 0; i < top_k.size(); ++i)
       ImGui::Text("  %-16s %.4f", top_k_text[i].c_str(), top_k[i].probability);
   }
+  // The head table is the current sequence's (the stacked view's blocks are other sequences).
+  const bool current = &sequence == &session.CurrentSequence();
+  if (current && session.Source().kind == ValueSourceSpec::Kind::kAttention) DrawHeadTable(session, token);
+  DrawTopFeatures(sequence, token, current && !stacked);
   ImGui::EndTooltip();
 }
 
@@ -260,7 +357,6 @@ void DrawBlockTooltip(const Session& session, const Sequence& sequence, const Vi
   const std::string whole = BoxText(sequence, layout, instance_index);
   const std::string_view text = Preview(whole, kPreviewBytes);
   const bool cut = text.size() < whole.size();
-  const Channel* channel = session.CurrentChannel();
   const std::string shown_text = VisualOrder(VisibleWhitespace(text));
   NoteGlyphsNeeded(shown_text);
   ImGui::BeginTooltip();
@@ -272,7 +368,7 @@ void DrawBlockTooltip(const Session& session, const Sequence& sequence, const Vi
   ImGui::Text("\"%s\"%s", shown_text.c_str(), cut ? "..." : "");
   ImGui::Separator();
   ImGui::Text("%s of %s: %.6g", ReductionName(session.Settings().overview).c_str(),
-              channel ? channel->name.c_str() : "value", value);
+              session.ValueLabel().c_str(), value);
   const Palette& palette = session.CurrentPalette();
   if (const auto mapped = MapValue(session.Mapping(), value, palette.stops.size(),
                                    palette.kind == PaletteKind::kCategorical))
@@ -336,14 +432,16 @@ std::string EmptyViewReason(Session& session) {
     if (listed.empty() || std::any_of(listed.begin(), listed.end(),
                                       [&](uint32_t index) { return summaries[index].stats.count > 0; }))
       return {};
-    return "none of the " + std::to_string(listed.size()) + " listed sequences has a finite value of channel \"" +
-           (channel ? channel->name : std::string()) + "\"";
+    return "none of the " + std::to_string(listed.size()) + " listed sequences has a finite value of " +
+           (channel ? "channel \"" + channel->name + "\"" : session.ValueLabel());
   }
   const auto sequence = static_cast<uint32_t>(session.Settings().sequence);
   if (session.CurrentSequence().TokenCount() == 0)
     return DescribeEmptyPart(session.Doc(), {EmptyPart::Kind::kNoTokens, sequence, {}});
   const ValuePyramid& pyramid = session.Pyramid();
-  if (channel && !std::isnan(pyramid.Reduce(0, pyramid.Size(), Reduction::kMax))) return {};
+  if (!session.CurrentValues().empty() && !std::isnan(pyramid.Reduce(0, pyramid.Size(), Reduction::kMax))) return {};
+  if (!channel && session.Source().kind != ValueSourceSpec::Kind::kChannel)
+    return "no finite value of " + session.ValueLabel() + " in sequence " + std::to_string(sequence);
   if (!channel) return DescribeEmptyPart(session.Doc(), {EmptyPart::Kind::kNoSuchChannel, sequence, {}});
   return DescribeEmptyPart(session.Doc(), {EmptyPart::Kind::kNoFiniteValue, sequence, channel->name});
 }
@@ -383,6 +481,67 @@ void DrawEmptyBanner(Session& session, const ImRect& area) {
   draw->AddText(ImVec2(title_at.x + 1.0f, title_at.y), text, title.c_str());  // drawn twice: a bold title
   draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(min.x + padding, title_at.y + title_size.y + line_gap),
                 text, body.c_str(), nullptr, wrap);
+}
+
+// Clicks on the running text: pressed and released over the text (never over a popup or another
+// window), without a drag between. The left button makes the token under it the attention's
+// source token, the right one opens the menu of its top features.
+void HandleTokenClicks(Session& session, FrameContext& context, bool hovered, const VisibleLayout& layout,
+                       ImVec2 pane_pos) {
+  const ImGuiIO& io = ImGui::GetIO();
+  HeatmapPanelState& state = context.heatmap;
+  const auto clicked = [&](ImGuiMouseButton button, bool& pressed) -> std::optional<uint64_t> {
+    if (ImGui::IsMouseClicked(button)) pressed = hovered;
+    if (!ImGui::IsMouseReleased(button)) return std::nullopt;
+    const bool click = std::exchange(pressed, false) && hovered && IsClickNotDrag(io.MouseDragMaxDistanceSqr[button]);
+    if (!click) return std::nullopt;
+    const ImVec2 at = io.MouseClickedPos[button];
+    return TokenAtPoint(layout, session.Geometry(), at.x - pane_pos.x - Session::kPadding,
+                        at.y - pane_pos.y - session.LayoutOriginY());
+  };
+  const auto left = clicked(ImGuiMouseButton_Left, state.left_pressed);
+  const auto right = clicked(ImGuiMouseButton_Right, state.right_pressed);
+  if (left && session.Source().kind == ValueSourceSpec::Kind::kAttention) session.SelectSourceToken(*left);
+  if (right && session.CurrentSequence().Features()) {
+    state.feature_menu_token = *right;
+    ImGui::OpenPopup(kFeatureMenu);
+  }
+}
+
+// The right-clicked token's top features; choosing one shows it.
+void DrawFeatureMenu(Session& session, FrameContext& context) {
+  if (!ImGui::BeginPopup(kFeatureMenu)) return;
+  const Sequence& sequence = session.CurrentSequence();
+  const FeatureDictionary* dictionary = sequence.Features().get();
+  const uint64_t token = context.heatmap.feature_menu_token;
+  if (!dictionary || token >= dictionary->Tokens()) {
+    ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+    return;
+  }
+  const std::string text = VisualOrder(VisibleWhitespace(Preview(sequence.Token(token), 40)));
+  NoteGlyphsNeeded(text);
+  ImGui::TextDisabled("token %llu \"%s\": show a feature", static_cast<unsigned long long>(token), text.c_str());
+  ImGui::Separator();
+  const std::vector<FeatureActivation> top = dictionary->TopFeatures(token, kMenuFeatures);
+  if (top.empty()) ImGui::TextDisabled("no active feature");
+  for (const FeatureActivation& entry : top) {
+    const std::string name = VisualOrder(Preview(dictionary->Name(entry.feature), 60));
+    NoteGlyphsNeeded(name);
+    char value[32];
+    std::snprintf(value, sizeof value, "%.4g", static_cast<double>(entry.value));
+    const std::string item = std::to_string(entry.feature) + (name.empty() ? "" : "  " + name) + "   " + value;
+    ImGui::PushID(static_cast<int>(entry.feature));
+    const bool shown = session.Source().kind == ValueSourceSpec::Kind::kFeature && session.Source().feature == entry.feature;
+    if (ImGui::Selectable(item.c_str(), shown)) {
+      ValueSourceSpec spec;
+      spec.kind = ValueSourceSpec::Kind::kFeature;
+      spec.feature = entry.feature;
+      ShowSource(session, context.data, spec);
+    }
+    ImGui::PopID();
+  }
+  ImGui::EndPopup();
 }
 
 }  // namespace
@@ -449,14 +608,31 @@ void DrawHeatmapPanel(Session& session, FrameContext& context) {
     const double x = io.MousePos.x - hovered_pos.x - Session::kPadding;
     if (stacked) {
       HandleStackedHover(session, x, io.MousePos.y - hovered_pos.y - session.Stacked().LayoutOriginY());
-    } else if (const auto hit = HitTest(*hovered_layout, session.Geometry(), x,
-                                        io.MousePos.y - hovered_pos.y - session.LayoutOriginY())) {
-      if (hovered_layout->instances[*hit].flags & kFoldedBlockFlag)
-        DrawBlockTooltip(session, session.CurrentSequence(), *hovered_layout, *hit);
-      else
-        DrawTokenTooltip(session, session.CurrentSequence(), *hovered_layout, *hit);
+    } else {
+      const double y = io.MousePos.y - hovered_pos.y - session.LayoutOriginY();
+      if (const auto hit = HitTest(*hovered_layout, session.Geometry(), x, y)) {
+        if (hovered_layout->instances[*hit].flags & kFoldedBlockFlag)
+          DrawBlockTooltip(session, session.CurrentSequence(), *hovered_layout, *hit);
+        else
+          DrawTokenTooltip(session, session.CurrentSequence(), *hovered_layout, *hit);
+      }
     }
   }
+  if (!stacked) HandleTokenClicks(session, context, hovered, *hovered_layout, hovered_pos);
+  DrawFeatureMenu(session, context);
+}
+
+void HandleSourceTokenKeys(Session& session) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper) return;
+  const std::optional<uint64_t> source = session.OutlinedToken();
+  if (!source) return;
+  int step = 0;
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) --step;
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) ++step;
+  const uint64_t token = StepSourceToken(*source, step, session.CurrentSequence().TokenCount());
+  if (token == *source || !session.SelectSourceToken(token).empty()) return;
+  if (!session.Settings().stacked) session.ShowToken(token);  // the outline stays in view
 }
 
 }  // namespace th::ui

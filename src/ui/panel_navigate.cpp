@@ -22,26 +22,7 @@ namespace {
 // ImGui 1.86's GLFW backend indexes io.KeysDown by GLFW key code; these are GLFW's codes.
 constexpr int kKeyEnter = 257, kKeyF3 = 292, kKeyPadEnter = 335;
 
-// The panel's inputs and the extremes found for the current values (one viewer per process).
-struct NavigateState {
-  char token[24] = "";
-  int k = 20;
-  bool lowest = false;
-  const float* extremes_of = nullptr;  // the values the extremes were found in
-  size_t extremes_k = 0;
-  bool extremes_lowest = false;
-  std::vector<uint64_t> extremes;
-  float threshold = 0.0f;
-  char pattern[256] = "";  // the search box's text
-  std::string message;  // why a jump went nowhere
-};
-
-NavigateState& State() {
-  static NavigateState state;
-  return state;
-}
-
-const std::vector<uint64_t>& Extremes(Session& session, NavigateState& state) {
+const std::vector<uint64_t>& Extremes(Session& session, NavigatePanelState& state) {
   const std::span<const float> values = session.CurrentValues();
   const auto k = static_cast<size_t>(std::max(state.k, 1));
   if (state.extremes_of != values.data() || state.extremes_k != k || state.extremes_lowest != state.lowest) {
@@ -96,8 +77,7 @@ void DrawSearchStatus(Session& session) {
 
 }  // namespace
 
-void DrawNavigatePanel(Session& session, bool focus_search) {
-  NavigateState& state = State();
+void DrawNavigatePanel(Session& session, NavigatePanelState& state, bool focus_search) {
   const uint64_t tokens = session.CurrentSequence().TokenCount();
   if (session.WrappingPending()) {
     // A long document wraps in the background; the view goes as far as it has reached.

@@ -110,7 +110,7 @@ std::string FormatNumber(float value) {
   return text;
 }
 
-void DrawMappingControls(Session& session) {
+void DrawMappingControls(Session& session, RangePanelState& state) {
   MappingSpec spec = session.Spec();
   bool changed = false;
   ImGui::SetNextItemWidth(-ScaledPx(70.0f));
@@ -130,32 +130,31 @@ void DrawMappingControls(Session& session) {
   }
   if (spec.kind == NormKind::kBuckets) {
     // The text follows the mapping's thresholds except while it is being typed in.
-    static char thresholds[128] = "";
-    static bool editing = false;
-    static bool invalid = false;
-    if (!editing) {
+    char* thresholds = state.thresholds;
+    constexpr size_t kThresholdsSize = sizeof state.thresholds;
+    if (!state.editing) {
       std::string text;
       for (const float t : spec.thresholds) {
         if (!text.empty()) text += ',';
         text += FormatNumber(t);
       }
-      std::snprintf(thresholds, sizeof thresholds, "%s", text.empty() ? "10,100,1000" : text.c_str());
+      std::snprintf(thresholds, kThresholdsSize, "%s", text.empty() ? "10,100,1000" : text.c_str());
     }
     ImGui::SetNextItemWidth(-ScaledPx(70.0f));
-    const bool edited = ImGui::InputText("thresholds", thresholds, sizeof thresholds);
-    editing = ImGui::IsItemActive();
+    const bool edited = ImGui::InputText("thresholds", thresholds, kThresholdsSize);
+    state.editing = ImGui::IsItemActive();
     if (edited || spec.thresholds.empty()) {
       MappingSpec parsed = spec;
       try {
         ParseNormSpec(std::string("buckets:") + thresholds, parsed);
         spec = parsed;
         changed = true;
-        invalid = false;
+        state.invalid = false;
       } catch (const std::exception&) {
-        invalid = true;
+        state.invalid = true;
       }
     }
-    if (invalid) ImGui::TextColored(ImVec4(0.8f, 0.2f, 0.2f, 1.0f), "increasing numbers, comma-separated");
+    if (state.invalid) ImGui::TextColored(ImVec4(0.8f, 0.2f, 0.2f, 1.0f), "increasing numbers, comma-separated");
   }
   if (spec.kind != NormKind::kBuckets) {
     // The value is written beside the slider, not inside it: at gamma 1 the grab sits in the
@@ -229,16 +228,14 @@ void DrawStatistics(Session& session) {
   }
 }
 
-int s_shuffle_seed = 1;  // the seed the checkbox and the S key use; kept while shuffling is off
-
-void DrawShuffleControl(Session& session) {
+void DrawShuffleControl(Session& session, RangePanelState& state) {
   bool shuffled = session.Settings().shuffle_seed.has_value();
-  if (ImGui::Checkbox("Shuffled values (S)", &shuffled)) ToggleShuffle(session);
+  if (ImGui::Checkbox("Shuffled values (S)", &shuffled)) ToggleShuffle(session, state);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1.0f);
-  if (ImGui::InputInt("##seed", &s_shuffle_seed)) {
-    s_shuffle_seed = std::max(s_shuffle_seed, 0);
-    if (shuffled) session.SetShuffle(static_cast<uint64_t>(s_shuffle_seed));
+  if (ImGui::InputInt("##seed", &state.shuffle_seed)) {
+    state.shuffle_seed = std::max(state.shuffle_seed, 0);
+    if (shuffled) session.SetShuffle(static_cast<uint64_t>(state.shuffle_seed));
   }
   bool side_by_side = session.Settings().side_by_side;
   if (ImGui::Checkbox("side by side with the real values", &side_by_side)) session.SetSideBySide(side_by_side);
@@ -246,17 +243,18 @@ void DrawShuffleControl(Session& session) {
 
 }  // namespace
 
-void ToggleShuffle(Session& session) {
-  session.SetShuffle(session.Settings().shuffle_seed ? std::nullopt
-                                                     : std::optional<uint64_t>(static_cast<uint64_t>(s_shuffle_seed)));
+void ToggleShuffle(Session& session, const RangePanelState& state) {
+  session.SetShuffle(session.Settings().shuffle_seed
+                         ? std::nullopt
+                         : std::optional<uint64_t>(static_cast<uint64_t>(state.shuffle_seed)));
 }
 
-void DrawRangePanel(Session& session) {
-  DrawMappingControls(session);
+void DrawRangePanel(Session& session, RangePanelState& state) {
+  DrawMappingControls(session, state);
   DrawHistogram(session);
   DrawManualRange(session);
   DrawStatistics(session);
-  DrawShuffleControl(session);
+  DrawShuffleControl(session, state);
 }
 
 }  // namespace th::ui

@@ -17,10 +17,11 @@ void DrawSidebar(Session& session, FrameContext& context, ImVec2 origin, ImVec2 
   // Each section folds away, so a small window still reaches every control.
   if (ImGui::CollapsingHeader("Files")) DrawFilesPanel(context);
   if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen)) DrawDataPanel(session, context);
-  if (ImGui::CollapsingHeader("Range", ImGuiTreeNodeFlags_DefaultOpen)) DrawRangePanel(session);
+  if (ImGui::CollapsingHeader("Range", ImGuiTreeNodeFlags_DefaultOpen)) DrawRangePanel(session, context.range);
   if (ImGui::CollapsingHeader("Palette", ImGuiTreeNodeFlags_DefaultOpen)) DrawPalettePanel(session);
   if (focus_search) ImGui::SetNextItemOpen(true);
-  if (ImGui::CollapsingHeader("Go to", ImGuiTreeNodeFlags_DefaultOpen)) DrawNavigatePanel(session, focus_search);
+  if (ImGui::CollapsingHeader("Go to", ImGuiTreeNodeFlags_DefaultOpen))
+    DrawNavigatePanel(session, context.navigate, focus_search);
   if (ImGui::CollapsingHeader("Font")) DrawFontPanel(session, context);
   ImGui::Spacing();
   ImGui::TextDisabled("%.1f ms/frame, %zu B uploaded", context.frame_ms, context.upload_bytes);
@@ -38,7 +39,9 @@ void DrawPanels(Session& session, FrameContext& context) {
   HandlePresentationKeys(session, context);
   const bool focus_search = HandleSearchKeys(session, context);
   // S toggles the shuffled control from anywhere, even with the Range section folded.
-  if (ImGui::IsKeyPressed('S', false) && !ImGui::GetIO().WantTextInput && !ImGui::GetIO().KeyCtrl) ToggleShuffle(session);
+  if (ImGui::IsKeyPressed('S', false) && !ImGui::GetIO().WantTextInput && !ImGui::GetIO().KeyCtrl)
+    ToggleShuffle(session, context.range);
+  HandleSourceTokenKeys(session);
   // V switches between one sequence as running text and every listed sequence stacked.
   if (ImGui::IsKeyPressed('V', false) && !ImGui::GetIO().WantTextInput && !ImGui::GetIO().KeyCtrl)
     session.SetStacked(!session.Settings().stacked);
@@ -47,18 +50,29 @@ void DrawPanels(Session& session, FrameContext& context) {
   // Sidebar: data, range and palette, top to bottom; Tab hides it for a talk.
   if (!context.panels_hidden) DrawSidebar(session, context, origin, size, focus_search);
 
-  // Heatmap, with the colour bar always visible beneath it.
+  // Heatmap, with the colour bar always visible beneath it and, while the values are attention,
+  // the head grid between them (hidden with the sidebar).
   const float main_x = origin.x + sidebar_width;
   const float main_width = size.x - sidebar_width;
   const float colour_bar_height = ColourBarHeight(session, main_width);
+  const float heads_height =
+      context.panels_hidden ? 0.0f : HeadGridHeight(session, main_width, size.y - colour_bar_height);
   ImGui::SetNextWindowPos(ImVec2(main_x, origin.y));
-  ImGui::SetNextWindowSize(ImVec2(main_width, size.y - colour_bar_height));
+  ImGui::SetNextWindowSize(ImVec2(main_width, size.y - colour_bar_height - heads_height));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
   ImGui::Begin("##heatmap", nullptr, kFixedWindow | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar |
                                          ImGuiWindowFlags_NoScrollWithMouse);
   ImGui::PopStyleVar();
   DrawHeatmapPanel(session, context);
   ImGui::End();
+
+  if (heads_height > 0.0f) {
+    ImGui::SetNextWindowPos(ImVec2(main_x, origin.y + size.y - colour_bar_height - heads_height));
+    ImGui::SetNextWindowSize(ImVec2(main_width, heads_height));
+    ImGui::Begin("##heads", nullptr, kFixedWindow | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar);
+    DrawHeadGrid(session, context.data);
+    ImGui::End();
+  }
 
   ImGui::SetNextWindowPos(ImVec2(main_x, origin.y + size.y - colour_bar_height));
   ImGui::SetNextWindowSize(ImVec2(main_width, colour_bar_height));

@@ -3,6 +3,8 @@
 // itself is drawn by the app into a texture that the heatmap panel shows with ImGui::Image.
 
 #include <cstdint>
+#include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,67 @@ struct TextPreset {
   int panels = 16;
 };
 inline constexpr TextPreset kTextPresets[] = {{16, 16}, {28, 22}, {44, 30}};
+
+// [SECTION] Each panel's own state: what its text boxes hold between frames and what it keeps
+// across frames. One struct per panel, held by FrameContext (not in function-level statics), so
+// that two viewers, or a test, each have their own.
+
+// Data panel (panel_data.cpp).
+struct DataPanelState {
+  char path[1024] = "";           // the path box
+  char expression[128] = "";      // Derive's box
+  bool derive_failed = false;     // the last Derive found no two channels
+  std::string source_error;       // why the session refused the last value source (SetSource)
+  char feature_search[128] = "";  // the feature name search box
+  // The attention and feature last chosen here, offered again when switching back to them.
+  std::optional<ValueSourceSpec> attention;
+  std::optional<uint32_t> feature;
+};
+
+// Files panel (panel_files.cpp): a folder's entries, folders first, each group by name; read
+// again only when the folder changes.
+struct FolderListing {
+  std::string folder;
+  std::vector<std::filesystem::directory_entry> entries;
+};
+struct FilesPanelState {
+  FolderListing listing;
+  char export_path[1024] = "heatmap.svg";
+};
+
+// Font panel (panel_font.cpp).
+struct FontPanelState {
+  char pattern[256] = "";  // the fontconfig pattern box; empty: filled from FrameContext::font
+};
+
+// Go to panel (panel_navigate.cpp): its inputs and the extremes found for the current values.
+struct NavigatePanelState {
+  char token[24] = "";
+  int k = 20;
+  bool lowest = false;
+  const float* extremes_of = nullptr;  // the values the extremes were found in
+  size_t extremes_k = 0;
+  bool extremes_lowest = false;
+  std::vector<uint64_t> extremes;
+  float threshold = 0.0f;
+  char pattern[256] = "";  // the search box's text
+  std::string message;     // why a jump went nowhere
+};
+
+// Range panel (panel_range.cpp).
+struct RangePanelState {
+  char thresholds[128] = "";  // the buckets' thresholds box
+  bool editing = false;       // the box is being typed in: it does not follow the mapping
+  bool invalid = false;       // what was typed is not increasing numbers
+  int shuffle_seed = 1;       // the seed the checkbox and the S key use; kept while shuffling is off
+};
+
+// Heatmap panel (panel_heatmap.cpp).
+struct HeatmapPanelState {
+  uint64_t feature_menu_token = 0;  // the token whose right-click menu of features is open
+  bool left_pressed = false;        // the button went down over the running text
+  bool right_pressed = false;
+};
 
 // What the panels need from the app besides the session, and what they ask of it.
 struct FrameContext {
@@ -58,6 +121,13 @@ struct FrameContext {
     bool cancelling = false;   // Cancel pressed, the load not stopped yet
     bool cancel_requested = false;  // out: Cancel pressed; the app cancels the load and clears this
   } loading;
+  // The panels' own state (above).
+  DataPanelState data;
+  FilesPanelState files;
+  FontPanelState font_panel;
+  NavigatePanelState navigate;
+  RangePanelState range;
+  HeatmapPanelState heatmap;
 };
 
 // The heatmap's background in the light and the dark theme (the histogram's too).
@@ -67,6 +137,10 @@ inline constexpr Rgb8 kDarkCanvas{24, 24, 24};
 // The fill of the banner over a heatmap that shows no value (panel_heatmap.cpp): window tests find
 // the banner in a screenshot by this colour.
 inline constexpr Rgb8 kEmptyBannerFill{255, 243, 205};
+
+// The grey of "no value" (NaN/Inf) in the panels: the colour bar's key, the overview strip, the
+// head grid (the shader's hatching, whose lighter stripe it is).
+inline constexpr Rgb8 kNoValueGrey{204, 204, 204};
 
 // Loads shorter than this never show a progress bar (no flicker for small files).
 inline constexpr double kLoadingBarSeconds = 0.1;
@@ -80,15 +154,29 @@ float ScaledPx(float pixels_at_16);
 
 // [SECTION] Individual panels (panels.cpp arranges them)
 void DrawDataPanel(Session& session, FrameContext& context);     // panel_data.cpp
-void DrawRangePanel(Session& session);                           // panel_range.cpp
-void ToggleShuffle(Session& session);                            // panel_range.cpp: the S key
+void DrawRangePanel(Session& session, RangePanelState& state);   // panel_range.cpp
+void ToggleShuffle(Session& session, const RangePanelState& state);  // panel_range.cpp: the S key
 void DrawPalettePanel(Session& session);                         // panel_palette.cpp
 void DrawFontPanel(Session& session, FrameContext& context);     // panel_font.cpp
-void DrawNavigatePanel(Session& session, bool focus_search);     // panel_navigate.cpp
+void DrawNavigatePanel(Session& session, NavigatePanelState& state, bool focus_search);  // panel_navigate.cpp
 void DrawHeatmapPanel(Session& session, FrameContext& context);  // panel_heatmap.cpp
 void DrawColourBar(const Session& session);                      // colour_bar.cpp
 float ColourBarHeight(const Session& session, float width);      // colour_bar.cpp: its window's, at this width
 void DrawFilesPanel(FrameContext& context);                      // panel_files.cpp
+// The head grid (panel_heads.cpp): every layer's and head's attention from (to) the source token
+// as small multiples, while the source is attention. Its window's height at this width and
+// window height (0: no grid), then the grid itself inside that window.
+float HeadGridHeight(Session& session, float width, float window_height);
+void DrawHeadGrid(Session& session, DataPanelState& state);
+
+// Switches the values shown to `spec` (Session::SetSource); when that changes the kind of source
+// (channel, attention, feature), the new kind's default mapping and palette follow, as for a file
+// just opened (Session::ApplyDataDefaults: attention 0..max on Blues): another layer, head, source
+// token or feature keeps the mapping and palette in use. Returns "" or why the session refused
+// (the view unchanged), which the Data panel shows (state.source_error).
+std::string ShowSource(Session& session, DataPanelState& state, const ValueSourceSpec& spec);
+// Left/Right, outside text boxes, while the source is attention: the source token one back or on.
+void HandleSourceTokenKeys(Session& session);
 
 // Asks the app to open a file in place of the current document (the data panel, the browser and
 // recent files open this way); the app loads it in the background, and a failure goes to
@@ -109,6 +197,10 @@ void ApplyTheme(bool dark);
 bool DarkThemeActive();
 // Ctrl+1/2/3 (preset 0, 1, 2): the heatmap's and the panels' text sizes.
 void ApplyTextPreset(Session& session, FrameContext& context, int preset);
+
+// The "no value" (NaN/Inf) look of the colour bar's key and of the shader: grey with diagonal
+// darker stripes, over [min, max], in the current window (colour_bar.cpp).
+void DrawNoValueHatch(float min_x, float min_y, float max_x, float max_y);
 
 // A horizontal gradient of the palette in [min, max] (shared by the palette list and colour bar).
 void DrawPaletteGradient(const Palette& palette, float min_x, float min_y, float max_x, float max_y);

@@ -3,7 +3,8 @@
 learned induction. Its attention rows are causal distributions, a layer-0 head attends to the
 previous token and a layer-1 head to the token after the current word's earlier occurrence, and the
 repeated words are predicted (log-probability near 0) where the others are at chance. Then
-tokenheat reads it: the log-probability channel, and a warning for the arrays it does not read yet.
+tokenheat reads it all: the log-probability channel, the attention (causal) and the MLP neurons as
+named dense features, with no warning.
 
 Usage: check_tiny_transformer.py TOKENHEAT FIXTURE_DIR"""
 import json
@@ -31,7 +32,9 @@ check(tokens.shape == (length,) and tokens[0] == "<bos>", f"tokens {tokens.shape
 check(attention.shape == (model["layers"], model["heads"], length, length), f"attention shape {attention.shape}")
 check(np.allclose(attention.sum(axis=-1), 1, atol=1e-4), "attention rows do not sum to 1")
 check(np.all(np.triu(attention, k=1) == 0), "attention looks at later tokens")
-check(data["neurons"].shape == (model["layers"], length, model["d_mlp"]), f"neurons shape {data['neurons'].shape}")
+features = model["layers"] * model["d_mlp"]
+check(data["features"].shape == (length, features), f"features shape {data['features'].shape}")
+check(list(data["feature_names"][:2]) == ["L0.n0", "L0.n1"], f"feature names {data['feature_names'][:2]}")
 
 
 def score(layer, head, key_of_query, queries):
@@ -54,9 +57,14 @@ check(math.isnan(logprob[0]), "the first token has a log-probability")
 info = subprocess.run([binary, "info", "--json", directory + "/induction.npz"], capture_output=True, text=True)
 check(info.returncode == 0, f"info exit {info.returncode}: {info.stderr}")
 if info.returncode == 0:
-    channels = [c["name"] for c in json.loads(info.stdout)["sequences"][0]["channels"]]
+    sequence = json.loads(info.stdout)["sequences"][0]
+    channels = [c["name"] for c in sequence["channels"]]
     check(channels == ["logprob"], f"channels {channels}")
-    check("array 'attention'" in info.stderr and "not read" in info.stderr, f"no warning for attention: {info.stderr}")
+    want = {"layers": model["layers"], "heads": model["heads"], "queries": length, "keys": length, "dtype": "float32",
+            "causal": True}
+    check(sequence.get("attention") == want, f"attention {sequence.get('attention')}")
+    check(sequence.get("features") == {"count": features, "form": "dense"}, f"features {sequence.get('features')}")
+    check("warning" not in info.stderr, f"warnings for arrays it reads: {info.stderr}")
 
 print(f"previous-token head {previous:.2f}, induction head {induction:.2f}, "
       f"repeat log-probability {np.mean(repeat):.3f}, first run {np.mean(first):.3f}")

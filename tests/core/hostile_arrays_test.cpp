@@ -325,11 +325,19 @@ TEST(HostileArrays, WhatCannotFitIsRefusedWithTheSizeBeforeItIsAllocated) {
   member.size = 1500000000;
   member.data.resize(member.size / 1000, '\0');
   const std::string bomb = WriteTemp("bomb.npz", Zip({member}));
+  // np.savez_compressed's attention of 1.5 GB: inflated whole or not at all (a stored one is read
+  // in place, a row at a time).
+  ZipEntry attention = Deflated("attention.npy", Npy("(2, 2)", Floats({1, 0, 0.5f, 0.5f})));
+  attention.size = 1500000000;
+  attention.data.resize(attention.size / 1000, '\0');
+  const std::string patterns =
+      WriteTemp("patterns.npz", Zip({Deflated("values.npy", Npy("(2,)", Floats({1, 2}))), attention}));
   const AddressSpaceLimit limit(512u << 20);
   const std::string message = ErrorOf(sequences);  // over 1 GB: hundreds of bytes a sequence
   EXPECT_TRUE(message.starts_with(sequences + ": does not fit in memory (needs ") && message.ends_with(" GB)"))
       << message;
   EXPECT_EQ(ErrorOf(bomb), bomb + ": does not fit in memory (needs 1.5 GB)");
+  EXPECT_EQ(ErrorOf(patterns), patterns + ": does not fit in memory (needs 1.5 GB)");
 }
 
 // [SECTION] Files cut short while they are read

@@ -387,7 +387,9 @@ write_text("circuitsvis_local.html",
                              attention=[[1.0, 0.0], [0.5, 0.5]]))
 expect("circuitsvis_local.html", [{"name": "visualisation 0: colored tokens", "tokens": ["a", "b", "c", "d"],
                                    "channels": [[label, bits(multi[:, k])]
-                                                for k, label in enumerate(["logits", "log_probs", "probs"])]}])
+                                                for k, label in enumerate(["logits", "log_probs", "probs"])]},
+                                  # its attention, no channel (tests/core/attention_test.cpp reads patterns)
+                                  {"name": "visualisation 1: attention pattern", "tokens": ["a", "b"], "channels": []}])
 
 # [SECTION] GLTR: backend/api.py check_probabilities' payload, wrapped by server.py analyze as
 # {"request": {"project", "text"}, "result": payload}; the demo files (client/dist/demo/*.json)

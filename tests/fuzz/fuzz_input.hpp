@@ -7,10 +7,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
+#include "core/attention.hpp"
+#include "core/feature_dictionary.hpp"
 #include "core/loaders/loaders.hpp"
 #include "core/token_decoding.hpp"
 
@@ -35,7 +39,8 @@ class FuzzFile {
   int m_fd;
 };
 
-// Reads every token, flag, top-k entry and value; the checksum keeps the reads from being dropped.
+// Reads every token, flag, top-k entry and value, every attention row (a column a head) and each
+// token's top features; the checksum keeps the reads from being dropped.
 inline size_t ReadAll(const Document& document) {
   size_t checksum = 0;
   for (const Sequence& sequence : document.sequences) {
@@ -46,6 +51,27 @@ inline size_t ReadAll(const Document& document) {
     for (const int32_t id : sequence.TokenIds()) checksum += static_cast<size_t>(id);
     for (const Channel& channel : sequence.channels)
       for (const float value : channel.values) checksum += value > 0;
+    const size_t tokens = sequence.TokenCount();
+    if (const auto& attention = sequence.Attention()) {
+      std::vector<float> values(std::min<uint64_t>(tokens, std::min(attention->Queries(), attention->Keys())));
+      for (uint32_t layer = 0; layer < attention->Layers(); ++layer)
+        for (uint32_t head = 0; head < attention->Heads(); ++head) {
+          for (uint64_t query = 0; query < values.size(); ++query) {
+            attention->ReadRow(layer, head, query, values);
+            checksum += values.empty() ? 0 : values.back() > 0;
+          }
+          if (!values.empty()) attention->ReadColumn(layer, head, values.size() - 1, values);
+        }
+    }
+    // Each token's entries, and two features (a sparse count can be 2^32 - 2 from one index).
+    if (const auto& features = sequence.Features()) {
+      for (uint64_t token = 0; token < features->Tokens(); ++token) checksum += features->TopFeatures(token, 4).size();
+      std::vector<float> values(std::min<uint64_t>(tokens, features->Tokens()));
+      if (features->Features() > 0) {
+        features->ReadFeature(0, values);
+        features->ReadFeature(features->Features() - 1, values);
+      }
+    }
   }
   return checksum;
 }

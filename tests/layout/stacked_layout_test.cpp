@@ -15,6 +15,8 @@
 namespace th {
 namespace {
 
+const ValueSourceSpec kActChannel = ValueSourceSpec::OfChannel("act");
+
 constexpr GridGeometry kGeometry{10, 20, 2};
 constexpr int kPitch = 22;
 constexpr int kPad = StackedView::kPadding;
@@ -84,7 +86,7 @@ TEST(StackedAnchor, RoundTripsPastTwoToThe32Pixels) {
 TEST(SequenceList, FiltersByNameAndSortsDescending) {
   const Document document = MakeDocument({"alpha", "Beta", "gamma", "ALPHABET", "none"},
                                          {{1, 2, 3}, {5, 0}, {4, 4, 4, 4}, {2, 9}, {NAN, NAN, NAN, NAN, NAN}});
-  const std::vector<SequenceSummary> summaries = SummariseSequences(document, "act");
+  const std::vector<SequenceSummary> summaries = SummariseSequences(document, ChannelValuesBySequence(document, "act"));
   EXPECT_FLOAT_EQ(summaries[0].Max(), 3.0f);
   EXPECT_FLOAT_EQ(summaries[0].Mean(), 2.0f);
   EXPECT_EQ(summaries[2].tokens, 4u);
@@ -107,7 +109,7 @@ TEST(SequenceList, FiltersByNameAndSortsDescending) {
 TEST(StackedLayout, HeadersThenTokensOfEachBlockAtTheirRows) {
   // "tok " is 4 cells: 10 columns hold 2 tokens a line.
   const Document document = MakeDocument({"first", "second", "third"}, {{1, 2, 3}, {4}, {5, 6, 7, 8, 9}});
-  const std::vector<SequenceSummary> summaries = SummariseSequences(document, "act");
+  const std::vector<SequenceSummary> summaries = SummariseSequences(document, ChannelValuesBySequence(document, "act"));
   const std::vector<uint32_t> listed{2, 0, 1};  // an order other than the file's
   constexpr int kColumns = 10;
   std::vector<LineIndex> wrapped;
@@ -118,7 +120,7 @@ TEST(StackedLayout, HeadersThenTokensOfEachBlockAtTheirRows) {
   ASSERT_EQ(lines, (std::vector<uint64_t>{5, 4, 3}));
 
   const StackedLines all =
-      LayoutStackedLines(document, listed, summaries, blocks, wrapped, "act", kColumns, TokenText::kDecoded, 0, 100);
+      LayoutStackedLines(document, listed, summaries, blocks, wrapped, ChannelValuesBySequence(document, "act"), kColumns, TokenText::kDecoded, 0, 100);
   ASSERT_EQ(all.layout.line_count, 12u);
   // Per row: the sequence, and whether a header or a token of it is drawn there.
   const std::vector<uint32_t> row_sequence{2, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1};
@@ -141,7 +143,7 @@ TEST(StackedLayout, HeadersThenTokensOfEachBlockAtTheirRows) {
 
   // A window starting inside a block lays out the same rows, shifted.
   const StackedLines part =
-      LayoutStackedLines(document, listed, summaries, blocks, wrapped, "act", kColumns, TokenText::kDecoded, 2, 6);
+      LayoutStackedLines(document, listed, summaries, blocks, wrapped, ChannelValuesBySequence(document, "act"), kColumns, TokenText::kDecoded, 2, 6);
   EXPECT_EQ(part.row_sequence, std::vector<uint32_t>(row_sequence.begin() + 2, row_sequence.begin() + 8));
   std::vector<int> part_rows;
   for (const TokenInstance& instance : part.layout.instances) part_rows.push_back(instance.row + 2);
@@ -150,7 +152,7 @@ TEST(StackedLayout, HeadersThenTokensOfEachBlockAtTheirRows) {
 
 TEST(StackedLayout, HeaderNamesTheSequenceAndFitsTheColumns) {
   const Document document = MakeDocument({"a rather long sequence name"}, {{1, 2}});
-  const SequenceSummary summary = SummariseSequences(document, "act")[0];
+  const SequenceSummary summary = SummariseSequences(document, ChannelValuesBySequence(document, "act"))[0];
   EXPECT_EQ(BlockHeader(document.sequences[0], summary, 80), "a rather long sequence name  2 tokens  max 2  mean 1.5");
   EXPECT_EQ(BlockHeader(document.sequences[0], summary, 36), "a rather\u2026  2 tokens  max 2  mean 1.5");
 }
@@ -280,7 +282,7 @@ float StackedOverviewReference(const Document& document, const std::vector<uint3
 // The overview rows of `listed` wrapped at `columns`, checked row by row against the reference.
 std::vector<float> CheckStackedOverview(const Document& document, const std::vector<uint32_t>& listed, int columns,
                                         size_t rows, Reduction reduction) {
-  const std::vector<SequenceSummary> summaries = SummariseSequences(document, "act");
+  const std::vector<SequenceSummary> summaries = SummariseSequences(document, ChannelValuesBySequence(document, "act"));
   std::vector<uint64_t> block_lines;
   for (const uint32_t sequence : listed)
     block_lines.push_back(kBlockHeaderLines + LineIndex::Build(document.sequences[sequence], columns).LineCount() +
@@ -311,7 +313,7 @@ TEST(StackedOverview, RowsMatchAPlainScanOfTheirBlocks) {
     for (float& value : sequence) value = random() % 17 == 0 ? NAN : normal(random);
   }
   const Document document = MakeDocument(names, values);
-  const std::vector<SequenceSummary> summaries = SummariseSequences(document, "act");
+  const std::vector<SequenceSummary> summaries = SummariseSequences(document, ChannelValuesBySequence(document, "act"));
   for (const SequenceOrder order : {SequenceOrder::kFile, SequenceOrder::kMean}) {
     const std::vector<uint32_t> listed = ListSequences(document, summaries, "keep", order);
     for (const size_t rows : {size_t{1}, size_t{37}, size_t{512}, size_t{4000}})
@@ -333,7 +335,7 @@ TEST(StackedOverview, ASingleTokenSpikeSurvivesMaxAbsInListOrder) {
   values[3210][17] = -9.0f;
   values[4321][3] = 0.5f;  // the largest max: first when sorted by max
   const Document document = MakeDocument(names, values);
-  const std::vector<SequenceSummary> summaries = SummariseSequences(document, "act");
+  const std::vector<SequenceSummary> summaries = SummariseSequences(document, ChannelValuesBySequence(document, "act"));
   constexpr size_t kRows = 300;
   const auto spike_rows = [](const std::vector<float>& rows) {
     return std::count(rows.begin(), rows.end(), -9.0f);
@@ -402,15 +404,15 @@ TEST(StackedOverview, RowsMapToLinesAndScrollPositionsBothWays) {
 TEST(StackedView, OverviewRowsFollowTheListAndTheReduction) {
   const Document document = MakeDocument({"a", "b", "c"}, {{1, -3}, {2}, {-1, 5, 0}});
   StackedView view;
-  view.UpdateLayout(document, "act", TokenText::kDecoded, 400, 300, kGeometry);
+  view.UpdateLayout(document, kActChannel, TokenText::kDecoded, 400, 300, kGeometry);
   using V = std::vector<float>;
   EXPECT_EQ(view.OverviewRows(3, Reduction::kMaxAbs), (V{-3, 2, 5}));  // one row per block
   EXPECT_EQ(view.OverviewRows(1, Reduction::kMin), (V{-3}));
   view.SetOrder(SequenceOrder::kMax);
-  view.UpdateLayout(document, "act", TokenText::kDecoded, 400, 300, kGeometry);
+  view.UpdateLayout(document, kActChannel, TokenText::kDecoded, 400, 300, kGeometry);
   EXPECT_EQ(view.OverviewRows(3, Reduction::kMax), (V{5, 2, 1}));
   view.SetFilter("b");
-  view.UpdateLayout(document, "act", TokenText::kDecoded, 400, 300, kGeometry);
+  view.UpdateLayout(document, kActChannel, TokenText::kDecoded, 400, 300, kGeometry);
   EXPECT_EQ(view.OverviewRows(2, Reduction::kMax), (V{2, 2}));
 }
 

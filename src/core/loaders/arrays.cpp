@@ -3,14 +3,18 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <array>
 #include <bit>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <optional>
 
+#include "core/attention.hpp"
+#include "core/feature_dictionary.hpp"
 #include "core/utf8.hpp"
 
 namespace th {
@@ -196,16 +200,6 @@ T Load(const char* p, bool swap) {
   return value;
 }
 
-float HalfToFloat(uint16_t half) {
-  const uint32_t sign = static_cast<uint32_t>(half & 0x8000) << 16;
-  const uint32_t exponent = (half >> 10) & 0x1F;
-  const uint32_t mantissa = half & 0x3FF;
-  if (exponent == 0x1F) return std::bit_cast<float>(sign | 0x7F800000u | (mantissa << 13));
-  if (exponent != 0) return std::bit_cast<float>(sign | ((exponent + 112) << 23) | (mantissa << 13));
-  const float magnitude = std::ldexp(static_cast<float>(mantissa), -24);  // subnormal
-  return sign ? -magnitude : magnitude;
-}
-
 // float8 e4m3fn (PyTorch's float8_e4m3fn, safetensors' F8_E4M3): bias 7, no infinities, S.1111.111
 // is NaN.
 float Float8E4M3ToFloat(uint8_t byte) {
@@ -223,10 +217,11 @@ int64_t IntegerAt(const ArrayData& array, uint64_t element) {
   const char* p = array.bytes.data() + element * array.item_size;
   const bool swap = array.big_endian;
   const bool is_signed = array.kind == 'i';
+  // Each branch widened on its own: int32_t beside uint32_t in one ?: would make -1 4294967295.
   switch (array.item_size) {
-    case 1: return is_signed ? Load<int8_t>(p, swap) : Load<uint8_t>(p, swap);
-    case 2: return is_signed ? Load<int16_t>(p, swap) : Load<uint16_t>(p, swap);
-    case 4: return is_signed ? Load<int32_t>(p, swap) : Load<uint32_t>(p, swap);
+    case 1: return is_signed ? int64_t{Load<int8_t>(p, swap)} : int64_t{Load<uint8_t>(p, swap)};
+    case 2: return is_signed ? int64_t{Load<int16_t>(p, swap)} : int64_t{Load<uint16_t>(p, swap)};
+    case 4: return is_signed ? int64_t{Load<int32_t>(p, swap)} : int64_t{Load<uint32_t>(p, swap)};
     default: return Load<int64_t>(p, swap);
   }
 }
@@ -338,6 +333,38 @@ ValueColumn ChannelValues(const LoadContext& context, const ArrayData& array, co
                            [&](uint64_t element, uint64_t) { return NumberAt(array, element); });
 }
 
+// [SECTION] Element types of attention and features
+
+std::string DTypeName(const ArrayData& array) {
+  const std::string bits = std::to_string(array.item_size * 8);
+  switch (array.kind) {
+    case 'f': return "float" + bits;
+    case 'B': return "bfloat16";
+    case 'e': return "float8_e4m3fn";
+    case 'E': return "float8_e5m2";
+    case 'i': return "int" + bits;
+    case 'u': return "uint" + bits;
+    case 'b': return "bool";
+    default: return "text";
+  }
+}
+
+// The array's elements as attention and dense features read them in place, or nullopt for a type
+// they would have to convert whole.
+std::optional<StoredElements::Type> StoredType(const ArrayData& array) {
+  if (array.kind == 'f' && array.item_size == 4) return StoredElements::Type::kFloat32;
+  if (array.kind == 'f' && array.item_size == 2) return StoredElements::Type::kFloat16;
+  if (array.kind == 'B') return StoredElements::Type::kBFloat16;
+  return std::nullopt;
+}
+
+// "[2, 5]": an element's position in an array, for messages.
+std::string Position(std::initializer_list<uint64_t> indices) {
+  std::string text = "[";
+  for (const uint64_t index : indices) text += (text.size() > 1 ? ", " : "") + std::to_string(index);
+  return text + "]";
+}
+
 class DocumentBuilder {
  public:
   DocumentBuilder(const LoadContext& context, std::vector<ArrayData> arrays,
@@ -355,6 +382,7 @@ class DocumentBuilder {
     ChooseGrid(tokens ? tokens : ids ? ids : values);
     if (tokens) RequireFit(*tokens, false);
     if (ids) RequireFit(*ids, false);
+    FindAttention();
     const std::vector<ChannelSource> channels = ChannelSources(values);
     RequireMemory(m_context, MemoryNeeded(tokens, ids, channels));
 
@@ -365,6 +393,12 @@ class DocumentBuilder {
     for (const ChannelSource& channel : channels) AddArrayChannels(document, channel);
     Names(document);
     RemovePadding(document);
+    AttachAttention(document);
+    AttachFeatures(document);
+    if (std::all_of(document.sequences.begin(), document.sequences.end(), [](const Sequence& sequence) {
+          return sequence.channels.empty() && !sequence.Attention() && !sequence.Features();
+        }))
+      FailNoChannels(document.warnings.empty() ? "" : document.warnings.front());
     // Arrays that are neither read nor reserved are said, never dropped silently.
     for (const ArrayData& array : m_arrays)
       if (!Reserved(array.name) && (!array.IsNumeric() || FitOf(array, m_grid) == Fit::kNone))
@@ -388,11 +422,13 @@ class DocumentBuilder {
     uint64_t count;
   };
 
+  // Arrays that are not channels: the tokens, names and masks, attention and features (which say
+  // themselves what they do not read).
   bool Reserved(std::string_view name) const {
     for (const std::string_view reserved : {"tokens", "token_ids", "input_ids", "values", "names", "channel_names",
                                             "mask", "attention_mask"})
       if (name == reserved) return true;
-    return false;
+    return IsAttentionName(name) || IsFeatureName(name);
   }
 
   // The grid comes from the tokens (or ids), else from the sidecar/metadata tokens, else from the
@@ -523,10 +559,20 @@ class DocumentBuilder {
     }
     for (const ArrayData& array : m_arrays)
       if (array.IsNumeric() && !Reserved(array.name) && FitOf(array, m_grid) != Fit::kNone) add(array);
-    if (std::all_of(sources.begin(), sources.end(), [](const ChannelSource& source) { return source.count == 0; }))
-      m_context.Fail("arrays", "no numeric array has the tokens' shape (" + std::to_string(m_grid.sequences) +
-                     ", " + std::to_string(m_grid.tokens) + ")");
+    // Attention or features alone are something to show (the document is then checked again once
+    // they are attached).
+    const bool extras = m_attention.has_value() ||
+                        Find({"features", "feature_activations", "feature_indices", "feature_tokens"}) != nullptr;
+    if (!extras &&
+        std::all_of(sources.begin(), sources.end(), [](const ChannelSource& source) { return source.count == 0; }))
+      FailNoChannels();
     return sources;
+  }
+
+  // why: what became of the attention or features, when they were all there was.
+  [[noreturn]] void FailNoChannels(std::string_view why = "") const {
+    m_context.Fail("arrays", "no numeric array has the tokens' shape (" + std::to_string(m_grid.sequences) + ", " +
+                   std::to_string(m_grid.tokens) + ")" + (why.empty() ? "" : " (" + std::string(why) + ")"));
   }
 
   // What the document will take in memory, counted before any of it is allocated: a few bytes of
@@ -575,8 +621,10 @@ class DocumentBuilder {
   }
 
   // Padding of shorter sequences: mask == 0, or (without a mask, in a batch) a trailing run of
-  // tokens whose values are NaN in every channel.
-  void RemovePadding(Document& document) const {
+  // tokens whose values are NaN in every channel. Each sequence's keep flags stay in m_keep for
+  // the attention and features, which are laid out over the padded tokens.
+  void RemovePadding(Document& document) {
+    m_keep.assign(m_grid.sequences, {});
     const ArrayData* mask = Find({"mask", "attention_mask"});
     if (mask) {
       if (!mask->IsNumeric()) m_context.Fail(ArrayPlace(mask->name), "mask must be numbers or bools");
@@ -586,6 +634,7 @@ class DocumentBuilder {
     }
     for (uint64_t s = 0; s < m_grid.sequences; ++s) {
       Sequence& sequence = document.sequences[s];
+      if (!mask && sequence.channels.empty()) continue;  // no values: nothing says what is padding
       std::vector<bool> keep(m_grid.tokens, true);
       if (mask) {
         for (uint64_t t = 0; t < m_grid.tokens; ++t)
@@ -598,14 +647,411 @@ class DocumentBuilder {
           keep[t] = false;
         }
       }
-      if (std::find(keep.begin(), keep.end(), false) != keep.end()) sequence.KeepTokens(keep);
+      if (std::find(keep.begin(), keep.end(), false) != keep.end()) {
+        sequence.KeepTokens(keep);
+        m_keep[s] = std::move(keep);
+      }
     }
   }
+
+  // [SECTION] Attention and features over the padded tokens
+
+  // The first padded token that sequence s kept, when it kept one run of them (padding removed at
+  // either end, or none); nullopt when padding was removed from inside it.
+  std::optional<uint64_t> FirstKept(uint64_t s) const {
+    const std::vector<bool>& keep = m_keep[s];
+    const auto first = std::find(keep.begin(), keep.end(), true);
+    const auto last = std::find(keep.rbegin(), keep.rend(), true).base();
+    if (first < last && std::find(first, last, false) != last) return std::nullopt;
+    return first < last ? static_cast<uint64_t>(first - keep.begin()) : 0;
+  }
+  bool Kept(uint64_t s, uint64_t t) const { return m_keep[s].empty() || m_keep[s][t]; }
+  void InnerPadding(Document& document, const std::string& place, uint64_t s, const char* what) const {
+    document.warnings.push_back(place + ": sequence " + std::to_string(s) + " lost padding from inside its tokens "
+                                "(mask), so the " + what + "' rows no longer line up with them: not read for it");
+  }
+
+  void ThrowIfCancelled() const {
+    if (LoadProgress* progress = m_context.Progress()) progress->ThrowIfCancelled();
+  }
+
+  // [SECTION] Attention
+
+  bool IsAttentionName(std::string_view name) const {
+    const std::string& asked = m_context.Options().attention_array;
+    return name == "attention" || name == "attn" || (!asked.empty() && name == asked);
+  }
+
+  // Where the attention is: the array asked for (else attention, else attn), or NAME.0.npy,
+  // NAME.1.npy... beside the input, one file a layer. Asked for and in neither: a LoadError.
+  void FindAttention() {
+    const std::string& asked = m_context.Options().attention_array;
+    const std::vector<std::string_view> names = asked.empty() ? std::vector<std::string_view>{"attention", "attn"}
+                                                              : std::vector<std::string_view>{asked};
+    for (const std::string_view name : names)
+      if (const ArrayData* array = Find({name})) {
+        m_attention = AttentionSource{ArrayPlace(name), {array}, false};
+        return;
+      }
+    const std::string file_name = asked.empty() ? std::string("attention") : asked;
+    LoadLayerFiles(file_name);
+    if (!m_layer_files.empty()) {
+      AttentionSource source{"attention files " + m_layer_files.front().name + ".." + m_layer_files.back().name, {}, true};
+      for (const ArrayData& file : m_layer_files) source.arrays.push_back(&file);
+      m_attention = std::move(source);
+      return;
+    }
+    if (!asked.empty())
+      m_context.Fail(ArrayPlace(asked), "not in the file, and no " + Shortened(asked) + ".0.npy beside it");
+  }
+
+  // NAME.0.npy, NAME.1.npy... beside the input, until the first number missing: each memory-mapped,
+  // all of one shape, dtype and order (a LoadError naming the first file that differs).
+  void LoadLayerFiles(const std::string& name) {
+    namespace fs = std::filesystem;
+    const fs::path input(m_context.Source());
+    const std::string prefix = name + ".";
+    // A layer file opened as the input is not the attention of its own values.
+    const std::string input_name = input.filename().string();
+    if (input_name.starts_with(prefix) && input_name.ends_with(".npy")) return;
+    for (uint64_t layer = 0;; ++layer) {
+      const fs::path path = input.parent_path() / (prefix + std::to_string(layer) + ".npy");
+      std::error_code error;
+      if (!fs::is_regular_file(path, error)) return;
+      const std::shared_ptr<const MappedFile> file = MappedFile::Open(path.string());
+      const LoadContext context(file, m_context.Options());
+      ArrayData array = ParseNpy(context, file->Bytes(), "", file);
+      array.name = path.filename().string();
+      if (array.fortran_order)
+        context.Fail("header", "is in Fortran order: attention is read in place, a row at a time, from C order only "
+                               "(save np.ascontiguousarray(pattern))");
+      if (!m_layer_files.empty()) {
+        const ArrayData& first = m_layer_files.front();
+        if (array.shape != first.shape || DTypeName(array) != DTypeName(first) || array.big_endian != first.big_endian)
+          context.Fail("header", "has shape " + ShapeText(array.shape) + " and dtype " + DTypeName(array) + " but " +
+                                 first.name + " has " + ShapeText(first.shape) + " and " + DTypeName(first) +
+                                 ": per-layer attention files share one shape and dtype");
+      }
+      m_layer_files.push_back(std::move(array));
+      m_layer_mappings.push_back(file);
+    }
+  }
+
+  // The attention as blocks of [heads, queries, keys], one a layer, for each sequence it fits:
+  // [queries, keys], [heads, queries, keys] or [layers, heads, queries, keys] for the one sequence
+  // whose tokens they are (queries == keys == its token count), [sequences, layers, heads, queries,
+  // keys] for every sequence of the batch. What fits nothing is said in a warning.
+  void AttachAttention(Document& document) {
+    if (!m_attention) return;
+    const AttentionSource& source = *m_attention;
+    const ArrayData& first = *source.arrays.front();
+    for (const ArrayData& array : m_arrays)
+      if (IsAttentionName(array.name) && &array != &first)
+        document.warnings.push_back(ArrayPlace(array.name) + ": not read (the attention is " + source.place + ")");
+    const auto unread = [&](const std::string& why) { document.warnings.push_back(source.place + " " + why + ": not read"); };
+    const std::optional<StoredElements::Type> type = StoredType(first);
+    if (!type) return unread("is " + DTypeName(first) + ", and attention is read in place as float32, float16 or bfloat16");
+    if (first.fortran_order)
+      m_context.Fail(source.place, "is in Fortran order: attention is read in place, a row at a time, from C order "
+                                   "only (save np.ascontiguousarray(attention))");
+    // [slices, layers, heads, queries, keys]: the shape with the axes it leaves out.
+    std::vector<uint64_t> shape = first.shape;
+    if (source.per_layer_files) {
+      if (shape.size() == 2) shape.insert(shape.begin(), 1);
+      if (shape.size() != 3)
+        return unread("have shape " + ShapeText(first.shape) + " each, not [heads, queries, keys]");
+      shape.insert(shape.begin(), source.arrays.size());
+    }
+    if (shape.size() < 2 || shape.size() > 5)
+      return unread("has shape " + ShapeText(shape) + ", not [layers, heads, queries, keys] (or [queries, keys], "
+                    "[heads, queries, keys], [sequences, layers, heads, queries, keys])");
+    const bool per_sequence = shape.size() == 5;
+    while (shape.size() < 5) shape.insert(shape.begin(), 1);
+    const auto [slices, layers, heads, queries, keys] = std::array{shape[0], shape[1], shape[2], shape[3], shape[4]};
+    if (std::find(shape.begin(), shape.end(), 0) != shape.end())
+      return unread("has shape " + ShapeText(first.shape) + ": an axis of length 0 leaves no pattern");
+    if (heads > std::numeric_limits<uint32_t>::max() || layers > std::numeric_limits<uint32_t>::max())
+      return unread("has shape " + ShapeText(first.shape) + ": more than 2^32 - 1 layers or heads");
+
+    // Where each sequence's patterns are: (sequence, slice, its token 0's query and key).
+    struct Target {
+      uint64_t sequence;
+      uint64_t slice;
+      uint64_t first;
+    };
+    std::vector<Target> targets;
+    const std::string shape_text = "shape " + ShapeText(source.per_layer_files ? shape : first.shape);
+    if (per_sequence) {
+      if (slices != m_grid.sequences || queries != m_grid.tokens || keys != m_grid.tokens)
+        return unread("has " + shape_text + ", not [sequences, layers, heads, queries, keys] over the tokens' " +
+                      ShapeText({m_grid.sequences, m_grid.tokens}));
+      for (uint64_t s = 0; s < m_grid.sequences; ++s) {
+        if (const std::optional<uint64_t> kept = FirstKept(s)) targets.push_back({s, s, *kept});
+        else InnerPadding(document, source.place, s, "patterns");
+      }
+    } else {
+      // The sequences of exactly these tokens, else those that had them before their padding was
+      // removed (a run of the patterns' rows and columns is then theirs).
+      std::vector<uint64_t> exact;
+      std::vector<uint64_t> padded;
+      std::vector<uint64_t> lost;
+      for (uint64_t s = 0; s < m_grid.sequences && queries == keys; ++s) {
+        if (document.sequences[s].TokenCount() == queries) exact.push_back(s);
+        else if (queries == m_grid.tokens && !m_keep[s].empty()) (FirstKept(s) ? padded : lost).push_back(s);
+      }
+      const std::vector<uint64_t>& matches = exact.empty() ? padded : exact;
+      if (matches.empty()) {
+        if (!lost.empty()) return InnerPadding(document, source.place, lost.front(), "patterns");
+        if (queries != keys)
+          return unread("has " + shape_text + ": its " + std::to_string(queries) + " queries and " +
+                        std::to_string(keys) + " keys are not one sequence's tokens");
+        return unread("has " + shape_text + ", which matches no sequence of " + std::to_string(queries) + " tokens");
+      }
+      if (matches.size() > 1)
+        document.warnings.push_back(source.place + " has " + shape_text + ", which matches " +
+                                    std::to_string(matches.size()) + " sequences of " + std::to_string(queries) +
+                                    " tokens: attached to the first, sequence " + std::to_string(matches.front()));
+      targets.push_back({matches.front(), 0, exact.empty() ? *FirstKept(matches.front()) : 0});
+    }
+
+    RequireMemory(m_context, targets.size() * (sizeof(AttentionPatterns) + layers * sizeof(StoredElements)));
+    const uint64_t block_bytes = heads * queries * keys * first.item_size;
+    for (const auto& [s, slice, first_token] : targets) {
+      std::vector<StoredElements> blocks;
+      blocks.reserve(layers);
+      for (uint64_t layer = 0; layer < layers; ++layer) {
+        const ArrayData& array = source.per_layer_files ? *source.arrays[layer] : first;
+        const std::string_view bytes =
+            source.per_layer_files ? array.bytes : array.bytes.substr((slice * layers + layer) * block_bytes, block_bytes);
+        blocks.push_back({*type, array.big_endian, bytes, array.owner});
+      }
+      AttentionPatterns patterns(std::move(blocks), static_cast<uint32_t>(heads), queries, keys);
+      patterns.DetectCausalMask();
+      document.sequences[s].SetAttention(std::make_shared<AttentionPatterns>(patterns.Skipping(first_token)));
+      ThrowIfCancelled();
+    }
+    // The rows read to detect the mask, like every borrowed column, are the files' own only if no
+    // file was cut short meanwhile (the input's own is checked by LoadDocumentFile).
+    for (const std::shared_ptr<const MappedFile>& file : m_layer_mappings) file->ThrowIfChanged();
+  }
+
+  // [SECTION] Features
+
+  bool IsFeatureName(std::string_view name) const {
+    for (const std::string_view feature :
+         {"features", "feature_activations", "feature_indices", "feature_values", "feature_tokens", "feature_names"})
+      if (name == feature) return true;
+    return false;
+  }
+
+  // Dense activations (features or feature_activations, [tokens, F] or [sequences, tokens, F], read
+  // in place), else sparse ones: each token's top k (feature_indices and feature_values, [tokens, k]
+  // or [sequences, tokens, k], a negative index for no entry) or COO triples (feature_tokens,
+  // feature_indices, feature_values, 1-D); with optional feature_names [F].
+  void AttachFeatures(Document& document) {
+    const ArrayData* dense = Find({"features", "feature_activations"});
+    const ArrayData* indices = Find({"feature_indices"});
+    const ArrayData* values = Find({"feature_values"});
+    const ArrayData* coo_tokens = Find({"feature_tokens"});
+    const ArrayData* names = Find({"feature_names"});
+    const auto unread = [&](const ArrayData* array, const std::string& why) {
+      if (array) document.warnings.push_back(ArrayPlace(array->name) + ": not read (" + why + ")");
+    };
+    if (dense) {
+      AttachDenseFeatures(document, *dense, names);
+      const std::string why = "the features are " + ArrayPlace(dense->name);
+      if (const ArrayData* other = Find({"feature_activations"}); other != dense) unread(other, why);
+      for (const ArrayData* sparse : {indices, values, coo_tokens}) unread(sparse, why);
+    } else if (indices || values || coo_tokens) {
+      AttachSparseFeatures(document, indices, values, coo_tokens, names);
+    } else {
+      unread(names, "no features to name");
+    }
+  }
+
+  // feature_names as strings, or none without it; checked against count when it is known.
+  std::vector<std::string> FeatureNames(const ArrayData* names, std::optional<uint64_t> count) const {
+    std::vector<std::string> result;
+    if (!names) return result;
+    if (!names->IsText() || names->shape.size() != 1)
+      m_context.Fail(ArrayPlace(names->name), "must be a unicode array of feature names [features] (it has " +
+                                                  std::string(names->IsText() ? "" : "numbers of ") + "shape " +
+                                                  ShapeText(names->shape) + ")");
+    if (count && names->shape[0] != *count)
+      m_context.Fail(ArrayPlace(names->name), "has " + std::to_string(names->shape[0]) + " names but there are " +
+                                                  std::to_string(*count) + " features");
+    // Each sequence's dictionary holds its own copy of the names.
+    RequireMemory(m_context, m_grid.sequences * names->shape[0] * (sizeof(std::string) + names->item_size));
+    for (uint64_t f = 0; f < names->shape[0]; ++f) AppendTextAt(result.emplace_back(), *names, f);
+    return result;
+  }
+
+  void AttachDenseFeatures(Document& document, const ArrayData& array, const ArrayData* names_array) {
+    const std::string place = ArrayPlace(array.name);
+    const std::optional<StoredElements::Type> type = StoredType(array);
+    if (!type) {
+      document.warnings.push_back(place + " is " + DTypeName(array) +
+                                  ", and dense features are read in place as float32, float16 or bfloat16: not read");
+      return;
+    }
+    if (array.fortran_order)
+      m_context.Fail(place, "is in Fortran order: features are read in place from C order only (save "
+                            "np.ascontiguousarray(features))");
+    const auto& shape = array.shape;
+    const bool fits = (m_grid.sequences == 1 && shape.size() == 2 && shape[0] == m_grid.tokens) ||
+                      (shape.size() == 3 && shape[0] == m_grid.sequences && shape[1] == m_grid.tokens);
+    if (!fits) {
+      document.warnings.push_back(place + " has shape " + ShapeText(shape) + ", not [tokens, features] over the tokens' " +
+                                  ShapeText({m_grid.sequences, m_grid.tokens}) + ": not read");
+      return;
+    }
+    const uint64_t features = shape.back();
+    if (features >= std::numeric_limits<uint32_t>::max())
+      m_context.Fail(place, "has " + std::to_string(features) + " features, more than 2^32 - 2");
+    const std::vector<std::string> names = FeatureNames(names_array, features);
+    const uint64_t sequence_bytes = m_grid.tokens * features * array.item_size;
+    for (uint64_t s = 0; s < m_grid.sequences; ++s) {
+      FeatureDictionary all = FeatureDictionary::Dense({*type, array.big_endian, array.bytes.substr(s * sequence_bytes,
+                                                       sequence_bytes), array.owner}, m_grid.tokens,
+                                                       static_cast<uint32_t>(features));
+      all.names = names;
+      // The rows of the tokens kept: a run of them, still a block of the mapping.
+      std::optional<FeatureDictionary> kept = m_keep[s].empty() ? std::move(all) : all.KeepTokens(m_keep[s]);
+      if (kept) document.sequences[s].SetFeatures(std::make_shared<FeatureDictionary>(std::move(*kept)));
+      else InnerPadding(document, place, s, "features");
+    }
+  }
+
+  void AttachSparseFeatures(Document& document, const ArrayData* indices, const ArrayData* values,
+                            const ArrayData* coo_tokens, const ArrayData* names_array) {
+    if (!indices || !values)
+      m_context.Fail(ArrayPlace(indices ? indices->name : values ? values->name : coo_tokens->name),
+                     "sparse features need both feature_indices and feature_values");
+    if (indices->kind != 'i' && indices->kind != 'u')
+      m_context.Fail(ArrayPlace(indices->name), "feature indices must be integers (it is " + DTypeName(*indices) + ")");
+    if (!values->IsNumeric()) m_context.Fail(ArrayPlace(values->name), "feature values must be numbers");
+    if (values->shape != indices->shape)
+      m_context.Fail(ArrayPlace(values->name), "has shape " + ShapeText(values->shape) + " but '" + indices->name +
+                                                   "' has " + ShapeText(indices->shape));
+    if (coo_tokens) {
+      if (coo_tokens->kind != 'i' && coo_tokens->kind != 'u')
+        m_context.Fail(ArrayPlace(coo_tokens->name), "token indices must be integers (it is " + DTypeName(*coo_tokens) + ")");
+      if (coo_tokens->shape.size() != 1 || indices->shape.size() != 1 || coo_tokens->shape != indices->shape)
+        m_context.Fail(ArrayPlace(coo_tokens->name), "COO features are three 1-D arrays of one length: feature_tokens " +
+                                                         ShapeText(coo_tokens->shape) + ", feature_indices " +
+                                                         ShapeText(indices->shape));
+      if (m_grid.sequences != 1) {
+        document.warnings.push_back(ArrayPlace(coo_tokens->name) + ": COO features are for a document of one sequence, "
+                                    "this one has " + std::to_string(m_grid.sequences) + ": not read");
+        return;
+      }
+    } else {
+      const auto& shape = indices->shape;
+      const bool fits = (m_grid.sequences == 1 && shape.size() == 2 && shape[0] == m_grid.tokens) ||
+                        (shape.size() == 3 && shape[0] == m_grid.sequences && shape[1] == m_grid.tokens);
+      if (!fits) {
+        document.warnings.push_back(ArrayPlace(indices->name) + " has shape " + ShapeText(shape) +
+                                    ", not [tokens, k] over the tokens' " +
+                                    ShapeText({m_grid.sequences, m_grid.tokens}) + ": not read");
+        return;
+      }
+    }
+    const uint64_t count = indices->ElementCount();
+    const uint64_t k = coo_tokens ? 1 : indices->shape.back();
+    // (s, t, j) of element i in reading order, for messages; its index in the arrays' storage.
+    const auto position = [&](uint64_t i) {
+      if (coo_tokens) return Position({i});
+      const uint64_t j = i % k;
+      const uint64_t t = i / k % m_grid.tokens;
+      return indices->shape.size() == 3 ? Position({i / k / m_grid.tokens, t, j}) : Position({t, j});
+    };
+    const auto element = [&](const ArrayData& array, uint64_t i) {
+      return coo_tokens ? i : ElementIndex(array, m_grid, i / k / m_grid.tokens, i / k % m_grid.tokens, i % k);
+    };
+    // The feature count: the names', else the largest index + 1.
+    std::vector<std::string> names = FeatureNames(names_array, std::nullopt);
+    int64_t largest = -1;
+    for (uint64_t i = 0; i < count; ++i) {
+      const int64_t index = IntegerAt(*indices, element(*indices, i));
+      if (names_array && index >= static_cast<int64_t>(names.size()))
+        m_context.Fail(ArrayPlace(indices->name) + position(i), "feature " + std::to_string(index) + " is not below the " +
+                                                                    std::to_string(names.size()) + " names of '" +
+                                                                    names_array->name + "'");
+      if (index >= std::numeric_limits<uint32_t>::max() - 1)
+        m_context.Fail(ArrayPlace(indices->name) + position(i), "feature " + std::to_string(index) + " is beyond 2^32 - 3");
+      largest = std::max(largest, index);
+      if (i % (uint64_t{1} << 16) == 0) ThrowIfCancelled();
+    }
+    const auto features = static_cast<uint32_t>(names_array ? names.size() : static_cast<uint64_t>(largest + 1));
+    RequireMemory(m_context, count * sizeof(FeatureActivation) + m_grid.sequences * m_grid.tokens * sizeof(uint64_t));
+
+    if (coo_tokens) {
+      // Grouped by token (a counting sort), the tokens that padding removed left out.
+      std::vector<uint64_t> kept_index(m_grid.tokens);
+      uint64_t kept = 0;
+      for (uint64_t t = 0; t < m_grid.tokens; ++t) kept_index[t] = Kept(0, t) ? kept++ : kept;
+      std::vector<uint64_t> ends(kept, 0);
+      for (uint64_t i = 0; i < count; ++i) {
+        const int64_t t = IntegerAt(*coo_tokens, i);
+        if (t < 0 || static_cast<uint64_t>(t) >= m_grid.tokens)
+          m_context.Fail(ArrayPlace(coo_tokens->name) + position(i), "token " + std::to_string(t) + " is not one of the " +
+                                                                         std::to_string(m_grid.tokens) + " tokens");
+        if (IntegerAt(*indices, i) >= 0 && Kept(0, static_cast<uint64_t>(t))) ++ends[kept_index[static_cast<uint64_t>(t)]];
+      }
+      for (uint64_t t = 1; t < kept; ++t) ends[t] += ends[t - 1];
+      std::vector<FeatureActivation> entries(kept == 0 ? 0 : ends.back());
+      std::vector<uint64_t> next(kept, 0);
+      for (uint64_t t = 1; t < kept; ++t) next[t] = ends[t - 1];
+      for (uint64_t i = 0; i < count; ++i) {
+        const auto t = static_cast<uint64_t>(IntegerAt(*coo_tokens, i));
+        const int64_t feature = IntegerAt(*indices, i);
+        if (feature < 0 || !Kept(0, t)) continue;
+        entries[next[kept_index[t]]++] = {static_cast<uint32_t>(feature), NumberAt(*values, i)};
+      }
+      SetSparseFeatures(document.sequences[0], std::move(ends), std::move(entries), features, std::move(names));
+      return;
+    }
+    for (uint64_t s = 0; s < m_grid.sequences; ++s) {
+      std::vector<uint64_t> ends;
+      std::vector<FeatureActivation> entries;
+      for (uint64_t t = 0; t < m_grid.tokens; ++t) {
+        if (!Kept(s, t)) continue;
+        for (uint64_t j = 0; j < k; ++j) {
+          const int64_t feature = IntegerAt(*indices, ElementIndex(*indices, m_grid, s, t, j));
+          if (feature >= 0)
+            entries.push_back({static_cast<uint32_t>(feature), NumberAt(*values, ElementIndex(*values, m_grid, s, t, j))});
+        }
+        ends.push_back(entries.size());
+      }
+      SetSparseFeatures(document.sequences[s], std::move(ends), std::move(entries), features,
+                        s + 1 == m_grid.sequences ? std::move(names) : names);
+      ThrowIfCancelled();
+    }
+  }
+
+  static void SetSparseFeatures(Sequence& sequence, std::vector<uint64_t> ends, std::vector<FeatureActivation> entries,
+                                uint32_t features, std::vector<std::string> names) {
+    auto dictionary =
+        std::make_shared<FeatureDictionary>(FeatureDictionary::Sparse(std::move(ends), std::move(entries), features));
+    dictionary->names = std::move(names);
+    sequence.SetFeatures(std::move(dictionary));
+  }
+
+  // Where the attention comes from: one array, or one .npy file a layer beside the input.
+  struct AttentionSource {
+    std::string place;                     // for messages: "array 'attention'"
+    std::vector<const ArrayData*> arrays;  // the array, or the files in layer order
+    bool per_layer_files = false;
+  };
 
   const LoadContext& m_context;
   std::vector<ArrayData> m_arrays;
   std::vector<std::vector<std::string>> m_extra_tokens;
   Grid m_grid;
+  std::vector<std::vector<bool>> m_keep;  // by sequence: the tokens RemovePadding kept; empty when all
+  std::vector<ArrayData> m_layer_files;   // per-layer attention files, and their mappings
+  std::vector<std::shared_ptr<const MappedFile>> m_layer_mappings;
+  std::optional<AttentionSource> m_attention;
 };
 
 }  // namespace

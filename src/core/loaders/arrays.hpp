@@ -79,6 +79,17 @@ uint64_t SafetensorsHeaderLength(std::string_view bytes);
 //   mask / attention_mask: numeric, like tokens; 0 marks padding, which is not drawn
 //   any other numeric array shaped like the tokens ([S, T] or [S, T, C]) is a channel named after it.
 // Without a mask, a trailing run of tokens with no value in any channel is padding too.
+//   attention / attn (or options.attention_array), float32, float16 or bfloat16, read in place:
+//                 [Q, K], [H, Q, K] or [L, H, Q, K] for the sequence of Q == K tokens, or
+//                 [S, L, H, T, T] for each sequence; else NAME.0.npy, NAME.1.npy... beside the input,
+//                 [H, Q, K] each, one a layer. Big-endian is converted as it is read, Fortran order
+//                 is a LoadError. Padding stays in the patterns (AttentionPatterns::FirstToken) when
+//                 the tokens kept are one run; removed from inside it, it leaves them out.
+//   features / feature_activations: dense [T, F] or [S, T, F], read in place (the rows of the kept
+//                 tokens); feature_indices + feature_values: each token's top k, [T, k] or [S, T, k],
+//                 negative for no entry; with feature_tokens, COO triples (1-D) of one sequence;
+//                 feature_names: text [F] (the count of sparse features; else the largest index + 1).
+// Attention and features that fit no sequence, and any other array not read, are Document::warnings.
 Document BuildDocumentFromArrays(const LoadContext& context, std::vector<ArrayData> arrays,
                                  std::vector<std::vector<std::string>> extra_tokens = {});
 

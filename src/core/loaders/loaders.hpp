@@ -29,6 +29,7 @@ class LoadContext {
   TokenizerHints Hints() const;
   // Where to report progress and poll for cancellation; null when the caller asked for neither.
   LoadProgress* Progress() const { return m_options.progress; }
+  const LoadOptions& Options() const { return m_options; }
   // Throws LoadError "PATH:PLACE: message" (PLACE a line:column) or "PATH: PLACE: message".
   [[noreturn]] void Fail(std::string_view place, std::string_view message) const;
 
@@ -70,7 +71,8 @@ Document ParseJsonComplete(std::string_view text, const std::string& source, con
                            JsonForm form);
 
 // A page that CircuitsVis wrote (str(html), cdn_src or local_src of its RenderedHTML): its
-// ColoredTokens, ColoredTokensMulti and TextNeuronActivations as sequences; nullopt when the text
+// ColoredTokens, ColoredTokensMulti, TextNeuronActivations, AttentionPatterns, AttentionHeads and
+// AttentionPattern as sequences (the last three with attention, without channels); nullopt when the text
 // holds no CircuitsVis render call (json_peer_formats.cpp).
 std::optional<Document> ParseCircuitsVisHtml(std::string_view text, const std::string& source);
 
