@@ -25,10 +25,8 @@ void Session::ReplaceDocument(Document document) {
   m_stacked.DocumentChanged();
   m_settings.sequence = 0;
   m_settings.channel = 0;
-  m_scroll_px = 0;
-  m_anchor_token.reset();
+  m_viewport.ScrollHome();
   ValuesChanged();
-  InvalidateLines();
 }
 
 void Session::SelectSequence(int index) {
@@ -40,10 +38,8 @@ void Session::SelectSequence(int index) {
   StopBackgroundWork();
   m_settings.sequence = index;
   m_settings.channel = std::max(CurrentSequence().FindChannel(channel_name), 0);
-  m_scroll_px = 0;
-  m_anchor_token.reset();
+  m_viewport.ScrollHome();
   ValuesChanged();
-  InvalidateLines();
 }
 
 void Session::SelectChannel(int index) {
@@ -280,6 +276,7 @@ void Session::ValuesChanged() {
   m_default_reason.clear();  // it described the previous values
   m_last_jump.reset();       // a token of the previous values
   ++m_values_revision;
+  ++m_content_revision;
   const Sequence& sequence = CurrentSequence();
   // Another sequence (or document) may lack the attention or feature shown: its channel instead.
   if (m_settings.source.kind != ValueSourceSpec::Kind::kChannel && !WhyNoSource(sequence, CurrentSourceSpec()).empty())
@@ -344,10 +341,11 @@ void Session::RecomputeSummary() {
     case RangeScope::kVisible: {
       // Each token (or merged group) in view once, however many line pieces it has. Before the
       // first layout (and in `render`, which draws everything) the whole sequence is in view.
-      if (m_visible.instances.empty()) break;
-      gathered.reserve(m_visible.instances.size());
-      for (size_t i = 0; i < m_visible.instances.size(); ++i)
-        if (i == 0 || m_visible.tokens[i] != m_visible.tokens[i - 1]) gathered.push_back(m_visible.instances[i].value);
+      const VisibleLayout& visible = m_viewport.Visible();
+      if (visible.instances.empty()) break;
+      gathered.reserve(visible.instances.size());
+      for (size_t i = 0; i < visible.instances.size(); ++i)
+        if (i == 0 || visible.tokens[i] != visible.tokens[i - 1]) gathered.push_back(visible.instances[i].value);
       values = gathered;
       break;
     }
@@ -371,55 +369,10 @@ void Session::SummaryChanged() {
   m_mapping = ResolveMapping(m_settings.mapping, m_summary);
 }
 
-void Session::InvalidateLines() {
-  m_wrapped.reset();
-  m_visible_stamp = {};
-}
-
 void Session::StopBackgroundWork() {
   m_search.Stop();
   m_summary_task = {};
-  m_wrap_task = {};
-  m_rewrap.reset();
-  InvalidateLines();
-}
-
-BackgroundTask<Session::WrapStep> Session::WrapInBackground(LineWrapper wrapper) {
-  constexpr uint64_t kBlockTokens = uint64_t{1} << 22;
-  return BackgroundTask<WrapStep>([wrapper = std::move(wrapper)](std::stop_token) mutable {
-    LineBlock block = wrapper.Wrap(kBlockTokens);
-    return WrapStep{std::move(wrapper), std::move(block)};
-  });
-}
-
-void Session::StartWrapping(int columns, bool keep_showing) {
-  m_wrap_task = {};
-  m_rewrap.reset();
-  const Sequence& sequence = CurrentSequence();
-  LineWrapper wrapper(sequence, columns, m_settings.token_text);
-  LineIndex lines(columns, sequence.TokenCount());
-  if (sequence.TokenCount() < kBackgroundTokens) {
-    lines.Append(wrapper.Wrap(sequence.TokenCount()));
-  } else if (!keep_showing) {
-    // The first screen (and the lines above it, while the view is near the top) now.
-    constexpr uint64_t kFirstBlockTokens = uint64_t{1} << 14;
-    const auto pitch = static_cast<int64_t>(m_geometry.LinePitch());
-    const auto wanted = static_cast<size_t>((m_scroll_px + m_viewport_height) / pitch + 2);
-    while (!wrapper.Done() && lines.LineCount() < wanted) lines.Append(wrapper.Wrap(kFirstBlockTokens));
-  }
-  if (!wrapper.Done()) m_wrap_task = WrapInBackground(std::move(wrapper));
-  if (keep_showing && !lines.Complete()) {
-    m_rewrap = std::move(lines);
-    return;
-  }
-  m_lines = std::move(lines);
-  ++m_lines_revision;
-}
-
-double Session::WrappedShare() const {
-  const LineIndex& wrapping = m_rewrap ? *m_rewrap : m_lines;
-  const uint64_t tokens = CurrentSequence().TokenCount();
-  return tokens == 0 ? 1.0 : static_cast<double>(wrapping.KnownTokens()) / static_cast<double>(tokens);
+  m_viewport.Reset();
 }
 
 void Session::PollBackgroundWork() {
@@ -428,7 +381,7 @@ void Session::PollBackgroundWork() {
 }
 
 void Session::FinishBackgroundWork() {
-  while (m_summary_task.Running() || m_wrap_task.Running()) TakeBackgroundWork(true);
+  while (m_summary_task.Running() || m_viewport.WrappingPending()) TakeBackgroundWork(true);
 }
 
 void Session::TakeBackgroundWork(bool wait) {
@@ -436,67 +389,22 @@ void Session::TakeBackgroundWork(bool wait) {
     m_summary = m_summary_task.Take();
     SummaryChanged();
   }
-  if (!m_wrap_task.Running() || !(wait || m_wrap_task.Ready())) return;
-  WrapStep step = m_wrap_task.Take();
-  (m_rewrap ? *m_rewrap : m_lines).Append(step.block);
-  if (!step.wrapper.Done()) m_wrap_task = WrapInBackground(std::move(step.wrapper));
-  // A re-wrap takes over once it holds the view's top token and a screen below it.
-  if (m_rewrap) {
-    const uint64_t top = TopToken();
-    const size_t screen = static_cast<size_t>(m_viewport_height / m_geometry.LinePitch() + 2);
-    if (m_rewrap->Complete() || (m_rewrap->KnownTokens() > top && m_rewrap->LineOfToken(top) + screen < m_rewrap->LineCount())) {
-      if (!m_anchor_token) m_anchor_token = top;
-      m_lines = std::move(*m_rewrap);
-      m_rewrap.reset();
-      ++m_lines_revision;
-    }
-  }
+  m_viewport.TakeWrapping(wait);
 }
 
 void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry geometry) {
   PollBackgroundWork();
-  const bool geometry_changed = geometry.cell_width != m_geometry.cell_width ||
-                                geometry.cell_height != m_geometry.cell_height ||
-                                geometry.line_gap != m_geometry.line_gap || geometry.fold_pixels != m_geometry.fold_pixels;
-  const int columns = std::max((viewport_width - 2 * kPadding) / geometry.cell_width, 1);
-  m_viewport_width = viewport_width;
-  m_viewport_height = viewport_height;
-  const int wrapping_columns = m_rewrap ? m_rewrap->Columns() : m_lines.Columns();
-  const WrapStamp wanted = CurrentWrapStamp();
-  if (m_wrapped != wanted || geometry_changed || columns != wrapping_columns) {
-    // Re-wrap, keeping the token at the top of the view at the top: the same sequence of the same
-    // document wraps anew (a resize, the other text); another one starts from its top.
-    const bool keep_showing = m_wrapped && m_wrapped->document_revision == wanted.document_revision &&
-                              m_wrapped->sequence == wanted.sequence && m_lines.LineCount() > 0;
-    if (keep_showing && !m_anchor_token) m_anchor_token = TopToken();  // at the pitch it was found with
-    m_geometry = geometry;
-    StartWrapping(columns, keep_showing);
-    m_wrapped = wanted;
-  }
-  if (m_anchor_token && *m_anchor_token < m_lines.KnownTokens()) {
-    const uint64_t token = *m_anchor_token;
-    m_anchor_token.reset();
-    ScrollToToken(token);
-  }
-  ClampScroll();  // after a resize
-
-  const int64_t pitch = m_geometry.LinePitch();
-  const auto first_line = static_cast<size_t>(std::max<int64_t>(m_scroll_px - kPadding, 0) / pitch);
-  const size_t line_count = static_cast<size_t>(viewport_height / pitch + 2);
-  // Lines the wrapping had not reached when the view was laid out are laid out once it has.
-  const bool more_lines = m_lines.LineCount() != m_visible_known_lines && first_line + line_count > m_visible_known_lines;
-  const LayoutStamp stamp{m_values_revision, m_lines_revision, m_settings.overview};
-  if (stamp != m_visible_stamp || more_lines || first_line != m_visible.first_line ||
-      line_count != m_visible.line_count) {
-    const int fold_cells = m_geometry.FoldCells();
-    m_visible = LayoutRange(m_lines, first_line, line_count, false, fold_cells);
-    if (m_twin) m_visible_twin = LayoutRange(m_lines, first_line, line_count, true, fold_cells);
-    m_visible.line_count = line_count;  // what was asked for, so a short document is not re-laid
-    m_visible_known_lines = m_lines.LineCount();
-    m_visible_stamp = stamp;
-    ++m_layout_revision;
-    if (m_settings.mapping.scope == RangeScope::kVisible) RecomputeSummary();
-  }
+  const Viewport::WrapStamp wrap{m_document_revision, m_settings.sequence, m_settings.token_text};
+  const bool laid_out = m_viewport.Update(
+      CurrentSequence(), wrap, viewport_width, viewport_height, geometry, m_content_revision,
+      [this](const LineIndex& lines, size_t first_line, size_t line_count, int fold_cells) {
+        if (m_twin) {
+          m_visible_twin = LayoutRange(lines, first_line, line_count, true, fold_cells);
+          m_visible_twin.line_count = line_count;
+        }
+        return LayoutRange(lines, first_line, line_count, false, fold_cells);
+      });
+  if (laid_out && m_settings.mapping.scope == RangeScope::kVisible) RecomputeSummary();
 }
 
 VisibleLayout Session::LayoutRange(const LineIndex& lines, size_t first_line, size_t line_count, bool twin,
@@ -513,52 +421,6 @@ VisibleLayout Session::LayoutRange(const LineIndex& lines, size_t first_line, si
     for (size_t i = 0; i < layout.instances.size(); ++i)
       if (layout.tokens[i] == *source) layout.instances[i].flags |= kSourceTokenFlag;
   return layout;
-}
-
-float Session::LayoutOriginY() const {
-  const int64_t row0 = kPadding + static_cast<int64_t>(m_visible.first_line) * m_geometry.LinePitch();
-  return static_cast<float>(row0 - m_scroll_px);
-}
-
-int64_t Session::ContentHeight() const {
-  return 2 * kPadding + static_cast<int64_t>(m_lines.LineCount()) * m_geometry.LinePitch() - m_geometry.line_gap;
-}
-
-int64_t Session::MaxScroll() const { return std::max<int64_t>(ContentHeight() - m_viewport_height, 0); }
-
-void Session::ScrollTo(int64_t pixels) {
-  m_anchor_token.reset();  // the user's scroll wins over a token still to be wrapped
-  m_scroll_px = pixels;
-  ClampScroll();
-}
-
-void Session::ClampScroll() { m_scroll_px = std::clamp<int64_t>(m_scroll_px, 0, MaxScroll()); }
-
-void Session::ScrollToToken(uint64_t token) {
-  if (!m_lines.Complete() && token >= m_lines.KnownTokens()) {
-    m_scroll_px = MaxScroll();
-    m_anchor_token = token;
-    return;
-  }
-  // The token's line goes to the top of the view (the first line keeps its padding above).
-  const auto line = static_cast<int64_t>(m_lines.LineOfToken(token));
-  m_scroll_px = line == 0 ? 0 : kPadding + line * m_geometry.LinePitch();
-  ClampScroll();
-}
-
-void Session::ShowToken(uint64_t token) {
-  if (m_lines.Complete() || token < m_lines.KnownTokens()) {
-    // The line's box in content pixels, as ScrollToToken and the layout place it.
-    const int64_t top = kPadding + static_cast<int64_t>(m_lines.LineOfToken(token)) * m_geometry.LinePitch();
-    if (top >= m_scroll_px && top + m_geometry.cell_height <= m_scroll_px + m_viewport_height) return;
-  }
-  ScrollToToken(token);
-}
-
-uint64_t Session::TopToken() const {
-  if (m_lines.LineCount() == 0) return 0;
-  const int64_t line = std::max<int64_t>(m_scroll_px - kPadding, 0) / m_geometry.LinePitch();
-  return m_lines.Line(std::min<size_t>(static_cast<size_t>(line), m_lines.LineCount() - 1)).token;
 }
 
 std::optional<uint64_t> Session::GoToRanked(uint64_t rank, bool highest) {
@@ -581,8 +443,9 @@ std::optional<uint64_t> Session::GoToNextAbove(float threshold) {
 
 uint64_t Session::JumpOrigin() const {
   const uint64_t top = TopToken();
-  if (m_last_jump && *m_last_jump >= top && *m_last_jump < m_lines.KnownTokens() &&
-      m_lines.LineOfToken(*m_last_jump) == m_lines.LineOfToken(top))
+  const LineIndex& lines = m_viewport.Lines();
+  if (m_last_jump && *m_last_jump >= top && *m_last_jump < lines.KnownTokens() &&
+      lines.LineOfToken(*m_last_jump) == lines.LineOfToken(top))
     return *m_last_jump;
   return top;
 }
@@ -596,7 +459,7 @@ const ValuePyramid& Session::Pyramid() {
 }
 
 const std::vector<float>& Session::OverviewRows(size_t rows) {
-  const LayoutStamp stamp{m_values_revision, 0, m_settings.overview};
+  const OverviewStamp stamp{m_values_revision, m_settings.overview};
   if (m_overview_rows.size() != rows || m_overview_stamp != stamp) {
     m_overview_rows = Pyramid().Rows(rows, m_settings.overview);
     m_overview_stamp = stamp;
@@ -604,8 +467,11 @@ const std::vector<float>& Session::OverviewRows(size_t rows) {
   return m_overview_rows;
 }
 
-// Folded blocks are reduced the same way: the layout stamp holds the reduction.
-void Session::SetOverviewReduction(Reduction reduction) { m_settings.overview = reduction; }
+void Session::SetOverviewReduction(Reduction reduction) {
+  if (reduction == m_settings.overview) return;
+  m_settings.overview = reduction;
+  ++m_content_revision;  // folded blocks are reduced the same way
+}
 
 const std::vector<uint32_t>& Session::ListedSequences() {
   m_stacked.Refresh(m_document, CurrentSourceSpec());

@@ -26,6 +26,7 @@
 #include "session/stacked_view.hpp"
 #include "session/text_search.hpp"
 #include "session/value_source.hpp"
+#include "session/viewport.hpp"
 
 namespace th {
 
@@ -47,7 +48,7 @@ struct ViewSettings {
 
 class Session {
  public:
-  static constexpr int kPadding = 12;  // pixels around the text, in the window and in PNGs
+  static constexpr int kPadding = Viewport::kPadding;  // pixels around the text, in the window and in PNGs
 
   explicit Session(Document document);
 
@@ -164,11 +165,11 @@ class Session {
   // [Background work] A sequence of kBackgroundTokens or more gets its sorted statistics and its
   // wrapping past the first screen from background threads, so its first frame waits for
   // neither; UpdateLayout picks up what they finished.
-  static constexpr size_t kBackgroundTokens = size_t{1} << 22;
+  static constexpr size_t kBackgroundTokens = Viewport::kBackgroundTokens;
   bool StatisticsPending() const { return m_summary_task.Running(); }
-  bool WrappingPending() const { return m_wrap_task.Running(); }
+  bool WrappingPending() const { return m_viewport.WrappingPending(); }
   // The share of the sequence the wrapping in progress has reached, in [0, 1].
-  double WrappedShare() const;
+  double WrappedShare() const { return m_viewport.WrappedShare(CurrentSequence().TokenCount()); }
   // Takes what finished (at most one block of lines) without waiting.
   void PollBackgroundWork();
   // Waits for all of it: for `render`, exports and the benchmark, which need the whole.
@@ -176,10 +177,10 @@ class Session {
 
   // [Layout] Called once per frame with the heatmap's size; rebuilds only what changed.
   void UpdateLayout(int viewport_width, int viewport_height, GridGeometry geometry);
-  const GridGeometry& Geometry() const { return m_geometry; }
-  const LineIndex& Lines() const { return m_lines; }
-  const VisibleLayout& Visible() const { return m_visible; }
-  uint64_t LayoutRevision() const { return m_layout_revision; }
+  const GridGeometry& Geometry() const { return m_viewport.Geometry(); }
+  const LineIndex& Lines() const { return m_viewport.Lines(); }
+  const VisibleLayout& Visible() const { return m_viewport.Visible(); }
+  uint64_t LayoutRevision() const { return m_viewport.LayoutRevision(); }
   // Lines [first_line, first_line + line_count) of the current sequence wrapped by `lines`, laid
   // out as the view lays out its visible lines (exports and `render` draw with it).
   // twin: with the shuffled values of side by side (VisibleTwin's values) instead.
@@ -188,22 +189,19 @@ class Session {
   VisibleLayout LayoutRange(const LineIndex& lines, size_t first_line, size_t line_count, bool twin = false,
                             int fold_cells = 0) const;
   // Pixel position of the visible layout's row 0 inside the viewport.
-  float LayoutOriginY() const;
+  float LayoutOriginY() const { return m_viewport.LayoutOriginY(); }
 
-  // [Scrolling] An integer pixel position in the content: exact at any document length.
-  int64_t ScrollPixels() const { return m_scroll_px; }
-  int64_t ContentHeight() const;
-  int64_t MaxScroll() const;
-  void ScrollTo(int64_t pixels);
-  void ScrollBy(int64_t pixels) { ScrollTo(m_scroll_px + pixels); }
-  // The token's line to the top. A token the wrapping has not reached yet: as far as it has
-  // reached, then the token's line once wrapped (unless the view is scrolled meanwhile).
-  void ScrollToToken(uint64_t token);
-  // Scrolls as ScrollToToken, unless the token is laid out in the view already.
-  void ShowToken(uint64_t token);
-  int ViewportHeight() const { return m_viewport_height; }
-  // The first token of the line at the top of the view.
-  uint64_t TopToken() const;
+  // [Scrolling] The viewport's (viewport.hpp): an integer pixel position in the content, exact at
+  // any document length.
+  int64_t ScrollPixels() const { return m_viewport.ScrollPixels(); }
+  int64_t ContentHeight() const { return m_viewport.ContentHeight(); }
+  int64_t MaxScroll() const { return m_viewport.MaxScroll(); }
+  void ScrollTo(int64_t pixels) { m_viewport.ScrollTo(pixels); }
+  void ScrollBy(int64_t pixels) { ScrollTo(ScrollPixels() + pixels); }
+  void ScrollToToken(uint64_t token) { m_viewport.ScrollToToken(token); }
+  void ShowToken(uint64_t token) { m_viewport.ShowToken(token); }
+  int ViewportHeight() const { return m_viewport.ViewportHeight(); }
+  uint64_t TopToken() const { return m_viewport.TopToken(); }
 
   // [Jumps by value] What the Go to panel, the script steps `top`, `bottom` and `next-above` and
   // the viewer's --goto-top, --goto-bottom and --goto-above do, over the values drawn
@@ -250,23 +248,10 @@ class Session {
  private:
   void ValuesChanged();        // source, sequence or shuffle: new values, same wrapping
   void RecomputeSummary();     // the scope's statistics, then the mapping
-  void InvalidateLines();      // the wrapping is to be made again (another sequence or document)
   void SummaryChanged();  // histogram and mapping of a new summary
-  // Wraps the current sequence at `columns` from the start: the first screen now, the rest in
-  // the background. keep_showing: the previous wrapping of the same sequence stays in view until
-  // the new one reaches the view.
-  void StartWrapping(int columns, bool keep_showing);
-  void ClampScroll();
   void TakeBackgroundWork(bool wait);  // what finished, or with wait, the next of each
-  // Stops what reads the document before it changes.
+  // Stops what reads the document before it changes, and starts the view over.
   void StopBackgroundWork();
-
-  // One background wrapping step: the wrapper handed back with the block it wrapped.
-  struct WrapStep {
-    LineWrapper wrapper;
-    LineBlock block;
-  };
-  static BackgroundTask<WrapStep> WrapInBackground(LineWrapper wrapper);
 
   Document m_document;
   ViewSettings m_settings;
@@ -274,6 +259,9 @@ class Session {
   uint64_t m_palette_revision = 1;
   uint64_t m_document_revision = 1;
   uint64_t m_values_revision = 1;
+  // What the visible layout shows besides its lines: bumped with the values and with how folded
+  // blocks reduce (Viewport::ContentRevision).
+  Viewport::ContentRevision m_content_revision = 1;
   std::shared_ptr<const ValueSource> m_base;    // the source as chosen, before shuffle and grouping
   std::shared_ptr<const ValueSource> m_values;  // what is drawn (null: no values)
   std::shared_ptr<const ValueSource> m_twin;    // side by side: the shuffled values beside the real ones
@@ -289,44 +277,19 @@ class Session {
   std::string m_default_reason;
   std::optional<std::pair<float, float>> m_file_range;  // as ApplyFileRange resolved it
 
-  GridGeometry m_geometry;
-  int m_viewport_width = 0;
-  int m_viewport_height = 0;
-  LineIndex m_lines;  // what the view shows
-  // What m_lines wraps: the sequence, the document revision and the text drawn. Unset: nothing
-  // wrapped yet. Compared with the current ones each frame instead of flags set by hand.
-  struct WrapStamp {
-    uint64_t document_revision = 0;
-    int sequence = -1;
-    TokenText text = TokenText::kDecoded;
-    friend bool operator==(const WrapStamp&, const WrapStamp&) = default;
-  };
-  std::optional<WrapStamp> m_wrapped;
-  WrapStamp CurrentWrapStamp() const { return {m_document_revision, m_settings.sequence, m_settings.token_text}; }
-  // A re-wrap of the same sequence still short of the view, while m_lines (the previous
-  // wrapping) is shown.
-  std::optional<LineIndex> m_rewrap;
-  BackgroundTask<WrapStep> m_wrap_task;   // wraps the next block of m_rewrap or m_lines
+  Viewport m_viewport;
   BackgroundTask<ScopeSummary> m_summary_task;
-  size_t m_visible_known_lines = 0;  // m_lines.LineCount() when m_visible was laid out
-  std::optional<uint64_t> m_anchor_token;  // keeps the top token in view across re-wraps
   std::optional<uint64_t> m_last_jump;     // the token the last jump by value went to
-  VisibleLayout m_visible;
-  // What m_visible was laid out from (values, wrapping, reduction); 0: to be laid out.
-  struct LayoutStamp {
+  // The layout stamp's values revision and reduction of the overview rows.
+  struct OverviewStamp {
     uint64_t values_revision = 0;
-    uint64_t lines_revision = 0;
-    Reduction overview = Reduction::kMaxAbs;
-    friend bool operator==(const LayoutStamp&, const LayoutStamp&) = default;
+    Reduction reduction = Reduction::kMaxAbs;
+    friend bool operator==(const OverviewStamp&, const OverviewStamp&) = default;
   };
-  LayoutStamp m_visible_stamp;
-  uint64_t m_lines_revision = 1;  // bumped when m_lines is replaced
-  uint64_t m_layout_revision = 0;
-  int64_t m_scroll_px = 0;
   ValuePyramid m_pyramid;
   uint64_t m_pyramid_revision = 0;         // the values revision m_pyramid reduces
   std::vector<float> m_overview_rows;
-  LayoutStamp m_overview_stamp;            // values revision and reduction of m_overview_rows
+  OverviewStamp m_overview_stamp;
   StackedView m_stacked;
   HeadRows m_head_rows;
   std::optional<std::pair<uint64_t, ValueSourceSpec>> m_head_rows_of;  // document revision and spec read
