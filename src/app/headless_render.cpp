@@ -54,7 +54,7 @@ class RenderLines {
       : m_session(*request.session), m_twin(request.twin), m_fold_cells(fold_cells),
         m_stacked(m_session.Settings().stacked), m_blocks(m_session.Stacked()) {
     if (m_stacked) {
-      m_blocks.Prepare(m_session.Doc(), m_session.CurrentSourceSpec(),
+      m_blocks.Prepare(m_session.Doc(), m_session.DocumentRevision(), m_session.CurrentSourceSpec(),
                        m_session.Settings().token_text, columns);
     } else {
       m_lines = LineIndex::Build(m_session.CurrentSequence(), columns, m_session.Settings().token_text);

@@ -22,7 +22,7 @@ void Session::ReplaceDocument(Document document) {
   StopBackgroundWork();
   m_document = std::move(document);
   ++m_document_revision;
-  m_stacked.DocumentChanged();
+  m_stacked.DocumentReplaced();
   m_settings.sequence = 0;
   m_settings.channel = 0;
   m_viewport.ScrollHome();
@@ -474,7 +474,7 @@ void Session::SetOverviewReduction(Reduction reduction) {
 }
 
 const std::vector<uint32_t>& Session::ListedSequences() {
-  m_stacked.Refresh(m_document, CurrentSourceSpec());
+  m_stacked.Refresh(m_document, m_document_revision, CurrentSourceSpec());
   return m_stacked.Listed();
 }
 
@@ -498,7 +498,7 @@ RangeScope Session::ChosenScope() const {
 }
 
 void Session::UpdateStackedLayout(int viewport_width, int viewport_height, GridGeometry geometry) {
-  m_stacked.UpdateLayout(m_document, CurrentSourceSpec(),
+  m_stacked.UpdateLayout(m_document, m_document_revision, CurrentSourceSpec(),
                          m_settings.token_text, viewport_width, viewport_height, geometry);
 }
 

@@ -4,70 +4,62 @@
 
 namespace th {
 
-void StackedView::SetFilter(std::string filter) {
-  if (filter == m_filter) return;
-  m_filter = std::move(filter);
-  m_list_valid = false;
-}
+void StackedView::SetFilter(std::string filter) { m_filter = std::move(filter); }
 
-void StackedView::SetOrder(SequenceOrder order) {
-  if (order == m_order) return;
-  m_order = order;
-  m_list_valid = false;
-}
+void StackedView::SetOrder(SequenceOrder order) { m_order = order; }
 
-void StackedView::DocumentChanged() {
-  m_summaries_valid = false;
-  m_list_valid = false;
-  m_wrapped.clear();
-  m_wrapped_valid.clear();
+void StackedView::DocumentReplaced() {
   m_anchor_sequence.reset();
   m_anchor_line = 0;
   m_anchor_offset = 0;
 }
 
-void StackedView::Refresh(const Document& document, const ValueSourceSpec& source) {
-  if (!m_summaries_valid || source != m_source) {
-    m_source = source;
+void StackedView::Refresh(const Document& document, uint64_t document_revision, const ValueSourceSpec& source) {
+  const SummaryStamp summarised{document_revision, source};
+  if (m_summarised != summarised) {
     m_sources.assign(document.sequences.size(), nullptr);
     m_values.assign(document.sequences.size(), {});
     for (size_t i = 0; i < document.sequences.size(); ++i) {
-      m_sources[i] = MakeSource(document.sequences[i], m_source);
+      m_sources[i] = MakeSource(document.sequences[i], source);
       if (m_sources[i]) m_values[i] = m_sources[i]->Values();
     }
     m_summaries = SummariseSequences(document, m_values);
-    m_summaries_valid = true;
-    m_list_valid = false;  // sorted by the old channel's statistics, and its headers are stale
+    m_summarised = summarised;
+    ++m_summaries_revision;
   }
-  if (m_list_valid) return;
+  const ListStamp list_of{m_summaries_revision, m_filter, m_order};
+  if (m_list_of == list_of) return;
   m_listed = ListSequences(document, m_summaries, m_filter, m_order);
-  m_list_valid = true;
-  m_blocks_valid = false;
+  m_list_of = list_of;
+  ++m_list_revision;
 }
 
-void StackedView::Prepare(const Document& document, const ValueSourceSpec& source, TokenText text, int columns) {
-  Refresh(document, source);
-  if (columns != m_columns || text != m_text || m_wrapped.size() != document.sequences.size()) {
+void StackedView::Prepare(const Document& document, uint64_t document_revision, const ValueSourceSpec& source,
+                          TokenText text, int columns) {
+  Refresh(document, document_revision, source);
+  const WrapStamp wrap{document_revision, columns, text};
+  if (m_wrapped_with != wrap) {
     m_columns = columns;
     m_text = text;
-    m_wrapped.assign(document.sequences.size(), LineIndex());
-    m_wrapped_valid.assign(document.sequences.size(), false);
-    m_blocks_valid = false;
+    m_wrapped.assign(document.sequences.size(), LineIndex());  // frees the old wrapping
+    m_wrapped_under.assign(document.sequences.size(), 0);
+    m_wrapped_with = wrap;
+    ++m_wrap_revision;
   }
-  if (m_blocks_valid) return;
+  const std::pair blocks_of{m_list_revision, m_wrap_revision};
+  if (m_blocks_of == blocks_of) return;
   std::vector<uint64_t> block_lines(m_listed.size());
   for (size_t block = 0; block < m_listed.size(); ++block) {
     const uint32_t sequence = m_listed[block];
-    if (!m_wrapped_valid[sequence]) {
+    if (m_wrapped_under[sequence] != m_wrap_revision) {
       m_wrapped[sequence] = LineIndex::Build(document.sequences[sequence], m_columns, m_text);
-      m_wrapped_valid[sequence] = true;
+      m_wrapped_under[sequence] = m_wrap_revision;
     }
     block_lines[block] = kBlockHeaderLines + m_wrapped[sequence].LineCount() + kBlockGapLines;
   }
   m_blocks = BlockIndex(block_lines);
-  m_blocks_valid = true;
-  m_overview_rows.clear();
-  m_visible_valid = false;
+  m_blocks_of = blocks_of;
+  ++m_blocks_revision;
   ApplyAnchor();
 }
 
@@ -76,26 +68,27 @@ StackedLines StackedView::LayoutRange(const Document& document, uint64_t first_l
                             first_line, line_count);
 }
 
-void StackedView::UpdateLayout(const Document& document, const ValueSourceSpec& source, TokenText text,
+void StackedView::UpdateLayout(const Document& document, uint64_t document_revision, const ValueSourceSpec& source,
+                               TokenText text,
                                int viewport_width, int viewport_height, GridGeometry geometry) {
   const bool geometry_changed = geometry.cell_width != m_geometry.cell_width ||
                                 geometry.cell_height != m_geometry.cell_height ||
                                 geometry.line_gap != m_geometry.line_gap;
   m_geometry = geometry;
   m_viewport_height = viewport_height;
-  Prepare(document, source, text, std::max((viewport_width - 2 * kPadding) / geometry.cell_width, 1));
+  Prepare(document, document_revision, source, text, std::max((viewport_width - 2 * kPadding) / geometry.cell_width, 1));
   if (geometry_changed) ApplyAnchor();
   ScrollTo(m_scroll_px);  // clamps after a resize, keeps the anchor in step
 
   const int64_t pitch = m_geometry.LinePitch();
   const auto first_line = static_cast<uint64_t>(std::max<int64_t>(m_scroll_px - kPadding, 0) / pitch);
   const auto line_count = static_cast<size_t>(viewport_height / pitch + 2);
-  if (m_visible_valid && first_line == m_visible.layout.first_line && line_count == m_visible.layout.line_count)
-    return;
+  const std::pair visible_of{m_blocks_revision, first_line};
+  if (m_visible_of == visible_of && line_count == m_visible.layout.line_count) return;
   m_visible = LayoutRange(document, first_line, line_count);
   m_visible.layout.first_line = static_cast<size_t>(first_line);
   m_visible.layout.line_count = line_count;  // what was asked for, so a short list is not re-laid
-  m_visible_valid = true;
+  m_visible_of = visible_of;
   ++m_layout_revision;
 }
 
@@ -152,9 +145,10 @@ void StackedView::ApplyAnchor() {
 }
 
 const std::vector<float>& StackedView::OverviewRows(size_t rows, Reduction reduction) {
-  if (m_overview_rows.size() != rows || reduction != m_overview_reduction) {
-    m_overview_reduction = reduction;
+  const std::pair overview_of{m_blocks_revision, reduction};
+  if (m_overview_rows.size() != rows || m_overview_of != overview_of) {
     m_overview_rows = StackedOverviewRows(m_blocks, m_listed, m_summaries, rows, reduction);
+    m_overview_of = overview_of;
   }
   return m_overview_rows;
 }

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,25 +33,29 @@ class StackedView {
   void SetFilter(std::string filter);
   SequenceOrder Order() const { return m_order; }
   void SetOrder(SequenceOrder order);
-  // Brings the list up to date with the document and the source the blocks are coloured by (the
-  // channel of a name, a feature...: each sequence's own values of it). Statistics are recomputed
-  // only when the source or the document changed.
-  void Refresh(const Document& document, const ValueSourceSpec& source);
+  // Brings the list up to date with the document (of that revision) and the source the blocks
+  // are coloured by (the channel of a name, a feature...: each sequence's own values of it).
+  // What is derived is stamped with what it was made from, and made again when that moved on:
+  // statistics when the document or source changed, the list when they or the filter or order
+  // did, the wrapping when the document, width or text did.
+  void Refresh(const Document& document, uint64_t document_revision, const ValueSourceSpec& source);
   // Document indices of the listed sequences, in order (as of the last Refresh).
   const std::vector<uint32_t>& Listed() const { return m_listed; }
   // Per document sequence (as of the last Refresh).
   const std::vector<SequenceSummary>& Summaries() const { return m_summaries; }
-  // The document was replaced or its channels changed: statistics and wrapping are stale.
-  void DocumentChanged();
+  // Another document: the scroll position starts at the top of its list.
+  void DocumentReplaced();
 
   // [Layout] Refreshes the list, wraps every listed sequence at `columns` when the list, width or
   // text changed, and keeps the anchor's sequence at the top.
-  void Prepare(const Document& document, const ValueSourceSpec& source, TokenText text, int columns);
+  void Prepare(const Document& document, uint64_t document_revision, const ValueSourceSpec& source, TokenText text,
+               int columns);
   uint64_t LineCount() const { return m_blocks.LineCount(); }
   // Lines [first_line, first_line + line_count) as Prepare wrapped them.
   StackedLines LayoutRange(const Document& document, uint64_t first_line, size_t line_count) const;
   // Once per frame with the heatmap's size: Prepare, then the lines in view, when they changed.
-  void UpdateLayout(const Document& document, const ValueSourceSpec& source, TokenText text, int viewport_width,
+  void UpdateLayout(const Document& document, uint64_t document_revision, const ValueSourceSpec& source,
+                    TokenText text, int viewport_width,
                     int viewport_height, GridGeometry geometry);
   const StackedLines& Visible() const { return m_visible; }
   uint64_t LayoutRevision() const { return m_layout_revision; }
@@ -87,26 +92,49 @@ class StackedView {
 
   std::string m_filter;
   SequenceOrder m_order = SequenceOrder::kFile;
-  bool m_list_valid = false;
-  bool m_summaries_valid = false;
-  ValueSourceSpec m_source;
+  // The statistics' inputs; unset: none made yet.
+  struct SummaryStamp {
+    uint64_t document_revision = 0;
+    ValueSourceSpec source;
+    friend bool operator==(const SummaryStamp&, const SummaryStamp&) = default;
+  };
+  std::optional<SummaryStamp> m_summarised;
+  uint64_t m_summaries_revision = 0;
   std::vector<std::shared_ptr<const ValueSource>> m_sources;  // per sequence (null: none)
   ValuesBySequence m_values;                                  // their values
   std::vector<SequenceSummary> m_summaries;
+  struct ListStamp {
+    uint64_t summaries_revision = 0;
+    std::string filter;
+    SequenceOrder order = SequenceOrder::kFile;
+    friend bool operator==(const ListStamp&, const ListStamp&) = default;
+  };
+  std::optional<ListStamp> m_list_of;
+  uint64_t m_list_revision = 0;
   std::vector<uint32_t> m_listed;
 
   // Wrapping at m_columns cells, of the decoded or raw text.
   int m_columns = 0;
   TokenText m_text = TokenText::kDecoded;
-  // Each listed sequence's lines at m_columns, wrapped once per width and text (by document
-  // index; m_wrapped_valid says which are current): frames lay out the lines in view from them.
+  // The wrapping's inputs. Each listed sequence is wrapped once under them (by document index):
+  // m_wrapped_under[i] is the wrap revision sequence i's lines were made under, current when it is
+  // m_wrap_revision. Frames lay out the lines in view from them.
+  struct WrapStamp {
+    uint64_t document_revision = 0;
+    int columns = 0;
+    TokenText text = TokenText::kDecoded;
+    friend bool operator==(const WrapStamp&, const WrapStamp&) = default;
+  };
+  std::optional<WrapStamp> m_wrapped_with;
+  uint64_t m_wrap_revision = 0;
   std::vector<LineIndex> m_wrapped;
-  std::vector<bool> m_wrapped_valid;
-  bool m_blocks_valid = false;
+  std::vector<uint64_t> m_wrapped_under;
+  std::optional<std::pair<uint64_t, uint64_t>> m_blocks_of;  // the list and wrap revisions
+  uint64_t m_blocks_revision = 0;
   BlockIndex m_blocks;
 
-  std::vector<float> m_overview_rows;  // empty: to be computed (Prepare empties it with new blocks)
-  Reduction m_overview_reduction = Reduction::kMaxAbs;
+  std::vector<float> m_overview_rows;
+  std::optional<std::pair<uint64_t, Reduction>> m_overview_of;  // blocks revision and reduction
 
   GridGeometry m_geometry;
   int m_viewport_height = 0;
@@ -116,7 +144,7 @@ class StackedView {
   uint64_t m_anchor_line = 0;
   int64_t m_anchor_offset = 0;
   StackedLines m_visible;
-  bool m_visible_valid = false;
+  std::optional<std::pair<uint64_t, uint64_t>> m_visible_of;  // blocks revision and first line
   uint64_t m_layout_revision = 0;
 };
 

@@ -404,15 +404,15 @@ TEST(StackedOverview, RowsMapToLinesAndScrollPositionsBothWays) {
 TEST(StackedView, OverviewRowsFollowTheListAndTheReduction) {
   const Document document = MakeDocument({"a", "b", "c"}, {{1, -3}, {2}, {-1, 5, 0}});
   StackedView view;
-  view.UpdateLayout(document, kActChannel, TokenText::kDecoded, 400, 300, kGeometry);
+  view.UpdateLayout(document, 1, kActChannel, TokenText::kDecoded, 400, 300, kGeometry);
   using V = std::vector<float>;
   EXPECT_EQ(view.OverviewRows(3, Reduction::kMaxAbs), (V{-3, 2, 5}));  // one row per block
   EXPECT_EQ(view.OverviewRows(1, Reduction::kMin), (V{-3}));
   view.SetOrder(SequenceOrder::kMax);
-  view.UpdateLayout(document, kActChannel, TokenText::kDecoded, 400, 300, kGeometry);
+  view.UpdateLayout(document, 1, kActChannel, TokenText::kDecoded, 400, 300, kGeometry);
   EXPECT_EQ(view.OverviewRows(3, Reduction::kMax), (V{5, 2, 1}));
   view.SetFilter("b");
-  view.UpdateLayout(document, kActChannel, TokenText::kDecoded, 400, 300, kGeometry);
+  view.UpdateLayout(document, 1, kActChannel, TokenText::kDecoded, 400, 300, kGeometry);
   EXPECT_EQ(view.OverviewRows(2, Reduction::kMax), (V{2, 2}));
 }
 
