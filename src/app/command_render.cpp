@@ -9,8 +9,10 @@
 
 #include "app/commands.hpp"
 #include "app/export.hpp"
+#include "core/empty_parts.hpp"
 #include "gfx/egl_context.hpp"
 #include "layout/stacked_layout.hpp"
+#include "session/value_source.hpp"
 
 namespace th::app {
 
@@ -29,17 +31,41 @@ void KeepTokenRange(Sequence& sequence, std::pair<uint64_t, uint64_t> range) {
 }
 
 // The sequences the session would draw with nothing in them: its sequence (every listed one when
-// stacked) without tokens, or without a finite value of the channel drawn; the first
-// kMaxEmptyWarnings listed. The channel's own values decide: shuffling, granularity and
+// stacked) without tokens, or without a finite value of what is drawn (the channel, or the
+// attention or feature shown instead: not the channels beside them), or without any channel; the
+// first kMaxEmptyWarnings listed. The source's own values decide: shuffling, granularity and
 // --tokens (already applied) keep whether a sequence has a finite value.
 EmptyParts EmptyPartsDrawn(Session& session) {
   const std::vector<uint32_t> current{static_cast<uint32_t>(session.Settings().sequence)};
   EmptyPartsQuery query;
   query.sequences = session.Settings().stacked ? std::span<const uint32_t>(session.ListedSequences())
                                                : std::span<const uint32_t>(current);
-  if (const Channel* channel = session.CurrentChannel()) query.channel = channel->name;
   query.limit = kMaxEmptyWarnings;
-  return FindEmptyParts(session.Doc(), query);
+  if (const Channel* channel = session.CurrentChannel()) {
+    query.channel = channel->name;
+    return FindEmptyParts(session.Doc(), query);
+  }
+  // No channel drawn: a source's values, or none at all (a file of features alone).
+  const bool source = session.Source().kind != ValueSourceSpec::Kind::kChannel;
+  const ValueSourceSpec spec = session.CurrentSourceSpec();
+  EmptyParts parts;
+  for (const uint32_t index : *query.sequences) {
+    const Sequence& sequence = session.Doc().sequences[index];
+    EmptyPart part{EmptyPart::Kind::kNoTokens, index, {}};
+    if (sequence.TokenCount() > 0) {
+      if (!source) {
+        part.kind = EmptyPart::Kind::kNoSuchChannel;
+      } else if (const std::shared_ptr<const ValueSource> values = MakeSource(sequence, spec);
+                 !values || !HasFiniteValue(values->Values())) {
+        part = {EmptyPart::Kind::kNoSourceValue, index, session.ValueLabel()};
+      } else {
+        continue;
+      }
+    }
+    if (parts.listed.size() < query.limit) parts.listed.push_back(std::move(part));
+    ++parts.count;
+  }
+  return parts;
 }
 
 // The error that ends a render refused for empty parts, after their warnings.

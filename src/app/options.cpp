@@ -171,9 +171,10 @@ void PlayPalette(Session& session, const ViewOptions& view) {
 }
 
 // A script's attention step (source, direction, layer, head) and feature step: the options so far
-// pick the values as on the command line, the other kind's left out (the last step wins), and a
-// new kind of values brings its default mapping.
+// pick the values as on the command line, the other kinds' left out (the last step wins: a channel
+// step or --channel before it too), and a new kind of values brings its default mapping.
 void PlayValueSource(Session& session, ViewOptions view, bool feature) {
+  view.channel.reset();
   if (feature) {
     view.source.reset();
     view.layer.reset();

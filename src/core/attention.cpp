@@ -138,15 +138,19 @@ void AttentionPatterns::ReadColumn(uint32_t layer, uint32_t head, uint64_t key, 
 
 void AttentionPatterns::DetectCausalMask() {
   m_causal = false;
-  if (m_queries != m_keys || m_queries < 2) return;
+  const uint64_t count = Queries();
+  if (m_queries != m_keys || count < 2) return;
   // The first rows hold the most of the upper triangle; a row from the middle and the last row
-  // that has any catch patterns whose start alone is masked (sinks, a prefix).
-  std::vector<uint64_t> rows = {0, 1, m_queries / 2, m_queries - 2};
+  // that has any catch patterns whose start alone is masked (sinks, a prefix). Rows of the
+  // sequence's tokens only: left padding's rows, all of whose keys were masked, are spread over
+  // every key (Hugging Face's fully masked rows), the upper triangle included.
+  std::vector<uint64_t> rows = {0, 1, count / 2, count - 2};
   std::sort(rows.begin(), rows.end());
   rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
   std::vector<float> above;
   for (const StoredElements& layer : m_layers)
-    for (const uint64_t query : rows) {
+    for (const uint64_t row : rows) {
+      const uint64_t query = m_first + row;
       above.resize(m_keys - query - 1);
       layer.Read(query * m_keys + query + 1, above);
       if (std::any_of(above.begin(), above.end(), [](float value) { return value != 0.0f; })) return;

@@ -25,7 +25,6 @@ struct StoredElements {
   std::string_view bytes;             // exactly the block's elements
   std::shared_ptr<const void> owner;  // keeps bytes alive (a mapping, or owned floats)
   size_t ItemSize() const { return type == Type::kFloat32 ? 4 : 2; }
-  uint64_t Count() const { return bytes.size() / ItemSize(); }
   // Element `index` as a float.
   float At(uint64_t index) const;
   // Elements [first, first + out.size()) into out.
@@ -73,7 +72,8 @@ class AttentionPatterns {
   // views draw them as "no value".
   bool Causal() const { return m_causal; }
   void SetCausal(bool causal) { m_causal = causal; }
-  // Decides Causal() from the stored values (at most a few rows per layer are read).
+  // Decides Causal() from the stored values (at most a few rows per layer are read), from the rows
+  // of the queries from FirstToken() on: call it after Skipping the padding.
   void DetectCausalMask();
 
   // Optional names of the heads ("L0H3", CircuitsVis' headLabels), Layers() x Heads() of them in

@@ -76,6 +76,8 @@ std::string DescribeEmptyPart(const Document& document, const EmptyPart& part) {
                           : "its " + std::to_string(tokens) + " values are all NaN or Inf") +
              ")";
     }
+    case EmptyPart::Kind::kNoSourceValue:
+      return line + "no finite value of " + ShownName(part.channel);
   }
   return line;
 }

@@ -25,10 +25,12 @@ struct EmptyPart {
     kNoTokens,       // the sequence has no tokens at all
     kNoSuchChannel,  // the sequence lacks the channel asked for (a stacked view draws it blank), or any
     kNoFiniteValue,  // the channel has tokens, but no finite value among them
+    kNoSourceValue,  // the values shown instead of a channel (attention, a feature; `channel` holds
+                     // their label) have no finite value in the sequence, or the sequence has none
   };
   Kind kind = Kind::kNoTokens;
   uint32_t sequence = 0;  // index into document.sequences
-  std::string channel;    // kNoSuchChannel, kNoFiniteValue: the channel's name
+  std::string channel;    // kNoSuchChannel, kNoFiniteValue: the channel's name; kNoSourceValue: the label
 };
 
 struct EmptyParts {

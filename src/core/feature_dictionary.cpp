@@ -6,6 +6,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "core/utf8.hpp"
+
 namespace th {
 
 namespace {
@@ -13,13 +15,6 @@ namespace {
 // Largest values first, ties by index (what TopFeatures promises).
 bool Stronger(const FeatureActivation& a, const FeatureActivation& b) {
   return a.value != b.value ? a.value > b.value : a.feature < b.feature;
-}
-
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool ContainsIgnoringCase(std::string_view text, std::string_view part) {
-  return std::search(text.begin(), text.end(), part.begin(), part.end(),
-                     [](char a, char b) { return Lower(a) == Lower(b); }) != text.end();
 }
 
 }  // namespace
@@ -143,11 +138,12 @@ std::optional<uint32_t> FeatureDictionary::Find(std::string_view text) const {
   if (text.empty()) return std::nullopt;
   for (size_t f = 0; f < names.size() && f < m_features; ++f)
     if (names[f] == text) return static_cast<uint32_t>(f);
-  for (size_t f = 0; f < names.size() && f < m_features; ++f)
-    if (ContainsIgnoringCase(names[f], text)) return static_cast<uint32_t>(f);
+  // An index before a part of a name: "3" is feature 3, not the first feature whose name has a 3.
   uint32_t index = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), index);
   if (error == std::errc() && end == text.data() + text.size() && index < m_features) return index;
+  for (size_t f = 0; f < names.size() && f < m_features; ++f)
+    if (ContainsIgnoringAsciiCase(names[f], text)) return static_cast<uint32_t>(f);
   return std::nullopt;
 }
 

@@ -56,8 +56,8 @@ class FeatureDictionary {
   // Optional names ("L1.n37", "golden gate bridge"), Features() of them, or empty.
   std::vector<std::string> names;
   std::string_view Name(uint32_t feature) const;  // "" when unnamed
-  // The feature named exactly `text`, else the first whose name contains it (ASCII letters of any
-  // case), else `text` read as an index below Features(); nullopt when none (or text is empty).
+  // The feature named exactly `text`, else `text` read as an index below Features(), else the first
+  // whose name contains it (ASCII letters of any case); nullopt when none (or text is empty).
   std::optional<uint32_t> Find(std::string_view text) const;
 
  private:

@@ -1,5 +1,6 @@
 #include "core/utf8.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace th {
@@ -64,6 +65,12 @@ void AppendHexByte(std::string& out, unsigned char byte) {
   out += "\\x";
   out.push_back(kDigits[byte >> 4]);
   out.push_back(kDigits[byte & 0xF]);
+}
+
+bool ContainsIgnoringAsciiCase(std::string_view text, std::string_view part) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return std::search(text.begin(), text.end(), part.begin(), part.end(),
+                     [&](char a, char b) { return lower(a) == lower(b); }) != text.end();
 }
 
 void AppendJsonStringContents(std::string& out, std::string_view text) {

@@ -36,6 +36,10 @@ inline bool IsMalformedByte(char32_t cp, size_t begin, size_t end) {
 // Appends "\xHH" (uppercase hex): how a byte that is not valid UTF-8 is shown.
 void AppendHexByte(std::string& out, unsigned char byte);
 
+// Whether `part` occurs in `text`, A-Z matching a-z (other bytes, UTF-8 included, as they are): the
+// searches by name (--filter, --feature, the Data panel's feature search).
+bool ContainsIgnoringAsciiCase(std::string_view text, std::string_view part);
+
 template <typename Fn>
 void ForEachCodePoint(std::string_view text, Fn&& fn) {
   size_t pos = 0;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <numeric>
 
+#include "core/utf8.hpp"
 #include "layout/display_cells.hpp"
 #include "layout/line_index.hpp"
 #include "layout/plain_text.hpp"
@@ -11,13 +12,6 @@
 namespace th {
 
 namespace {
-
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool ContainsIgnoringCase(std::string_view text, std::string_view part) {
-  return std::search(text.begin(), text.end(), part.begin(), part.end(),
-                     [](char a, char b) { return AsciiLower(a) == AsciiLower(b); }) != text.end();
-}
 
 // The text cut at a unit boundary to at most `cells` cells, ending in "…" when cut.
 std::string FitToCells(std::string_view text, int cells) {
@@ -103,7 +97,7 @@ std::vector<uint32_t> ListSequences(const Document& document, std::span<const Se
                                     std::string_view filter, SequenceOrder order) {
   std::vector<uint32_t> listed;
   for (size_t i = 0; i < document.sequences.size(); ++i)
-    if (filter.empty() || ContainsIgnoringCase(document.sequences[i].name, filter)) listed.push_back(static_cast<uint32_t>(i));
+    if (filter.empty() || ContainsIgnoringAsciiCase(document.sequences[i].name, filter)) listed.push_back(static_cast<uint32_t>(i));
   if (order == SequenceOrder::kFile) return listed;
   const auto key = [&](uint32_t sequence) {
     const SequenceSummary& summary = summaries[sequence];

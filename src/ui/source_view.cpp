@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/utf8.hpp"
+
 namespace th::ui {
 
 uint64_t StepSourceToken(uint64_t current, int64_t step, uint64_t tokens) {
@@ -86,15 +88,10 @@ std::vector<uint32_t> FeatureMatches(const FeatureDictionary& dictionary, std::s
   if (const auto [at, error] = std::from_chars(text.data(), end, index);
       error == std::errc() && at == end && index < dictionary.Features())
     matches.push_back(index);
-  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  const auto contains = [&](std::string_view name) {
-    return std::search(name.begin(), name.end(), text.begin(), text.end(),
-                       [&](char a, char b) { return lower(a) == lower(b); }) != name.end();
-  };
   for (uint32_t feature = 0; feature < dictionary.names.size() && feature < dictionary.Features(); ++feature) {
     if (matches.size() >= limit) break;
     if (!matches.empty() && matches.front() == feature) continue;  // already there, as the index
-    if (contains(dictionary.names[feature])) matches.push_back(feature);
+    if (ContainsIgnoringAsciiCase(dictionary.names[feature], text)) matches.push_back(feature);
   }
   return matches;
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """An empty picture is never presented as data. `render` of a sequence without tokens, or of a
-channel without a finite value, warns naming file, sequence and channel, writes nothing and exits
+channel (or the attention or feature drawn instead) without a finite value, warns naming file, sequence and channel, writes nothing and exits
 3, unless --allow-empty (then it draws, warns all the same and exits 0); another channel of the
 same file renders quietly; `info` and `info --json` say which parts are empty and exit 0; and the
 viewer puts a banner over such a heatmap (found in a screenshot by its fill colour), also when a
@@ -100,7 +100,43 @@ def check_render(binary, workdir):
     result = run(binary, "render", blank, "-o", os.path.join(workdir, "blank.png"))
     check(result.returncode == EMPTY_PICTURE and 'blank.json: sequence 0 "' in result.stderr and
           "has no tokens" in result.stderr, "render of no tokens: %r" % (result,))
+    check_render_sources(binary, workdir)
     print("render ok")
+
+
+def check_render_sources(binary, workdir):
+    """Attention or a feature drawn instead of a channel: their own values decide whether the
+    picture is empty, not the channels beside them."""
+    import numpy as np  # Debian's python3-numpy, as the fixtures use
+
+    # CircuitsVis attention (no channel): token 2's row has no value, token 1's has.
+    row = [0.25] * 4
+    pattern = write_json(os.path.join(workdir, "pattern.json"),
+                         {"tokens": ["a", " b", " c", " d"], "attention": [row, row, [None] * 4, row]})
+    result = run(binary, "render", pattern, "--source", "2", "-o", os.path.join(workdir, "row2.png"))
+    check(result.returncode == EMPTY_PICTURE and
+          'pattern.json: sequence 0 "attention": no finite value of attention L0 H0 from token 2' in result.stderr,
+          "render of an attention row without value: %r" % (result,))
+    check(not os.path.exists(os.path.join(workdir, "row2.png")), "an empty attention row was written")
+    result = run(binary, "render", pattern, "--source", "1", "-o", os.path.join(workdir, "row1.png"))
+    check(result.returncode == 0 and "warning" not in result.stderr, "render of token 1's row: %r" % (result,))
+
+    # A channel without value beside attention with values: the attention is drawn.
+    tokens = np.array(["a", " b", " c", " d"])
+    patterns = np.tril(np.ones((1, 1, 4, 4), dtype=np.float32)) / np.arange(1, 5, dtype=np.float32)[:, None]
+    dead_channel = os.path.join(workdir, "dead_channel.npz")
+    np.savez(dead_channel, tokens=tokens, logprob=np.full(4, np.nan, dtype=np.float32), attention=patterns)
+    result = run(binary, "render", dead_channel, "--source", "3", "-o", os.path.join(workdir, "beside.png"))
+    check(result.returncode == 0 and "error" not in result.stderr, "attention beside a dead channel: %r" % (result,))
+
+    # Features alone: no channel to draw until a feature is chosen.
+    features = os.path.join(workdir, "features.npz")
+    np.savez(features, tokens=tokens, features=np.arange(12, dtype=np.float32).reshape(4, 3))
+    result = run(binary, "render", features, "-o", os.path.join(workdir, "no_feature.png"))
+    check(result.returncode == EMPTY_PICTURE and 'features.npz: sequence 0 "sequence 0": has no channel' in result.stderr,
+          "render of features without --feature: %r" % (result,))
+    result = run(binary, "render", features, "--feature", "2", "-o", os.path.join(workdir, "feature.png"))
+    check(result.returncode == 0 and "warning" not in result.stderr, "render --feature 2: %r" % (result,))
 
 
 def check_info(binary, workdir):

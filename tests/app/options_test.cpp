@@ -212,6 +212,17 @@ TEST_F(ScriptFile, TheValueSourceStepsPickAttentionAndFeatures) {
   EXPECT_EQ(session.Source().feature, 1u);
   EXPECT_EQ(session.Settings().sequence, 1);
   EXPECT_EQ(session.ValueLabel(), "feature 1");
+  // After a channel step (or --channel), an attention or feature step still shows what it names.
+  ScriptPlayer after_channel(Write("channel act\nsource 2\nchannel act\nfeature 0\n"));
+  for (int step = 0; step < 20 && !after_channel.Finished(); ++step) {
+    after_channel.Advance(session, view, 0.0);
+    if (step == 1) {
+      EXPECT_EQ(session.Source().kind, ValueSourceSpec::Kind::kAttention);
+    }
+  }
+  EXPECT_TRUE(after_channel.Finished());
+  EXPECT_EQ(session.Source().kind, ValueSourceSpec::Kind::kFeature);
+  EXPECT_EQ(session.Source().feature, 0u);
   // A step the sequence cannot show stops the script with its reason.
   ScriptPlayer bad(Write("source 9\n"));
   try {

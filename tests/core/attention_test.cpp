@@ -93,6 +93,18 @@ TEST(AttentionPatterns, CausalMaskIsZerosAboveTheDiagonal) {
   AttentionPatterns rectangular = AttentionPatterns::FromFloats({1, 0, 0, 1, 0, 0}, 1, 1, 2, 3);
   rectangular.DetectCausalMask();
   EXPECT_FALSE(rectangular.Causal());
+  // A left padding's row (token 0 here) spread over every key is not the sequence's: its own rows
+  // decide.
+  const std::vector<float> padded = {0.25f, 0.25f, 0.25f, 0.25f,  // padding
+                                     0.5f,  0.5f,  0,     0,      //
+                                     0.2f,  0.3f,  0.5f,  0,      //
+                                     0.1f,  0.2f,  0.3f,  0.4f};
+  AttentionPatterns whole = AttentionPatterns::FromFloats(padded, 1, 1, 4, 4);
+  whole.DetectCausalMask();
+  EXPECT_FALSE(whole.Causal());
+  AttentionPatterns kept = whole.Skipping(1);
+  kept.DetectCausalMask();
+  EXPECT_TRUE(kept.Causal());
 }
 
 TEST(FeatureDictionary, SparseEntriesMergeAndReadAsZerosElsewhere) {
@@ -134,14 +146,16 @@ TEST(FeatureDictionary, DenseTopFeaturesLeaveOutZerosAndNaNTiesByIndex) {
                std::invalid_argument);
 }
 
-TEST(FeatureDictionary, FindsByExactNameThenPartThenIndex) {
+TEST(FeatureDictionary, FindsByExactNameThenIndexThenPart) {
   FeatureDictionary features = FeatureDictionary::Sparse({0}, {}, 40);
   features.names = {"L1.n37", "Golden Gate Bridge", "bridge", "7"};
   EXPECT_EQ(features.Find("bridge"), 2u);          // exact, before the first that contains it
   EXPECT_EQ(features.Find("GATE"), 1u);            // contains, ignoring case
-  EXPECT_EQ(features.Find("7"), 3u);               // a name before an index
+  EXPECT_EQ(features.Find("7"), 3u);               // a whole name before an index
+  EXPECT_EQ(features.Find("3"), 3u);               // an index before a part of a name ("L1.n37")
+  EXPECT_EQ(features.Find("37"), 37u);
   EXPECT_EQ(features.Find("n3"), 0u);
-  EXPECT_EQ(features.Find("39"), 39u);             // no name has it: the index
+  EXPECT_EQ(features.Find("39"), 39u);
   EXPECT_EQ(features.Find("40"), std::nullopt);    // beyond the features
   EXPECT_EQ(features.Find("nothing"), std::nullopt);
   EXPECT_EQ(features.Find(""), std::nullopt);
@@ -255,7 +269,8 @@ void ExpectFeatures(const FeatureDictionary& features, const Json& want, size_t 
 const std::vector<std::string> kFiles = {
     "qk.npz", "hqk_f16.npz", "lhqk_compressed.npz", "lhqk_big_endian.npz", "lhqk_big_endian_f4.npz", "scores.npz",
     "no_match.npz", "float64.npz", "no_values.npz", "bf16.safetensors", "layers/run.npz", "named_layers/run.npz",
-    "batch_first.npz", "batch_second.npz", "batch_each.npz", "left_padded.npz", "holes.npz", "dense.npz",
+    "batch_first.npz", "batch_second.npz", "batch_each.npz", "left_padded.npz", "left_padded_uniform.npz", "holes.npz",
+    "dense.npz",
     "dense_batch.npz",
     "top_k.npz", "top_k_batch.npz", "coo.npz", "circuitsvis_attention_patterns.json",
     "circuitsvis_attention_pattern.json", "circuitsvis_attention_heads.html", "tiny_transformer/induction.npz"};

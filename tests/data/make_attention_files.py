@@ -209,6 +209,13 @@ left = softmax_patterns((1, 2, 6, 6), causal=True)
 np.savez(path("left_padded.npz"), tokens=tokens_of(6), mask=np.array([0, 0, 1, 1, 1, 1]),
          values=np.ones(6, dtype=np.float32), attention=left)
 expect("left_padded.npz", [sequence(0, 4, attention_expectation(left, 4, True, first=2))])
+# As Hugging Face leaves left padding's rows (every key masked): spread over all keys, the upper
+# triangle included. The sequence's own rows are causal all the same.
+left_uniform = left.copy()
+left_uniform[:, :, :2, :] = 1 / 6
+np.savez(path("left_padded_uniform.npz"), tokens=tokens_of(6), mask=np.array([0, 0, 1, 1, 1, 1]),
+         values=np.ones(6, dtype=np.float32), attention=left_uniform)
+expect("left_padded_uniform.npz", [sequence(0, 4, attention_expectation(left_uniform, 4, True, first=2))])
 # Padding removed from inside the tokens: the rows no longer line up, said and not read.
 np.savez(path("holes.npz"), tokens=tokens_of(6), mask=np.array([1, 0, 1, 1, 1, 1]),
          values=np.ones(6, dtype=np.float32), attention=left, features=np.ones((6, 3), dtype=np.float32))
@@ -277,6 +284,13 @@ np.savez(path("top_k_beyond_names.npz"), tokens=tokens_of(6), values=np.ones(6, 
          feature_indices=bad_indices, feature_values=top_values, feature_names=top_names)
 errors["top_k_beyond_names.npz"] = ("top_k_beyond_names.npz: array 'feature_indices'[3, 1]: feature 20 is not below "
                                     "the 20 names of 'feature_names'")
+# uint64 indices from 2^63 up are beyond the count too, not "no entry" as a negative index is.
+huge_indices = np.abs(top_indices).astype(np.uint64)
+huge_indices[2, 0] = 2**63 + 5
+np.savez(path("top_k_uint64_beyond.npz"), tokens=tokens_of(6), values=np.ones(6, dtype=np.float32),
+         feature_indices=huge_indices, feature_values=top_values)
+errors["top_k_uint64_beyond.npz"] = ("top_k_uint64_beyond.npz: array 'feature_indices'[2, 0]: feature "
+                                     "9223372036854775813 is beyond 2^32 - 3")
 
 # [SECTION] CircuitsVis: props JSON (json.dumps of tolist()) and a page (RenderedHTML.cdn_src)
 

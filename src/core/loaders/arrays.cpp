@@ -825,9 +825,11 @@ class DocumentBuilder {
             source.per_layer_files ? array.bytes : array.bytes.substr((slice * layers + layer) * block_bytes, block_bytes);
         blocks.push_back({*type, array.big_endian, bytes, array.owner});
       }
-      AttentionPatterns patterns(std::move(blocks), static_cast<uint32_t>(heads), queries, keys);
-      patterns.DetectCausalMask();
-      document.sequences[s].SetAttention(std::make_shared<AttentionPatterns>(patterns.Skipping(first_token)));
+      // The mask is read from the sequence's own rows, not from its left padding's.
+      auto patterns = std::make_shared<AttentionPatterns>(
+          AttentionPatterns(std::move(blocks), static_cast<uint32_t>(heads), queries, keys).Skipping(first_token));
+      patterns->DetectCausalMask();
+      document.sequences[s].SetAttention(std::move(patterns));
       ThrowIfCancelled();
     }
     // The rows read to detect the mask, like every borrowed column, are the files' own only if no
@@ -977,8 +979,11 @@ class DocumentBuilder {
         m_context.Fail(ArrayPlace(indices->name) + position(i), "feature " + std::to_string(index) + " is not below the " +
                                                                     std::to_string(names.size()) + " names of '" +
                                                                     names_array->name + "'");
-      if (index >= std::numeric_limits<uint32_t>::max() - 1)
-        m_context.Fail(ArrayPlace(indices->name) + position(i), "feature " + std::to_string(index) + " is beyond 2^32 - 3");
+      // A uint64 index from 2^63 up reads as negative: beyond too, not "no entry".
+      if (index >= std::numeric_limits<uint32_t>::max() - 1 || (index < 0 && indices->kind == 'u'))
+        m_context.Fail(ArrayPlace(indices->name) + position(i),
+                       "feature " + (index < 0 ? std::to_string(static_cast<uint64_t>(index)) : std::to_string(index)) +
+                           " is beyond 2^32 - 3");
       largest = std::max(largest, index);
       if (i % (uint64_t{1} << 16) == 0) ThrowIfCancelled();
     }
