@@ -67,6 +67,8 @@ inline constexpr std::array kShaderConstants{
 };
 
 namespace shader_constants_detail {
+// holds_alternative and get, not get_if: under -fsanitize=undefined GCC 12 cannot compare the
+// address get_if takes with null in a constant expression.
 constexpr bool NamesUnique() {
   for (size_t i = 0; i < kShaderConstants.size(); ++i)
     for (size_t j = i + 1; j < kShaderConstants.size(); ++j)
@@ -75,9 +77,10 @@ constexpr bool NamesUnique() {
 }
 constexpr bool FloatsFinite() {
   for (const ShaderConstant& constant : kShaderConstants)
-    if (const float* value = std::get_if<float>(&constant.value))
-      if (!(*value >= -std::numeric_limits<float>::max() && *value <= std::numeric_limits<float>::max()))
-        return false;
+    if (std::holds_alternative<float>(constant.value)) {
+      const float value = std::get<float>(constant.value);
+      if (!(value >= -std::numeric_limits<float>::max() && value <= std::numeric_limits<float>::max())) return false;
+    }
   return true;
 }
 // The rows named ...Flag are TokenInstance::flags bits, which the shaders test one by one.
@@ -85,11 +88,11 @@ constexpr bool FlagsAreBitsOfTheirOwn() {
   uint32_t seen = 0;
   for (const ShaderConstant& constant : kShaderConstants) {
     if (!constant.name.ends_with("Flag")) continue;
-    const uint32_t* flag = std::get_if<uint32_t>(&constant.value);
-    if (flag == nullptr || !std::has_single_bit(*flag) || (seen & *flag) != 0 ||
-        *flag > std::numeric_limits<decltype(TokenInstance::flags)>::max())
+    if (!std::holds_alternative<uint32_t>(constant.value)) return false;
+    const uint32_t flag = std::get<uint32_t>(constant.value);
+    if (!std::has_single_bit(flag) || (seen & flag) != 0 || flag > std::numeric_limits<decltype(TokenInstance::flags)>::max())
       return false;
-    seen |= *flag;
+    seen |= flag;
   }
   return true;
 }
