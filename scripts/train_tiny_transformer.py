@@ -11,7 +11,8 @@ near 0 at the repeat. The sample written has a run of HALF words repeated once.
 
 Usage: train_tiny_transformer.py [OUT_DIR]   (default tests/data/tiny_transformer)
 Deterministic: one thread and fixed seeds, so the files change only when this script does.
-A few minutes on one core.
+A few minutes on one core. Imported, it trains nothing: train(steps) gives a model
+(python/examples/live_generation.py generates text with one).
 
 Writes OUT_DIR/induction.npz:
   tokens      <U, [T]           the words (with a leading space, as a tokenizer writes them)
@@ -31,12 +32,6 @@ import numpy as np
 import torch
 from torch import nn
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "tests", "data",
-                                                          "tiny_transformer")
-torch.set_num_threads(1)
-torch.manual_seed(0)
-rng = np.random.default_rng(0)
-
 WORDS = ("the of and to in is was for on are with as his they be at one have this from or had by hot word "
          "but what some we can out other were all there when up use your how said an each she which do "
          "their time if will way about many then them write would like so these her long make thing see "
@@ -54,13 +49,14 @@ class Block(nn.Module):
         self.attn = nn.MultiheadAttention(D_MODEL, HEADS, batch_first=True)
         self.ln2 = nn.LayerNorm(D_MODEL)
         self.mlp_in = nn.Linear(D_MODEL, D_MLP)
+        self.act = nn.GELU()  # a module, so that forward hooks can read the neurons (no parameters)
         self.mlp_out = nn.Linear(D_MLP, D_MODEL)
 
     def forward(self, x, mask):
         h = self.ln1(x)
         attended, pattern = self.attn(h, h, h, attn_mask=mask, need_weights=True, average_attn_weights=False)
         x = x + attended
-        neurons = torch.nn.functional.gelu(self.mlp_in(self.ln2(x)))
+        neurons = self.act(self.mlp_in(self.ln2(x)))
         return x + self.mlp_out(neurons), pattern, neurons
 
 
@@ -84,11 +80,12 @@ class TinyTransformer(nn.Module):
         return self.unembed(self.ln(x)), patterns, neurons
 
 
-def batch(size, repeat=None):
+def batch(size, rng, repeat=None):
     """<bos>, a run of random words, the same run again, then random words to the full length. The
     run's length varies (unless repeat is given), so that where the repeat starts is not a fixed
-    offset the position embeddings could learn: only looking up the earlier occurrence works.
-    Returns the ids and a mask of the positions whose token is the repeat's (predictable)."""
+    offset the position embeddings could learn: only looking up the earlier occurrence works. rng
+    is the NumPy generator that draws the words. Returns the ids and a mask of the positions whose
+    token is the repeat's (predictable)."""
     ids = np.zeros((size, 1 + 2 * HALF), dtype=np.int64)
     repeated = np.zeros((size, 1 + 2 * HALF), dtype=bool)
     for row in range(size):
@@ -107,42 +104,59 @@ def losses(logprobs, ids, repeated):
     return -taken[~inside].mean().item(), -taken[inside].mean().item()
 
 
-model = TinyTransformer(1 + 2 * HALF)
-optimiser = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
-for step in range(STEPS):
-    ids, _ = batch(BATCH)
-    logits, _, _ = model(ids)
-    loss = nn.functional.cross_entropy(logits[:, :-1].reshape(-1, len(VOCAB)), ids[:, 1:].reshape(-1))
-    optimiser.zero_grad()
-    loss.backward()
-    optimiser.step()
-    if step % 250 == 0 or step == STEPS - 1:
-        print(f"step {step}: loss {loss.item():.3f}", file=sys.stderr)
+def train(steps=STEPS, seed=0):
+    """A TinyTransformer trained for `steps` AdamW steps from `seed` (in eval mode), and the NumPy
+    generator that drew its batches, to draw more; the loss every 250 steps goes to stderr. On one
+    thread the same seed gives the same model."""
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    model = TinyTransformer(1 + 2 * HALF)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
+    for step in range(steps):
+        ids, _ = batch(BATCH, rng)
+        logits, _, _ = model(ids)
+        loss = nn.functional.cross_entropy(logits[:, :-1].reshape(-1, len(VOCAB)), ids[:, 1:].reshape(-1))
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+        if step % 250 == 0 or step == steps - 1:
+            print(f"step {step}: loss {loss.item():.3f}", file=sys.stderr)
+    model.eval()
+    return model, rng
 
-model.eval()
-with torch.no_grad():
-    held_out, repeated = batch(256)
-    logits, _, _ = model(held_out)
-    first, repeat = losses(torch.log_softmax(logits, -1), held_out, repeated)
-    sample, _ = batch(1, repeat=HALF)
-    logits, patterns, neurons = model(sample)
-    logprobs = torch.log_softmax(logits, -1)[0]
 
-ids = sample[0].numpy()
-logprob = np.full(len(ids), np.nan, dtype=np.float32)
-logprob[1:] = logprobs[:-1].gather(1, sample[0, 1:, None])[:, 0].numpy()
-os.makedirs(OUT, exist_ok=True)
-np.savez_compressed(os.path.join(OUT, "induction.npz"),
-                    tokens=np.array([VOCAB[i] for i in ids]),
-                    logprob=logprob,
-                    attention=torch.stack(patterns)[:, 0].numpy().astype(np.float32),
-                    features=torch.cat([layer[0] for layer in neurons], dim=-1).numpy().astype(np.float32),
-                    feature_names=np.array([f"L{l}.n{n}" for l in range(LAYERS) for n in range(D_MLP)]))
-with open(os.path.join(OUT, "model.json"), "w") as f:
-    json.dump({"layers": LAYERS, "heads": HEADS, "d_model": D_MODEL, "d_mlp": D_MLP, "vocabulary": len(VOCAB),
-               "half": HALF, "steps": STEPS, "batch": BATCH, "torch": torch.__version__,
-               "loss_not_repeated": round(first, 4), "loss_repeated": round(repeat, 4),
-               "chance_loss": round(math.log(len(VOCAB) - 1), 4)}, f, indent=1)
-    f.write("\n")
-print(f"held-out loss: not repeated {first:.3f} (chance {math.log(len(VOCAB) - 1):.3f}), repeated {repeat:.3f}",
-      file=sys.stderr)
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "tests", "data",
+                                                              "tiny_transformer")
+    torch.set_num_threads(1)
+    model, rng = train()
+    with torch.no_grad():
+        held_out, repeated = batch(256, rng)
+        logits, _, _ = model(held_out)
+        first, repeat = losses(torch.log_softmax(logits, -1), held_out, repeated)
+        sample, _ = batch(1, rng, repeat=HALF)
+        logits, patterns, neurons = model(sample)
+        logprobs = torch.log_softmax(logits, -1)[0]
+
+    ids = sample[0].numpy()
+    logprob = np.full(len(ids), np.nan, dtype=np.float32)
+    logprob[1:] = logprobs[:-1].gather(1, sample[0, 1:, None])[:, 0].numpy()
+    os.makedirs(out, exist_ok=True)
+    np.savez_compressed(os.path.join(out, "induction.npz"),
+                        tokens=np.array([VOCAB[i] for i in ids]),
+                        logprob=logprob,
+                        attention=torch.stack(patterns)[:, 0].numpy().astype(np.float32),
+                        features=torch.cat([layer[0] for layer in neurons], dim=-1).numpy().astype(np.float32),
+                        feature_names=np.array([f"L{l}.n{n}" for l in range(LAYERS) for n in range(D_MLP)]))
+    with open(os.path.join(out, "model.json"), "w") as f:
+        json.dump({"layers": LAYERS, "heads": HEADS, "d_model": D_MODEL, "d_mlp": D_MLP, "vocabulary": len(VOCAB),
+                   "half": HALF, "steps": STEPS, "batch": BATCH, "torch": torch.__version__,
+                   "loss_not_repeated": round(first, 4), "loss_repeated": round(repeat, 4),
+                   "chance_loss": round(math.log(len(VOCAB) - 1), 4)}, f, indent=1)
+        f.write("\n")
+    print(f"held-out loss: not repeated {first:.3f} (chance {math.log(len(VOCAB) - 1):.3f}), repeated {repeat:.3f}",
+          file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -12,6 +12,15 @@ token lists, of any lengths) take a 2-D array or a list of rows. Tokens may also
 Hugging Face tokenizer returns (its ``tokens()``, without the padding its attention_mask marks).
 Standard library only; NumPy is optional.
 
+A running viewer takes tokens as they are made (a generation loop, say), and shows them at once:
+
+    with tokenheat.connect() as stream:                      # `tokenheat --listen`, or a new one
+        stream.append([" cat"], {"act": 2.5, "logprob": -0.3})
+        stream.sync()                                        # all of it is in the viewer
+
+``tokenheat.torch.watch(model, module_names)`` streams a torch model's activations that way,
+read by forward hooks, token by token (tokenheat/torch.py).
+
 The binary is found through, in order: the ``binary`` argument, the TOKENHEAT environment
 variable, PATH, and ``build/tokenheat`` in the repository this package lies in.
 ``python3 -m tokenheat ARGS`` runs it with ARGS.
@@ -32,7 +41,7 @@ from pathlib import Path
 from ._cli import RENDER_OPTIONS, VIEWER_OPTIONS, command_line
 from ._io import build_document, write_json, writer_for
 
-__all__ = ["save", "show", "render", "RenderedImage", "TokenheatError", "find_binary"]
+__all__ = ["save", "show", "render", "RenderedImage", "TokenheatError", "find_binary", "connect", "Stream"]
 __version__ = "0.1.0"
 
 
@@ -194,3 +203,7 @@ def render(tokens, /, values=None, *, channels=None, names=None, binary=None, **
         for message in messages:
             warnings.warn(message, stacklevel=2)
         return RenderedImage(png.read_bytes(), json.loads(layout.read_text(encoding="utf-8")))
+
+
+# [SECTION] connect: the live stream, in stream.py, which uses TokenheatError and find_binary above
+from .stream import Stream, connect  # noqa: E402

@@ -65,7 +65,20 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
   for (; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg.starts_with("--")) line.given.push_back(arg);
-    if (const OptionSpec* option = FindOption(arg, command)) {
+    // An optional value ("[PATH]") comes as --option=VALUE, or as the next argument when that ends
+    // in .sock: a plain next argument stays the input file.
+    const size_t equals = arg.find('=');
+    if (const OptionSpec* optional = arg.starts_with("--") ? FindOption(arg.substr(0, equals), command) : nullptr;
+        optional && optional->value.starts_with("[")) {
+      std::string value;
+      if (equals != std::string::npos) {
+        value = arg.substr(equals + 1);
+        if (value.empty()) throw UsageError(arg + ": missing value after '='");
+      } else if (i + 1 < args.size() && args[i + 1].ends_with(".sock")) {
+        value = args[++i];
+      }
+      optional->read(line, arg.substr(0, equals), value);
+    } else if (const OptionSpec* option = FindOption(arg, command)) {
       std::string value;
       if (!option->value.empty()) {
         if (i + 1 >= args.size()) throw UsageError(arg + ": missing value");
@@ -91,7 +104,7 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
   }
   const int sources = int{line.demo} + int{line.view.input.has_value()} + int{line.synthetic_tokens.has_value()};
   if (sources > 1) throw UsageError("give one of --demo, --synthetic N or an input file");
-  if (line.command != Command::kView && sources == 0)
+  if (line.command != Command::kView && sources == 0 && !(line.command == Command::kBench && line.listen))
     throw UsageError(std::string(line.command == Command::kRender ? "render"
                                  : line.command == Command::kInfo ? "info"
                                                                   : "bench") +

@@ -91,6 +91,7 @@ struct CommandLine {
   std::optional<std::string> script;      // viewer --script FILE: a scripted demo
   bool print_state = false;               // viewer --print-state: the final view as JSON on exit
   bool reset_settings = false;            // viewer --reset-settings: forget the saved settings
+  std::optional<std::string> listen;      // viewer --listen [PATH]: "" is the default socket
   std::optional<ValueJump> jump;          // viewer --goto-top, --goto-bottom, --goto-above
   std::string jump_option;                // that option and its value as given, for its error
   std::vector<std::string> given;         // every --option on the command line (saved settings yield)

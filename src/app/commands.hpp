@@ -13,6 +13,7 @@ int RunRender(const CommandLine& line);  // command_render.cpp
 int RunInfo(const CommandLine& line);    // command_info.cpp
 int RunViewer(const CommandLine& line);  // viewer.cpp
 int RunBench(const CommandLine& line);   // command_bench.cpp
+int RunStreamBench(const CommandLine& line);  // command_bench_stream.cpp: bench --listen
 int RunGenerate(const CommandLine& line);  // command_generate.cpp
 
 }  // namespace th::app

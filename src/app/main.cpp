@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
       case Command::kView:
         return RunViewer(line);
       case Command::kBench:
-        return RunBench(line);
+        return line.listen ? RunStreamBench(line) : RunBench(line);
       case Command::kGenerate:
         return RunGenerate(line);
     }

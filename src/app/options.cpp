@@ -512,6 +512,13 @@ std::vector<OptionSpec> MakeOptions() {
        .help = "on exit, print the view (file, sequence, channel, top token, the stacked\n"
                "view's top sequence, the mapping with its numbers, the value source...) as JSON",
        .read = Flag<&CommandLine::print_state>},
+      {.name = "--listen", .value = "[PATH]", .section = S::kViewer, .commands = kViewer | kBench,
+       .help = "accept live streams of tokens and values (tokenheat.connect() in Python) on a\n"
+               "Unix socket: PATH, or $XDG_RUNTIME_DIR/tokenheat/<pid>.sock; printed on stdout.\n"
+               "The next argument is PATH when it ends in .sock (or use --listen=PATH). With no\n"
+               "FILE the viewer waits for the first sequence; with one, streams join its list.\n"
+               "bench --listen [--synthetic N]: streams N tokens (default 1,000,000) through it",
+       .read = Text<&CommandLine::listen>},
       {.name = "--reset-settings", .section = S::kViewer, .commands = kViewer,
        .help = "forget the saved settings (recent files, palette, mapping, text sizes, theme)",
        .read = Flag<&CommandLine::reset_settings>},

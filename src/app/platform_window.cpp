@@ -4,6 +4,8 @@
 #include <GLFW/glfw3.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <iterator>
@@ -250,9 +252,25 @@ void PlatformWindow::CountEvent(GLFWwindow* window) {
   static_cast<PlatformWindow*>(glfwGetWindowUserPointer(window))->m_events++;
 }
 
-bool PlatformWindow::ShouldClose() const { return glfwWindowShouldClose(m_window) != 0; }
+namespace {
+// Set by a signal handler: only a lock-free atomic may be.
+std::atomic<bool> g_close_signalled{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+}  // namespace
+
+bool PlatformWindow::ShouldClose() const { return glfwWindowShouldClose(m_window) != 0 || g_close_signalled; }
 void PlatformWindow::PollEvents() { glfwPollEvents(); }
 void PlatformWindow::WaitEvents(double timeout_seconds) { glfwWaitEventsTimeout(timeout_seconds); }
+
+void PlatformWindow::Wake() { glfwPostEmptyEvent(); }
+
+void PlatformWindow::CloseOnSignals() {
+  struct sigaction action {};
+  action.sa_handler = [](int) { g_close_signalled = true; };
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
 
 void PlatformWindow::BeginFrame() {
   ImGui_ImplOpenGL3_NewFrame();

@@ -55,6 +55,12 @@ class PlatformWindow {
   bool ShouldClose() const;
   void PollEvents();
   void WaitEvents(double timeout_seconds);
+  // Makes a WaitEvents under way return: the one call that other threads may make (GLFW allows
+  // glfwPostEmptyEvent from any thread), so a live stream's reader wakes the main loop.
+  static void Wake();
+  // Ctrl+C or a SIGTERM ends the loop as closing the window does (the settings are saved, and
+  // --print-state prints).
+  static void CloseOnSignals();
   // Bumped by every input or window event; unchanged means nothing happened.
   uint64_t EventCount() const { return m_events; }
 

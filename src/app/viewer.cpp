@@ -4,6 +4,7 @@
 // animates scrolling, watches the open file and remembers the user's choices between runs.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -27,6 +28,8 @@
 #include "gfx/image_io.hpp"
 #include "imgui.h"
 #include "session/document_loader.hpp"
+#include "stream/stream_ingest.hpp"
+#include "stream/stream_server.hpp"
 #include "ui/missing_glyphs.hpp"
 #include "ui/panels.hpp"
 
@@ -131,8 +134,49 @@ nlohmann::json StateJsonValue(const StateValue& value) {
       value);
 }
 
+// What a live stream brought, for --print-state: each streamed sequence with its text and values
+// (the first kShownValues of each channel, NaN as null, and the sum and count of the finite ones).
+nlohmann::json StreamStateJson(const Session& session, const StreamServer& server, const StreamIngest& ingest,
+                               const ui::FrameContext::Stream& stream) {
+  constexpr size_t kShownValues = 256;
+  constexpr size_t kShownTextBytes = 4096;
+  nlohmann::json sequences = nlohmann::json::array();
+  for (const StreamIngest::StreamedSequence& streamed : ingest.Sequences()) {
+    const Sequence& sequence = session.Doc().sequences[streamed.index];
+    std::string text;
+    for (size_t i = 0; i < sequence.TokenCount() && text.size() < kShownTextBytes; ++i) text += sequence.Token(i);
+    nlohmann::json channels = nlohmann::json::array();
+    for (const Channel& channel : sequence.channels) {
+      nlohmann::json values = nlohmann::json::array();
+      double sum = 0;
+      uint64_t finite = 0;
+      for (size_t i = 0; i < channel.values.size(); ++i) {
+        const float value = channel.values[i];
+        if (std::isfinite(value)) sum += value, ++finite;
+        if (i < kShownValues) values.push_back(std::isfinite(value) ? nlohmann::json(value) : nlohmann::json());
+      }
+      channels.push_back({{"name", channel.name}, {"finite", finite}, {"sum", sum}, {"values", values}});
+    }
+    sequences.push_back({{"name", sequence.name},
+                         {"client_name", streamed.client_name},
+                         {"client", streamed.connection},
+                         {"index", streamed.index},
+                         {"open", streamed.open},
+                         {"tokens", sequence.TokenCount()},
+                         {"text", text},
+                         {"channels", channels}});
+  }
+  return {{"path", server.Path()},
+          {"connections", server.Connections()},
+          {"frames", server.FramesReceived()},
+          {"bytes", server.BytesReceived()},
+          {"messages", stream.messages},
+          {"new_tokens", stream.new_tokens},
+          {"sequences", sequences}};
+}
+
 std::string StateJson(const Session& session, const ViewOptions& view, const ui::FrameContext& context,
-                      const PlatformWindow& window) {
+                      const PlatformWindow& window, const nlohmann::json& stream) {
   nlohmann::json state = {{"source", session.Doc().source},
                           {"tokens", session.CurrentSequence().TokenCount()},
                           {"values", session.ValueLabel()},
@@ -177,6 +221,7 @@ std::string StateJson(const Session& session, const ViewOptions& view, const ui:
                      {"current", search.Current() ? nlohmann::json(*search.Current() + 1) : nlohmann::json()},
                      {"current_colour", HexColour(colours.current)},
                      {"other_colour", HexColour(colours.other)}};
+  if (!stream.is_null()) state["stream"] = stream;
   return state.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -190,8 +235,12 @@ int RunViewer(const CommandLine& parsed) {
   std::optional<ScriptPlayer> script;
   if (line.script) script.emplace(*line.script);
 
-  Session session(LoadInput(line.view));
-  ConfigureSession(session, line.view);
+  // --listen with no file: a waiting document until the first streamed sequence arrives, whose
+  // data the view options apply to then.
+  const bool stream_only = line.listen && !line.view.input && !line.demo;
+  const std::string socket_path = line.listen ? (line.listen->empty() ? StreamServer::DefaultPath() : *line.listen) : "";
+  Session session(stream_only ? StreamIngest::WaitingDocument(socket_path) : LoadInput(line.view));
+  if (!stream_only) ConfigureSession(session, line.view);
   if (line.jump) {
     // Before the window opens, so that a jump to nowhere is a usage error like any other option;
     // the view scrolls there once the text is wrapped.
@@ -216,6 +265,20 @@ int RunViewer(const CommandLine& parsed) {
   context.panels_hidden = saved.panels_hidden;
   context.dark_theme = saved.dark_theme;
   ui::ApplyTheme(context.dark_theme);
+
+  PlatformWindow::CloseOnSignals();
+  // The socket opens once the window has: a client that connects finds a viewer to draw.
+  std::optional<StreamServer> server;
+  std::optional<StreamIngest> ingest;
+  if (line.listen) {
+    server.emplace(socket_path, [] { PlatformWindow::Wake(); });
+    ingest.emplace(stream_only);
+    std::printf("tokenheat: listening on %s\n", server->Path().c_str());
+    std::fflush(stdout);
+    context.stream.listening = true;
+    context.stream.path = server->Path();
+  }
+  bool follow_tail = true;  // the view follows the end of a growing sequence until scrolled away
 
   FileWatch watch;
   if (line.view.input) {
@@ -293,6 +356,45 @@ int RunViewer(const CommandLine& parsed) {
           context.open_note = "cancelled: " + outcome->path;
           break;
       }
+    }
+    if (server) {
+      // What clients sent since the last frame, as one edit of the document. Notices are taken
+      // first and acted on after: what a connection sent before it ended is among the arrivals.
+      std::vector<StreamServer::Notice> notices = server->TakeNotices();
+      const bool at_end = session.ScrollPixels() >= session.MaxScroll();
+      const StreamIngest::Applied applied = ingest->Apply(session, server->TakeArrivals(), *server);
+      for (StreamServer::Notice& notice : notices) {
+        if (notice.ended) ingest->ConnectionEnded(notice.connection);
+        constexpr size_t kStreamMessages = 6;
+        std::vector<std::string>& messages = context.stream.messages;
+        messages.push_back(std::move(notice.text));
+        if (messages.size() > kStreamMessages) messages.erase(messages.begin());
+        context.stream.last_message_error = notice.error;
+        active_frames = kFramesAfterEvent;
+      }
+      if (applied.first_data) {
+        try {
+          ConfigureSession(session, line.view);
+        } catch (const std::exception& error) {  // an option the streamed data cannot take
+          context.stream.messages.push_back(error.what());
+          context.stream.last_message_error = true;
+        }
+        ui::NoteDocumentGlyphs(session.Doc());
+      }
+      if (applied.changed) {
+        active_frames = kFramesAfterEvent;
+        if (applied.tokens > 0) ui::NoteDocumentGlyphs(session.Doc());
+        // Scrolled up to read: the view stays, and the button counts what arrived below.
+        if (applied.current_sequence_tokens > 0 && !(follow_tail && at_end))
+          context.stream.new_tokens += applied.current_sequence_tokens;
+        follow_tail = follow_tail && at_end;
+      }
+      if (std::exchange(context.stream.follow_requested, false)) {
+        follow_tail = true;
+        context.stream.new_tokens = 0;
+      }
+      context.stream.connections = server->Connections();
+      context.range.values_growing = ingest->Growing(static_cast<size_t>(session.Settings().sequence));
     }
     context.loading.running = loader.Busy();
     context.loading.path = loader.Path();
@@ -372,6 +474,15 @@ int RunViewer(const CommandLine& parsed) {
 
     if (context.heatmap_width > 0 && context.heatmap_height > 0) {
       heatmap.Render(session, context.heatmap_width, context.heatmap_height);
+      // Following a growing sequence: its end stays in view (laid out again only when it moved).
+      if (server) {
+        if (follow_tail && session.ScrollPixels() < session.MaxScroll()) {
+          session.ScrollTo(session.MaxScroll());
+          heatmap.Render(session, context.heatmap_width, context.heatmap_height);
+        }
+        if (session.ScrollPixels() >= session.MaxScroll()) context.stream.new_tokens = 0;
+        follow_tail = session.ScrollPixels() >= session.MaxScroll();
+      }
       laid_out = true;
       context.twin_texture = heatmap.TwinTextureId();
       context.upload_bytes = heatmap.LastLayoutUploadBytes();
@@ -409,7 +520,10 @@ int RunViewer(const CommandLine& parsed) {
   // A size the user gave the window is kept; one the monitor imposed is not a choice.
   if (window.WindowedSize() != window.OpenedSize()) saved.window_size = window.WindowedSize();
   SaveSettings(saved);
-  if (line.print_state) std::printf("%s\n", StateJson(session, line.view, context, window).c_str());
+  if (line.print_state) {
+    const nlohmann::json stream = server ? StreamStateJson(session, *server, *ingest, context.stream) : nlohmann::json();
+    std::printf("%s\n", StateJson(session, line.view, context, window, stream).c_str());
+  }
   return 0;
 }
 

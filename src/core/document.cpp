@@ -69,6 +69,23 @@ int Sequence::FindChannel(std::string_view channel_name) const {
   return -1;
 }
 
+void Sequence::AppendStreamedToken(std::string_view text, std::string_view raw, uint8_t flags) {
+  const size_t index = m_tokens.Size();
+  if (!raw.empty() || HasRawTokens()) {
+    StringTable& raws = MutableExtras().raw;
+    // The first token whose raw string differs: the earlier ones' raw strings are their texts.
+    if (raws.Empty())
+      for (size_t earlier = 0; earlier < index; ++earlier) raws.Append(m_tokens.At(earlier));
+    raws.Append(raw.empty() ? text : raw);
+  }
+  m_tokens.Append(text);
+  if (flags != 0) {
+    std::vector<uint8_t>& all = MutableExtras().flags;
+    all.resize(index + 1, 0);
+    all[index] = flags;
+  }
+}
+
 void Sequence::SetDecodedTokens(StringTable decoded) {
   if (!HasRawTokens()) MutableExtras().raw = std::move(m_tokens);
   m_tokens = std::move(decoded);

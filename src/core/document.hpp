@@ -50,6 +50,9 @@ class Column {
 
   void push_back(T value) { m_owned.push_back(value); }
   void reserve(size_t count) { m_owned.reserve(count); }
+  void resize(size_t count, T value) { m_owned.resize(count, value); }
+  // The elements, writable (a live stream's update): owned columns only.
+  std::span<T> Owned() { return m_owned; }
 
   friend bool operator==(const Column& a, const Column& b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end());
@@ -162,6 +165,9 @@ class Sequence {
   // Tokens are stored either as strings (AppendToken) or as ids into a shared table
   // (SetTableTokens), never both; every reader below works the same on either.
   void AppendToken(std::string_view text) { m_tokens.Append(text); }
+  // A token of a live stream: its decoded text, the tokenizer's string when decoding changed it
+  // ("" when not: raw strings are kept only once one differs), and its TokenFlags bits.
+  void AppendStreamedToken(std::string_view text, std::string_view raw, uint8_t flags);
   void ReserveTokens(size_t count, size_t bytes) { m_tokens.Reserve(count, bytes); }
   size_t TokenCount() const { return m_table ? m_ids.size() : m_tokens.Size(); }
   // The decoded text (what a person reads).
@@ -195,6 +201,7 @@ class Sequence {
   // Token ids (from the input's ids, or given alongside the strings); empty when unknown.
   const IdColumn& TokenIds() const { return m_ids; }
   void SetTokenIds(IdColumn ids) { m_ids = std::move(ids); }
+  void AppendTokenId(int32_t id) { m_ids.push_back(id); }  // owned ids (a live stream's)
 
   // Top-k predictions per token: entries [ends[i-1], ends[i]) belong to token i.
   bool HasTopK() const { return !Extras().top_k_ends.empty(); }

@@ -114,14 +114,14 @@ void KeepCharactersWhole(std::string_view bytes, std::vector<uint64_t>& ends) {
 // decoded text. raw(i) is token i's string and special(i) whether it is a special token (kept as
 // it is). The run must be bounded by the sequence's ends or by tokens whose decoded text starts a
 // character, so that no character crosses its edges. bytes_hint: about how many bytes it decodes to.
+// word_start: the run starts the sequence or follows a special token.
 template <typename Raw, typename Special>
 StringTable DecodeRun(size_t begin, size_t end, TokenEncoding encoding, const Raw& raw, const Special& special,
-                      size_t bytes_hint) {
+                      size_t bytes_hint, bool word_start) {
   std::string bytes;
   bytes.reserve(bytes_hint);
   std::vector<uint64_t> ends;
   ends.reserve(end - begin);
-  bool word_start = begin == 0 || special(begin - 1);
   for (size_t i = begin; i < end; ++i) {
     const bool is_special = special(i);
     if (is_special) bytes.append(raw(i));
@@ -148,7 +148,7 @@ void DecodeStringSequence(Sequence& sequence, TokenEncoding encoding, const Toke
   if (encoding != TokenEncoding::kDecoded) {
     // Decoding never lengthens a token, except WordPiece's space before a word.
     StringTable decoded = DecodeRun(0, count, encoding, [&](size_t i) { return sequence.Token(i); },
-                                    [&](size_t i) { return (flags[i] & kTokenSpecial) != 0; }, bytes + count);
+                                    [&](size_t i) { return (flags[i] & kTokenSpecial) != 0; }, bytes + count, true);
     // Raw strings are kept only when they differ, so already-readable tokens cost nothing extra.
     bool changed = false;
     for (size_t i = 0; i < count && !changed; ++i) changed = decoded.At(i) != sequence.Token(i);
@@ -215,7 +215,7 @@ TokenOverrides FindOverrides(const Sequence& sequence, const DecodedTable& decod
     }
     if (dirty) {
       const StringTable run = DecodeRun(run_begin, k, encoding, [&](size_t i) { return table.Raw(id(i)); }, special,
-                                        (k - run_begin) * 8);
+                                        (k - run_begin) * 8, run_begin == 0 || special(run_begin - 1));
       for (size_t i = run_begin; i < k; ++i)
         if (run.At(i - run_begin) != table.text.At(id(i))) {
           overrides.indices.push_back(i);
@@ -314,6 +314,18 @@ std::string DecodeTokenAlone(std::string_view token, TokenEncoding encoding) {
   std::string text;
   AppendDecoded(text, token, encoding, true);
   return text;
+}
+
+StringTable DecodeTokenRun(std::span<const std::string_view> tokens, TokenEncoding encoding, bool word_start) {
+  if (encoding == TokenEncoding::kDecoded || encoding == TokenEncoding::kAuto) {
+    StringTable same;
+    for (const std::string_view token : tokens) same.Append(token);
+    return same;
+  }
+  size_t bytes = 0;
+  for (const std::string_view token : tokens) bytes += token.size();
+  return DecodeRun(0, tokens.size(), encoding, [&](size_t i) { return tokens[i]; },
+                   [&](size_t i) { return IsSpecialToken(tokens[i]); }, bytes + tokens.size(), word_start);
 }
 
 TokenEncoding DetectTokenEncoding(const Sequence& sequence, const TokenizerHints& hints) {

@@ -9,6 +9,7 @@
 // rest of its bytes become empty (drawn as the empty-token marker) and keep their raw strings.
 // Bytes that never form a valid character stay as they are and are drawn as hex bytes.
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -48,6 +49,13 @@ TokenEncoding DetectTokenEncoding(const Sequence& sequence, const TokenizerHints
 // One token's text out of context, as a word start (no WordPiece space before it): for labels
 // such as a channel named after the token it belongs to.
 std::string DecodeTokenAlone(std::string_view token, TokenEncoding encoding);
+
+// Tokens that continue a sequence (a live stream's append), decoded as DecodeDocumentTokens decodes
+// them inside the whole sequence, provided no character's bytes cross the run's start: entry i is
+// tokens[i]'s text. word_start: the run starts the sequence or follows a special token, so that
+// WordPiece puts no space before its first word. Special tokens (IsSpecialToken) stay as they are;
+// kDecoded (and kAuto) leave every token as it is.
+StringTable DecodeTokenRun(std::span<const std::string_view> tokens, TokenEncoding encoding, bool word_start);
 
 // Decodes every sequence in place (keeping raw strings where a token changed), its top-k tokens
 // too, and flags special tokens. Each sequence's encoding is detected on its own (a file may

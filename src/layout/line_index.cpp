@@ -82,11 +82,13 @@ class TokenMeasures {
 // [SECTION] Wrapping
 
 struct LineWrapper::State {
-  State(const Sequence& sequence, int columns, TokenText text)
-      : width(static_cast<uint32_t>(std::max(columns, 1))), token_count(sequence.TokenCount()), measures(sequence, text) {}
+  State(const Sequence& sequence, int columns, TokenText drawn_text)
+      : width(static_cast<uint32_t>(std::max(columns, 1))), token_count(sequence.TokenCount()), text(drawn_text),
+        measures(sequence, drawn_text) {}
 
   uint32_t width;
   uint64_t token_count;
+  TokenText text;
   TokenMeasures measures;
   uint64_t next_token = 0;
   uint32_t column = 0;
@@ -101,6 +103,11 @@ LineWrapper::LineWrapper(const Sequence& sequence, int columns, TokenText text)
 LineWrapper::LineWrapper(LineWrapper&&) noexcept = default;
 LineWrapper& LineWrapper::operator=(LineWrapper&&) noexcept = default;
 LineWrapper::~LineWrapper() = default;
+
+void LineWrapper::Continue(const Sequence& sequence) {
+  m_state->token_count = sequence.TokenCount();
+  m_state->measures = TokenMeasures(sequence, m_state->text);
+}
 
 bool LineWrapper::Done() const { return m_state->started && m_state->next_token == m_state->token_count; }
 
@@ -170,6 +177,8 @@ LineIndex LineIndex::Build(const Sequence& sequence, int columns, TokenText text
   index.Append(wrapper.Wrap(sequence.TokenCount()));
   return index;
 }
+
+void LineIndex::Grow(uint64_t token_count) { m_token_count = std::max(m_token_count, token_count); }
 
 void LineIndex::Append(const LineBlock& block) {
   for (const LineStart& start : block.starts) {

@@ -51,6 +51,10 @@ class LineIndex {
 
   // The next block of the same sequence, in order.
   void Append(const LineBlock& block);
+  // The sequence has grown to token_count tokens (a live stream appended to it): the line that was
+  // last grows again until blocks of the new tokens are appended.
+  void Grow(uint64_t token_count);
+  uint64_t TokenCount() const { return m_token_count; }
   // Every token is wrapped.
   bool Complete() const { return m_wrapped_tokens == m_token_count && !m_starts.empty(); }
   uint64_t WrappedTokens() const { return m_wrapped_tokens; }
@@ -106,6 +110,9 @@ class LineWrapper {
 
   // Wraps up to max_tokens more tokens.
   LineBlock Wrap(uint64_t max_tokens);
+  // The sequence grew (tokens appended, none changed; it may have moved): wrapping goes on from
+  // where it stopped, to exactly the lines a wrap of the whole would give.
+  void Continue(const Sequence& sequence);
   bool Done() const;
 
  private:

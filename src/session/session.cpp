@@ -22,10 +22,28 @@ void Session::ReplaceDocument(Document document) {
   StopBackgroundWork();
   m_document = std::move(document);
   ++m_document_revision;
+  ++m_text_revision;
+  m_growing = false;
   m_stacked.DocumentReplaced();
   m_settings.sequence = 0;
   m_settings.channel = 0;
   m_viewport.ScrollHome();
+  ValuesChanged();
+}
+
+void Session::EditDocument(const std::function<void(Document&)>& edit, Edit kind) {
+  // What reads the document stops before it changes.
+  m_search.Stop();
+  m_summary_task = {};
+  if (kind == Edit::kAppend) {
+    m_viewport.SequenceGrowing();
+    m_growing = true;
+  } else {
+    m_viewport.Reset();
+    ++m_text_revision;
+  }
+  edit(m_document);
+  ++m_document_revision;
   ValuesChanged();
 }
 
@@ -350,7 +368,7 @@ void Session::RecomputeSummary() {
       break;
     }
   }
-  if (values.size() < kBackgroundTokens) {
+  if (values.size() < (m_growing ? kGrowingBackgroundTokens : kBackgroundTokens)) {
     m_summary = ScopeSummary(values);
   } else {
     // The span stays valid while the task runs: the values change only after ValuesChanged (or
@@ -394,7 +412,7 @@ void Session::TakeBackgroundWork(bool wait) {
 
 void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry geometry) {
   PollBackgroundWork();
-  const Viewport::WrapStamp wrap{m_document_revision, m_settings.sequence, m_settings.token_text};
+  const Viewport::WrapStamp wrap{m_text_revision, m_settings.sequence, m_settings.token_text};
   const bool laid_out = m_viewport.Update(
       CurrentSequence(), wrap, viewport_width, viewport_height, geometry, m_content_revision,
       [this](const LineIndex& lines, size_t first_line, size_t line_count, int fold_cells) {

@@ -9,6 +9,7 @@
 // counters to know what to upload.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <utility>
 #include <span>
@@ -54,6 +55,13 @@ class Session {
 
   // Replaces the document, keeping the palette, mapping and font size.
   void ReplaceDocument(Document document);
+  // [Streams] Changes the document in place. The view keeps its sequence, source and scroll
+  // position; what is derived is made again from the new document revision. kAppend: edit only
+  // appends (sequences, tokens, channels) and replaces values, never a token's text nor anything
+  // before the sequence shown (a live stream): the wrapping goes on with the new tokens alone, and
+  // statistics of a long sequence come from the background, so a frame costs what arrived.
+  enum class Edit { kAppend, kAny };
+  void EditDocument(const std::function<void(Document&)>& edit, Edit kind = Edit::kAny);
   const Document& Doc() const { return m_document; }
 
   const ViewSettings& Settings() const { return m_settings; }
@@ -258,6 +266,11 @@ class Session {
   Palette m_palette;
   uint64_t m_palette_revision = 1;
   uint64_t m_document_revision = 1;
+  uint64_t m_text_revision = 1;  // bumped with the document's except by appends: what wrapping keys on
+  // Tokens have been appended to the document while shown: its statistics past
+  // kGrowingBackgroundTokens values come from the background, not in the frame that appends.
+  bool m_growing = false;
+  static constexpr size_t kGrowingBackgroundTokens = size_t{1} << 16;
   uint64_t m_values_revision = 1;
   // What the visible layout shows besides its lines: bumped with the values and with how folded
   // blocks reduce (Viewport::ContentRevision).

@@ -13,10 +13,18 @@ bool Viewport::Update(const Sequence& sequence, const WrapStamp& wrap, int viewp
   m_viewport_width = viewport_width;
   m_viewport_height = viewport_height;
   const int wrapping_columns = m_rewrap ? m_rewrap->Columns() : m_lines.Columns();
-  if (m_wrapped != wrap || geometry_changed || columns != wrapping_columns) {
+  const bool same_wrapping = m_wrapped == wrap && !geometry_changed && columns == wrapping_columns;
+  const bool grown = same_wrapping && sequence.TokenCount() > m_lines.TokenCount();
+  if (grown && m_tail && !m_rewrap) {
+    // Tokens appended: the wrapping goes on from its last line, the lines above stay.
+    m_tail->Continue(sequence);
+    m_lines.Grow(sequence.TokenCount());
+    m_lines.Append(m_tail->Wrap(sequence.TokenCount() - m_lines.WrappedTokens()));
+    ++m_lines_revision;
+  } else if (!same_wrapping || grown) {
     // Re-wrap, keeping the token at the top of the view at the top: the same sequence of the same
     // document wraps anew (a resize, the other text); another one starts from its top.
-    const bool keep_showing = m_wrapped && m_wrapped->document_revision == wrap.document_revision &&
+    const bool keep_showing = m_wrapped && m_wrapped->text_revision == wrap.text_revision &&
                               m_wrapped->sequence == wrap.sequence && m_lines.LineCount() > 0;
     if (keep_showing && !m_anchor_token) m_anchor_token = TopToken();  // at the pitch it was found with
     m_geometry = geometry;
@@ -56,6 +64,11 @@ void Viewport::Reset() {
 void Viewport::StopWrapping() {
   m_wrap_task = {};
   m_rewrap.reset();
+  m_tail.reset();
+}
+
+void Viewport::SequenceGrowing() {
+  if (m_wrap_task.Running()) Reset();  // it reads the sequence about to change
 }
 
 void Viewport::ScrollHome() {
@@ -84,7 +97,10 @@ void Viewport::StartWrapping(const Sequence& sequence, TokenText text, int colum
     const auto wanted = static_cast<size_t>((m_scroll_px + m_viewport_height) / pitch + 2);
     while (!wrapper.Done() && lines.LineCount() < wanted) lines.Append(wrapper.Wrap(kFirstBlockTokens));
   }
-  if (!wrapper.Done()) m_wrap_task = WrapInBackground(std::move(wrapper));
+  if (!wrapper.Done())
+    m_wrap_task = WrapInBackground(std::move(wrapper));
+  else
+    m_tail = std::move(wrapper);
   if (keep_showing && !lines.Complete()) {
     m_rewrap = std::move(lines);
     return;
@@ -102,7 +118,10 @@ bool Viewport::TakeWrapping(bool wait) {
   if (!m_wrap_task.Running() || !(wait || m_wrap_task.Ready())) return false;
   WrapStep step = m_wrap_task.Take();
   (m_rewrap ? *m_rewrap : m_lines).Append(step.block);
-  if (!step.wrapper.Done()) m_wrap_task = WrapInBackground(std::move(step.wrapper));
+  if (!step.wrapper.Done())
+    m_wrap_task = WrapInBackground(std::move(step.wrapper));
+  else
+    m_tail = std::move(step.wrapper);
   // A re-wrap takes over once it holds the view's top token and a screen below it.
   if (m_rewrap) {
     const uint64_t top = TopToken();

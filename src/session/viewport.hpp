@@ -24,9 +24,10 @@ class Viewport {
   // A sequence of kBackgroundTokens or more is wrapped past its first screen in the background.
   static constexpr size_t kBackgroundTokens = size_t{1} << 22;
 
-  // What the wrapping is of: a sequence of a document revision, in one of its texts.
+  // What the wrapping is of: a sequence of a revision of the document's text, in one of its texts.
+  // Tokens appended to the sequence (a live stream) keep the stamp: only they are wrapped.
   struct WrapStamp {
-    uint64_t document_revision = 0;
+    uint64_t text_revision = 0;
     int sequence = -1;
     TokenText text = TokenText::kDecoded;
     friend bool operator==(const WrapStamp&, const WrapStamp&) = default;
@@ -47,6 +48,9 @@ class Viewport {
   void Reset();
   // Stops the background wrapping (before the document it reads changes).
   void StopWrapping();
+  // Tokens are about to be appended to the sequence: the next Update wraps only them, unless the
+  // background was still wrapping it (then it wraps again from the start).
+  void SequenceGrowing();
 
   const GridGeometry& Geometry() const { return m_geometry; }
   const LineIndex& Lines() const { return m_lines; }
@@ -100,6 +104,8 @@ class Viewport {
   std::optional<LineIndex> m_rewrap;
   BackgroundTask<WrapStep> m_wrap_task;  // wraps the next block of m_rewrap or m_lines
   std::optional<uint64_t> m_anchor_token;  // keeps the top token in view across re-wraps
+  // The wrapper that wrapped all of m_lines, kept to go on with tokens appended later.
+  std::optional<LineWrapper> m_tail;
   int64_t m_scroll_px = 0;
 
   VisibleLayout m_visible;

@@ -450,13 +450,17 @@ std::string EmptyViewReason(Session& session) {
 // "no value" boxes, or nothing) is never read as data: what is empty, and what to do instead.
 // Amber on cream, the colours of a note rather than of an error: the file is fine, the choice of
 // channel or sequence is what shows nothing.
-void DrawEmptyBanner(Session& session, const ImRect& area) {
+void DrawEmptyBanner(Session& session, const FrameContext::Stream& stream, const ImRect& area) {
   const std::string reason = EmptyViewReason(session);
   if (reason.empty()) return;
-  const std::string title = "No value to show";
-  std::string body = reason + ".\nPick another channel or sequence in the Data panel" +
-                     (session.Settings().stacked ? " (V: one sequence as running text)."
-                                                 : " (N / P: the next / previous sequence).");
+  // A live stream's sequence with no tokens yet is waiting, not empty.
+  const bool waiting = stream.listening && session.CurrentSequence().TokenCount() == 0;
+  const std::string title = waiting ? "Waiting for tokens" : "No value to show";
+  std::string body = waiting ? "Send them from Python: tokenheat.connect(\"" + stream.path +
+                                   "\").append(tokens, values). The first sequence to arrive is shown here."
+                             : reason + ".\nPick another channel or sequence in the Data panel" +
+                                   (session.Settings().stacked ? " (V: one sequence as running text)."
+                                                               : " (N / P: the next / previous sequence).");
   body[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(body[0])));  // "sequence 3 ..." begins it
   const float margin = ScaledPx(16.0f), padding = ScaledPx(12.0f);
   const float width = std::min(area.GetWidth() - 2.0f * margin, ScaledPx(640.0f));
@@ -481,6 +485,20 @@ void DrawEmptyBanner(Session& session, const ImRect& area) {
   draw->AddText(ImVec2(title_at.x + 1.0f, title_at.y), text, title.c_str());  // drawn twice: a bold title
   draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(min.x + padding, title_at.y + title_size.y + line_gap),
                 text, body.c_str(), nullptr, wrap);
+}
+
+// While a live stream grows past a view the user scrolled away from: a button at the bottom edge
+// that says how many tokens arrived below and goes to the end, where the view follows the tail
+// again (the app does both).
+void DrawNewTokensButton(FrameContext::Stream& stream, const ImRect& area) {
+  if (stream.new_tokens == 0) return;
+  const std::string label = std::to_string(stream.new_tokens) + " new token" + (stream.new_tokens == 1 ? "" : "s") +
+                            " below: go to the end";
+  const ImVec2 size(ImGui::CalcTextSize(label.c_str()).x + 2.0f * ImGui::GetStyle().FramePadding.x,
+                    ImGui::GetFrameHeight());
+  ImGui::SetCursorScreenPos(ImVec2(area.Min.x + std::floor((area.GetWidth() - size.x) * 0.5f),
+                                   area.Max.y - size.y - ScaledPx(12.0f)));
+  if (ImGui::Button(label.c_str(), size)) stream.follow_requested = true;
 }
 
 // Clicks on the running text: pressed and released over the text (never over a popup or another
@@ -601,7 +619,9 @@ void DrawHeatmapPanel(Session& session, FrameContext& context) {
     HandleScrolling(session, bar, image_size.y, pitch, hovered);
     DrawOverview(session, overview, context.canvas);
   }
-  DrawEmptyBanner(session, ImRect(image_pos, ImVec2(image_pos.x + width, image_pos.y + image_size.y)));
+  const ImRect heatmap_area(image_pos, ImVec2(image_pos.x + width, image_pos.y + image_size.y));
+  DrawEmptyBanner(session, context.stream, heatmap_area);
+  DrawNewTokensButton(context.stream, heatmap_area);
 
   if (hovered) {
     const ImGuiIO& io = ImGui::GetIO();

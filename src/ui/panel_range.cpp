@@ -194,8 +194,11 @@ void DrawManualRange(Session& session) {
   if (high_done) session.SetManualRange(std::min(high, session.Low()), high);
 }
 
-void DrawStatistics(Session& session) {
+void DrawStatistics(Session& session, const RangePanelState& state) {
   const ScopeSummary& summary = session.Summary();
+  // A range of the sequence's own statistics follows the tokens arriving; a manual one stays.
+  if (state.values_growing && session.Spec().scope != RangeScope::kManual)
+    ImGui::TextColored(ImVec4(0.75f, 0.45f, 0.0f, 1.0f), "tokens arriving: the range is still moving");
   if (summary.Count() == 0) {
     ImGui::TextDisabled("no finite values in scope");
     return;
@@ -253,7 +256,7 @@ void DrawRangePanel(Session& session, RangePanelState& state) {
   DrawMappingControls(session, state);
   DrawHistogram(session);
   DrawManualRange(session);
-  DrawStatistics(session);
+  DrawStatistics(session, state);
   DrawShuffleControl(session, state);
 }
 

@@ -16,6 +16,8 @@ void DrawSidebar(Session& session, FrameContext& context, ImVec2 origin, ImVec2 
   ImGui::Begin("tokenheat", nullptr, kFixedWindow);
   // Each section folds away, so a small window still reaches every control.
   if (ImGui::CollapsingHeader("Files")) DrawFilesPanel(context);
+  if (context.stream.listening && ImGui::CollapsingHeader("Stream", ImGuiTreeNodeFlags_DefaultOpen))
+    DrawStreamPanel(context.stream);
   if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen)) DrawDataPanel(session, context);
   if (ImGui::CollapsingHeader("Range", ImGuiTreeNodeFlags_DefaultOpen)) DrawRangePanel(session, context.range);
   if (ImGui::CollapsingHeader("Palette", ImGuiTreeNodeFlags_DefaultOpen)) DrawPalettePanel(session);

@@ -68,6 +68,9 @@ struct NavigatePanelState {
 
 // Range panel (panel_range.cpp).
 struct RangePanelState {
+  // The sequence shown still receives tokens from a live stream (the app sets it each frame): a
+  // range from its statistics is still moving.
+  bool values_growing = false;
   char thresholds[128] = "";  // the buckets' thresholds box
   bool editing = false;       // the box is being typed in: it does not follow the mapping
   bool invalid = false;       // what was typed is not increasing numbers
@@ -121,6 +124,16 @@ struct FrameContext {
     bool cancelling = false;   // Cancel pressed, the load not stopped yet
     bool cancel_requested = false;  // out: Cancel pressed; the app cancels the load and clears this
   } loading;
+  // A live stream (--listen): the app fills it in each frame; panel_stream.cpp shows it.
+  struct Stream {
+    bool listening = false;
+    std::string path;
+    size_t connections = 0;
+    std::vector<std::string> messages;  // the latest notices, oldest first
+    bool last_message_error = false;    // the latest is a dropped connection (shown in red)
+    uint64_t new_tokens = 0;            // arrived past the view while it is scrolled away from the end
+    bool follow_requested = false;      // out: the "N new tokens" button; the app scrolls to the end
+  } stream;
   // The panels' own state (above).
   DataPanelState data;
   FilesPanelState files;
@@ -163,6 +176,7 @@ void DrawHeatmapPanel(Session& session, FrameContext& context);  // panel_heatma
 void DrawColourBar(const Session& session);                      // colour_bar.cpp
 float ColourBarHeight(const Session& session, float width);      // colour_bar.cpp: its window's, at this width
 void DrawFilesPanel(FrameContext& context);                      // panel_files.cpp
+void DrawStreamPanel(const FrameContext::Stream& stream);         // panel_stream.cpp
 // The head grid (panel_heads.cpp): every layer's and head's attention from (to) the source token
 // as small multiples, while the source is attention. Its window's height at this width and
 // window height (0: no grid), then the grid itself inside that window.
