@@ -97,6 +97,84 @@ void StreamTokens(const std::string& path, uint64_t tokens, std::atomic<int64_t>
   ::close(fd);
 }
 
+// A generation loop's pace: one token at a time, `rate` a second, each with two values, as text
+// (what tokenheat.torch.watch sends). sent[i] is when token i's frame left.
+void StreamPaced(const std::string& path, uint64_t tokens, double rate, std::vector<Clock::time_point>& sent,
+                 std::atomic<bool>& failed) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof(address.sun_path), "%s", path.c_str());
+  const auto send_all = [&](const std::string& bytes) {
+    for (size_t done = 0; done < bytes.size();) {
+      const ssize_t n = ::send(fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      done += static_cast<size_t>(n);
+    }
+    return true;
+  };
+  bool ok = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0 &&
+            send_all(EncodeStreamFrame(R"({"type":"hello","protocol":1,"client":"tokenheat bench, paced"})")) &&
+            send_all(EncodeStreamFrame(R"({"type":"open","sequence":"paced","channels":["activation","logprob"]})"));
+  const Clock::time_point start = Clock::now();
+  for (uint64_t i = 0; ok && i < tokens; ++i) {
+    std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(
+                                              std::chrono::duration<double>(static_cast<double>(i) / rate)));
+    const float values[2] = {std::sin(static_cast<float>(i) * 0.1f), -static_cast<float>(i % 10)};
+    sent[i] = Clock::now();
+    ok = send_all(EncodeStreamFrame(
+        R"({"type":"append","sequence":"paced","count":1,"tokens":[" word)" + std::to_string(i % 100) +
+            R"("],"channels":["activation","logprob"]})",
+        std::string_view(reinterpret_cast<const char*>(values), sizeof(values))));
+  }
+  if (!ok) failed = true;
+  ::close(fd);
+}
+
+// The viewer's loop, headless: what arrived applied, the tail followed, a frame drawn; until
+// `tokens` tokens are shown or five minutes pass. shown(first, end, frame_end) is told which
+// tokens each frame showed for the first time.
+struct LoopResult {
+  std::vector<double> frame_ms;  // frames that applied something
+  Clock::time_point shown_all{};
+};
+template <typename Shown>
+LoopResult PlayViewerLoop(StreamServer& server, const CommandLine& line, uint64_t tokens, const std::atomic<bool>& failed,
+                          const Shown& shown) {
+  StreamIngest ingest(true);
+  Session session(StreamIngest::WaitingDocument(server.Path()));
+  HeatmapView view(line.view.font, line.view.font_size);
+  LoopResult result;
+  bool configured = false;
+  uint64_t shown_tokens = 0;
+  const Clock::time_point deadline = Clock::now() + std::chrono::minutes(5);
+  while (Clock::now() < deadline && !failed) {
+    const Clock::time_point frame_start = Clock::now();
+    const StreamIngest::Applied applied = ingest.Apply(session, server.TakeArrivals(StreamServer::kFrameBytes), server);
+    if (!applied.changed) {
+      // The viewer waits for the reader thread's wake-up when nothing has arrived.
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+      continue;
+    }
+    if (applied.first_data && !configured) {
+      ConfigureSession(session, line.view);
+      configured = true;
+    }
+    view.Render(session, line.view.width, line.height, true);
+    gl::Finish();
+    const Clock::time_point frame_end = Clock::now();
+    result.frame_ms.push_back(MsBetween(frame_start, frame_end));
+    const uint64_t now_shown = ingest.Sequences().empty() ? 0 : session.Doc().sequences[ingest.Sequences()[0].index].TokenCount();
+    shown(shown_tokens, now_shown, frame_end);
+    shown_tokens = now_shown;
+    if (shown_tokens >= tokens) {
+      result.shown_all = frame_end;
+      break;
+    }
+  }
+  return result;
+}
+
 }  // namespace
 
 int RunStreamBench(const CommandLine& line) {
@@ -104,63 +182,59 @@ int RunStreamBench(const CommandLine& line) {
   const auto context = gl::HeadlessContext::Create();
   const std::string path = line.listen->empty() ? StreamServer::DefaultPath() : *line.listen;
   StreamServer server(path, [] {});
-  StreamIngest ingest(true);
-  Session session(StreamIngest::WaitingDocument(path));
-  HeatmapView view(line.view.font, line.view.font_size);
 
+  // [Flood] As fast as the socket takes them.
   std::atomic<int64_t> last_byte_ns{0};
   std::atomic<bool> failed{false};
   const Clock::time_point start = Clock::now();
   std::thread client(StreamTokens, path, tokens, std::ref(last_byte_ns), std::ref(failed));
-  std::vector<double> frame_ms;
-  Clock::time_point shown_all{};
-  bool configured = false;
-  const Clock::time_point deadline = start + std::chrono::minutes(5);
-  while (Clock::now() < deadline && !failed) {
-    const Clock::time_point frame_start = Clock::now();
-    const StreamIngest::Applied applied = ingest.Apply(session, server.TakeArrivals(), server);
-    if (applied.first_data && !configured) {
-      ConfigureSession(session, line.view);
-      configured = true;
-    }
-    // The viewer follows the tail: the end of the text stays in view.
-    view.Render(session, line.view.width, line.height);
-    if (session.ScrollPixels() < session.MaxScroll()) {
-      session.ScrollTo(session.MaxScroll());
-      view.Render(session, line.view.width, line.height);
-    }
-    gl::Finish();
-    const Clock::time_point frame_end = Clock::now();
-    frame_ms.push_back(MsBetween(frame_start, frame_end));
-    if (!ingest.Sequences().empty() && session.Doc().sequences[ingest.Sequences()[0].index].TokenCount() == tokens) {
-      shown_all = frame_end;
-      break;
-    }
-    // Like the viewer, which waits for the reader thread's wake-up when nothing has arrived.
-    if (!applied.changed) std::this_thread::sleep_for(std::chrono::microseconds(200));
-  }
+  const LoopResult flood = PlayViewerLoop(server, line, tokens, failed, [](uint64_t, uint64_t, Clock::time_point) {});
   client.join();
-  if (failed || shown_all == Clock::time_point{})
+  if (failed || flood.shown_all == Clock::time_point{})
     throw std::runtime_error("bench --listen: the stream did not arrive whole (" + path + ")");
-  const Clock::time_point last_byte{Clock::duration(last_byte_ns.load())};
-  const double seconds = MsBetween(start, shown_all) / 1000.0;
-  const double latency_ms = MsBetween(last_byte, shown_all);
-  const double median = Percentile(frame_ms, 50.0);
-  const double p95 = Percentile(frame_ms, 95.0);
+  const double seconds = MsBetween(start, flood.shown_all) / 1000.0;
+  // From the last byte the viewer received (not sent: the socket and the queue may hold more).
+  const double latency_ms = MsBetween(server.LastReceived(), flood.shown_all);
+
+  // [Paced] A generation loop: 1,000 tokens a second, one at a time, for two seconds.
+  constexpr uint64_t kPacedTokens = 2000;
+  constexpr double kPacedRate = 1000.0;
+  std::vector<Clock::time_point> sent(kPacedTokens);
+  std::vector<double> token_latency_ms;
+  std::thread paced_client(StreamPaced, path, kPacedTokens, kPacedRate, std::ref(sent), std::ref(failed));
+  const LoopResult paced = PlayViewerLoop(server, line, kPacedTokens, failed,
+                                          [&](uint64_t first, uint64_t end, Clock::time_point frame_end) {
+                                            for (uint64_t i = first; i < end; ++i)
+                                              token_latency_ms.push_back(MsBetween(sent[i], frame_end));
+                                          });
+  paced_client.join();
+  if (failed || paced.shown_all == Clock::time_point{})
+    throw std::runtime_error("bench --listen: the paced stream did not arrive whole (" + path + ")");
+
+  const double median = Percentile(flood.frame_ms, 50.0);
+  const double p95 = Percentile(flood.frame_ms, 95.0);
   std::printf("stream        %llu tokens with 2 channels over %s\n", static_cast<unsigned long long>(tokens), path.c_str());
   std::printf("device        %s, %dx%d\n", context->Description().c_str(), line.view.width, line.height);
   std::printf("throughput    %.0f tokens/s (first byte sent to the frame showing the last token: %.3f s)\n",
               static_cast<double>(tokens) / seconds, seconds);
-  std::printf("latency       %.2f ms from the last byte sent to the frame that shows it\n", latency_ms);
-  std::printf("frames        %zu while tokens arrived: median %.2f ms, p95 %.2f ms\n", frame_ms.size(), median, p95);
+  std::printf("latency       %.2f ms from the last byte received to the frame that shows it\n", latency_ms);
+  std::printf("frames        %zu while tokens arrived: median %.2f ms, p95 %.2f ms\n", flood.frame_ms.size(), median, p95);
+  std::printf("paced         %llu tokens at %.0f/s, one a frame: frames median %.2f ms, p95 %.2f ms; each token shown "
+              "%.2f ms after it was sent (median), p95 %.2f ms\n",
+              static_cast<unsigned long long>(kPacedTokens), kPacedRate, Percentile(paced.frame_ms, 50.0),
+              Percentile(paced.frame_ms, 95.0), Percentile(token_latency_ms, 50.0), Percentile(token_latency_ms, 95.0));
   const nlohmann::json result = {{"stream_tokens", tokens},
                                  {"width", line.view.width},
                                  {"height", line.height},
                                  {"ingest_tokens_per_s", static_cast<double>(tokens) / seconds},
                                  {"last_byte_to_frame_ms", latency_ms},
-                                 {"frames", frame_ms.size()},
+                                 {"frames", flood.frame_ms.size()},
                                  {"frame_ms_median", median},
-                                 {"frame_ms_p95", p95}};
+                                 {"frame_ms_p95", p95},
+                                 {"paced_frame_ms_median", Percentile(paced.frame_ms, 50.0)},
+                                 {"paced_frame_ms_p95", Percentile(paced.frame_ms, 95.0)},
+                                 {"paced_token_latency_ms_median", Percentile(token_latency_ms, 50.0)},
+                                 {"paced_token_latency_ms_p95", Percentile(token_latency_ms, 95.0)}};
   std::printf("%s\n", result.dump().c_str());
   return 0;
 }

@@ -31,7 +31,7 @@ void HeatmapView::SetFont(const std::string& font) {
   SetAtlas(std::move(atlas));
 }
 
-void HeatmapView::Render(Session& session, int width, int height) {
+void HeatmapView::Render(Session& session, int width, int height, bool keep_end_in_view) {
   if (PixelSize(session) != m_atlas->PixelSize()) SetAtlas(std::make_unique<GlyphAtlas>(m_font, PixelSize(session)));
   const int font_size = session.Settings().font_size;
   const GridGeometry geometry =
@@ -39,6 +39,10 @@ void HeatmapView::Render(Session& session, int width, int height) {
              : GridGeometry::ForCell(m_atlas->CellWidth(), m_atlas->CellHeight());
   // The running text stays laid out in the stacked view too: the panels read its top token.
   session.UpdateLayout(width, height, geometry);
+  if (keep_end_in_view && !session.Settings().stacked && session.ScrollPixels() < session.MaxScroll()) {
+    session.ScrollTo(session.MaxScroll());
+    session.UpdateLayout(width, height, geometry);  // the lines now in view
+  }
   if (session.Settings().stacked) {
     session.UpdateStackedLayout(width, height, geometry);
     RenderPane(m_main, session, session.Stacked().Visible().layout, true, width, height);

@@ -22,7 +22,9 @@ class HeatmapView {
   HeatmapView(std::string font, int font_size);
 
   // Lays out (Session::UpdateLayout), uploads what changed and draws a width x height frame.
-  void Render(Session& session, int width, int height);
+  // keep_end_in_view: the running text is scrolled to its end before it is drawn (following a live
+  // stream's tail), in the same frame.
+  void Render(Session& session, int width, int height, bool keep_end_in_view = false);
 
   // A new fontconfig pattern for the text; throws FontError and keeps the old font when it is
   // unusable.

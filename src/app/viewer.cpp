@@ -279,6 +279,7 @@ int RunViewer(const CommandLine& parsed) {
     context.stream.path = server->Path();
   }
   bool follow_tail = true;  // the view follows the end of a growing sequence until scrolled away
+  int64_t rendered_scroll = 0;  // where the last frame was drawn: a scroll since is the user's (or a script's)
 
   FileWatch watch;
   if (line.view.input) {
@@ -362,7 +363,7 @@ int RunViewer(const CommandLine& parsed) {
       // first and acted on after: what a connection sent before it ended is among the arrivals.
       std::vector<StreamServer::Notice> notices = server->TakeNotices();
       const bool at_end = session.ScrollPixels() >= session.MaxScroll();
-      const StreamIngest::Applied applied = ingest->Apply(session, server->TakeArrivals(), *server);
+      const StreamIngest::Applied applied = ingest->Apply(session, server->TakeArrivals(StreamServer::kFrameBytes), *server);
       for (StreamServer::Notice& notice : notices) {
         if (notice.ended) ingest->ConnectionEnded(notice.connection);
         constexpr size_t kStreamMessages = 6;
@@ -393,6 +394,8 @@ int RunViewer(const CommandLine& parsed) {
         follow_tail = true;
         context.stream.new_tokens = 0;
       }
+      // More than a frame's budget arrived: the next frame takes more, without waiting for events.
+      if (server->Pending()) active_frames = kFramesAfterEvent;
       context.stream.connections = server->Connections();
       context.range.values_growing = ingest->Growing(static_cast<size_t>(session.Settings().sequence));
     }
@@ -473,13 +476,12 @@ int RunViewer(const CommandLine& parsed) {
     heatmap.SetCanvas(context.canvas);
 
     if (context.heatmap_width > 0 && context.heatmap_height > 0) {
-      heatmap.Render(session, context.heatmap_width, context.heatmap_height);
-      // Following a growing sequence: its end stays in view (laid out again only when it moved).
+      // Following a growing sequence: its end stays in view, until the view is scrolled elsewhere
+      // (and again once it is scrolled back to the end).
+      if (server && session.ScrollPixels() != rendered_scroll) follow_tail = session.ScrollPixels() >= session.MaxScroll();
+      heatmap.Render(session, context.heatmap_width, context.heatmap_height, server && follow_tail);
+      rendered_scroll = session.ScrollPixels();
       if (server) {
-        if (follow_tail && session.ScrollPixels() < session.MaxScroll()) {
-          session.ScrollTo(session.MaxScroll());
-          heatmap.Render(session, context.heatmap_width, context.heatmap_height);
-        }
         if (session.ScrollPixels() >= session.MaxScroll()) context.stream.new_tokens = 0;
         follow_tail = session.ScrollPixels() >= session.MaxScroll();
       }

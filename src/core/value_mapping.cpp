@@ -165,7 +165,22 @@ ScopeSummary ScopeSummary::Bounds(std::span<const float> values) {
 
 ScopeSummary::ScopeSummary(std::span<const float> values, std::stop_token stop)
     : m_sorted(SortedFinite(values, stop)) {
-  m_non_finite = values.size() - m_sorted.size();
+  SummariseSorted(values.size() - m_sorted.size());
+}
+
+ScopeSummary ScopeSummary::Extended(ScopeSummary previous, std::span<const float> appended) {
+  ScopeSummary summary;
+  summary.m_sorted = std::move(previous.m_sorted);
+  const std::vector<float> added = SortedFinite(appended, {});
+  const auto middle = static_cast<std::ptrdiff_t>(summary.m_sorted.size());
+  summary.m_sorted.insert(summary.m_sorted.end(), added.begin(), added.end());
+  std::inplace_merge(summary.m_sorted.begin(), summary.m_sorted.begin() + middle, summary.m_sorted.end());
+  summary.SummariseSorted(previous.m_non_finite + appended.size() - added.size());
+  return summary;
+}
+
+void ScopeSummary::SummariseSorted(size_t non_finite) {
+  m_non_finite = non_finite;
   double sum = 0.0;
   for (const float v : m_sorted) sum += v;
   m_has_order = true;

@@ -90,6 +90,10 @@ class ScopeSummary {
   // One pass and no copy: counts, min, max, mean, standard deviation and the smallest positive
   // value, without the order statistics (HasOrder() is false until the sorted summary replaces it).
   static ScopeSummary Bounds(std::span<const float> values);
+  // The summary of previous's values followed by `appended` (a live stream's new tokens), without
+  // sorting again: the new values are sorted alone and merged in (O(n + k log k)). previous must
+  // have its order (HasOrder()).
+  static ScopeSummary Extended(ScopeSummary previous, std::span<const float> appended);
 
   // Percentiles, the median, clipped counts, the histogram and the outliers are known. When not,
   // they answer NaN, 0, zeros and no outliers.
@@ -132,6 +136,9 @@ class ScopeSummary {
   std::vector<size_t> Histogram(float lo, float hi, size_t bins) const;
 
  private:
+  // Everything else from m_sorted (finite values in order) and the count of the others.
+  void SummariseSorted(size_t non_finite);
+
   std::vector<float> m_sorted;
   bool m_has_order = false;
   size_t m_count = 0;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <span>
+#include <string>
+#include <unordered_map>
 
 namespace th {
 
@@ -50,8 +52,17 @@ class TokenMeasures {
 
   const MeasuredToken& Of(uint64_t token, std::string_view text) {
     if (m_ids.empty()) {
-      m_scratch.Measure(text);
-      return m_scratch;
+      // Tokens stored as strings (a live stream's, text files') repeat too: short ones are
+      // measured once per distinct text, while the cache stays small.
+      if (text.size() > kCachedTextBytes) {
+        m_scratch.Measure(text);
+        return m_scratch;
+      }
+      if (const auto found = m_by_text.find(text); found != m_by_text.end()) return found->second;
+      if (m_by_text.size() >= kCachedTexts) m_by_text.clear();
+      MeasuredToken measured;
+      measured.Measure(text);
+      return m_by_text.emplace(std::string(text), measured).first->second;
     }
     const auto id = static_cast<size_t>(m_ids[token]);
     if (id >= m_cache.size()) m_cache.resize(id + 1);
@@ -73,7 +84,14 @@ class TokenMeasures {
   const Sequence* m_sequence;
   TokenText m_text;
   std::span<const int32_t> m_ids;
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  static constexpr size_t kCachedTextBytes = 32;
+  static constexpr size_t kCachedTexts = size_t{1} << 16;
   std::vector<Entry> m_cache;  // by id
+  std::unordered_map<std::string, MeasuredToken, TextHash, std::equal_to<>> m_by_text;
   MeasuredToken m_scratch;
 };
 

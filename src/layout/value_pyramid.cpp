@@ -59,6 +59,35 @@ ValuePyramid::ValuePyramid(std::span<const float> values) : m_values(values) {
   m_levels.push_back(std::move(level));
 }
 
+void ValuePyramid::Extend(std::span<const float> values) {
+  const uint64_t before = m_values.size();
+  if (m_levels.empty() || before == 0 || values.size() < before) {
+    *this = ValuePyramid(values);
+    return;
+  }
+  m_values = values;
+  size_t first = before / kLeafTokens;  // the first block that holds a new value
+  std::vector<SpanStats>& leaves = m_levels[0];
+  leaves.resize((values.size() + kLeafTokens - 1) / kLeafTokens);
+  for (size_t block = first; block < leaves.size(); ++block) {
+    leaves[block] = {};
+    const size_t end = std::min<size_t>((block + 1) * kLeafTokens, values.size());
+    for (size_t i = block * kLeafTokens; i < end; ++i) leaves[block].Add(values[i]);
+  }
+  for (size_t level = 0; m_levels[level].size() > 1; ++level) {
+    if (level + 1 == m_levels.size()) m_levels.emplace_back();
+    const std::vector<SpanStats>& children = m_levels[level];
+    std::vector<SpanStats>& parents = m_levels[level + 1];
+    first /= 2;
+    parents.resize((children.size() + 1) / 2);
+    for (size_t parent = first; parent < parents.size(); ++parent) {
+      parents[parent] = {};
+      parents[parent].Merge(children[2 * parent]);
+      if (2 * parent + 1 < children.size()) parents[parent].Merge(children[2 * parent + 1]);
+    }
+  }
+}
+
 float ValuePyramid::Reduce(uint64_t begin, uint64_t end, Reduction reduction) const {
   end = std::min<uint64_t>(end, m_values.size());
   SpanStats stats;

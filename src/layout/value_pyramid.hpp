@@ -43,6 +43,9 @@ class ValuePyramid {
   ValuePyramid() = default;
   // O(n) time, about 0.75 bytes per token. values are borrowed: they must outlive the pyramid.
   explicit ValuePyramid(std::span<const float> values);
+  // The values grew (a live stream appended to them; the earlier ones unchanged, though they may
+  // have moved): only the blocks that hold new values are reduced again, O(new + levels).
+  void Extend(std::span<const float> values);
 
   uint64_t Size() const { return m_values.size(); }
   // The reduction of the finite values among tokens [begin, end); NaN when there are none.

@@ -23,7 +23,6 @@ void Session::ReplaceDocument(Document document) {
   m_document = std::move(document);
   ++m_document_revision;
   ++m_text_revision;
-  m_growing = false;
   m_stacked.DocumentReplaced();
   m_settings.sequence = 0;
   m_settings.channel = 0;
@@ -35,16 +34,52 @@ void Session::EditDocument(const std::function<void(Document&)>& edit, Edit kind
   // What reads the document stops before it changes.
   m_search.Stop();
   m_summary_task = {};
-  if (kind == Edit::kAppend) {
-    m_viewport.SequenceGrowing();
-    m_growing = true;
-  } else {
+  if (kind == Edit::kAny) {
     m_viewport.Reset();
     ++m_text_revision;
+  } else {
+    m_viewport.SequenceGrowing();
   }
+  const size_t values_before = CurrentValues().size();
   edit(m_document);
   ++m_document_revision;
-  ValuesChanged();
+  if (kind == Edit::kAppend && ValuesExtendOnAppend())
+    ValuesGrew(values_before);
+  else
+    ValuesChanged();
+}
+
+bool Session::ValuesExtendOnAppend() const {
+  const RangeScope scope = m_settings.mapping.scope;
+  return m_settings.source.kind == ValueSourceSpec::Kind::kChannel && !m_settings.shuffle_seed &&
+         m_settings.granularity == Granularity::kToken && !m_settings.underline &&
+         (scope == RangeScope::kSequence || scope == RangeScope::kManual);
+}
+
+void Session::ValuesGrew(size_t before) {
+  const uint64_t previous_values = m_values_revision;
+  ++m_values_revision;
+  ++m_content_revision;
+  m_base = MakeSource(CurrentSequence(), CurrentSourceSpec());
+  m_values = m_base;
+  m_twin = nullptr;
+  const std::span<const float> values = CurrentValues();
+  if (values.size() < before) {
+    ValuesChanged();
+    return;
+  }
+  // Statistics in order are extended by the new values alone; without order yet (a long sequence
+  // whose sort runs in the background) they are made again as for any change.
+  if (m_summary.HasOrder()) {
+    m_summary = ScopeSummary::Extended(std::move(m_summary), values.subspan(before));
+    SummaryChanged();
+  } else {
+    RecomputeSummary();
+  }
+  if (m_pyramid_revision == previous_values) {
+    m_pyramid.Extend(values);
+    m_pyramid_revision = m_values_revision;
+  }
 }
 
 void Session::SelectSequence(int index) {
@@ -368,7 +403,7 @@ void Session::RecomputeSummary() {
       break;
     }
   }
-  if (values.size() < (m_growing ? kGrowingBackgroundTokens : kBackgroundTokens)) {
+  if (values.size() < kBackgroundTokens) {
     m_summary = ScopeSummary(values);
   } else {
     // The span stays valid while the task runs: the values change only after ValuesChanged (or

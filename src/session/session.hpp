@@ -56,11 +56,14 @@ class Session {
   // Replaces the document, keeping the palette, mapping and font size.
   void ReplaceDocument(Document document);
   // [Streams] Changes the document in place. The view keeps its sequence, source and scroll
-  // position; what is derived is made again from the new document revision. kAppend: edit only
-  // appends (sequences, tokens, channels) and replaces values, never a token's text nor anything
-  // before the sequence shown (a live stream): the wrapping goes on with the new tokens alone, and
-  // statistics of a long sequence come from the background, so a frame costs what arrived.
-  enum class Edit { kAppend, kAny };
+  // position; what is derived is made again from the new document revision. For a live stream:
+  //   kAppend  edit only appends (sequences, tokens, channels), never changing a token's text, a
+  //            value or anything before the sequence shown: the wrapping goes on with the new
+  //            tokens alone, and while a channel is shown as it is (no shuffle, grouping or
+  //            underline; scope sequence or manual) its statistics and the overview's pyramid are
+  //            extended by the new values, so a frame costs about what arrived.
+  //   kValues  as kAppend, and values of earlier tokens replaced: statistics are made again.
+  enum class Edit { kAppend, kValues, kAny };
   void EditDocument(const std::function<void(Document&)>& edit, Edit kind = Edit::kAny);
   const Document& Doc() const { return m_document; }
 
@@ -255,6 +258,9 @@ class Session {
 
  private:
   void ValuesChanged();        // source, sequence or shuffle: new values, same wrapping
+  // Whether the values drawn only grow when tokens are appended (and their statistics with them).
+  bool ValuesExtendOnAppend() const;
+  void ValuesGrew(size_t before);  // kAppend: values [before, end) are new, the earlier ones as they were
   void RecomputeSummary();     // the scope's statistics, then the mapping
   void SummaryChanged();  // histogram and mapping of a new summary
   void TakeBackgroundWork(bool wait);  // what finished, or with wait, the next of each
@@ -267,10 +273,6 @@ class Session {
   uint64_t m_palette_revision = 1;
   uint64_t m_document_revision = 1;
   uint64_t m_text_revision = 1;  // bumped with the document's except by appends: what wrapping keys on
-  // Tokens have been appended to the document while shown: its statistics past
-  // kGrowingBackgroundTokens values come from the background, not in the frame that appends.
-  bool m_growing = false;
-  static constexpr size_t kGrowingBackgroundTokens = size_t{1} << 16;
   uint64_t m_values_revision = 1;
   // What the visible layout shows besides its lines: bumped with the values and with how folded
   // blocks reduce (Viewport::ContentRevision).

@@ -127,12 +127,17 @@ StreamIngest::Applied StreamIngest::Apply(Session& session, std::vector<StreamSe
   const bool edits = std::any_of(arrivals.begin(), arrivals.end(), [](const StreamServer::Arrival& arrival) {
     return arrival.event.kind != StreamEvent::Kind::kSync;
   });
+  const bool updates = std::any_of(arrivals.begin(), arrivals.end(), [](const StreamServer::Arrival& arrival) {
+    return arrival.event.kind == StreamEvent::Kind::kUpdate;
+  });
   const auto apply_all = [&](Document& document) {
     for (const StreamServer::Arrival& arrival : arrivals) ApplyEvent(document, arrival.connection, arrival.event);
   };
   if (edits) {
     // Replacing the waiting document is not an append.
-    session.EditDocument(apply_all, was_waiting ? Session::Edit::kAny : Session::Edit::kAppend);
+    session.EditDocument(apply_all, was_waiting ? Session::Edit::kAny
+                                    : updates   ? Session::Edit::kValues
+                                                : Session::Edit::kAppend);
   } else {
     Document unchanged;  // syncs alone change nothing
     apply_all(unchanged);

@@ -114,17 +114,28 @@ StreamServer::~StreamServer() {
 
 // [SECTION] The main thread's side
 
-std::vector<StreamServer::Arrival> StreamServer::TakeArrivals() {
+std::vector<StreamServer::Arrival> StreamServer::TakeArrivals(size_t max_bytes) {
   std::vector<Arrival> taken;
   bool was_full = false;
   {
     std::lock_guard lock(m_mutex);
-    taken.swap(m_arrivals);
     was_full = m_queued_bytes >= m_max_queued_bytes;
-    m_queued_bytes = 0;
+    size_t bytes = 0;
+    // Whole frames: a frame's events go together (the next frame starts with bytes > 0).
+    while (!m_arrivals.empty() && !(m_arrivals.front().bytes > 0 && bytes > 0 && bytes + m_arrivals.front().bytes > max_bytes)) {
+      bytes += m_arrivals.front().bytes;
+      taken.push_back(std::move(m_arrivals.front()));
+      m_arrivals.pop_front();
+    }
+    m_queued_bytes -= std::min(m_queued_bytes, bytes);
   }
-  if (was_full) WakeThread();  // it stopped reading: there is room again
+  if (was_full) WakeThread();  // it stopped reading: there may be room again
   return taken;
+}
+
+bool StreamServer::Pending() const {
+  std::lock_guard lock(m_mutex);
+  return !m_arrivals.empty();
 }
 
 std::vector<StreamServer::Notice> StreamServer::TakeNotices() {
@@ -151,8 +162,11 @@ void StreamServer::Queue(uint64_t connection, std::vector<StreamEvent> events, s
   if (events.empty()) return;
   {
     std::lock_guard lock(m_mutex);
-    for (StreamEvent& event : events) m_arrivals.push_back({connection, std::move(event)});
     m_queued_bytes += bytes;
+    for (StreamEvent& event : events) {
+      m_arrivals.push_back({connection, std::move(event), bytes});
+      bytes = 0;  // the frame is counted on its first event
+    }
   }
   m_wake();
 }
@@ -202,6 +216,7 @@ bool StreamServer::Read(Connection& connection) {
       return false;
     }
     m_bytes_received += static_cast<uint64_t>(received);
+    m_last_received = std::chrono::steady_clock::now().time_since_epoch().count();
     read_this_turn += static_cast<size_t>(received);
     try {
       connection.decoder.Feed(std::string_view(chunk.data(), static_cast<size_t>(received)));

@@ -10,8 +10,10 @@
 // POSIX only (socket, poll); no GL.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -28,6 +30,7 @@ class StreamServer {
   struct Arrival {
     uint64_t connection = 0;  // 1, 2, ...: the order clients connected in
     StreamEvent event;
+    size_t bytes = 0;         // its frame's size (on the frame's first event; 0 on the others)
   };
   // A line for the viewer to show: a client connected, left, or was dropped for a malformed frame.
   struct Notice {
@@ -36,7 +39,11 @@ class StreamServer {
     bool error = false;  // a malformed frame or a connection cut mid-frame
     std::string text;    // "client 2: frame 12 (append): ids[3] = 70000 is not below the vocabulary's 50257 entries"
   };
-  static constexpr size_t kMaxQueuedBytes = size_t{64} << 20;
+  // What the reader thread holds before it stops reading (the rest waits in the sockets), and what
+  // the main loop applies a frame: a flood of tokens costs frames of bounded length, never one long
+  // stall, and what arrived last is shown within kMaxQueuedBytes / kFrameBytes frames.
+  static constexpr size_t kMaxQueuedBytes = size_t{4} << 20;
+  static constexpr size_t kFrameBytes = size_t{1} << 20;
   static constexpr size_t kMaxConnections = kMaxStreamConnections;
 
   // The default socket: $XDG_RUNTIME_DIR/tokenheat/<pid>.sock, else /tmp/tokenheat-<uid>/<pid>.sock.
@@ -52,8 +59,11 @@ class StreamServer {
   ~StreamServer();
 
   const std::string& Path() const { return m_path; }
-  // Everything queued since the last call; the thread reads on once the queue has room.
-  std::vector<Arrival> TakeArrivals();
+  // What was queued, oldest first, frame by frame up to max_bytes of frames (at least one frame);
+  // the thread reads on once the queue has room.
+  std::vector<Arrival> TakeArrivals(size_t max_bytes = SIZE_MAX);
+  // Whether arrivals wait to be taken (more than a frame's budget came).
+  bool Pending() const;
   std::vector<Notice> TakeNotices();
   // Sends a reply frame (synced) to a connection, if it is still open; never waits for it.
   void Reply(uint64_t connection, std::string header);
@@ -62,6 +72,10 @@ class StreamServer {
   // Bytes and frames received so far, over all connections.
   uint64_t BytesReceived() const { return m_bytes_received.load(); }
   uint64_t FramesReceived() const { return m_frames_received.load(); }
+  // When the last byte arrived (steady clock), for latency measurements.
+  std::chrono::steady_clock::time_point LastReceived() const {
+    return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(m_last_received.load()));
+  }
 
  private:
   struct Connection;
@@ -80,7 +94,7 @@ class StreamServer {
   int m_wake_pipe[2] = {-1, -1};  // the main thread writes a byte to make the thread's poll return
 
   mutable std::mutex m_mutex;  // guards what follows, up to the thread
-  std::vector<Arrival> m_arrivals;
+  std::deque<Arrival> m_arrivals;
   std::vector<Notice> m_notices;
   size_t m_queued_bytes = 0;
   std::vector<std::pair<uint64_t, std::string>> m_replies;  // frames for the thread to send
@@ -88,6 +102,7 @@ class StreamServer {
   std::atomic<size_t> m_open_connections{0};
   std::atomic<uint64_t> m_bytes_received{0};
   std::atomic<uint64_t> m_frames_received{0};
+  std::atomic<std::chrono::steady_clock::rep> m_last_received{0};
   std::thread m_thread;
 };
 

@@ -13,6 +13,35 @@
 namespace th {
 namespace {
 
+// A live stream's statistics grow with each append: the extended summary equals one of all the
+// values, NaN and infinities counted, percentiles and histogram included.
+TEST(ScopeSummary, ExtendedEqualsTheSummaryOfAllValues) {
+  std::mt19937 random(5);
+  std::normal_distribution<float> normal(1.0f, 3.0f);
+  std::vector<float> all;
+  ScopeSummary grown(std::span<const float>{});
+  for (int append = 0; append < 30; ++append) {
+    std::vector<float> added(static_cast<size_t>(append * 7 % 50 + 1));
+    for (float& value : added) value = normal(random);
+    if (append % 4 == 0) added[0] = NAN;
+    if (append % 9 == 0) added.back() = INFINITY;
+    grown = ScopeSummary::Extended(std::move(grown), added);
+    all.insert(all.end(), added.begin(), added.end());
+    const ScopeSummary whole(all);
+    ASSERT_TRUE(grown.HasOrder());
+    EXPECT_EQ(grown.Count(), whole.Count());
+    EXPECT_EQ(grown.NonFinite(), whole.NonFinite());
+    EXPECT_EQ(grown.Min(), whole.Min());
+    EXPECT_EQ(grown.Max(), whole.Max());
+    EXPECT_NEAR(grown.Mean(), whole.Mean(), 1e-9);
+    EXPECT_NEAR(grown.StdDev(), whole.StdDev(), 1e-9);
+    EXPECT_EQ(grown.Percentile(10.0f), whole.Percentile(10.0f));
+    EXPECT_EQ(grown.Median(), whole.Median());
+    EXPECT_EQ(grown.NonPositive(), whole.NonPositive());
+    EXPECT_EQ(grown.Histogram(-5.0f, 7.0f, 16), whole.Histogram(-5.0f, 7.0f, 16));
+  }
+}
+
 TEST(MapValue, LinearClampsAndReportsClipping) {
   ValueMapping mapping;
   mapping.low = 0.0f, mapping.high = 10.0f;

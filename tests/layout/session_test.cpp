@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <random>
 
 #include "core/palette_registry.hpp"
 #include "session/legend.hpp"
@@ -27,6 +29,47 @@ Document MakeLines(int lines) {
 }
 
 constexpr GridGeometry kGeometry{10, 20, 2};
+
+// A live stream appends to the sequence shown: the statistics, histogram and overview it extends
+// are those of a session opened on the whole; the wrapping too, and the view stays where it was.
+TEST(Session, AppendedTokensExtendStatisticsOverviewAndWrapping) {
+  Document start;
+  Sequence& streamed = start.sequences.emplace_back();
+  streamed.channels.push_back({"act", {}});
+  Session session(std::move(start));
+  Document whole;
+  std::mt19937 random(11);
+  std::normal_distribution<float> normal(0.0f, 2.0f);
+  for (int append = 0; append < 40; ++append) {
+    std::vector<std::string> words;
+    std::vector<float> values;
+    for (int i = 0; i <= append % 13; ++i) {
+      words.push_back(" w" + std::to_string(random() % 1000));
+      values.push_back(i == 3 ? NAN : normal(random));
+    }
+    session.EditDocument(
+        [&](Document& document) {
+          Sequence& sequence = document.sequences[0];
+          for (size_t i = 0; i < words.size(); ++i) {
+            sequence.AppendToken(words[i]);
+            sequence.channels[0].values.push_back(values[i]);
+          }
+        },
+        Session::Edit::kAppend);
+    session.UpdateLayout(300, 200, GridGeometry{});
+    (void)session.OverviewRows(50);  // the overview is drawn every frame
+  }
+  whole.sequences.push_back(session.Doc().sequences[0]);
+  Session fresh(std::move(whole));
+  fresh.UpdateLayout(300, 200, GridGeometry{});
+  EXPECT_EQ(session.Summary().Count(), fresh.Summary().Count());
+  EXPECT_EQ(session.Summary().Median(), fresh.Summary().Median());
+  EXPECT_EQ(session.Summary().Min(), fresh.Summary().Min());
+  EXPECT_EQ(session.Histogram(), fresh.Histogram());
+  EXPECT_EQ(session.OverviewRows(50), fresh.OverviewRows(50));
+  EXPECT_EQ(session.Lines().LineCount(), fresh.Lines().LineCount());
+  for (size_t line = 0; line < fresh.Lines().LineCount(); ++line) ASSERT_EQ(session.Lines().Line(line), fresh.Lines().Line(line));
+}
 
 TEST(Session, ScrollIsClampedToTheContent) {
   Session session(MakeLines(100));

@@ -50,6 +50,34 @@ TEST(ValuePyramid, EveryRangeMatchesAScan) {
   }
 }
 
+// A live stream's values grow a few at a time: the extended pyramid equals one built whole, for
+// every range, whatever the sizes (within a leaf block, across levels, from empty).
+TEST(ValuePyramid, ExtendedEqualsBuiltWhole) {
+  const std::vector<float> all = RandomValues(5000, 9);
+  std::mt19937 random(3);
+  ValuePyramid grown(std::span<const float>(all).first(0));
+  for (size_t size = 0; size < all.size();) {
+    size = std::min(all.size(), size + std::uniform_int_distribution<size_t>(1, 300)(random));
+    // A copy each time: the values move as a growing vector's do; Extend reads only the new block.
+    const std::vector<float> prefix(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(size));
+    grown.Extend(prefix);
+    const ValuePyramid whole(prefix);
+    ASSERT_EQ(grown.Size(), size);
+    for (int trial = 0; trial < 40; ++trial) {
+      uint64_t begin = std::uniform_int_distribution<uint64_t>(0, size)(random);
+      uint64_t end = std::uniform_int_distribution<uint64_t>(0, size)(random);
+      if (begin > end) std::swap(begin, end);
+      const float expected = whole.Reduce(begin, end, Reduction::kMaxAbs);
+      const float got = grown.Reduce(begin, end, Reduction::kMaxAbs);
+      if (std::isnan(expected))
+        ASSERT_TRUE(std::isnan(got));
+      else
+        ASSERT_EQ(got, expected) << size << " [" << begin << ", " << end << ")";
+    }
+    ASSERT_EQ(grown.Rows(37, Reduction::kMean), whole.Rows(37, Reduction::kMean)) << size;
+  }
+}
+
 TEST(ValuePyramid, RowsMatchAScanAndASpikeSurvivesMaxAbs) {
   std::vector<float> values = RandomValues(1'000'003, 5);
   values[777'777] = -50.0f;  // one token in a row of about 925

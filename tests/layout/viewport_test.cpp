@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "session/viewport.hpp"
 
@@ -43,6 +44,34 @@ TEST(Viewport, LaysOutAgainOnlyWhenTheLinesTheContentOrTheScrollChange) {
   viewport.ScrollHome();
   EXPECT_TRUE(viewport.Update(sequence, {1, 1, TokenText::kDecoded}, 250, 300, geometry, 2, lay_out));
   EXPECT_EQ(viewport.TopToken(), 0u);
+}
+
+// A live stream appends tokens under the same wrap stamp: only they are wrapped, to exactly the
+// lines a wrap of the whole gives (long tokens split across lines, newlines, a pending break at
+// the end included), and the lines above keep their revision's content.
+TEST(Viewport, AppendedTokensAreWrappedAloneToTheLinesOfAWholeWrap) {
+  const std::vector<std::string> pieces = {"word ", "a_token_longer_than_a_line_of_thirty_cells_to_split ", "\n",
+                                           "x", "short ", "  ", "\n\n", "end"};
+  Sequence grown;
+  Viewport viewport;
+  const Viewport::WrapStamp wrap{1, 0, TokenText::kDecoded};
+  const Viewport::LayOut lay_out = [&](const LineIndex& lines, size_t first_line, size_t line_count, int) {
+    return LayoutLines(grown, lines, {}, first_line, line_count, TokenText::kDecoded);
+  };
+  GridGeometry geometry;
+  uint64_t revision = 0;
+  for (int step = 0; step < 60; ++step) {
+    // 1 to 7 tokens an append.
+    for (int i = 0; i <= step % 7; ++i) grown.AppendToken(pieces[static_cast<size_t>(step * 3 + i) % pieces.size()]);
+    viewport.Update(grown, wrap, 30 * geometry.cell_width + 2 * Viewport::kPadding, 300, geometry, 1, lay_out);
+    EXPECT_GT(viewport.LinesRevision(), revision);
+    revision = viewport.LinesRevision();
+    const LineIndex whole = LineIndex::Build(grown, 30);
+    ASSERT_TRUE(viewport.Lines().Complete());
+    ASSERT_EQ(viewport.Lines().LineCount(), whole.LineCount()) << "after append " << step;
+    for (size_t line = 0; line < whole.LineCount(); ++line)
+      ASSERT_EQ(viewport.Lines().Line(line), whole.Line(line)) << "line " << line << " after append " << step;
+  }
 }
 
 }  // namespace

@@ -325,6 +325,39 @@ TEST_F(StreamTest, AClientFasterThanTheViewerWaitsInItsOwnSendWhileTheQueueStays
   EXPECT_EQ(Streamed(0).channels[0].values.size(), uint64_t{kFrames} * kTokens);
 }
 
+TEST_F(StreamTest, AFrameTakesAtMostItsBudgetOfWholeFramesOldestFirst) {
+  Listen();
+  std::atomic<bool> done{false};
+  std::thread client_thread([&] {
+    Client client(m_path);
+    client.Hello();
+    client.Send({{"type", "open"}, {"sequence", "s"}});
+    for (int i = 0; i < 5; ++i)
+      client.Send({{"type", "append"}, {"sequence", "s"}, {"count", 1}, {"tokens", {std::to_string(i)}}});
+    client.Send({{"type", "sync"}});
+    client.Receive();
+    done = true;
+  });
+  // Everything queued (the sync's reply waits until it is applied): then one frame a turn.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (server->FramesReceived() < 8 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  std::vector<StreamEvent::Kind> kinds;
+  std::vector<std::string> tokens;
+  while (server->Pending()) {
+    std::vector<StreamServer::Arrival> arrivals = server->TakeArrivals(1);  // a byte: one frame a turn
+    ASSERT_EQ(arrivals.size(), 1u);
+    kinds.push_back(arrivals[0].event.kind);
+    if (!arrivals[0].event.tokens.empty()) tokens.push_back(arrivals[0].event.tokens[0]);
+    ingest.Apply(session, std::move(arrivals), *server);
+  }
+  ASSERT_TRUE(TurnUntil([&] { return done.load(); }));
+  client_thread.join();
+  EXPECT_EQ(kinds.size(), 7u);  // open, 5 appends, sync
+  EXPECT_EQ(tokens, (std::vector<std::string>{"0", "1", "2", "3", "4"}));
+  EXPECT_EQ(Streamed(0).TokenCount(), 5u);
+}
+
 TEST_F(StreamTest, ConnectionsBeyondTheLimitAreRefusedWithAReason) {
   Listen();
   std::vector<std::unique_ptr<Client>> clients;
@@ -376,6 +409,61 @@ TEST_F(StreamTest, AStaleSocketIsReplacedAndAnythingElseIsLeftAlone) {
     EXPECT_EQ(std::string(error.what()), m_path + ": exists and is not a socket");
   }
   EXPECT_TRUE(std::filesystem::exists(m_path));
+}
+
+}  // namespace
+}  // namespace th
+
+namespace th {
+namespace {
+
+// [SECTION] Streams beside an open file
+
+TEST(StreamBesideAFile, ArrivingSequencesJoinTheListAndTheViewStaysWhereItWas) {
+  const std::string path = (std::filesystem::temp_directory_path() / ("th_file_" + std::to_string(::getpid()) + ".sock")).string();
+  StreamServer server(path, [] {});
+  Document file;
+  file.source = "notes.json";
+  for (const char* name : {"first", "second"}) {
+    Sequence& sequence = file.sequences.emplace_back();
+    sequence.name = name;
+    for (int i = 0; i < 400; ++i) sequence.AppendToken(" word");
+    sequence.channels.push_back({"act", std::vector<float>(400, 1.0f)});
+  }
+  Session session(std::move(file));
+  session.SelectSequence(1);
+  session.UpdateLayout(400, 200, GridGeometry{8, 16, 4, 0});
+  session.ScrollTo(48);
+  const int64_t scroll = session.ScrollPixels();
+  ASSERT_GT(scroll, 0);
+  StreamIngest ingest(false);
+  std::atomic<bool> done{false};
+  std::thread client_thread([&] {
+    Client client(path);
+    client.Hello();
+    client.Send({{"type", "open"}, {"sequence", "first"}});
+    client.Send({{"type", "append"}, {"sequence", "first"}, {"count", 2}, {"tokens", {"a", "b"}}, {"channels", {"act"}}},
+                Floats({5, 6}));
+    client.Send({{"type", "sync"}});
+    client.Receive();
+    done = true;
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!done && std::chrono::steady_clock::now() < deadline) {
+    ingest.Apply(session, server.TakeArrivals(), server);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ingest.Apply(session, server.TakeArrivals(), server);
+  client_thread.join();
+  ASSERT_EQ(session.Doc().sequences.size(), 3u);
+  EXPECT_EQ(session.Doc().sequences[2].name, "first (2)");  // the file's "first" keeps its name
+  EXPECT_EQ(session.Doc().sequences[2].TokenCount(), 2u);
+  EXPECT_EQ(session.Doc().source, "notes.json");
+  // The view stays on the file's second sequence, where it was scrolled to.
+  EXPECT_EQ(session.Settings().sequence, 1);
+  session.UpdateLayout(400, 200, GridGeometry{8, 16, 4, 0});
+  EXPECT_EQ(session.ScrollPixels(), scroll);
+  EXPECT_EQ(session.ListedSequences().size(), 3u);
 }
 
 }  // namespace
