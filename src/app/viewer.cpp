@@ -3,6 +3,7 @@
 // nothing changes. It also loads files in the background (DocumentLoader), plays --script demos,
 // animates scrolling, watches the open file and remembers the user's choices between runs.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -253,7 +254,18 @@ int RunViewer(const CommandLine& parsed) {
   // A screenshot that would replace an input is a usage error before any window opens (the check
   // at the frame covers a file opened since).
   if (line.screenshot) InputFiles(line.view).CheckNotOverwritten(*line.screenshot);
+  // The socket too, so that a path it cannot listen on is said before a window opens; its reader
+  // wakes the main loop once there is one.
+  std::atomic<bool> window_open{false};
+  std::optional<StreamServer> server;
+  if (line.listen) server.emplace(socket_path, [&window_open] { if (window_open) PlatformWindow::Wake(); });
   PlatformWindow window("tokenheat - " + session.Doc().source, saved.window_size);
+  window_open = true;
+  // The reader stops before the window (and GLFW) goes, however the loop ends.
+  const struct StopStreamsFirst {
+    std::optional<StreamServer>& server;
+    ~StopStreamsFirst() { server.reset(); }
+  } stop_streams_first{server};
   ui::NoteDocumentGlyphs(session.Doc());
 
   HeatmapView heatmap(line.view.font, session.Settings().font_size);
@@ -267,11 +279,8 @@ int RunViewer(const CommandLine& parsed) {
   ui::ApplyTheme(context.dark_theme);
 
   PlatformWindow::CloseOnSignals();
-  // The socket opens once the window has: a client that connects finds a viewer to draw.
-  std::optional<StreamServer> server;
   std::optional<StreamIngest> ingest;
-  if (line.listen) {
-    server.emplace(socket_path, [] { PlatformWindow::Wake(); });
+  if (server) {
     ingest.emplace(stream_only);
     std::printf("tokenheat: listening on %s\n", server->Path().c_str());
     std::fflush(stdout);
