@@ -679,6 +679,122 @@ class ViewerTest(StreamTestCase):
         for name in channels:
             self.assertEqual(bits(got["values"][name]), bits(sent[name]), name)
 
+    def test_a_client_that_hangs_up_in_the_middle_of_a_frame(self):
+        viewer = Viewer(self, self.display, str(self.tmp / "viewer.sock"))
+        # A client of its own, on a raw socket: tokenheat.connect would never send half a frame.
+        raw = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.addCleanup(raw.close)
+        raw.settimeout(30)
+        raw.connect(viewer.socket)
+        write_frame(raw, {"type": "hello", "protocol": 1, "client": "raw"})
+        self.assertEqual(read_frame(raw)[0]["type"], "welcome")  # read: unread data would reset the connection
+        write_frame(raw, {"type": "open", "sequence": "cut", "channels": ["act"]})
+        write_frame(raw, {"type": "append", "sequence": "cut", "count": 3, "tokens": ["good", " start", " here"],
+                          "channels": ["act"]}, float32_bytes(0.5, -1.25, 3.0))
+        header = json.dumps({"type": "append", "sequence": "cut", "count": 2, "tokens": [" never", " seen"],
+                             "channels": ["act"]}).encode("utf-8")
+        payload = float32_bytes(7.0, 8.0)
+        frame = struct.pack("<II", len(header), len(payload)) + header + payload
+        half = frame[:len(frame) // 2]
+        raw.sendall(half)
+        raw.close()
+        # One thread reads every connection: a client connecting after the hang-up is read after
+        # it, and its sync answered once the hang-up's notice is in.
+        with tokenheat.connect(viewer.socket) as later:
+            self.assertEqual(later.sync(), {})
+        state = viewer.quit()
+        self.assertIn(f"client 1: disconnected in the middle of a frame ({len(half)} bytes of it dropped; what came "
+                      "before is kept)", state["stream"]["messages"])
+        [cut] = streamed(state)
+        self.assertEqual((cut["name"], cut["client"], cut["tokens"], cut["open"], cut["text"]),
+                         ("cut", 1, 3, False, "good start here"))
+        self.assertEqual(bits(cut["values"]["act"]), bits([0.5, -1.25, 3.0]))
+        self.assertEqual(state["tokens"], 3)
+
+    def test_a_client_faster_than_the_viewer_draws(self):
+        viewer = Viewer(self, self.display, str(self.tmp / "viewer.sock"))
+        count, chunk = 2_000_000, 65_536
+        vocabulary = [f"Ġw{i}" for i in range(300)]
+        generator = np.random.default_rng(7)
+        ids = generator.integers(0, len(vocabulary), count, dtype=np.int32)
+        values = generator.uniform(-1.0, 3.0, count).astype(np.float32)
+        values[::11] = np.nan  # no value, every 11th token
+        values[5::13] = np.inf
+        with tokenheat.connect(viewer.socket) as stream:
+            stream.vocabulary(vocabulary, encoding="byte-level")
+            stream.open("fast", channels=["act"])
+            for start in range(0, count, chunk):  # as fast as the socket takes them: no sync between
+                stream.append(ids=ids[start:start + chunk], values=values[start:start + chunk], channels="act",
+                              sequence="fast")
+            # Speed is the benchmarks' (tokenheat bench): here only that nothing is lost.
+            self.assertEqual(stream.sync(timeout=300), {"fast": count})
+        state = viewer.quit()
+        [fast] = streamed(state)
+        self.assertEqual((fast["name"], fast["tokens"], state["tokens"]), ("fast", count, count))
+        [act] = fast["channels"]
+        finite = np.isfinite(values)
+        self.assertEqual((act["name"], act["finite"]), ("act", int(finite.sum())))
+        expected = values[finite].astype(np.float64).sum()
+        self.assertTrue(math.isclose(act["sum"], expected, rel_tol=1e-9), (act["sum"], expected))
+        shown = np.where(finite, values, np.nan)[:256]  # --print-state shows each "no value" as null
+        self.assertEqual(bits(fast["values"]["act"]), bits(shown))
+        text = "".join(" " + vocabulary[i][1:] for i in ids[:2000])  # Ġ decoded as a space
+        self.assertGreaterEqual(len(fast["text"]), 4096)
+        self.assertTrue(text.startswith(fast["text"]), fast["text"][:100])
+
+    WORDS = ["the", "viewer", "follows", "a", "growing", "sequence", "to", "its", "end", "while"]
+
+    def words(self, start, count):
+        return [" " + self.WORDS[i % len(self.WORDS)] + str(i) for i in range(start, start + count)]
+
+    def scripted_viewer(self, *steps):
+        """A viewer playing these script steps; a `screenshot NAME` step among them tells the
+        test, through wait_for(NAME), that the steps before it have been played and drawn."""
+        script = self.tmp / "talk.txt"
+        script.write_text("".join(step + "\n" for step in steps))
+        return Viewer(self, self.display, str(self.tmp / "viewer.sock"), "--script", str(script))
+
+    def wait_for(self, viewer, name):
+        path, deadline = self.tmp / name, time.monotonic() + 60
+        while not path.exists() and time.monotonic() < deadline and viewer.process.poll() is None:
+            time.sleep(0.05)
+        self.assertTrue(path.exists(), f"no {name}; stderr: {viewer.errors.read_text()}")
+
+    def test_the_view_follows_the_tail_of_a_growing_sequence(self):
+        # Tokens only once the window has been drawn: streamed before the first frame, the view
+        # may not follow them (a start-up race of its own).
+        viewer = self.scripted_viewer("screenshot drawn.png")
+        self.wait_for(viewer, "drawn.png")
+        with tokenheat.connect(viewer.socket) as stream:
+            for start in range(0, 3000, 100):
+                stream.append(self.words(start, 100), np.arange(start, start + 100, dtype=np.float32),
+                              sequence="growing")
+            self.assertEqual(stream.sync(), {"growing": 3000})
+        state = viewer.quit()
+        view = {key: state[key] for key in ("tokens", "top_token", "scroll")}
+        view["new_tokens"] = state["stream"]["new_tokens"]
+        self.assertEqual(view["tokens"], 3000)
+        # The end in view: the top line is less than a screen above the last token (the default
+        # window, 1440 x 900 on this display, shows about 370 of these tokens), nothing below it.
+        self.assertGreater(view["top_token"], 3000 - 600, view)
+        self.assertEqual(view["new_tokens"], 0, view)
+
+    def test_the_view_stays_where_the_user_scrolled(self):
+        viewer = self.scripted_viewer("screenshot drawn.png", "wait 2", "goto 0", "screenshot after-goto.png")
+        self.wait_for(viewer, "drawn.png")
+        with tokenheat.connect(viewer.socket) as stream:
+            stream.append(self.words(0, 2000), sequence="growing")
+            self.assertEqual(stream.sync(), {"growing": 2000})  # in before the goto, 2 s later
+            self.wait_for(viewer, "after-goto.png")  # taken once the goto has been played and drawn
+            stream.append(self.words(2000, 500), sequence="growing")
+            self.assertEqual(stream.sync(), {"growing": 2500})
+        state = viewer.quit()
+        view = {key: state[key] for key in ("tokens", "top_token", "scroll")}
+        view["new_tokens"] = state["stream"]["new_tokens"]
+        self.assertEqual(view["tokens"], 2500)
+        self.assertEqual(view["top_token"], 0, view)  # the view stayed where the goto put it
+        self.assertEqual(view["new_tokens"], 500, view)  # and the button counts what arrived below
+
 
 if __name__ == "__main__":
     unittest.main()

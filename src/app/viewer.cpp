@@ -371,7 +371,6 @@ int RunViewer(const CommandLine& parsed) {
       // What clients sent since the last frame, as one edit of the document. Notices are taken
       // first and acted on after: what a connection sent before it ended is among the arrivals.
       std::vector<StreamServer::Notice> notices = server->TakeNotices();
-      const bool at_end = session.ScrollPixels() >= session.MaxScroll();
       const StreamIngest::Applied applied = ingest->Apply(session, server->TakeArrivals(StreamServer::kFrameBytes), *server);
       for (StreamServer::Notice& notice : notices) {
         if (notice.ended) ingest->ConnectionEnded(notice.connection);
@@ -394,10 +393,10 @@ int RunViewer(const CommandLine& parsed) {
       if (applied.changed) {
         active_frames = kFramesAfterEvent;
         if (applied.tokens > 0) ui::NoteDocumentGlyphs(session.Doc());
-        // Scrolled up to read: the view stays, and the button counts what arrived below.
-        if (applied.current_sequence_tokens > 0 && !(follow_tail && at_end))
-          context.stream.new_tokens += applied.current_sequence_tokens;
-        follow_tail = follow_tail && at_end;
+        // Scrolled up to read: the view stays, and the button counts what arrived below. (Whether
+        // the view follows is decided where it is drawn: before the first frame it has no height
+        // to be at the end of.)
+        if (applied.current_sequence_tokens > 0 && !follow_tail) context.stream.new_tokens += applied.current_sequence_tokens;
       }
       if (std::exchange(context.stream.follow_requested, false)) {
         follow_tail = true;
