@@ -280,7 +280,8 @@ void ConfigureSession(Session& session, const ViewOptions& options) {
   session.Stacked().SetOrder(ParseSequenceOrder(options.sort).value_or(SequenceOrder::kFile));
   session.SetOverviewReduction(ParseReduction(options.overview).value_or(Reduction::kMaxAbs));
   // Before the scope: a stacked view's range is global unless --scope says otherwise.
-  session.SetStacked(options.stacked);
+  // A feature index is read as its contexts stacked (the feature browser).
+  session.SetStacked(options.stacked || session.Doc().feature_index);
 
   if (options.palette_file) {
     session.SetPalette(LoadPaletteFile(*options.palette_file));

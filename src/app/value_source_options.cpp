@@ -2,6 +2,8 @@
 
 #include "core/attention.hpp"
 #include "core/feature_dictionary.hpp"
+#include "core/feature_index.hpp"
+#include "session/feature_browser.hpp"
 
 namespace th::app {
 
@@ -12,6 +14,15 @@ bool AttentionOptionGiven(const ViewOptions& options) {
 }
 
 void ConfigureFeature(Session& session, const std::string& wanted) {
+  // A feature index: the feature's contexts, in its browser.
+  if (const std::shared_ptr<const FeatureIndex> index = session.Doc().feature_index) {
+    const std::optional<size_t> row = index->Find(wanted);
+    if (!row)
+      throw UsageError("--feature " + wanted + ": no feature of that number or label among the index's " +
+                       std::to_string(index->Features()) + " features");
+    ShowIndexFeature(session, *row);
+    return;
+  }
   const FeatureDictionary* dictionary = session.CurrentSequence().Features().get();
   if (!dictionary)
     throw UsageError("--feature " + wanted + ": sequence '" + session.CurrentSequence().name +

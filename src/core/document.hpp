@@ -15,6 +15,7 @@ namespace th {
 
 class AttentionPatterns;
 class FeatureDictionary;
+class FeatureIndex;
 
 // Per-token numbers: either owned, or borrowed from memory that something else keeps alive (a
 // memory-mapped .npy/.npz/.safetensors file), so large float32 or int32 arrays are never copied.
@@ -107,6 +108,8 @@ inline constexpr uint8_t kTokenSpecial = 1;  // <|endoftext|>, <s>, [CLS], <pad>
 // A token that has no value by design, not a missing one (plain text's whitespace): drawn on the
 // canvas, neither coloured nor hatched.
 inline constexpr uint8_t kTokenUnmeasured = 2;
+// A token the document points out (the sampled, peak token of a feature index's context): framed.
+inline constexpr uint8_t kTokenMarked = 4;
 
 // A vocabulary's strings, shared by every sequence that stores its tokens as ids into it: each entry
 // is stored, and decoded, once however often it occurs (4 bytes per token instead of a string each).
@@ -251,6 +254,10 @@ struct Document {
   std::string source;  // file path, or "<demo>"
   std::vector<Sequence> sequences;
   std::optional<FileRange> file_range;
+  // A feature index (feature_index.hpp): the sequences are the contexts of its row
+  // `index_row`, which the viewer's feature browser replaces when another feature is picked.
+  std::shared_ptr<const FeatureIndex> feature_index;
+  size_t index_row = 0;
   // What the file holds that the loader did not read (an array of another shape...), one line
   // each, for info, render and the viewer to say.
   std::vector<std::string> warnings;

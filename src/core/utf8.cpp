@@ -67,6 +67,12 @@ void AppendHexByte(std::string& out, unsigned char byte) {
   out.push_back(kDigits[byte & 0xF]);
 }
 
+std::string GroupThousands(uint64_t number) {
+  std::string digits = std::to_string(number);
+  for (size_t at = digits.size() > 3 ? digits.size() - 3 : 0; at > 0; at = at > 3 ? at - 3 : 0) digits.insert(at, ",");
+  return digits;
+}
+
 bool ContainsIgnoringAsciiCase(std::string_view text, std::string_view part) {
   const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
   return std::search(text.begin(), text.end(), part.begin(), part.end(),

@@ -36,6 +36,9 @@ inline bool IsMalformedByte(char32_t cp, size_t begin, size_t end) {
 // Appends "\xHH" (uppercase hex): how a byte that is not valid UTF-8 is shown.
 void AppendHexByte(std::string& out, unsigned char byte);
 
+// 1234567 as "1,234,567": token counts and corpus positions read at a glance.
+std::string GroupThousands(uint64_t number);
+
 // Whether `part` occurs in `text`, A-Z matching a-z (other bytes, UTF-8 included, as they are): the
 // searches by name (--filter, --feature, the Data panel's feature search).
 bool ContainsIgnoringAsciiCase(std::string_view text, std::string_view part);

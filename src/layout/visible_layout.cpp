@@ -44,7 +44,8 @@ VisibleLayout LayoutLines(const Sequence& sequence, const LineIndex& index,
       const uint8_t token_flags = sequence.Flags(t);
       const uint16_t no_value = token_flags & kTokenUnmeasured ? kUnmeasuredFlag : kNoValueFlag;
       instance.flags = static_cast<uint16_t>((std::isfinite(value) ? 0 : no_value) |
-                                            (token_flags & kTokenSpecial ? kSpecialTokenFlag : 0));
+                                            (token_flags & kTokenSpecial ? kSpecialTokenFlag : 0) |
+                                            (token_flags & kTokenMarked ? kSourceTokenFlag : 0));
 
       // The token's units that fall on this line, in visual order.
       DisplayUnitReader reader = pieces.Read(t, text, begin, end);

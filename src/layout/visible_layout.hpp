@@ -42,7 +42,8 @@ inline constexpr uint16_t kFoldedBlockFlag = 16;
 // A token without a value by design (kTokenUnmeasured): drawn on the canvas like plain text,
 // neither coloured nor hatched.
 inline constexpr uint16_t kUnmeasuredFlag = 32;
-// The attention source token: framed, so the row it attends with is read from it.
+// The attention source token, or a token its document marks (kTokenMarked: a feature context's
+// peak): framed, so that the eye finds it first.
 inline constexpr uint16_t kSourceTokenFlag = 64;
 // The width of that frame, in pixels (the shader's, the SVG's and the HTML's).
 inline constexpr int kSourceFramePixels = 2;

@@ -18,6 +18,8 @@ void DrawSidebar(Session& session, FrameContext& context, ImVec2 origin, ImVec2 
   if (ImGui::CollapsingHeader("Files")) DrawFilesPanel(context);
   if (context.stream.listening && ImGui::CollapsingHeader("Stream", ImGuiTreeNodeFlags_DefaultOpen))
     DrawStreamPanel(context.stream);
+  if (session.Doc().feature_index && ImGui::CollapsingHeader("Features", ImGuiTreeNodeFlags_DefaultOpen))
+    DrawFeaturesPanel(session, context.features);
   if (ImGui::CollapsingHeader("Data", ImGuiTreeNodeFlags_DefaultOpen)) DrawDataPanel(session, context);
   if (ImGui::CollapsingHeader("Range", ImGuiTreeNodeFlags_DefaultOpen)) DrawRangePanel(session, context.range);
   if (ImGui::CollapsingHeader("Palette", ImGuiTreeNodeFlags_DefaultOpen)) DrawPalettePanel(session);

@@ -36,6 +36,17 @@ struct DataPanelState {
   std::optional<uint32_t> feature;
 };
 
+// Features panel (panel_features.cpp): the feature index's list, searched and sorted; the order
+// is made again only when the index, the search or the sort changes.
+struct FeaturesPanelState {
+  char search[128] = "";
+  int sort = 0;  // FeatureSort: by index, label, density or max
+  std::vector<size_t> rows;  // the index's rows, filtered and sorted
+  const void* rows_of = nullptr;  // the index they were made for
+  std::string rows_search;
+  int rows_sort = -1;
+};
+
 // Files panel (panel_files.cpp): a folder's entries, folders first, each group by name; read
 // again only when the folder changes.
 struct FolderListing {
@@ -139,6 +150,7 @@ struct FrameContext {
   FilesPanelState files;
   FontPanelState font_panel;
   NavigatePanelState navigate;
+  FeaturesPanelState features;
   RangePanelState range;
   HeatmapPanelState heatmap;
 };
@@ -177,6 +189,7 @@ void DrawColourBar(const Session& session);                      // colour_bar.c
 float ColourBarHeight(const Session& session, float width);      // colour_bar.cpp: its window's, at this width
 void DrawFilesPanel(FrameContext& context);                      // panel_files.cpp
 void DrawStreamPanel(const FrameContext::Stream& stream);         // panel_stream.cpp
+void DrawFeaturesPanel(Session& session, FeaturesPanelState& state);  // panel_features.cpp
 // The head grid (panel_heads.cpp): every layer's and head's attention from (to) the source token
 // as small multiples, while the source is attention. Its window's height at this width and
 // window height (0: no grid), then the grid itself inside that window.

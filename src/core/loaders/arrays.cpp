@@ -1,4 +1,5 @@
 #include "core/loaders/arrays.hpp"
+#include "core/feature_index.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -213,6 +214,8 @@ float Float8E4M3ToFloat(uint8_t byte) {
   return negative ? -magnitude : magnitude;
 }
 
+}  // namespace
+
 int64_t IntegerAt(const ArrayData& array, uint64_t element) {
   const char* p = array.bytes.data() + element * array.item_size;
   const bool swap = array.big_endian;
@@ -241,6 +244,8 @@ void AppendTextAt(std::string& out, const ArrayData& array, uint64_t element) {
     AppendUtf8(out, cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ? kReplacementChar : cp);
   }
 }
+
+namespace {
 
 // [SECTION] The token grid: S sequences of T tokens
 
@@ -1170,6 +1175,17 @@ std::string Shortened(std::string_view text, size_t limit) {
 
 Document BuildDocumentFromArrays(const LoadContext& context, std::vector<ArrayData> arrays,
                                  std::vector<std::vector<std::string>> extra_tokens) {
+  // A feature index (docs/feature-index.md) opens on its first feature.
+  for (const ArrayData& array : arrays)
+    if (array.name == "format" && array.IsText() && array.ElementCount() == 1) {
+      std::string format;
+      AppendTextAt(format, array, 0);
+      if (format == kFeatureIndexFormat) {
+        std::shared_ptr<const FeatureIndex> index = FeatureIndex::FromArrays(context, arrays);
+        if (index->Features() == 0) context.Fail("array 'feature_ids'", "the index has no feature");
+        return DocumentOfIndexFeature(std::move(index), 0, context.Source());
+      }
+    }
   return DocumentBuilder(context, std::move(arrays), std::move(extra_tokens)).Build();
 }
 

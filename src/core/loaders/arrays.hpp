@@ -32,6 +32,10 @@ struct ArrayData {
 
 // Element `element` (in storage order) as a float; the array is numeric.
 float NumberAt(const ArrayData& array, uint64_t element);
+// Element `element` of an integer array ('i', 'u', 'b') as an int64 (a uint64 from 2^63 reads negative).
+int64_t IntegerAt(const ArrayData& array, uint64_t element);
+// Appends element `element` of a text array ('U', 'S') as UTF-8 (NumPy's padding NULs left out).
+void AppendTextAt(std::string& out, const ArrayData& array, uint64_t element);
 
 // NumPy's own limit on an array's dimensions (NPY_MAXDIMS in NumPy 2); safetensors has none, and
 // gets the same.
