@@ -42,8 +42,22 @@ void CheckGenerate(const CommandLine& line) {
   if (!line.generate_attention && (std::find(line.given.begin(), line.given.end(), "--layers") != line.given.end() ||
                                    std::find(line.given.begin(), line.given.end(), "--heads") != line.given.end()))
     throw UsageError("generate: --layers and --heads shape the patterns of --attention, which is not given");
+  const auto given = [&](std::string_view option) { return std::find(line.given.begin(), line.given.end(), option) != line.given.end(); };
+  if (!line.generate_features && (given("--k") || given("--shards")))
+    throw UsageError("generate: --k and --shards shape the store of --features, which is not given");
+  if (line.generate_features && (line.generate_attention || line.sequences != 1))
+    throw UsageError("generate: --features writes a store of shards; give no --attention or --sequences with it");
   if (!line.synthetic_tokens) throw UsageError("generate: missing N, the number of tokens");
-  if (line.output.empty()) throw UsageError("generate: missing -o OUT.npz");
+  if (line.output.empty()) throw UsageError(line.generate_features ? "generate: missing -o DIR" : "generate: missing -o OUT.npz");
+  if (line.generate_features) {
+    if (line.feature_k > *line.generate_features)
+      throw UsageError("--k " + std::to_string(line.feature_k) + ": more than the " + std::to_string(*line.generate_features) +
+                       " features");
+    if (*line.synthetic_tokens % line.shards != 0)
+      throw UsageError("--shards " + std::to_string(line.shards) + ": must divide the " +
+                       std::to_string(*line.synthetic_tokens) + " tokens into shards of equal length");
+    return;
+  }
   if (!line.output.ends_with(".npz")) throw UsageError("generate -o " + line.output + ": the output must end in .npz");
   if (*line.synthetic_tokens % line.sequences != 0)
     throw UsageError("--sequences " + std::to_string(line.sequences) + ": must divide the " +

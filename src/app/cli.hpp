@@ -100,6 +100,9 @@ struct CommandLine {
   bool generate_attention = false;           // generate --attention: synthetic attention patterns too
   uint32_t attention_layers = 12;            // generate --layers L (with --attention)
   uint32_t attention_heads = 12;             // generate --heads H (with --attention)
+  std::optional<uint32_t> generate_features;  // generate --features F: a sparse activation store instead
+  uint32_t feature_k = 32;                   // generate --k K (with --features)
+  uint64_t shards = 1;                       // generate --shards S (with --features)
   int height = 1080;                         // bench --height (--width sets view.width)
   int bench_frames = 120;                    // bench --frames: frames per scripted phase
 };

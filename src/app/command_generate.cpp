@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <bit>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -141,15 +142,72 @@ void WriteAttention(NpzWriter& npz, uint64_t sequences, uint64_t tokens, uint32_
   }
 }
 
+// [SECTION] A sparse feature store
+
+// A 64-bit mix (SplitMix64's finaliser): the synthetic activations are functions of the position.
+uint64_t Mix(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+// Token t's k active features and activations, strongest first: feature (id * 97) mod F for its
+// token id (a feature a reader can name: it fires on one word), then k - 1 features spread by a
+// hash of t at a stride coprime with F (so never one twice), each weaker than the one before.
+void SyntheticFeatures(uint64_t t, uint32_t features, uint32_t k, int32_t* indices, float* values) {
+  const auto id = static_cast<uint64_t>(SyntheticTokenId(t));
+  const uint64_t word_feature = id * 97 % features;
+  const uint64_t base = Mix(t);
+  const uint64_t stride = features % 2 == 0 ? 521 % features | 1 : 2;  // odd: coprime with a power of two
+  uint32_t written = 0;
+  indices[written] = static_cast<int32_t>(word_feature);
+  values[written++] = 2.0f + static_cast<float>(base % 1000) / 1000.0f;
+  for (uint64_t j = 1; written < k; ++j) {
+    const uint64_t feature = (base + j * stride) % features;
+    if (feature == word_feature) continue;
+    indices[written] = static_cast<int32_t>(feature);
+    values[written] = std::exp(-static_cast<float>(written) / 8.0f) * (0.25f + static_cast<float>(Mix(base + j) % 1000) / 1000.0f);
+    ++written;
+  }
+}
+
+// Shard after shard: token_ids [n], feature_indices and feature_values [n, k], in chunks.
+void WriteFeatureStore(const CommandLine& line, const fs::path& folder) {
+  const uint64_t tokens = *line.synthetic_tokens, per_shard = tokens / line.shards;
+  const uint32_t features = *line.generate_features, k = line.feature_k;
+  constexpr uint64_t kChunk = uint64_t{1} << 16;
+  std::vector<int32_t> indices(kChunk * k);
+  std::vector<float> values(kChunk * k);
+  for (uint64_t shard = 0; shard < line.shards; ++shard) {
+    char name[32];
+    std::snprintf(name, sizeof name, "shard-%05llu.npz", static_cast<unsigned long long>(shard));
+    NpzWriter npz((folder / name).string());
+    const uint64_t first = shard * per_shard;
+    WriteArray<int32_t>(npz, "token_ids", "<i4", {per_shard}, per_shard, [&](uint64_t i) { return SyntheticTokenId(first + i); });
+    // Indices, then values: each pass makes the chunk's activations again (cheaper than holding a shard).
+    for (const bool write_values : {false, true}) {
+      npz.BeginArray(write_values ? "feature_values" : "feature_indices", write_values ? "<f4" : "<i4", 4, {per_shard, k});
+      for (uint64_t begin = 0; begin < per_shard; begin += kChunk) {
+        const uint64_t count = std::min(kChunk, per_shard - begin);
+        for (uint64_t i = 0; i < count; ++i) SyntheticFeatures(first + begin + i, features, k, &indices[i * k], &values[i * k]);
+        npz.Append(write_values ? std::string_view(reinterpret_cast<const char*>(values.data()), count * k * 4)
+                                : std::string_view(reinterpret_cast<const char*>(indices.data()), count * k * 4));
+      }
+    }
+    npz.Finish();
+  }
+}
+
 // Refused before anything is written when the patterns cannot fit on the disk they go to.
-void RequireDiskSpace(const fs::path& output, double bytes) {
+void RequireDiskSpace(const fs::path& output, double bytes, const char* what) {
   std::error_code error;
   const fs::space_info space = fs::space(output.parent_path().empty() ? fs::path(".") : output.parent_path(), error);
   if (error || bytes <= static_cast<double>(space.available)) return;
   char sizes[96];
   std::snprintf(sizes, sizeof sizes, "needs %.1f GB, and the disk has %.1f GB free", bytes / 1e9,
                 static_cast<double>(space.available) / 1e9);
-  throw std::runtime_error(output.string() + ": the attention " + sizes + " (fewer tokens, --layers or --heads)");
+  throw std::runtime_error(output.string() + ": " + what + " " + sizes + " (fewer tokens, or a smaller shape)");
 }
 
 }  // namespace
@@ -157,6 +215,25 @@ void RequireDiskSpace(const fs::path& output, double bytes) {
 int RunGenerate(const CommandLine& line) {
   const auto start = std::chrono::steady_clock::now();
   const uint64_t tokens = *line.synthetic_tokens;
+  if (line.generate_features) {
+    const fs::path folder(line.output);
+    std::error_code error;
+    fs::create_directories(folder, error);
+    if (error) throw std::runtime_error(folder.string() + ": cannot make the folder (" + error.message() + ")");
+    const fs::path tokenizer = folder / "tokenizer.json";
+    const std::string vocabulary = VocabularyJson();
+    const bool write_vocabulary = NeedsVocabulary(tokenizer, folder / "shard-00000.npz", vocabulary);
+    const double bytes = static_cast<double>(tokens) * (4.0 + 8.0 * line.feature_k);
+    RequireDiskSpace(folder / "shard-00000.npz", bytes, "the store");
+    WriteFeatureStore(line, folder);
+    if (write_vocabulary) WriteFileAtomically(tokenizer.string(), vocabulary);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("wrote %llu shard%s of %llu tokens x %u active features of %u (%.1f GB, %.2f s) in %s, vocabulary %s%s\n",
+                static_cast<unsigned long long>(line.shards), line.shards == 1 ? "" : "s",
+                static_cast<unsigned long long>(tokens / line.shards), line.feature_k, *line.generate_features, bytes / 1e9,
+                seconds, folder.string().c_str(), tokenizer.string().c_str(), write_vocabulary ? "" : " (already there)");
+    return 0;
+  }
   const fs::path output(line.output);
   const fs::path tokenizer = output.parent_path() / "tokenizer.json";
   const std::string vocabulary = VocabularyJson();
@@ -167,7 +244,8 @@ int RunGenerate(const CommandLine& line) {
       line.sequences == 1 ? std::vector<uint64_t>{tokens} : std::vector<uint64_t>{line.sequences, length};
   if (line.generate_attention)
     RequireDiskSpace(output, static_cast<double>(line.sequences) * line.attention_layers * line.attention_heads *
-                                 static_cast<double>(length) * static_cast<double>(length) * sizeof(uint16_t));
+                                 static_cast<double>(length) * static_cast<double>(length) * sizeof(uint16_t),
+                     "the attention");
   NpzWriter npz(line.output);
   WriteArray<int32_t>(npz, "token_ids", "<i4", shape, tokens, SyntheticTokenId);
   WriteArray<float>(npz, "values", "<f4", shape, tokens, SyntheticValue);

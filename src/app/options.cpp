@@ -497,6 +497,16 @@ std::vector<OptionSpec> MakeOptions() {
        .help = "with --attention: L layers (default 12)", .read = Whole<&CommandLine::attention_layers, 1, 4096>},
       {.name = "--heads", .value = "H", .section = S::kGenerate, .commands = kGenerate,
        .help = "with --attention: H heads a layer (default 12)", .read = Whole<&CommandLine::attention_heads, 1, 4096>},
+      {.name = "--features", .value = "F", .section = S::kGenerate, .commands = kGenerate,
+       .help = "instead: a sparse store of F features' activations, --k a token (token_ids,\n"
+               "feature_indices int32 and feature_values float32 [n, k]) as --shards files\n"
+               "shard-00000.npz... in the folder -o DIR, with its tokenizer.json (for\n"
+               "python3 -m tokenheat.index build DIR/shard-*.npz)",
+       .read = Whole<&CommandLine::generate_features, 1, 1 << 24>},
+      {.name = "--k", .value = "K", .section = S::kGenerate, .commands = kGenerate,
+       .help = "with --features: K active features a token (default 32)", .read = Whole<&CommandLine::feature_k, 1, 4096>},
+      {.name = "--shards", .value = "S", .section = S::kGenerate, .commands = kGenerate,
+       .help = "with --features: S shards of N/S tokens (default 1)", .read = Whole<&CommandLine::shards, 1, 100'000>},
 
       // [SECTION] Viewer options
       {.name = "--frames", .value = "N", .section = S::kViewer, .commands = kViewer,
