@@ -1,6 +1,7 @@
 #include "session/session.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -227,7 +228,16 @@ void Session::SetManualRange(float low, float high) {
 std::string Session::ApplyDataDefaults(bool keep_palette) {
   const bool sequence_scope = m_settings.mapping.scope == RangeScope::kSequence;
   const ScopeSummary summary = sequence_scope ? m_summary : ScopeSummary::Bounds(CurrentValues());
-  const SourceDefaults defaults = m_values ? m_values->Defaults(summary) : DefaultsFromSigns(summary);
+  SourceDefaults defaults = m_values ? m_values->Defaults(summary) : DefaultsFromSigns(summary);
+  // A range the file asks for from 0 up (a feature index's 0..corpus max) is a scale of
+  // magnitudes: a sequential palette, whatever the signs of the values below it (a GELU neuron's
+  // small negatives are clipped at 0, with the notch).
+  if (const std::optional<FileRange>& range = m_document.file_range; range && range->low && range->high &&
+                                                                      *range->low >= 0.0f && *range->high > *range->low) {
+    const std::array<float, 2> ends{*range->low, *range->high};
+    defaults = DefaultsFromSigns(ScopeSummary::Bounds(ends));
+    defaults.reason = "the file's range starts at 0";
+  }
   MappingSpec spec = m_settings.mapping;
   spec.kind = defaults.kind;
   SetSpec(spec);
