@@ -4,6 +4,7 @@
 #include "app/options.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -158,11 +159,23 @@ TEST(Options, EachSavedOptionIsReadBackAsItsOptionReadsItOrRefusedInOneWarning) 
 
 class ScriptFile : public testing::Test {
  protected:
+  // A file of its own for each script: ctest runs the tests of this fixture as processes side by
+  // side, and a script read while another test rewrites it plays the other's steps.
   std::string Write(const std::string& text) {
-    const std::filesystem::path path = std::filesystem::path(testing::TempDir()) / "tokenheat_options_test.script";
+    const std::filesystem::path path =
+        std::filesystem::path(testing::TempDir()) /
+        ("tokenheat_options_test_" + std::to_string(::getpid()) + "_" + std::to_string(++m_scripts) + ".script");
     std::ofstream(path) << text;
+    m_paths.push_back(path);
     return path.string();
   }
+  void TearDown() override {
+    for (const std::filesystem::path& path : m_paths) std::filesystem::remove(path);
+  }
+
+ private:
+  int m_scripts = 0;
+  std::vector<std::filesystem::path> m_paths;
 };
 
 // Two sequences of five tokens, each with attention [2 layers, 2 heads] and two features.

@@ -159,7 +159,8 @@ TEST_F(StreamTest, AppendedTokensAndValuesReachTheDocumentAndSyncAnswersAfterThe
     synced = client.Receive();
     done = true;
   });
-  ASSERT_TRUE(TurnUntil([&] { return done.load(); }));
+  // Until the client's leaving is noticed too (the reader queues its notice before it counts it gone).
+  ASSERT_TRUE(TurnUntil([&] { return done.load() && server->Connections() == 0; }));
   client_thread.join();
 
   EXPECT_EQ(welcome["type"], "welcome");
