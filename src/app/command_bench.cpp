@@ -56,13 +56,6 @@ double PeakRssMegabytes() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
 }
 
-// Nearest-rank percentile of frame times, p in [0, 100].
-double PercentileMs(std::vector<double> times, double p) {
-  if (times.empty()) return 0.0;
-  std::sort(times.begin(), times.end());
-  const auto rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(times.size())));
-  return times[std::clamp<size_t>(rank, 1, times.size()) - 1];
-}
 
 // CPU time of every thread of the process, in milliseconds.
 double ProcessCpuMs() {
@@ -97,6 +90,13 @@ class FrameClock {
 };
 
 }  // namespace
+
+double PercentileMs(std::vector<double> times, double p) {
+  if (times.empty()) return 0.0;
+  std::sort(times.begin(), times.end());
+  const auto rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(times.size())));
+  return times[std::clamp<size_t>(rank, 1, times.size()) - 1];
+}
 
 int RunBench(const CommandLine& line) {
   double generate_s = 0.0;

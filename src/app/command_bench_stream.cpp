@@ -35,33 +35,41 @@ double MsBetween(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
 }
 
-double Percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0.0;
-  std::sort(values.begin(), values.end());
-  const auto rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(values.size())));
-  return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
-}
+
+// A client's socket, blocking: what a notebook's tokenheat.connect() holds.
+class BenchClient {
+ public:
+  explicit BenchClient(const std::string& path) : m_fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::snprintf(address.sun_path, sizeof(address.sun_path), "%s", path.c_str());
+    m_ok = m_fd >= 0 && ::connect(m_fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0;
+  }
+  BenchClient(const BenchClient&) = delete;
+  BenchClient& operator=(const BenchClient&) = delete;
+  ~BenchClient() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  // Sends one frame whole; false (from then on) once the socket fails.
+  bool Send(std::string_view header, std::string_view payload = {}) {
+    const std::string bytes = EncodeStreamFrame(header, payload);
+    for (size_t done = 0; m_ok && done < bytes.size();) {
+      const ssize_t sent = ::send(m_fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+      m_ok = sent > 0;
+      if (m_ok) done += static_cast<size_t>(sent);
+    }
+    return m_ok;
+  }
+
+ private:
+  int m_fd;
+  bool m_ok = false;
+};
 
 // The client: a generation loop's worth of tokens as one fast stream. Returns when all is sent;
-// sent_at is when its last byte was.
+// last_byte_ns is when its last byte was.
 void StreamTokens(const std::string& path, uint64_t tokens, std::atomic<int64_t>& last_byte_ns, std::atomic<bool>& failed) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::snprintf(address.sun_path, sizeof(address.sun_path), "%s", path.c_str());
-  const auto send_all = [&](const std::string& bytes) {
-    for (size_t done = 0; done < bytes.size();) {
-      const ssize_t sent = ::send(fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
-      if (sent <= 0) return false;
-      done += static_cast<size_t>(sent);
-    }
-    return true;
-  };
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
-    failed = true;
-    ::close(fd);
-    return;
-  }
+  BenchClient client(path);
   // A vocabulary of 4,096 words of 2 to 9 letters, each after a space.
   constexpr int kVocabulary = 4096;
   nlohmann::json words = nlohmann::json::array();
@@ -71,9 +79,9 @@ void StreamTokens(const std::string& path, uint64_t tokens, std::atomic<int64_t>
     for (int c = 0, length = 2 + static_cast<int>(random() % 8); c < length; ++c) word += static_cast<char>('a' + random() % 26);
     words.push_back(word);
   }
-  bool ok = send_all(EncodeStreamFrame(R"({"type":"hello","protocol":1,"client":"tokenheat bench"})")) &&
-            send_all(EncodeStreamFrame(nlohmann::json({{"type", "vocabulary"}, {"tokens", words}}).dump())) &&
-            send_all(EncodeStreamFrame(R"({"type":"open","sequence":"bench","channels":["activation","logprob"]})"));
+  bool ok = client.Send(R"({"type":"hello","protocol":1,"client":"tokenheat bench"})") &&
+            client.Send(nlohmann::json({{"type", "vocabulary"}, {"tokens", words}}).dump()) &&
+            client.Send(R"({"type":"open","sequence":"bench","channels":["activation","logprob"]})");
   constexpr uint64_t kFrameTokens = 65536;
   std::vector<int32_t> ids(kFrameTokens);
   std::vector<float> values(2 * kFrameTokens);
@@ -89,46 +97,31 @@ void StreamTokens(const std::string& path, uint64_t tokens, std::atomic<int64_t>
     payload.append(reinterpret_cast<const char*>(values.data() + count), count * 4);
     const std::string header = R"({"type":"append","sequence":"bench","ids":true,"channels":["activation","logprob"],"count":)" +
                                std::to_string(count) + "}";
-    ok = send_all(EncodeStreamFrame(header, payload));
+    ok = client.Send(header, payload);
     sent += count;
   }
   last_byte_ns = Clock::now().time_since_epoch().count();
   if (!ok) failed = true;
-  ::close(fd);
 }
 
 // A generation loop's pace: one token at a time, `rate` a second, each with two values, as text
 // (what tokenheat.torch.watch sends). sent[i] is when token i's frame left.
 void StreamPaced(const std::string& path, uint64_t tokens, double rate, std::vector<Clock::time_point>& sent,
                  std::atomic<bool>& failed) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::snprintf(address.sun_path, sizeof(address.sun_path), "%s", path.c_str());
-  const auto send_all = [&](const std::string& bytes) {
-    for (size_t done = 0; done < bytes.size();) {
-      const ssize_t n = ::send(fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      done += static_cast<size_t>(n);
-    }
-    return true;
-  };
-  bool ok = ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) == 0 &&
-            send_all(EncodeStreamFrame(R"({"type":"hello","protocol":1,"client":"tokenheat bench, paced"})")) &&
-            send_all(EncodeStreamFrame(R"({"type":"open","sequence":"paced","channels":["activation","logprob"]})"));
+  BenchClient client(path);
+  bool ok = client.Send(R"({"type":"hello","protocol":1,"client":"tokenheat bench, paced"})") &&
+            client.Send(R"({"type":"open","sequence":"paced","channels":["activation","logprob"]})");
   const Clock::time_point start = Clock::now();
   for (uint64_t i = 0; ok && i < tokens; ++i) {
     std::this_thread::sleep_until(start + std::chrono::duration_cast<Clock::duration>(
                                               std::chrono::duration<double>(static_cast<double>(i) / rate)));
     const float values[2] = {std::sin(static_cast<float>(i) * 0.1f), -static_cast<float>(i % 10)};
     sent[i] = Clock::now();
-    ok = send_all(EncodeStreamFrame(
-        R"({"type":"append","sequence":"paced","count":1,"tokens":[" word)" + std::to_string(i % 100) +
-            R"("],"channels":["activation","logprob"]})",
-        std::string_view(reinterpret_cast<const char*>(values), sizeof(values))));
+    ok = client.Send(R"({"type":"append","sequence":"paced","count":1,"tokens":[" word)" + std::to_string(i % 100) +
+                         R"("],"channels":["activation","logprob"]})",
+                     std::string_view(reinterpret_cast<const char*>(values), sizeof(values)));
   }
   if (!ok) failed = true;
-  ::close(fd);
 }
 
 // The viewer's loop, headless: what arrived applied, the tail followed, a frame drawn; until
@@ -211,8 +204,8 @@ int RunStreamBench(const CommandLine& line) {
   if (failed || paced.shown_all == Clock::time_point{})
     throw std::runtime_error("bench --listen: the paced stream did not arrive whole (" + path + ")");
 
-  const double median = Percentile(flood.frame_ms, 50.0);
-  const double p95 = Percentile(flood.frame_ms, 95.0);
+  const double median = PercentileMs(flood.frame_ms, 50.0);
+  const double p95 = PercentileMs(flood.frame_ms, 95.0);
   std::printf("stream        %llu tokens with 2 channels over %s\n", static_cast<unsigned long long>(tokens), path.c_str());
   std::printf("device        %s, %dx%d\n", context->Description().c_str(), line.view.width, line.height);
   std::printf("throughput    %.0f tokens/s (first byte sent to the frame showing the last token: %.3f s)\n",
@@ -221,8 +214,8 @@ int RunStreamBench(const CommandLine& line) {
   std::printf("frames        %zu while tokens arrived: median %.2f ms, p95 %.2f ms\n", flood.frame_ms.size(), median, p95);
   std::printf("paced         %llu tokens at %.0f/s, one a frame: frames median %.2f ms, p95 %.2f ms; each token shown "
               "%.2f ms after it was sent (median), p95 %.2f ms\n",
-              static_cast<unsigned long long>(kPacedTokens), kPacedRate, Percentile(paced.frame_ms, 50.0),
-              Percentile(paced.frame_ms, 95.0), Percentile(token_latency_ms, 50.0), Percentile(token_latency_ms, 95.0));
+              static_cast<unsigned long long>(kPacedTokens), kPacedRate, PercentileMs(paced.frame_ms, 50.0),
+              PercentileMs(paced.frame_ms, 95.0), PercentileMs(token_latency_ms, 50.0), PercentileMs(token_latency_ms, 95.0));
   const nlohmann::json result = {{"stream_tokens", tokens},
                                  {"width", line.view.width},
                                  {"height", line.height},
@@ -231,10 +224,10 @@ int RunStreamBench(const CommandLine& line) {
                                  {"frames", flood.frame_ms.size()},
                                  {"frame_ms_median", median},
                                  {"frame_ms_p95", p95},
-                                 {"paced_frame_ms_median", Percentile(paced.frame_ms, 50.0)},
-                                 {"paced_frame_ms_p95", Percentile(paced.frame_ms, 95.0)},
-                                 {"paced_token_latency_ms_median", Percentile(token_latency_ms, 50.0)},
-                                 {"paced_token_latency_ms_p95", Percentile(token_latency_ms, 95.0)}};
+                                 {"paced_frame_ms_median", PercentileMs(paced.frame_ms, 50.0)},
+                                 {"paced_frame_ms_p95", PercentileMs(paced.frame_ms, 95.0)},
+                                 {"paced_token_latency_ms_median", PercentileMs(token_latency_ms, 50.0)},
+                                 {"paced_token_latency_ms_p95", PercentileMs(token_latency_ms, 95.0)}};
   std::printf("%s\n", result.dump().c_str());
   return 0;
 }

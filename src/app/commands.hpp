@@ -1,4 +1,6 @@
 #pragma once
+
+#include <vector>
 // The things tokenheat does. Each returns the process exit code.
 
 #include "app/cli.hpp"
@@ -14,6 +16,8 @@ int RunInfo(const CommandLine& line);    // command_info.cpp
 int RunViewer(const CommandLine& line);  // viewer.cpp
 int RunBench(const CommandLine& line);   // command_bench.cpp
 int RunStreamBench(const CommandLine& line);  // command_bench_stream.cpp: bench --listen
+// Nearest-rank percentile of times in milliseconds, p in [0, 100]; 0 for none (command_bench.cpp).
+double PercentileMs(std::vector<double> times, double p);
 int RunGenerate(const CommandLine& line);  // command_generate.cpp
 
 }  // namespace th::app

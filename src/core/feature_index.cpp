@@ -104,13 +104,13 @@ std::shared_ptr<const FeatureIndex> FeatureIndex::FromArrays(const LoadContext& 
   // Every id in the vocabulary (or -1, outside the shard), every group known: drawing reads them
   // without checks.
   const uint64_t entries = vocabulary.shape[0];
-  for (uint64_t i = 0; i < a.tokens.ElementCount(); ++i) {
+  for (uint64_t i = 0, count = a.tokens.ElementCount(); i < count; ++i) {
     const int64_t id = IntegerAt(a.tokens, i);
     if (id < -1 || (id >= 0 && static_cast<uint64_t>(id) >= entries))
       context.Fail(Place("context_tokens"), "id " + std::to_string(id) + " is not in the vocabulary's " +
                                                 std::to_string(entries) + " entries");
   }
-  for (uint64_t i = 0; i < a.group.ElementCount(); ++i) {
+  for (uint64_t i = 0, count = a.group.ElementCount(); i < count; ++i) {
     const int64_t group = IntegerAt(a.group, i);
     if (group < -1 || group > static_cast<int64_t>(bands) + 1)
       context.Fail(Place("context_group"), "group " + std::to_string(group) + " is not -1, 0 (top), 1.." +
