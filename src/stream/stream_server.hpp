@@ -39,11 +39,12 @@ class StreamServer {
     bool error = false;  // a malformed frame or a connection cut mid-frame
     std::string text;    // "client 2: frame 12 (append): ids[3] = 70000 is not below the vocabulary's 50257 entries"
   };
-  // What the reader thread holds before it stops reading (the rest waits in the sockets), and what
-  // the main loop applies a frame: a flood of tokens costs frames of bounded length, never one long
-  // stall, and what arrived last is shown within kMaxQueuedBytes / kFrameBytes frames.
-  static constexpr size_t kMaxQueuedBytes = size_t{4} << 20;
+  // What the main loop applies a frame, and what the reader thread holds before it stops reading
+  // (the rest waits in the sockets): the same, so that a flood of tokens costs frames of bounded
+  // length, never one long stall, while what arrived last is never more than a frame's worth
+  // behind: the frame after the one that ends when it is read shows it.
   static constexpr size_t kFrameBytes = size_t{1} << 20;
+  static constexpr size_t kMaxQueuedBytes = kFrameBytes;
   static constexpr size_t kMaxConnections = kMaxStreamConnections;
 
   // The default socket: $XDG_RUNTIME_DIR/tokenheat/<pid>.sock, else /tmp/tokenheat-<uid>/<pid>.sock.
