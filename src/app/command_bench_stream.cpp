@@ -8,6 +8,7 @@
 // The last line of output is one JSON object, as for `bench`.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -129,6 +130,7 @@ void StreamPaced(const std::string& path, uint64_t tokens, double rate, std::vec
 // tokens each frame showed for the first time.
 struct LoopResult {
   std::vector<double> frame_ms;  // frames that applied something
+  std::vector<Clock::time_point> frame_starts;  // theirs
   Clock::time_point shown_all{};
 };
 template <typename Shown>
@@ -157,6 +159,7 @@ LoopResult PlayViewerLoop(StreamServer& server, const CommandLine& line, uint64_
     gl::Finish();
     const Clock::time_point frame_end = Clock::now();
     result.frame_ms.push_back(MsBetween(frame_start, frame_end));
+    result.frame_starts.push_back(frame_start);
     const uint64_t now_shown = ingest.Sequences().empty() ? 0 : session.Doc().sequences[ingest.Sequences()[0].index].TokenCount();
     shown(shown_tokens, now_shown, frame_end);
     shown_tokens = now_shown;
@@ -188,6 +191,10 @@ int RunStreamBench(const CommandLine& line) {
   const double seconds = MsBetween(start, flood.shown_all) / 1000.0;
   // From the last byte the viewer received (not sent: the socket and the queue may hold more).
   const double latency_ms = MsBetween(server.LastReceived(), flood.shown_all);
+  // The frames begun after the last byte arrived, up to the one that shows it: 1 when the first
+  // frame that could see it does (the reader still decodes it while that frame may begin).
+  const auto frames_after = static_cast<size_t>(std::count_if(flood.frame_starts.begin(), flood.frame_starts.end(),
+                                                              [&](Clock::time_point t) { return t >= server.LastReceived(); }));
 
   // [Paced] A generation loop: 1,000 tokens a second, one at a time, for two seconds.
   constexpr uint64_t kPacedTokens = 2000;
@@ -210,7 +217,8 @@ int RunStreamBench(const CommandLine& line) {
   std::printf("device        %s, %dx%d\n", context->Description().c_str(), line.view.width, line.height);
   std::printf("throughput    %.0f tokens/s (first byte sent to the frame showing the last token: %.3f s)\n",
               static_cast<double>(tokens) / seconds, seconds);
-  std::printf("latency       %.2f ms from the last byte received to the frame that shows it\n", latency_ms);
+  std::printf("latency       %.2f ms from the last byte received to the frame that shows it, the %zu%s frame begun since\n",
+              latency_ms, frames_after, frames_after == 1 ? "st" : frames_after == 2 ? "nd" : frames_after == 3 ? "rd" : "th");
   std::printf("frames        %zu while tokens arrived: median %.2f ms, p95 %.2f ms\n", flood.frame_ms.size(), median, p95);
   std::printf("paced         %llu tokens at %.0f/s, one a frame: frames median %.2f ms, p95 %.2f ms; each token shown "
               "%.2f ms after it was sent (median), p95 %.2f ms\n",
@@ -221,6 +229,7 @@ int RunStreamBench(const CommandLine& line) {
                                  {"height", line.height},
                                  {"ingest_tokens_per_s", static_cast<double>(tokens) / seconds},
                                  {"last_byte_to_frame_ms", latency_ms},
+                                 {"frames_after_last_byte", frames_after},
                                  {"frames", flood.frame_ms.size()},
                                  {"frame_ms_median", median},
                                  {"frame_ms_p95", p95},
