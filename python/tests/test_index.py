@@ -307,6 +307,28 @@ class IndexTest(unittest.TestCase):
         self.assertEqual((index["context_shard"][8, 0], index["context_position"][8, 0], peaks[8, 0]), (1, 151, 1))
         self.assertEqual(index["context_tokens"][8, 0, 7:].tolist(), [-1] * 4)  # the 7-token shard's window
 
+    def test_blocks_bounds_and_a_third_sweep_give_the_same_index(self):
+        # A task reads its partition in blocks of rows, and pass 2 keeps, per band and feature,
+        # the entries under a priority bound that leaves enough (a group left short has its
+        # partition read again). Blocks of a row or two and bounds that leave nearly every group
+        # short give the brute force's index too, with the bands' entries counted (histogram bins
+        # fewer than twice the bands) and bounded by the histogram's bins (more).
+        saved = feature_index.CHUNK_ENTRIES, feature_index._sample_bounds
+        try:
+            feature_index.CHUNK_ENTRIES = 7
+            feature_index._sample_bounds = lambda counts, limit: np.full(len(counts), 1 << 58, np.uint64)
+            for settings in (SETTINGS, dict(SETTINGS, histogram_bins=8)):
+                out = self.tmp / "blocks.npz"
+                feature_index.build(self.store["names"], out, progress=False, **settings)
+                index = load(out)
+                for key, value in expected_index(self.store, settings).items():
+                    actual = index[key]
+                    if value.dtype.kind == "f":
+                        actual, value = actual.view(f"u{actual.dtype.itemsize}"), value.view(f"u{value.dtype.itemsize}")
+                    np.testing.assert_array_equal(actual, value, err_msg=f"{settings}: {key}")
+        finally:
+            feature_index.CHUNK_ENTRIES, feature_index._sample_bounds = saved
+
     def test_the_partitioning_and_a_distributed_cluster_give_the_same_index(self):
         from distributed import LocalCluster
 

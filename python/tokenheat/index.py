@@ -13,16 +13,19 @@ A shard is a .npz, .npy or .safetensors file holding a stretch of the corpus: to
 [tokens, k] (index -1 or value 0: no entry; a feature listed twice for a token adds up). The
 vocabulary (strings by id) is ``--vocabulary FILE`` (one token a line, or a tokenizer.json), else a
 ``vocabulary`` / ``vocab`` array in the shards, else a tokenizer.json beside the shard, else, for
-shards of text tokens, the sorted distinct tokens. Arrays are memory-mapped (.npy through
-np.load(mmap_mode="r"), an .npz's stored members through their offsets in the zip, safetensors
-through its header); a compressed .npz member cannot be, and its shard is read whole, as one
-partition.
+shards of text tokens, the sorted distinct tokens. Arrays are read in place, never whole (.npy
+through np.load(mmap_mode="r"), an .npz's stored members at their offsets in the zip, safetensors
+through its header: memory-mapped, or a block of rows read from the file); a compressed .npz member
+cannot be, and its shard is read whole, as one partition.
 
-The work runs on Dask: each shard is cut into partitions (up to 1M tokens, fewer when a partition's
-activations would pass 32 MB), each partition a task whose summary merges with the others' in a tree
-(fan-in 4). Pass 1 reduces every feature's max and firing count, pass 2 (the bands and histogram
-bins known from the max) the histogram, top-k and the band and random samples; then the chosen
-contexts' windows are cut from the shards. By default on Dask's local threaded scheduler;
+The work runs on Dask: each shard is cut into partitions (up to 4M tokens, fewer when a partition's
+activations would pass 1 GB as stored), each partition a task, read block by block (CHUNK_ENTRIES
+activations, NumPy over all features at once, so that a task's memory does not grow with its
+partition), whose summary merges with the others' in a tree (fan-in 4). Pass 1 reduces every
+feature's max and firing count, pass 2 (the bands and histogram bins known from the max) the
+histogram, top-k and the band and random samples (a first sweep over the partition bins, a second
+keeps only the entries that can be chosen, then cut exactly); then the chosen contexts' windows are
+cut from the shards. By default on Dask's local threaded scheduler;
 ``--scheduler ADDRESS`` runs the tasks on a dask.distributed cluster (its workers need this package
 importable and the shards at the same paths). The result does not depend on the scheduler nor on
 the partitioning: every choice is a total order (ties broken by corpus position).
@@ -51,9 +54,11 @@ import zipfile
 import numpy as np
 
 FORMAT = "tokenheat-feature-index-1"
-PARTITION_TOKENS = 1 << 20           # at most, a partition
-PARTITION_BYTES = 32 << 20           # of activations, at most, a partition (unless one token is more)
+PARTITION_TOKENS = 1 << 22           # at most, a partition (read block by block: memory does not grow with it)
+PARTITION_BYTES = 1 << 30            # of activations as stored, at most, a partition (unless one token is more)
+CHUNK_ENTRIES = 1 << 17              # activations a task works on at once (a block of a partition's rows)
 WINDOW_TASK_CONTEXTS = 1024          # contexts a window task cuts
+WINDOW_BATCH = 256                   # window tasks run at once (their results held until placed)
 FAN_IN = 4                           # of the merge tree
 
 ID_NAMES = ("ids", "input_ids", "token_ids")
@@ -324,10 +329,11 @@ class _Shard:
         return all(a.mappable for a in arrays)
 
     def row_bytes(self):
+        """A token's activations as stored (what a task reads of each of its rows)."""
         if self.dense is not None:
-            return self.dense.shape[-1] * max(4, self.dense.dtype.itemsize)
+            return self.dense.shape[-1] * self.dense.dtype.itemsize
         indices, values = self.sparse
-        return indices.shape[-1] * (8 + 4 + 8)  # the entries' feature, value and row, as they are worked on
+        return indices.shape[-1] * (indices.dtype.itemsize + values.dtype.itemsize)
 
     def token_ids(self, rows, vocabulary_lookup):
         """The ids of the tokens at rows (an int array), as int64."""
@@ -471,47 +477,159 @@ def open_shard(index, name, vocabulary_names=VOCABULARY_NAMES):
     return shard
 
 
-# [SECTION] A partition's activations: the firing entries, feature by feature
+# [SECTION] A partition's activations: the firing entries, block by block of rows
 
-def _sparse_entries(indices, values, lo, hi):
-    """The firing (feature - lo, row, value) of a block of sparse rows, sorted by feature then row;
-    a feature listed twice for a token summed (np.add.reduceat, in k order); only indices in
-    [lo, hi) (hi None: no bound)."""
-    indices = np.asarray(indices)
-    values = _float32(values[0], values[1]) if isinstance(values, tuple) else _float32(values)
-    keep = (indices >= max(lo, 0)) & (values != 0)
+class _Rows:
+    """Rows [a, b) of an _Array, read into memory: straight from the file for an array stored
+    uncompressed in C order (so that a task holds one block of rows at a time, not a mapping of its
+    whole partition), else sliced from open() (opened once: a compressed member is inflated once)."""
+
+    def __init__(self, array):
+        self.array, self.handle, self.source = array, None, None
+        shape = array.shape[1:] if array.squeeze else array.shape
+        self.tail = tuple(shape[1:])
+        if array.kind != "npy" and array.offset is not None and not array.fortran and math.prod(shape) > 0:
+            self.handle = open(array.path, "rb")
+            self.row_bytes = math.prod(self.tail) * array.dtype.itemsize
+        else:
+            self.source = array.open()
+
+    def __call__(self, start, stop):
+        if self.handle is None:
+            return np.asarray(self.source[start:stop])
+        out = np.empty((stop - start,) + self.tail, self.array.dtype)
+        self.handle.seek(self.array.offset + start * self.row_bytes)
+        got = self.handle.readinto(out.reshape(-1).view(np.uint8))
+        if got != out.nbytes:
+            raise ValueError(f"rows {start} to {stop}: {got} of {out.nbytes} bytes read (truncated?)")
+        return out
+
+    def close(self):
+        if self.handle is not None:
+            self.handle.close()
+
+
+def _index_mask(indices, lo, hi):
+    """indices in [lo, hi) (hi None: no bound), elementwise; one comparison where it can be."""
+    if hi is not None and lo == 0 and indices.dtype.kind == "i" and hi <= np.iinfo(indices.dtype).max:
+        return indices.view(indices.dtype.str.replace("i", "u")) < hi  # negatives wrap past hi
+    mask = indices >= lo if lo > 0 or indices.dtype.kind == "i" else np.ones(indices.shape, bool)
     if hi is not None:
-        keep &= indices < hi
-    rows = np.broadcast_to(np.arange(indices.shape[0], dtype=np.int64)[:, None], indices.shape)[keep]
-    features = indices[keep].astype(np.int64)
-    values = values[keep]
-    # stable: a token's duplicates stay in k order
-    order = np.argsort(features * max(indices.shape[0], 1) + rows, kind="stable")
-    features, rows, values = features[order], rows[order], values[order]
+        mask &= indices < hi
+    return mask
+
+
+def _sparse_sorted(indices, values, lo, hi, width=None):
+    """The firing (feature - lo, row, value) of a block of sparse rows, sorted by feature then row
+    (a radix sort), a feature listed twice for a token summed (np.add.reduceat, in k order); only
+    indices in [lo, hi) (hi None: no bound; width: hi - lo, else found); and whether one was listed
+    twice."""
+    k = max(indices.shape[1], 1)
+    flat = np.flatnonzero(_index_mask(indices, lo, hi) & (values != 0))
+    features = indices.reshape(-1)[flat].astype(np.int64)
+    if lo:
+        features -= lo
+    vals = values.reshape(-1)[flat]
+    rows = flat >> (k.bit_length() - 1) if k & (k - 1) == 0 else flat // k
+    if width is None:
+        width = int(features.max()) + 1 if len(features) else 0
+    order = _feature_order(features, width)
+    features, rows, vals = features[order], rows[order], vals[order]
+    twice = False
     if len(features) > 1:
         same = (features[1:] == features[:-1]) & (rows[1:] == rows[:-1])
         if same.any():
-            starts = np.flatnonzero(np.concatenate(([True], ~same)))
-            values = np.add.reduceat(values, starts)
-            features, rows = features[starts], rows[starts]
-    fires = values > 0
-    return features[fires] - lo, rows[fires], values[fires]
+            twice = True
+            firsts = np.flatnonzero(np.concatenate(([True], ~same)))
+            vals = np.add.reduceat(vals, firsts)
+            features, rows = features[firsts], rows[firsts]
+    fire = vals > 0
+    if not fire.all():
+        features, rows, vals = features[fire], rows[fire], vals[fire]
+    return features, rows, vals, twice
 
 
-def _entries(shard, start, stop, lo, hi, top_k=0):
-    """The firing entries of rows [start, stop) for features [lo, hi): (feature - lo, row - start,
-    value float32), sorted by feature then row; and, for dense activations, each feature's top_k-th
-    largest value (no entry below it can be in its top k), else None."""
-    if shard.dense is not None:
-        block = _float32(shard.dense.open()[start:stop, lo:hi], shard.dense.bfloat16).T
-        block = np.ascontiguousarray(block)
-        features, rows = np.nonzero(block > 0)
-        bound = None
-        if 0 < top_k < block.shape[1]:
-            bound = np.partition(np.nan_to_num(block, nan=-np.inf), block.shape[1] - top_k, axis=1)[:, -top_k]
-        return features.astype(np.int64), rows.astype(np.int64), block[features, rows], bound
-    indices, values = shard.sparse
-    return _sparse_entries(indices.open()[start:stop], (values.open()[start:stop], values.bfloat16), lo, hi) + (None,)
+def _feature_order(features, width):
+    """A stable order of non-negative ints below width: NumPy's radix sort of 16-bit keys (twice when wider)."""
+    if width <= 1 << 16:
+        return np.argsort(features.astype(np.uint16), kind="stable")
+    if width > 1 << 32:
+        return np.argsort(features, kind="stable")
+    low = np.argsort((features & 0xFFFF).astype(np.uint16), kind="stable")
+    return low[np.argsort((features[low] >> 16).astype(np.uint16), kind="stable")]
+
+
+class _Blocks:
+    """A partition's rows [start, stop) block by block (about CHUNK_ENTRIES activations a block).
+    Iterating gives each block's firing entries as (the block's first row, features - lo, rows
+    within the block, values float32), each feature's in row order; `raw()` the blocks as read.
+    The readers are made once, so a task may go over its partition more than once. dedupe: a
+    sparse token may list a feature twice (pass 1 found one in the partition), which is summed;
+    else the entries are taken as listed."""
+
+    def __init__(self, shard, start, stop, lo, hi, dedupe=True):
+        self.shard, self.start, self.stop, self.lo, self.hi, self.dedupe = shard, start, stop, lo, hi, dedupe
+        self.readers = []
+        try:
+            if shard.dense is not None:
+                self.readers.append(_Rows(shard.dense))
+                width = shard.dense.shape[-1]
+            else:
+                self.readers.append(_Rows(shard.sparse[0]))
+                self.readers.append(_Rows(shard.sparse[1]))
+                width = shard.sparse[0].shape[-1]
+        except BaseException:
+            self.close()
+            raise
+        self.step = max(1, CHUNK_ENTRIES // max(1, width))
+        self.every_row = np.zeros(0, np.int64)  # a block's row of each entry, when every entry fires
+
+    def close(self):
+        for reader in self.readers:
+            reader.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def raw(self):
+        """(first row, block): dense, float32 [rows, hi - lo]; sparse, (indices, values float32)."""
+        for a in range(self.start, self.stop, self.step):
+            b = min(a + self.step, self.stop)
+            if self.shard.dense is not None:
+                block = _float32(self.readers[0](a, b)[:, self.lo:self.hi], self.shard.dense.bfloat16)
+                yield a, np.ascontiguousarray(block)
+            else:
+                yield a, (self.readers[0](a, b), _float32(self.readers[1](a, b), self.shard.sparse[1].bfloat16))
+
+    def __iter__(self):
+        lo, hi = self.lo, self.hi
+        for a, block in self.raw():
+            if self.shard.dense is not None:
+                flat = np.flatnonzero(block > 0)
+                width = max(block.shape[1], 1)
+                yield a, flat % width, flat // width, block.reshape(-1)[flat]
+                continue
+            indices, values = block
+            if self.dedupe:
+                yield (a,) + _sparse_sorted(indices, values, lo, hi, None if hi is None else hi - lo)[:3]
+                continue
+            k = max(indices.shape[1], 1)
+            firing = _index_mask(indices, lo, hi) & (values > 0)
+            if firing.all():  # every entry fires (a top-k SAE's, say): no gathers
+                if len(self.every_row) != firing.size:
+                    self.every_row = np.arange(firing.size, dtype=np.int64) // k
+                    self.every_row.flags.writeable = False
+                features, rows, values = indices.reshape(-1).astype(np.int64), self.every_row, values.reshape(-1)
+            else:
+                flat = np.flatnonzero(firing)
+                features, values = indices.reshape(-1)[flat].astype(np.int64), values.reshape(-1)[flat]
+                rows = flat >> (k.bit_length() - 1) if k & (k - 1) == 0 else flat // k
+            if lo:
+                features -= lo
+            yield a, features, rows, values
 
 
 def _guard(function):
@@ -534,11 +652,63 @@ def _guard(function):
 # [SECTION] Pass 1: max and firing count per feature; the tokens' range and text
 
 def _shard_facts(shard, count=0):
-    return {"tokens": count, "min_id": None, "max_id": None, "strings": None, "max_index": -1, "infinite": None}
+    return {"tokens": count, "min_id": None, "max_id": None, "strings": None, "max_index": -1, "infinite": None,
+            "duplicates": []}
+
+
+def _listed_twice(indices, valid):
+    """Whether a row of a sparse block lists a feature twice among its valid entries (each row's
+    indices sorted, the others set apart)."""
+    k = indices.shape[1]
+    if indices.dtype.kind == "i" and indices.dtype.itemsize >= 2 and k < 1 << (8 * indices.dtype.itemsize - 2):
+        apart = -1 - np.arange(k, dtype=indices.dtype)
+        masked = np.where(valid, indices, apart)
+    else:
+        masked = np.where(valid, indices.astype(np.int64), -1 - np.arange(k, dtype=np.int64))
+    masked.sort(axis=1)
+    return bool((masked[:, 1:] == masked[:, :-1]).any())
+
+
+def _running_max(maxima, features, values):
+    """maxima[f] = max(maxima[f], the values of f), in place: the values above the running max are
+    written (the last of a feature's wins), those still above written again; after a few rounds
+    (values falling along a block), the rest by segments."""
+    above = np.flatnonzero(values > maxima[features])
+    for _ in range(4):
+        if not len(above):
+            return
+        chosen, written = features[above], values[above]
+        maxima[chosen] = written
+        above = above[written > maxima[chosen]]
+    if len(above):
+        chosen, written = features[above], values[above]
+        order = _feature_order(chosen, len(maxima))
+        _segment_max(maxima, chosen[order], written[order])
+
+
+def _segment_max(maxima, features, values):
+    """maxima[f] = max(maxima[f], the values of f) for features sorted (np.maximum.reduceat)."""
+    if not len(features):
+        return
+    firsts = np.flatnonzero(np.concatenate(([True], features[1:] != features[:-1])))
+    present = features[firsts]
+    maxima[present] = np.maximum(maxima[present], np.maximum.reduceat(values, firsts))
+
+
+def _add_counts(fires, pending):
+    """fires + the count of each feature listed in the pending arrays (emptied)."""
+    if pending:
+        counts = np.bincount(np.concatenate(pending), minlength=len(fires))
+        pending.clear()
+        fires = _pad(fires, len(counts)) + counts
+    return fires
 
 
 @_guard
 def _pass1(shard, start, stop, lo, hi, _shared):
+    """Block by block: dense, the columns' max and count; sparse, whether a token lists a feature
+    twice (then summed: _sparse_sorted), each feature's running max and count. Records whether a
+    token of the partition lists a feature twice (pass 2 then sums them; else it need not look)."""
     facts = _shard_facts(shard, stop - start)
     if shard.ids is not None and stop > start:
         source = shard.ids.open() if isinstance(shard.ids, _Array) else np.asarray(shard.ids)
@@ -546,31 +716,81 @@ def _pass1(shard, start, stop, lo, hi, _shared):
         facts["min_id"], facts["max_id"] = int(ids.min()), int(ids.max())
     elif shard.strings is not None:
         facts["strings"] = np.unique(shard.token_strings(start, stop))
-    if shard.dense is not None:
-        block = _float32(shard.dense.open()[start:stop, lo:hi], shard.dense.bfloat16)
-        firing = block > 0
-        maxima = np.max(block, axis=0, initial=0, where=firing).astype(np.float32)
-        fires = np.count_nonzero(firing, axis=0).astype(np.int64)
-    else:
-        indices, values = shard.sparse
-        raw, raw_values = indices.open()[start:stop], _float32(values.open()[start:stop], values.bfloat16)
-        entries = raw[(raw >= 0) & (raw_values != 0)]
-        facts["max_index"] = int(entries.max()) if entries.size else -1
-        features, rows, vals = _sparse_entries(raw, raw_values, lo, hi)
-        width = (hi - lo) if hi is not None else (int(features.max()) + 1 if features.size else 0)
-        maxima = np.zeros(width, np.float32)
-        present, starts = np.unique(features, return_index=True)  # features are sorted
-        if len(present):
-            maxima[present] = np.maximum.reduceat(vals, starts)
-        fires = np.bincount(features, minlength=width).astype(np.int64)
-    if np.isinf(maxima).any():
-        feature = int(np.flatnonzero(np.isinf(maxima))[0])
+    width = (hi - lo) if hi is not None else 0
+    maxima, fires = np.zeros(width, np.float32), np.zeros(width, np.int64)
+    infinite = None  # (feature, row from start): the lowest feature with an infinite max, its first such row
+    with _Blocks(shard, start, stop, lo, hi) as blocks:
         if shard.dense is not None:
-            row = int(np.flatnonzero(np.isinf(block[:, feature]))[0])
+            for a, block in blocks.raw():
+                firing = block > 0
+                top = np.max(block, axis=0, initial=0, where=firing).astype(np.float32)
+                np.maximum(maxima, top, out=maxima)
+                fires += np.count_nonzero(firing, axis=0)
+                if np.isinf(top).any():
+                    feature = int(np.flatnonzero(np.isinf(top))[0])
+                    if infinite is None or feature < infinite[0]:
+                        infinite = (feature, None)
+            if infinite is not None:  # its first infinite row, of either sign, in the partition
+                for a, block in blocks.raw():
+                    found = np.flatnonzero(np.isinf(block[:, infinite[0]]))
+                    if len(found):
+                        infinite = (infinite[0], a - start + int(found[0]))
+                        break
         else:
-            row = int(rows[(features == feature) & np.isinf(vals)][0])
-        facts["infinite"] = (start + row, lo + feature)
+            pending, waiting = [], 0
+            for a, (indices, values) in blocks.raw():
+                k = indices.shape[1]
+                nonzero = values != 0
+                listed = nonzero & (indices >= 0)
+                facts["max_index"] = max(facts["max_index"], int(np.max(indices, where=listed, initial=-1)))
+                valid = _index_mask(indices, lo, hi) & nonzero
+                if k > 1 and _listed_twice(indices, valid):
+                    # Summed first (_sparse_sorted), then each feature's max and count by segment.
+                    facts["duplicates"] = [start]
+                    features, _, vals, _ = _sparse_sorted(indices, values, lo, hi, None if hi is None else width)
+                    if len(features) and features[-1] >= len(maxima):
+                        maxima, fires = _pad(maxima, int(features[-1]) + 1), _pad(fires, int(features[-1]) + 1)
+                    _segment_max(maxima, features, vals)
+                    pending.append(features)
+                else:
+                    firing = valid & (values > 0)
+                    if firing.all():
+                        features, vals = indices.reshape(-1).astype(np.int64), values.reshape(-1)
+                    else:
+                        flat = np.flatnonzero(firing)
+                        features, vals = indices.reshape(-1)[flat].astype(np.int64), values.reshape(-1)[flat]
+                    if lo:
+                        features -= lo
+                    if hi is None and len(features) and int(features.max()) >= len(maxima):
+                        grown = int(features.max()) + 1
+                        maxima, fires = _pad(maxima, grown), _pad(fires, grown)
+                    _running_max(maxima, features, vals)
+                    pending.append(features)
+                waiting += len(pending[-1])
+                if waiting >= 1 << 20:
+                    fires, waiting = _add_counts(fires, pending), 0
+            fires = _add_counts(fires, pending)
+            if len(maxima) and np.isinf(maxima).any():  # the lowest such feature's first infinite row
+                feature = int(np.flatnonzero(np.isinf(maxima))[0])
+                for a, (indices, values) in blocks.raw():
+                    features, rows, vals, _ = _sparse_sorted(indices, values, lo, hi, None if hi is None else width)
+                    found = rows[(features == feature) & np.isinf(vals)]
+                    if len(found):
+                        infinite = (feature, a - start + int(found[0]))
+                        break
+    if infinite is not None:
+        facts["infinite"] = (start + infinite[1], lo + infinite[0])
     return {"max": maxima, "fires": fires, "shards": {shard.index: facts}}
+
+
+def _release_memory():
+    """Hands the heap's free memory back to the system (glibc's malloc_trim), where there is one: a
+    stage's freed blocks would otherwise stay in the process' resident size through the next."""
+    try:
+        import ctypes
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _pad(array, length):
@@ -598,6 +818,7 @@ def _merge1(parts):
             merged["max_index"] = max(merged["max_index"], facts["max_index"])
             if facts["infinite"] is not None and (merged["infinite"] is None or facts["infinite"] < merged["infinite"]):
                 merged["infinite"] = facts["infinite"]
+            merged["duplicates"] = merged["duplicates"] + facts["duplicates"]
     return {"max": maxima, "fires": fires, "shards": shards}
 
 
@@ -623,6 +844,51 @@ def _bins(values, features, edge_table):
         bins = bins - low + high
 
 
+class _Binner:
+    """_bins, fast: a value's bin is floor(value * (count / max)) (float32) wherever that product is
+    farther than `tolerance` from an integer, a margin over its rounding and the edges' rounding
+    to float32 together (both below 2**-22 count); the few others (and a max so small that
+    count / max overflows: NaN) go through _bins' comparisons with the edges."""
+
+    def __init__(self, maxima, count):
+        maxima = np.asarray(maxima, np.float64)
+        with np.errstate(over="ignore"):
+            scale = np.where(maxima > 0, count / np.where(maxima > 0, maxima, 1), 0).astype(np.float32)
+        self.scale = np.where(np.isfinite(scale), scale, np.float32(np.nan))
+        self.table = edges(maxima, count)
+        self.tolerance = 4e-6 * (count + 1)
+
+    def __call__(self, features, values):
+        if self.tolerance > 0.25:
+            return _bins(values, features, self.table)
+        scaled = values * self.scale[features]
+        floor = np.floor(scaled)
+        fraction = scaled - floor
+        fraction -= np.float32(0.5)
+        near = ~(np.abs(fraction, out=fraction) <= np.float32(0.5 - self.tolerance))
+        with np.errstate(invalid="ignore"):  # NaN (scale overflowed) casts to anything: corrected below
+            bins = floor.astype(np.int64)
+        if near.any():
+            at = np.flatnonzero(near)
+            bins[at] = self.correct(values[at], features[at], bins[at])
+        return bins
+
+    def correct(self, values, features, bins):
+        """The bins of `values` from guesses, moved until edges[b] < value <= edges[b + 1] (_bins' loop)."""
+        count = self.table.shape[1] - 1
+        bins = np.clip(bins, 0, count - 1)
+        flat = self.table.reshape(-1)
+        base = features * (count + 1) + bins
+        while True:
+            low = (values <= flat[base]) & (bins > 0)
+            high = (values > flat[base + 1]) & (bins < count - 1)
+            if not (low.any() or high.any()):
+                return bins
+            step = high.astype(np.int64) - low
+            bins += step
+            base += step
+
+
 def _value_key(features, values):
     """uint64 ordering by feature, then by value, highest first (the bits of a positive float32
     order as its value)."""
@@ -634,8 +900,8 @@ def _first_per_group(groups, order, limit):
     """Indices (into the arrays sorted by `order`, a permutation grouping by `groups`) of each
     group's first `limit`, and their ranks."""
     sorted_groups = groups[order]
-    starts = np.searchsorted(sorted_groups, sorted_groups, side="left")
-    ranks = np.arange(len(order)) - starts
+    firsts = np.flatnonzero(np.concatenate(([True], sorted_groups[1:] != sorted_groups[:-1])))
+    ranks = np.arange(len(order)) - np.repeat(firsts, np.diff(np.append(firsts, len(order))))
     kept = ranks < limit
     return order[kept], ranks[kept]
 
@@ -647,7 +913,8 @@ def _take(table, indices):
 def _select_top(table, limit, in_position_order=False):
     """The table's (feature, value, position) entries cut to each feature's `limit` highest values,
     ties by the lower position; sorted so. in_position_order: each feature's entries are in
-    position order already (a partition's), so a stable sort keeps equal values so."""
+    position order already (a partition's, or partitions' summaries in corpus order), so a stable
+    sort keeps equal values so."""
     if limit == 0 or len(table["feature"]) == 0:
         return _take(table, np.zeros(0, np.int64))
     key = _value_key(table["feature"], table["value"])
@@ -693,24 +960,200 @@ def _select_sample(table, limit, prefilter=True):
     return _take(table, kept)
 
 
+def _keyed(key, features):
+    """mix(mix(key) ^ feature): the feature's part of priority(key, feature, position), uint64."""
+    return _mix(_mix(np.array([key], dtype=np.uint64)) ^ np.asarray(features, np.int64).astype(np.uint64))
+
+
+def _priorities(keyed, positions):
+    """priority(key, feature, position) = mix(keyed ^ position) for keyed = _keyed(key, feature),
+    in place over one block (no temporaries past two)."""
+    z = np.bitwise_xor(keyed, positions.view(np.uint64))
+    t = np.empty_like(z)
+    with np.errstate(over="ignore"):
+        np.add(z, _GAMMA, out=z)
+        np.right_shift(z, np.uint64(30), out=t)
+        np.bitwise_xor(z, t, out=z)
+        np.multiply(z, _M1, out=z)
+        np.right_shift(z, np.uint64(27), out=t)
+        np.bitwise_xor(z, t, out=z)
+        np.multiply(z, _M2, out=z)
+        np.right_shift(z, np.uint64(31), out=t)
+        np.bitwise_xor(z, t, out=z)
+    return z
+
+
+_ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def _sample_bounds(counts, limit):
+    """Per group of about `counts` firing entries (at least), a priority bound (kept: priority <=
+    bound) that leaves about limit + 5 sqrt(limit) + 15 of them (priorities are uniform), or every
+    one (_ALL) in a small group. Fewer than `limit` under it happens about once in 10**9 groups,
+    for which the pass reads the partition again (_pass2)."""
+    expect = limit + 5 * math.sqrt(limit) + 15
+    share = expect / np.maximum(counts, 1).astype(np.float64)
+    bound = np.full(len(counts), _ALL, np.uint64)
+    cut = share < 0.5
+    bound[cut] = (share[cut] * 2.0 ** 64).astype(np.uint64)
+    return bound
+
+
+def _refine(table, limit, bound, group_count):
+    """A table of entries kept under `bound` cut, in memory, to about limit + 2 sqrt(limit) + 3 a
+    group by a tighter bound (a group that would keep fewer than `limit` keeps all of its), so
+    that _select_sample sorts fewer; its choice is the same."""
+    groups = table["group"]
+    counts = np.bincount(groups, minlength=group_count)
+    share = (limit + 2 * math.sqrt(limit) + 3) / np.maximum(counts, 1)
+    cut = share < 0.5
+    if not cut.any():
+        return table
+    tight = np.full(group_count, _ALL, np.uint64)
+    tight[cut] = (bound[cut].astype(np.float64) * share[cut]).astype(np.uint64)
+    survive = table["priority"] <= tight[groups]
+    enough = np.bincount(groups[survive], minlength=group_count) >= np.minimum(limit, counts)
+    survive |= ~enough[groups]
+    return _take(table, np.flatnonzero(survive))
+
+
+def _band_floor(histogram, hist_table, band_table):
+    """Per feature and band, the firing entries of the histogram's bins that lie inside the band
+    (a lower bound on the band's count)."""
+    inner = np.zeros((len(histogram), band_table.shape[1] - 1), np.int64)
+    for b in range(band_table.shape[1] - 1):
+        inside = (hist_table[:, :-1] >= band_table[:, b:b + 1]) & (hist_table[:, 1:] <= band_table[:, b + 1:b + 2])
+        inner[:, b] = np.where(inside, histogram, 0).sum(axis=1)
+    return inner.reshape(-1)
+
+
+def _top_floors(histogram, edge_table, limit):
+    """Per feature, a value that its `limit` highest in the partition are above: the lower edge of
+    the highest bin that, with the bins above it, holds `limit` (0, keeping all, for a feature
+    firing fewer times). A value is above edges[c] exactly when its bin is c or higher."""
+    tail = np.cumsum(histogram[:, ::-1], axis=1)[:, ::-1]
+    cut = np.maximum(np.count_nonzero(tail >= limit, axis=1) - 1, 0)
+    return edge_table[np.arange(len(edge_table)), cut]
+
+
+_SAMPLE_KEYS = {"feature": np.int64, "position": np.int64, "value": np.float32, "group": np.int64,
+                "priority": np.uint64}
+
+
+def _table(parts, keys):
+    """The parts (a list of tables, emptied as it goes, so that a column is let go once joined) as one."""
+    if not parts:
+        return {key: np.zeros(0, _SAMPLE_KEYS[key]) for key in keys}
+    table = {key: np.concatenate([part.pop(key) for part in parts]) for key in list(parts[0])}
+    parts.clear()
+    return table
+
+
 @_guard
 def _pass2(shard, start, stop, lo, hi, shared):
+    """Two sweeps over the partition, block by block. The first bins every firing entry into the
+    histogram (and, where its bins are too coarse to bound the bands' counts, into the bands too).
+    The second keeps the entries that can be in the partition's top-k (above the bin the
+    partition's histogram says holds its k-th) and, by the priority hash, those under a bound each
+    band and feature keeps enough under; a group that kept too few (about once in 10**9) gets its
+    other entries from a third sweep. The kept ones are then cut exactly (_select_top,
+    _select_sample), as a merge cuts them. Memory: a block, and what is kept (per feature about
+    top-k and, per band and for random, the samples + 5 sqrt(samples) + 15), whatever the
+    partition's size."""
     maxima, settings = shared["max"], shared["settings"]
+    duplicates = shared.get("duplicates")
+    dedupe = duplicates is None or (shard.index, start) in duplicates
     count = hi - lo
     bins, bands, seed = settings["histogram_bins"], settings["bands"], settings["seed"]
-    features, rows, values, bound = _entries(shard, start, stop, lo, hi, settings["top_k"])
-    positions = shard.offset + start + rows
-    histogram = np.bincount(features * bins + _bins(values, features, edges(maxima, bins)),
-                            minlength=count * bins).reshape(count, bins).astype(np.int64)
-    table = {"feature": features, "position": positions, "value": values}
-    top = _select_top(table if bound is None else _take(table, np.flatnonzero(values >= bound[features])),
-                      settings["top_k"], in_position_order=True)
-    band = _bins(values, features, edges(maxima, bands))
-    band_table = dict(table, group=features * bands + band, priority=priority(2 * seed, lo + features, positions))
-    band_samples = _select_sample(band_table, settings["per_band"])
-    random_table = dict(table, group=features, priority=priority(2 * seed + 1, lo + features, positions))
-    random_samples = _select_sample(random_table, settings["random"])
-    return {"histogram": histogram, "top": top, "bands": band_samples, "random": random_samples}
+    top_k, per_band, random = settings["top_k"], settings["per_band"], settings["random"]
+    hist_bins, band_bins = _Binner(maxima, bins), _Binner(maxima, bands)
+    count_bands = per_band > 0 and bins < 2 * bands
+    histogram = np.zeros(count * bins, np.int64)
+    band_counts = np.zeros(count * bands, np.int64) if count_bands else None
+    pending, waiting = ([], []), 0
+    flush_at = max(1 << 20, 2 * count * bins)
+
+    def flush():
+        if pending[0]:
+            histogram[:] += np.bincount(np.concatenate(pending[0]), minlength=count * bins)
+        if pending[1]:
+            band_counts[:] += np.bincount(np.concatenate(pending[1]), minlength=count * bands)
+        pending[0].clear()
+        pending[1].clear()
+        return 0
+
+    tops, band_parts, random_parts = [], [], []
+    with _Blocks(shard, start, stop, lo, hi, dedupe) as blocks:
+        for _, features, _, values in blocks:
+            pending[0].append(features * bins + hist_bins(features, values))
+            if count_bands:
+                pending[1].append(features * bands + band_bins(features, values))
+            waiting += len(features)
+            if waiting >= flush_at:
+                waiting = flush()
+        flush()
+        histogram = histogram.reshape(count, bins)
+        fires = histogram.sum(axis=1)
+        floors = _top_floors(histogram, hist_bins.table, top_k).astype(np.float32) if top_k else None
+        if per_band and not count_bands:
+            band_counts = _band_floor(histogram, hist_bins.table, band_bins.table)
+        band_bound = _sample_bounds(band_counts, per_band) if per_band else None
+        random_bound = _sample_bounds(fires, random) if random else None
+        feature_ids = lo + np.arange(count, dtype=np.int64)
+        band_keyed, random_keyed = _keyed(2 * seed, feature_ids), _keyed(2 * seed + 1, feature_ids)
+
+        def sweep(band_wanted=None, random_wanted=None):
+            """The entries under the bounds (and above the top floors); or, given the groups wanted
+            (bools), those groups' entries over their bounds."""
+            first = band_wanted is None and random_wanted is None
+            for a, features, rows, values in blocks:
+                positions = rows + (shard.offset + a)
+                if first and top_k:
+                    at = np.flatnonzero(values > floors[features])
+                    tops.append({"feature": features[at], "position": positions[at], "value": values[at]})
+                for limit, wanted, bound, keyed, parts, banded in (
+                        (per_band, band_wanted, band_bound, band_keyed, band_parts, True),
+                        (random, random_wanted, random_bound, random_keyed, random_parts, False)):
+                    if limit == 0 or (not first and (wanted is None or not wanted.any())):
+                        continue
+                    if banded:
+                        groups = features * bands + band_bins(features, values)
+                    else:
+                        groups = features
+                    if first:
+                        priority = _priorities(keyed[features], positions)
+                        at = np.flatnonzero(priority <= bound[groups])
+                        priority = priority[at]
+                    else:
+                        at = np.flatnonzero(wanted[groups])
+                        priority = _priorities(keyed[features[at]], positions[at])
+                        over = np.flatnonzero(priority > bound[groups[at]])
+                        at, priority = at[over], priority[over]
+                    parts.append({"group": groups[at], "priority": priority, "position": positions[at]})
+
+        sweep()
+        short = []
+        for limit, parts, bound, group_count in ((per_band, band_parts, band_bound, count * bands),
+                                                 (random, random_parts, random_bound, count)):
+            if limit == 0:
+                short.append(None)
+                continue
+            kept = np.bincount(np.concatenate([part["group"] for part in parts] + [np.zeros(0, np.int64)]),
+                               minlength=group_count)
+            short.append((kept < limit) & (bound != _ALL))
+        if any(s is not None and s.any() for s in short):
+            sweep(*short)
+
+    top = _select_top(_table(tops, ("feature", "position", "value")), top_k, in_position_order=True)
+    samples = []
+    for limit, parts, bound, group_count, per_feature in ((per_band, band_parts, band_bound, count * bands, bands),
+                                                          (random, random_parts, random_bound, count, 1)):
+        chosen = _table(parts, ("group", "priority", "position"))
+        if limit:
+            chosen = _select_sample(_refine(chosen, limit, bound, group_count), limit, False)
+        chosen["feature"] = chosen["group"] // per_feature
+        samples.append(chosen)
+    return {"histogram": histogram, "top": top, "bands": samples[0], "random": samples[1]}
 
 
 def _concatenate(tables):
@@ -718,8 +1161,11 @@ def _concatenate(tables):
 
 
 def _merge2(settings, parts):
+    """Parts in corpus order (the merge tree keeps the partitions' order): equal values of a
+    feature's top stay in position order through a stable sort."""
     return {"histogram": sum(part["histogram"] for part in parts),
-            "top": _select_top(_concatenate([part["top"] for part in parts]), settings["top_k"]),
+            "top": _select_top(_concatenate([part["top"] for part in parts]), settings["top_k"],
+                               in_position_order=True),
             "bands": _select_sample(_concatenate([part["bands"] for part in parts]), settings["per_band"], False),
             "random": _select_sample(_concatenate([part["random"] for part in parts]), settings["random"], False)}
 
@@ -741,13 +1187,19 @@ def _windows(shard, local_positions, columns, shared):
     else:
         indices, raw_values = shard.sparse
         listed = indices.open()[clipped]                                        # [n, W, k]
-        entries = _float32(raw_values.open()[clipped], raw_values.bfloat16)
-        match = (listed == columns[:, None, None]) & (entries != 0)
-        values = np.where(match, entries, np.float32(0)).sum(axis=-1, dtype=np.float32)
-        # Summed as pass 2 sums (np.add.reduceat in k order): with two entries or fewer any order
-        # gives the same sum.
-        for context, offset in zip(*np.nonzero(match.sum(axis=-1) > 2)):
-            values[context, offset] = np.add.reduceat(entries[context, offset][match[context, offset]], [0])[0]
+        k = max(listed.shape[-1], 1)
+        hits = np.flatnonzero(listed == columns[:, None, None])                 # in (context, offset, k) order
+        del listed
+        cells, entry_at = np.divmod(hits, k)
+        entries = _float32(raw_values.open()[clipped.reshape(-1)[cells], entry_at], raw_values.bfloat16)
+        nonzero = entries != 0
+        cells, entries = cells[nonzero], entries[nonzero]
+        values = np.zeros(len(local_positions) * width, np.float32)
+        if len(cells):
+            # A token listing the feature more than once: summed in k order (np.add.reduceat), as pass 2 sums.
+            firsts = np.flatnonzero(np.concatenate(([True], cells[1:] != cells[:-1])))
+            values[cells[firsts]] = np.add.reduceat(entries, firsts)
+        values = values.reshape(len(local_positions), width)
     values = np.where(inside, values, np.float32(np.nan)).astype(np.float32)
     return tokens, values, (local_positions - starts).astype(np.int32)
 
@@ -988,9 +1440,9 @@ def _partitions(shard, lo, hi, partition_tokens):
         return [(0, 0)]
     if not shard.mappable:
         return [(0, shard.tokens)]
-    if partition_tokens is None:
-        row_bytes = shard.row_bytes() if shard.dense is None else max(1, (hi - lo)) * max(4, shard.dense.dtype.itemsize)
-        partition_tokens = max(1, min(PARTITION_TOKENS, PARTITION_BYTES // max(1, row_bytes)))
+    if partition_tokens is None:  # as large as allowed, the shard cut evenly
+        largest = max(1, min(PARTITION_TOKENS, PARTITION_BYTES // max(1, shard.row_bytes())))
+        partition_tokens = -(-shard.tokens // -(-shard.tokens // largest))
     return [(start, min(start + partition_tokens, shard.tokens)) for start in range(0, shard.tokens, partition_tokens)]
 
 
@@ -1132,7 +1584,7 @@ def build(shards, output, *, top_k=20, bands=10, per_band=5, random=10, context=
             facts = first["shards"][shard.index]
             if facts["infinite"] is not None:
                 position, feature = facts["infinite"]
-                raise ShardError(shard.name, f"feature {feature} is infinite at token {position - shard.offset}")
+                raise ShardError(shard.name, f"feature {feature} is infinite at token {position}")
             if facts["min_id"] is not None and facts["min_id"] < 0:
                 raise ShardError(shard.name, f"a negative token id ({facts['min_id']})")
             if vocabulary_list is not None and facts["max_id"] is not None and facts["max_id"] >= len(vocabulary_list):
@@ -1167,9 +1619,11 @@ def build(shards, output, *, top_k=20, bands=10, per_band=5, random=10, context=
         # Pass 2
         tasks = [(shard, start, stop, lo, hi) for shard, start, stop, _, _ in tasks]
         report.start("pass 2/2", task_shards, task_tokens, "tokens")
-        second = runner.run("pass2", _pass2, tasks, {"max": maxima, "settings": settings},
+        duplicates = {(index, start) for index, facts in first["shards"].items() for start in facts["duplicates"]}
+        second = runner.run("pass2", _pass2, tasks, {"max": maxima, "settings": settings, "duplicates": duplicates},
                             functools.partial(_merge2, settings), report.done)
         report.finish()
+        _release_memory()
 
         # The contexts' slots: top, then each band's, then random; each group's from its start.
         width = context + 1 + context // 4
@@ -1210,14 +1664,22 @@ def build(shards, output, *, top_k=20, bands=10, per_band=5, random=10, context=
         context_shard[slot_feature, slot_index] = slot_shard
 
         # Windows, each (feature, position) cut once.
-        pairs, where = np.unique(np.stack([slot_feature, slot_position], axis=1), axis=0, return_inverse=True) \
-            if len(slot_feature) else (np.zeros((0, 2), np.int64), np.zeros(0, np.int64))
+        stride = max(tokens_total, 1)
+        if len(slot_feature) and count * stride < 1 << 62:  # (feature, position) as one int64, in the same order
+            keys, where = np.unique(slot_feature * stride + slot_position, return_inverse=True)
+            pairs = np.stack([keys // stride, keys % stride], axis=1)
+        elif len(slot_feature):
+            pairs, where = np.unique(np.stack([slot_feature, slot_position], axis=1), axis=0, return_inverse=True)
+        else:
+            pairs, where = np.zeros((0, 2), np.int64), np.zeros(0, np.int64)
         where = where.reshape(-1)
-        pair_shard = slot_shard[np.unique(where, return_index=True)[1]] if len(where) else np.zeros(0, np.int64)
+        pair_shard = nonempty[np.searchsorted(offsets[nonempty], pairs[:, 1], side="right") - 1] \
+            if len(pairs) else np.zeros(0, np.int64)
         tasks, task_shards, task_weights, task_pairs = [], [], [], []
         for index in np.unique(pair_shard):
             shard = opened[index]
             members = np.flatnonzero(pair_shard == index)
+            members = members[np.argsort(pairs[members, 1], kind="stable")]  # in position order: nearby reads
             step = WINDOW_TASK_CONTEXTS if shard.mappable else len(members)
             for begin in range(0, len(members), step):
                 chosen = members[begin:begin + step]
@@ -1226,18 +1688,33 @@ def build(shards, output, *, top_k=20, bands=10, per_band=5, random=10, context=
                 task_weights.append(len(chosen))
                 task_pairs.append(chosen)
         lookup = _vocabulary_lookup(vocabulary_list) if any(s.strings is not None for s in opened) else None
+        # Each pair's window into its first slot (then copied into its others: a context chosen by
+        # more than one group), the tasks run in batches so that their results are let go as placed.
+        slot_flat = slot_feature * slots + slot_index
+        by_pair = np.argsort(where, kind="stable")
+        leads = np.ones(len(by_pair), bool)
+        leads[1:] = where[by_pair[1:]] != where[by_pair[:-1]]
+        first_slot = np.zeros(len(pairs), np.int64)
+        first_slot[where[by_pair[leads]]] = slot_flat[by_pair[leads]]
+        flat_tokens = context_tokens.reshape(count * slots, width)
+        flat_values = context_values.reshape(count * slots, width)
+        flat_peak = context_peak.reshape(count * slots)
         report.start("windows", task_shards, task_weights, "contexts")
-        cut = runner.run("windows", _windows, tasks, {"context": context, "width": width, "lookup": lookup},
-                         None, report.done) if tasks else []
+        shared = {"context": context, "width": width, "lookup": lookup}
+        for begin in range(0, len(tasks), WINDOW_BATCH):
+            batch = range(begin, min(begin + WINDOW_BATCH, len(tasks)))
+            cut = runner.run("windows", _windows, tasks[batch.start:batch.stop], shared, None,
+                             lambda i, begin=begin: report.done(begin + i))
+            for i, (tokens, values, peak) in zip(batch, cut):
+                at = first_slot[task_pairs[i]]
+                flat_tokens[at], flat_values[at], flat_peak[at] = tokens, values, peak
+            del cut
         report.finish()
-        pair_tokens = np.full((len(pairs), width), -1, np.int32)
-        pair_values = np.full((len(pairs), width), np.nan, np.float32)
-        pair_peak = np.full(len(pairs), -1, np.int32)
-        for chosen, (tokens, values, peak) in zip(task_pairs, cut):
-            pair_tokens[chosen], pair_values[chosen], pair_peak[chosen] = tokens, values, peak
-        context_tokens[slot_feature, slot_index] = pair_tokens[where]
-        context_values[slot_feature, slot_index] = pair_values[where]
-        context_peak[slot_feature, slot_index] = pair_peak[where]
+        others = by_pair[~leads]
+        if len(others):
+            source, target = first_slot[where[others]], slot_flat[others]
+            flat_tokens[target], flat_values[target], flat_peak[target] = \
+                flat_tokens[source], flat_values[source], flat_peak[source]
     finally:
         if isinstance(runner, _DistributedRunner):
             runner.close()
