@@ -43,29 +43,16 @@ EmptyParts EmptyPartsDrawn(Session& session) {
   query.limit = kMaxEmptyWarnings;
   if (const Channel* channel = session.CurrentChannel()) {
     query.channel = channel->name;
-    return FindEmptyParts(session.Doc(), query);
+  } else if (session.Source().kind != ValueSourceSpec::Kind::kChannel) {
+    const ValueSourceSpec spec = session.CurrentSourceSpec();
+    query.drawn = EmptyPartsQuery::Drawn{session.ValueLabel(), [spec](const Sequence& sequence) {
+                                           const std::shared_ptr<const ValueSource> values = MakeSource(sequence, spec);
+                                           return values && HasFiniteValue(values->Values());
+                                         }};
+  } else {
+    query.channel = "";  // no channel at all (a file of features alone): every sequence lacks it
   }
-  // No channel drawn: a source's values, or none at all (a file of features alone).
-  const bool source = session.Source().kind != ValueSourceSpec::Kind::kChannel;
-  const ValueSourceSpec spec = session.CurrentSourceSpec();
-  EmptyParts parts;
-  for (const uint32_t index : *query.sequences) {
-    const Sequence& sequence = session.Doc().sequences[index];
-    EmptyPart part{EmptyPart::Kind::kNoTokens, index, {}};
-    if (sequence.TokenCount() > 0) {
-      if (!source) {
-        part.kind = EmptyPart::Kind::kNoSuchChannel;
-      } else if (const std::shared_ptr<const ValueSource> values = MakeSource(sequence, spec);
-                 !values || !HasFiniteValue(values->Values())) {
-        part = {EmptyPart::Kind::kNoSourceValue, index, session.ValueLabel()};
-      } else {
-        continue;
-      }
-    }
-    if (parts.listed.size() < query.limit) parts.listed.push_back(std::move(part));
-    ++parts.count;
-  }
-  return parts;
+  return FindEmptyParts(session.Doc(), query);
 }
 
 // The error that ends a render refused for empty parts, after their warnings.

@@ -388,11 +388,16 @@ int RunViewer(const CommandLine& parsed) {
           context.stream.messages.push_back(error.what());
           context.stream.last_message_error = true;
         }
-        ui::NoteDocumentGlyphs(session.Doc());
       }
       if (applied.changed) {
         active_frames = kFramesAfterEvent;
-        if (applied.tokens > 0) ui::NoteDocumentGlyphs(session.Doc());
+        // The glyphs of what arrived: names of the sequences it went to and their new text.
+        for (const StreamIngest::Applied::Grown& grown : applied.grown) {
+          const Sequence& sequence = session.Doc().sequences[grown.sequence];
+          ui::NoteGlyphsNeeded(sequence.name);
+          for (uint64_t token = grown.first_token; token < sequence.TokenCount(); ++token)
+            ui::NoteGlyphsNeeded(sequence.Token(token));
+        }
         // Scrolled up to read: the view stays, and the button counts what arrived below. (Whether
         // the view follows is decided where it is drawn: before the first frame it has no height
         // to be at the end of.)

@@ -43,6 +43,10 @@ EmptyParts FindEmptyParts(const Document& document, const EmptyPartsQuery& query
   const auto look_at = [&](uint32_t index) {
     const Sequence& sequence = document.sequences[index];
     if (sequence.TokenCount() == 0) return add({EmptyPart::Kind::kNoTokens, index, {}});
+    if (query.drawn) {
+      if (!query.drawn->has_finite_value(sequence)) add({EmptyPart::Kind::kNoSourceValue, index, query.drawn->label});
+      return;
+    }
     if (query.channel) {
       const int channel = sequence.FindChannel(*query.channel);
       if (channel < 0) return add({EmptyPart::Kind::kNoSuchChannel, index, *query.channel});

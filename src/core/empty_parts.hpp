@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -43,6 +44,13 @@ struct EmptyPartsQuery {
   std::optional<std::span<const uint32_t>> sequences;
   // The one channel to look at in each sequence, by name; nullopt: every channel of each.
   std::optional<std::string> channel;
+  // Instead of a channel, the values drawn in its place (an attention row, a feature), which the
+  // caller makes for a sequence: kNoSourceValue under their label when it has no finite one.
+  struct Drawn {
+    std::string label;
+    std::function<bool(const Sequence&)> has_finite_value;
+  };
+  std::optional<Drawn> drawn;
   // How many to list; the count goes on past it (a document of millions of empty sequences is
   // still one pass over them, but not millions of entries).
   size_t limit = SIZE_MAX;

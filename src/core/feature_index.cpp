@@ -25,14 +25,6 @@ FeatureIndex::~FeatureIndex() = default;
 
 namespace {
 
-std::string Place(std::string_view name) { return "array '" + std::string(name) + "'"; }
-
-std::string ShapeText(const std::vector<uint64_t>& shape) {
-  std::string text = "(";
-  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + (shape.size() == 1 ? ",)" : ")");
-}
-
 std::string Number(float value) {
   char text[32];
   std::snprintf(text, sizeof(text), "%.3g", static_cast<double>(value));
@@ -52,26 +44,26 @@ std::shared_ptr<const FeatureIndex> FeatureIndex::FromArrays(const LoadContext& 
   // of 0 in `shape` is one the first array of that size fixes.
   const auto require = [&](std::string_view name, char kind, std::vector<uint64_t> shape) -> const ArrayData& {
     const ArrayData* array = find(name);
-    if (!array) context.Fail(Place(name), "missing: a tokenheat feature index has it (docs/feature-index.md)");
+    if (!array) context.Fail(ArrayPlace(name), "missing: a tokenheat feature index has it (docs/feature-index.md)");
     const bool kind_ok = kind == 'i' ? (array->kind == 'i' || array->kind == 'u') : kind == 'U' ? array->IsText()
                                                                                                : array->kind == 'f';
     if (!kind_ok)
-      context.Fail(Place(name), std::string("is not ") + (kind == 'i' ? "integers" : kind == 'U' ? "text" : "floating point"));
-    if (array->shape != shape) context.Fail(Place(name), "has shape " + ShapeText(array->shape) + ", not " + ShapeText(shape));
-    if (array->fortran_order) context.Fail(Place(name), "is in Fortran order; write it in C order");
+      context.Fail(ArrayPlace(name), std::string("is not ") + (kind == 'i' ? "integers" : kind == 'U' ? "text" : "floating point"));
+    if (array->shape != shape) context.Fail(ArrayPlace(name), "has shape " + ShapeText(array->shape) + ", not " + ShapeText(shape));
+    if (array->fortran_order) context.Fail(ArrayPlace(name), "is in Fortran order; write it in C order");
     return *array;
   };
   auto index = std::shared_ptr<FeatureIndex>(new FeatureIndex());
   Arrays& a = *index->m_arrays;
   const ArrayData* ids = find("feature_ids");
-  if (!ids || ids->shape.size() != 1) context.Fail(Place("feature_ids"), "missing, or not one number a feature");
+  if (!ids || ids->shape.size() != 1) context.Fail(ArrayPlace("feature_ids"), "missing, or not one number a feature");
   const uint64_t features = ids->shape[0];
   const ArrayData* edges = find("band_edges");
   const ArrayData* histogram = find("histogram_counts");
   const ArrayData* tokens = find("context_tokens");
-  if (!edges || edges->shape.size() != 2 || edges->shape[1] < 2) context.Fail(Place("band_edges"), "missing, or not [features, bands + 1]");
-  if (!histogram || histogram->shape.size() != 2) context.Fail(Place("histogram_counts"), "missing, or not [features, bins]");
-  if (!tokens || tokens->shape.size() != 3) context.Fail(Place("context_tokens"), "missing, or not [features, contexts, window]");
+  if (!edges || edges->shape.size() != 2 || edges->shape[1] < 2) context.Fail(ArrayPlace("band_edges"), "missing, or not [features, bands + 1]");
+  if (!histogram || histogram->shape.size() != 2) context.Fail(ArrayPlace("histogram_counts"), "missing, or not [features, bins]");
+  if (!tokens || tokens->shape.size() != 3) context.Fail(ArrayPlace("context_tokens"), "missing, or not [features, contexts, window]");
   const uint64_t bands = edges->shape[1] - 1, bins = histogram->shape[1];
   const uint64_t slots = tokens->shape[1], window = tokens->shape[2];
   a.feature_ids = require("feature_ids", 'i', {features});
@@ -94,7 +86,7 @@ std::shared_ptr<const FeatureIndex> FeatureIndex::FromArrays(const LoadContext& 
   }
   const ArrayData& vocabulary = [&]() -> const ArrayData& {
     const ArrayData* v = find("vocabulary");
-    if (!v || !v->IsText() || v->shape.size() != 1) context.Fail(Place("vocabulary"), "missing, or not one string a token id");
+    if (!v || !v->IsText() || v->shape.size() != 1) context.Fail(ArrayPlace("vocabulary"), "missing, or not one string a token id");
     return *v;
   }();
   if (const ArrayData* shards = find("shards"); shards && shards->IsText() && shards->shape.size() == 1)
@@ -107,17 +99,17 @@ std::shared_ptr<const FeatureIndex> FeatureIndex::FromArrays(const LoadContext& 
   for (uint64_t i = 0, count = a.tokens.ElementCount(); i < count; ++i) {
     const int64_t id = IntegerAt(a.tokens, i);
     if (id < -1 || (id >= 0 && static_cast<uint64_t>(id) >= entries))
-      context.Fail(Place("context_tokens"), "id " + std::to_string(id) + " is not in the vocabulary's " +
+      context.Fail(ArrayPlace("context_tokens"), "id " + std::to_string(id) + " is not in the vocabulary's " +
                                                 std::to_string(entries) + " entries");
   }
   for (uint64_t i = 0, count = a.group.ElementCount(); i < count; ++i) {
     const int64_t group = IntegerAt(a.group, i);
     if (group < -1 || group > static_cast<int64_t>(bands) + 1)
-      context.Fail(Place("context_group"), "group " + std::to_string(group) + " is not -1, 0 (top), 1.." +
+      context.Fail(ArrayPlace("context_group"), "group " + std::to_string(group) + " is not -1, 0 (top), 1.." +
                                                std::to_string(bands) + " (bands) or " + std::to_string(bands + 1) + " (random)");
     const int64_t peak = IntegerAt(a.peak, i);
     if (group >= 0 && (peak < 0 || static_cast<uint64_t>(peak) >= window))
-      context.Fail(Place("context_peak"), "peak " + std::to_string(peak) + " is outside the window of " + std::to_string(window));
+      context.Fail(ArrayPlace("context_peak"), "peak " + std::to_string(peak) + " is outside the window of " + std::to_string(window));
   }
   index->m_features = features;
   index->m_bands = static_cast<uint32_t>(bands);

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/json_parse.hpp"
+#include "core/utf8.hpp"
 
 namespace th {
 
@@ -40,9 +41,7 @@ std::string Dump(const Json& json) { return json.dump(-1, ' ', false, Json::erro
 // line), cut at a character boundary when long.
 std::string Quoted(std::string_view text) {
   if (text.size() <= kQuotedBytes) return Dump(std::string(text));
-  size_t cut = kQuotedBytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return Dump(std::string(text.substr(0, cut))) + "...";
+  return Dump(std::string(CutAtCharacter(text, kQuotedBytes))) + "...";
 }
 
 // A value that has the wrong type, for "... must be X, not <this>".

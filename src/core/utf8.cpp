@@ -67,6 +67,13 @@ void AppendHexByte(std::string& out, unsigned char byte) {
   out.push_back(kDigits[byte & 0xF]);
 }
 
+std::string_view CutAtCharacter(std::string_view text, size_t limit) {
+  if (text.size() <= limit) return text;
+  size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // a continuation byte
+  return text.substr(0, cut);
+}
+
 std::string GroupThousands(uint64_t number) {
   std::string digits = std::to_string(number);
   for (size_t at = digits.size() > 3 ? digits.size() - 3 : 0; at > 0; at = at > 3 ? at - 3 : 0) digits.insert(at, ",");

@@ -36,6 +36,10 @@ inline bool IsMalformedByte(char32_t cp, size_t begin, size_t end) {
 // Appends "\xHH" (uppercase hex): how a byte that is not valid UTF-8 is shown.
 void AppendHexByte(std::string& out, unsigned char byte);
 
+// The longest start of text of at most limit bytes that does not end inside a character: what a
+// one-line message keeps of a long name.
+std::string_view CutAtCharacter(std::string_view text, size_t limit);
+
 // 1234567 as "1,234,567": token counts and corpus positions read at a glance.
 std::string GroupThousands(uint64_t number);
 

@@ -55,12 +55,13 @@ void StreamIngest::ConnectionEnded(uint64_t connection) {
     if (sequence.connection == connection) sequence.open = false;
 }
 
-void StreamIngest::ApplyEvent(Document& document, uint64_t connection, const StreamEvent& event) {
-  if (event.kind == StreamEvent::Kind::kSync) {
-    // The counts as of the sync frame: appends after it in the same batch are not part of it.
-    m_syncs.emplace_back(connection, SyncedHeader(event.sync_id, event.sequence_tokens));
-    return;
-  }
+void StreamIngest::ApplyEvent(Document& document, uint64_t connection, const StreamEvent& event, size_t current,
+                              Applied& applied) {
+  const auto grown_from = [&](size_t index, uint64_t first_token) {
+    for (const Applied::Grown& grown : applied.grown)
+      if (grown.sequence == index) return;
+    applied.grown.push_back({index, first_token});
+  };
   if (event.kind == StreamEvent::Kind::kOpen) {
     // The first sequence to arrive takes the waiting document's place.
     if (m_waiting) {
@@ -71,6 +72,7 @@ void StreamIngest::ApplyEvent(Document& document, uint64_t connection, const Str
     added.name = UniqueName(document, event.sequence);
     for (const std::string& channel : event.channels) ChannelNamed(added, channel);
     m_sequences.push_back({connection, event.sequence, document.sequences.size() - 1, true});
+    grown_from(document.sequences.size() - 1, 0);
     return;
   }
   // The protocol (StreamConnection) let through only events for sequences it saw opened.
@@ -97,8 +99,9 @@ void StreamIngest::ApplyEvent(Document& document, uint64_t connection, const Str
       }
       // Channels the append did not list: no value for its tokens.
       for (Channel& channel : sequence.channels) channel.values.resize(sequence.TokenCount(), kNoValue);
-      m_appended += event.tokens.size();
-      if (streamed->index == m_current) m_appended_to_current += event.tokens.size();
+      grown_from(streamed->index, before);
+      applied.tokens += event.tokens.size();
+      if (streamed->index == current) applied.current_sequence_tokens += event.tokens.size();
       break;
     }
     case StreamEvent::Kind::kUpdate:
@@ -119,35 +122,32 @@ void StreamIngest::ApplyEvent(Document& document, uint64_t connection, const Str
 StreamIngest::Applied StreamIngest::Apply(Session& session, std::vector<StreamServer::Arrival> arrivals,
                                           StreamServer& server) {
   Applied applied;
-  if (arrivals.empty()) return applied;
-  const bool was_waiting = m_waiting;
-  m_appended = 0;
-  m_appended_to_current = 0;
-  m_current = static_cast<size_t>(session.Settings().sequence);
-  const bool edits = std::any_of(arrivals.begin(), arrivals.end(), [](const StreamServer::Arrival& arrival) {
-    return arrival.event.kind != StreamEvent::Kind::kSync;
-  });
-  const bool updates = std::any_of(arrivals.begin(), arrivals.end(), [](const StreamServer::Arrival& arrival) {
-    return arrival.event.kind == StreamEvent::Kind::kUpdate;
-  });
-  const auto apply_all = [&](Document& document) {
-    for (const StreamServer::Arrival& arrival : arrivals) ApplyEvent(document, arrival.connection, arrival.event);
-  };
-  if (edits) {
+  // A sync is answered once everything sent before it is in: after the edit, with the counts as
+  // of the sync frame (appends after it in the same batch are not part of them).
+  std::vector<std::pair<uint64_t, std::string>> syncs;
+  bool updates = false;
+  for (const StreamServer::Arrival& arrival : arrivals) {
+    if (arrival.event.kind == StreamEvent::Kind::kSync)
+      syncs.emplace_back(arrival.connection, SyncedHeader(arrival.event.sync_id, arrival.event.sequence_tokens));
+    else
+      applied.changed = true;
+    updates = updates || arrival.event.kind == StreamEvent::Kind::kUpdate;
+  }
+  if (applied.changed) {
+    const bool was_waiting = m_waiting;
+    const auto current = static_cast<size_t>(session.Settings().sequence);
+    const auto apply_all = [&](Document& document) {
+      for (const StreamServer::Arrival& arrival : arrivals)
+        if (arrival.event.kind != StreamEvent::Kind::kSync)
+          ApplyEvent(document, arrival.connection, arrival.event, current, applied);
+    };
     // Replacing the waiting document is not an append.
     session.EditDocument(apply_all, was_waiting ? Session::Edit::kAny
                                     : updates   ? Session::Edit::kValues
                                                 : Session::Edit::kAppend);
-  } else {
-    Document unchanged;  // syncs alone change nothing
-    apply_all(unchanged);
+    applied.first_data = was_waiting && !m_waiting;
   }
-  for (auto& [connection, header] : m_syncs) server.Reply(connection, std::move(header));
-  m_syncs.clear();
-  applied.tokens = m_appended;
-  applied.current_sequence_tokens = m_appended_to_current;
-  applied.changed = edits;
-  applied.first_data = was_waiting && !m_waiting;
+  for (auto& [connection, header] : syncs) server.Reply(connection, std::move(header));
   return applied;
 }
 

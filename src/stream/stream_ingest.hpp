@@ -30,6 +30,13 @@ class StreamIngest {
     uint64_t current_sequence_tokens = 0;  // of those, appended to the sequence shown
     bool changed = false;                // the document changed
     bool first_data = false;             // the waiting document was replaced: the view options apply now
+    // The sequences opened or appended to, each once, and their first new token: what the panels
+    // may have to find glyphs for (their name and new text), never the whole document again.
+    struct Grown {
+      size_t sequence = 0;
+      uint64_t first_token = 0;
+    };
+    std::vector<Grown> grown;
   };
   // Applies arrivals in order; answers their syncs through server once they are in.
   Applied Apply(Session& session, std::vector<StreamServer::Arrival> arrivals, StreamServer& server);
@@ -48,16 +55,12 @@ class StreamIngest {
 
  private:
   StreamedSequence* Find(uint64_t connection, const std::string& name);
-  // Applies one event to the document (inside the session's edit).
-  void ApplyEvent(Document& document, uint64_t connection, const StreamEvent& event);
+  // Applies one event other than a sync to the document (inside the session's edit); `current` is
+  // the sequence shown.
+  void ApplyEvent(Document& document, uint64_t connection, const StreamEvent& event, size_t current, Applied& applied);
 
   bool m_waiting;
   std::vector<StreamedSequence> m_sequences;
-  // syncs answered once the edit that holds everything sent before them is done
-  std::vector<std::pair<uint64_t, std::string>> m_syncs;  // connection, the synced reply
-  uint64_t m_appended = 0;
-  uint64_t m_appended_to_current = 0;
-  size_t m_current = 0;
 };
 
 }  // namespace th

@@ -192,9 +192,8 @@ void StreamServer::Drop(Connection& connection, const std::string& why, bool err
 
 bool StreamServer::Read(Connection& connection) {
   // At most this much a turn, so that one fast client does not starve the others.
-  constexpr size_t kChunkBytes = size_t{1} << 20;
   constexpr size_t kTurnBytes = size_t{8} << 20;
-  std::string chunk(kChunkBytes, '\0');
+  std::string& chunk = m_read_buffer;
   size_t read_this_turn = 0;
   while (read_this_turn < kTurnBytes) {
     const ssize_t received = ::recv(connection.fd, chunk.data(), chunk.size(), MSG_DONTWAIT);
@@ -248,6 +247,7 @@ bool StreamServer::Read(Connection& connection) {
 void StreamServer::Run() {
   std::vector<std::unique_ptr<Connection>> connections;
   uint64_t next_id = 1;
+  m_read_buffer.assign(kReadChunkBytes, '\0');
   std::vector<pollfd> polled;
   while (!m_stop) {
     bool room = false;

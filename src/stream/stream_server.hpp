@@ -93,6 +93,9 @@ class StreamServer {
   size_t m_max_queued_bytes;
   int m_listen_fd = -1;
   int m_wake_pipe[2] = {-1, -1};  // the main thread writes a byte to make the thread's poll return
+  // The thread's own: what one recv may bring, made once rather than at every read.
+  static constexpr size_t kReadChunkBytes = size_t{1} << 20;
+  std::string m_read_buffer;
 
   mutable std::mutex m_mutex;  // guards what follows, up to the thread
   std::deque<Arrival> m_arrivals;

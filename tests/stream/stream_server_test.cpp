@@ -412,17 +412,9 @@ TEST_F(StreamTest, AStaleSocketIsReplacedAndAnythingElseIsLeftAlone) {
   EXPECT_TRUE(std::filesystem::exists(m_path));
 }
 
-}  // namespace
-}  // namespace th
-
-namespace th {
-namespace {
-
 // [SECTION] Streams beside an open file
 
-TEST(StreamBesideAFile, ArrivingSequencesJoinTheListAndTheViewStaysWhereItWas) {
-  const std::string path = (std::filesystem::temp_directory_path() / ("th_file_" + std::to_string(::getpid()) + ".sock")).string();
-  StreamServer server(path, [] {});
+TEST_F(StreamTest, ArrivingSequencesJoinAnOpenFilesListAndTheViewStaysWhereItWas) {
   Document file;
   file.source = "notes.json";
   for (const char* name : {"first", "second"}) {
@@ -431,16 +423,17 @@ TEST(StreamBesideAFile, ArrivingSequencesJoinTheListAndTheViewStaysWhereItWas) {
     for (int i = 0; i < 400; ++i) sequence.AppendToken(" word");
     sequence.channels.push_back({"act", std::vector<float>(400, 1.0f)});
   }
-  Session session(std::move(file));
+  session.ReplaceDocument(std::move(file));
+  ingest = StreamIngest(false);
   session.SelectSequence(1);
   session.UpdateLayout(400, 200, GridGeometry{8, 16, 4, 0});
   session.ScrollTo(48);
   const int64_t scroll = session.ScrollPixels();
   ASSERT_GT(scroll, 0);
-  StreamIngest ingest(false);
+  Listen();
   std::atomic<bool> done{false};
   std::thread client_thread([&] {
-    Client client(path);
+    Client client(m_path);
     client.Hello();
     client.Send({{"type", "open"}, {"sequence", "first"}});
     client.Send({{"type", "append"}, {"sequence", "first"}, {"count", 2}, {"tokens", {"a", "b"}}, {"channels", {"act"}}},
@@ -449,12 +442,7 @@ TEST(StreamBesideAFile, ArrivingSequencesJoinTheListAndTheViewStaysWhereItWas) {
     client.Receive();
     done = true;
   });
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!done && std::chrono::steady_clock::now() < deadline) {
-    ingest.Apply(session, server.TakeArrivals(), server);
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  ingest.Apply(session, server.TakeArrivals(), server);
+  ASSERT_TRUE(TurnUntil([&] { return done.load(); }));
   client_thread.join();
   ASSERT_EQ(session.Doc().sequences.size(), 3u);
   EXPECT_EQ(session.Doc().sequences[2].name, "first (2)");  // the file's "first" keeps its name

@@ -1,5 +1,4 @@
 #include "core/loaders/arrays.hpp"
-#include "core/feature_index.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -16,25 +15,12 @@
 
 #include "core/attention.hpp"
 #include "core/feature_dictionary.hpp"
+#include "core/feature_index.hpp"
 #include "core/utf8.hpp"
 
 namespace th {
 
 namespace {
-
-// "(2, 3)", or "(1, 1, 1, ... 64 dimensions)" when that would be long.
-std::string ShapeText(const std::vector<uint64_t>& shape) {
-  constexpr size_t kShown = 60;
-  std::string text = "(";
-  for (size_t i = 0; i < shape.size(); ++i) {
-    const std::string dimension = std::to_string(shape[i]);
-    if (text.size() + dimension.size() > kShown) return text + "... " + std::to_string(shape.size()) + " dimensions)";
-    text += dimension + (i + 1 < shape.size() ? ", " : "");
-  }
-  return text + (shape.size() == 1 ? ",)" : ")");
-}
-
-std::string ArrayPlace(std::string_view name) { return "array '" + Shortened(name) + "'"; }
 
 // [SECTION] .npy header: a Python dict literal {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }
 
@@ -1166,11 +1152,23 @@ void RequireMemory(const LoadContext& context, uint64_t bytes) {
   throw LoadError(context.Source() + ": does not fit in memory (needs " + needed + " GB)");
 }
 
+// "(2, 3)", or "(1, 1, 1, ... 64 dimensions)" when that would be long.
+std::string ShapeText(const std::vector<uint64_t>& shape) {
+  constexpr size_t kShown = 60;
+  std::string text = "(";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    const std::string dimension = std::to_string(shape[i]);
+    if (text.size() + dimension.size() > kShown) return text + "... " + std::to_string(shape.size()) + " dimensions)";
+    text += dimension + (i + 1 < shape.size() ? ", " : "");
+  }
+  return text + (shape.size() == 1 ? ",)" : ")");
+}
+
+std::string ArrayPlace(std::string_view name) { return "array '" + Shortened(name) + "'"; }
+
 std::string Shortened(std::string_view text, size_t limit) {
   if (text.size() <= limit) return std::string(text);
-  size_t cut = limit - 3;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
-  return std::string(text.substr(0, cut)) + "...";
+  return std::string(CutAtCharacter(text, limit - 3)) + "...";
 }
 
 Document BuildDocumentFromArrays(const LoadContext& context, std::vector<ArrayData> arrays,

@@ -60,6 +60,12 @@ void RequireMemory(const LoadContext& context, uint64_t bytes);
 // is mapped already, whichever is less.
 uint64_t MemoryAvailable();
 
+// A shape as NumPy writes it, "(2, 3)" or "(5,)", or "(1, 1, 1, ... 64 dimensions)" when that
+// would be long.
+std::string ShapeText(const std::vector<uint64_t>& shape);
+// "array 'NAME'" (the name shortened): where an array's problem is, in a LoadError.
+std::string ArrayPlace(std::string_view name);
+
 // text cut to at most limit bytes, at a character boundary, ending in "..." when cut: names,
 // dtypes and numbers from a file go into one-line messages whatever their length.
 std::string Shortened(std::string_view text, size_t limit = 80);
