@@ -59,7 +59,8 @@ void StoredElements::Read(uint64_t first, std::span<float> out) const {
   // A row of little-endian float32 is already floats: one copy (np.savez leaves members unaligned,
   // so the bytes are not read as floats in place).
   if (type == Type::kFloat32 && !big_endian) {
-    std::memcpy(out.data(), bytes.data() + first * sizeof(float), out.size() * sizeof(float));
+    // An empty out may have no storage at all, which memcpy must not be given even for 0 bytes.
+    if (!out.empty()) std::memcpy(out.data(), bytes.data() + first * sizeof(float), out.size() * sizeof(float));
     return;
   }
   for (size_t i = 0; i < out.size(); ++i) out[i] = At(first + i);

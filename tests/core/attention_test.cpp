@@ -146,6 +146,14 @@ TEST(FeatureDictionary, DenseTopFeaturesLeaveOutZerosAndNaNTiesByIndex) {
                std::invalid_argument);
 }
 
+// Found by the npz fuzzer: a dense dictionary of no features read an empty row with memcpy from a
+// null pointer (undefined even for 0 bytes; the sanitizer stage of the test command catches it).
+TEST(FeatureDictionary, ADenseDictionaryOfNoFeaturesHasNoTopFeatures) {
+  const FeatureDictionary features =
+      FeatureDictionary::Dense({StoredElements::Type::kFloat32, false, std::string_view(), nullptr}, 3, 0);
+  EXPECT_TRUE(features.TopFeatures(1, 5).empty());
+}
+
 TEST(FeatureDictionary, FindsByExactNameThenIndexThenPart) {
   FeatureDictionary features = FeatureDictionary::Sparse({0}, {}, 40);
   features.names = {"L1.n37", "Golden Gate Bridge", "bridge", "7"};
