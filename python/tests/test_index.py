@@ -8,6 +8,7 @@ Run, from python/tests: PYTHONPATH=.. /usr/bin/python3 -m unittest -v test_index
 """
 
 import json
+import math
 import os
 import struct
 import subprocess
@@ -42,8 +43,19 @@ def doc_hash(key, feature, position):
     return splitmix(splitmix(splitmix(key) ^ feature) ^ position)
 
 
-def doc_edges(maximum, count):
-    return [np.float32(float(maximum) * b / count) for b in range(count + 1)]
+def doc_edges(maximum, count, fineness):
+    # The cell width 2**s: the power of two in (max / (2 count f), max / (count f)], f the grid's
+    # fineness (8 for the histogram, the bands' count within 8..32 for them); the unit m 2**s, m
+    # the smallest integer with count m 2**s >= max.
+    maximum = float(maximum)
+    if maximum <= 0:
+        return [np.float32(0)] * (count + 1)
+    s = math.frexp(maximum / (count * fineness))[1] - 1
+    m = 1
+    while count * m * 2.0 ** s < maximum:
+        m += 1
+    assert fineness <= m <= 2 * fineness, (maximum, count, m)
+    return [np.float32(b * m * 2.0 ** s) for b in range(count + 1)]
 
 
 def doc_bin(value, edges):
@@ -92,8 +104,10 @@ def expected_index(store, settings, lo=0, hi=F):
         firing = [(p, acts[p, feature]) for p in range(total) if acts[p, feature] > 0]
         maximum = max((v for _, v in firing), default=np.float32(0))
         out["max"][f], out["fires"][f], out["density"][f] = maximum, len(firing), len(firing) / total
-        out["histogram_edges"][f] = histogram = doc_edges(maximum, bins)
-        out["band_edges"][f] = band_edges = doc_edges(maximum, bands)
+        out["histogram_edges"][f] = histogram = doc_edges(maximum, bins, 8)
+        out["band_edges"][f] = band_edges = doc_edges(maximum, bands, min(max(8, bands), 32))
+        if maximum > 0 and bands <= 32:
+            assert band_edges[-2] < maximum <= band_edges[-1]  # the top band holds the max
         for _, v in firing:
             out["histogram_counts"][f, doc_bin(v, histogram)] += 1
         for rank, (_, p) in enumerate(sorted((-v, p) for p, v in firing)[:top_k]):
@@ -307,27 +321,71 @@ class IndexTest(unittest.TestCase):
         self.assertEqual((index["context_shard"][8, 0], index["context_position"][8, 0], peaks[8, 0]), (1, 151, 1))
         self.assertEqual(index["context_tokens"][8, 0, 7:].tolist(), [-1] * 4)  # the 7-token shard's window
 
-    def test_blocks_bounds_and_a_third_sweep_give_the_same_index(self):
-        # A task reads its partition in blocks of rows, and pass 2 keeps, per band and feature,
-        # the entries under a priority bound that leaves enough (a group left short has its
-        # partition read again). Blocks of a row or two and bounds that leave nearly every group
-        # short give the brute force's index too, with the bands' entries counted (histogram bins
-        # fewer than twice the bands) and bounded by the histogram's bins (more).
-        saved = feature_index.CHUNK_ENTRIES, feature_index._sample_bounds
+    def test_blocks_and_bars_raised_at_every_block_give_the_same_index(self):
+        # A task reads its partition in blocks of rows, counts its histogram's cells a batch at a
+        # time and cuts what it kept (raising the bars later entries must pass) once enough came
+        # in: blocks of a row or two, cut at once or every few blocks, band windows two features
+        # at a time, coarsening the cells and bars as a feature's max grows block by block, give
+        # the brute force's index too.
+        names = ("CHUNK_ENTRIES", "SETTLE_ENTRIES", "FLUSH_ENTRIES", "WINDOW_FEATURES")
+        saved = [getattr(feature_index, name) for name in names]
         try:
-            feature_index.CHUNK_ENTRIES = 7
-            feature_index._sample_bounds = lambda counts, limit: np.full(len(counts), 1 << 58, np.uint64)
-            for settings in (SETTINGS, dict(SETTINGS, histogram_bins=8)):
-                out = self.tmp / "blocks.npz"
-                feature_index.build(self.store["names"], out, progress=False, **settings)
-                index = load(out)
-                for key, value in expected_index(self.store, settings).items():
-                    actual = index[key]
-                    if value.dtype.kind == "f":
-                        actual, value = actual.view(f"u{actual.dtype.itemsize}"), value.view(f"u{value.dtype.itemsize}")
-                    np.testing.assert_array_equal(actual, value, err_msg=f"{settings}: {key}")
+            for chunk, settle, flush in ((7, 1, 1), (7, 40, 5), (30, 200, 64)):
+                for name, value in zip(names, (chunk, settle, flush, 2)):
+                    setattr(feature_index, name, value)
+                for settings in (SETTINGS, dict(SETTINGS, histogram_bins=8, per_band=1)):
+                    out = self.tmp / "blocks.npz"
+                    feature_index.build(self.store["names"], out, progress=False, **settings)
+                    index = load(out)
+                    for key, value in expected_index(self.store, settings).items():
+                        actual = index[key]
+                        if value.dtype.kind == "f":
+                            actual, value = actual.view(f"u{actual.dtype.itemsize}"), value.view(f"u{value.dtype.itemsize}")
+                        np.testing.assert_array_equal(actual, value, err_msg=f"{chunk, settle, flush}, {settings}: {key}")
         finally:
-            feature_index.CHUNK_ENTRIES, feature_index._sample_bounds = saved
+            for name, value in zip(names, saved):
+                setattr(feature_index, name, value)
+
+    def test_a_max_that_grows_late_coarsens_the_cells_and_bars_it_has(self):
+        # Features whose max grows many times over after their bars stand (small values first,
+        # then ever larger ones): the cells and bars coarsened as it grows keep what the brute
+        # force chooses, and their exact coarsening (a coarse cell's bar the smallest of its
+        # cells') is what _coarsen_bars gives.
+        folder = self.tmp / "growing"
+        folder.mkdir()
+        rng = np.random.default_rng(11)
+        n = 900
+        scale = np.where(np.arange(n) < 600, 1.0, 2.0 ** ((np.arange(n) - 600) // 30))[:, None]
+        acts = (rng.uniform(0.001, 1.0, (n, 3)) * scale).astype(np.float32)
+        acts[rng.uniform(size=(n, 3)) < 0.3] = 0
+        ids = rng.integers(0, V, n).astype(np.int32)
+        vocabulary = np.array([f"w{i}" for i in range(V)])
+        np.savez(folder / "grow.npz", token_ids=ids, features=acts, vocabulary=vocabulary)
+        store = {"ids": ids.astype(np.int64), "acts": acts, "shards": [(0, n)]}
+        names = ("CHUNK_ENTRIES", "SETTLE_ENTRIES", "FLUSH_ENTRIES")
+        saved = [getattr(feature_index, name) for name in names]
+        try:
+            for name, value in zip(names, (6, 30, 6)):
+                setattr(feature_index, name, value)
+            settings = dict(SETTINGS, per_band=3)
+            feature_index.build([folder / "grow.npz"], folder / "index.npz", progress=False, **settings)
+            index = load(folder / "index.npz")
+            for key, value in expected_index(store, settings, 0, 3).items():
+                actual = index[key]
+                if value.dtype.kind == "f":
+                    actual, value = actual.view(f"u{actual.dtype.itemsize}"), value.view(f"u{value.dtype.itemsize}")
+                np.testing.assert_array_equal(actual, value, err_msg=key)
+        finally:
+            for name, value in zip(names, saved):
+                setattr(feature_index, name, value)
+        bars = rng.integers(0, 1 << 62, (3, 16)).astype(np.uint64)
+        bars[0, 5] = (1 << 64) - 1
+        coarse = bars.copy()
+        feature_index._coarsen_bars(coarse, np.array([4, 4, feature_index.NO_GRID]), np.array([5, 6, 3]))
+        np.testing.assert_array_equal(coarse[0, :8], np.minimum(bars[0, 0::2], bars[0, 1::2]))
+        np.testing.assert_array_equal(coarse[1, :4], bars[1].reshape(4, 4).min(axis=1))
+        np.testing.assert_array_equal(coarse[2], bars[2])  # never fired: as it was
+        self.assertTrue((coarse[:2, 8:] == np.uint64((1 << 64) - 1)).all() and (coarse[1, 4:] == coarse[1, 15]).all())
 
     def test_the_partitioning_and_a_distributed_cluster_give_the_same_index(self):
         from distributed import LocalCluster
@@ -362,8 +420,7 @@ class IndexTest(unittest.TestCase):
         result = run_cli("build", *self.store["names"], "-o", out, *OPTIONS, "--features", "3:7")
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertNotIn("\r", result.stderr)  # not a terminal: plain lines
-        self.assertIn("tokenheat.index: pass 1/2: done, 6 shards, 467 tokens in ", result.stderr)
-        self.assertIn("tokenheat.index: pass 2/2: done, 6 shards, 467 tokens in ", result.stderr)
+        self.assertIn("tokenheat.index: pass: done, 6 shards, 467 tokens in ", result.stderr)
         self.assertIn("tokenheat.index: windows: done, ", result.stderr)
         some = load(out)
         self.assertEqual(some["feature_ids"].tolist(), [3, 4, 5, 6])
@@ -401,12 +458,108 @@ class IndexTest(unittest.TestCase):
         self.assertEqual(out.read_bytes(), b"an older index")
         self.assertEqual(sorted(os.listdir(folder)), ["bad.npz", "damaged.npz", "index.npz"])
 
+    def test_an_infinite_activation_is_named_at_its_token_in_its_shard(self):
+        # Dense and sparse, after a shard of 150 tokens and at a partition's second block: the
+        # first infinite activation is named by its shard, feature and token within that shard.
+        folder = self.tmp / "infinite"
+        folder.mkdir()
+        dense = np.ones((40, F), np.float32)
+        dense[37, 2] = dense[38, 1] = np.inf
+        np.savez(folder / "dense.npz", token_ids=np.zeros(40, np.int32), features=dense)
+        indices = np.tile(np.array([[0, 1]], np.int32), (40, 1))  # (a dictionary of F: features 0 and 1 here)
+        values = np.ones((40, 2), np.float32)
+        values[23, 1] = np.inf
+        np.savez(folder / "sparse.npz", token_ids=np.zeros(40, np.int32), feature_indices=indices,
+                 feature_values=values)
+        saved = feature_index.CHUNK_ENTRIES
+        try:
+            feature_index.CHUNK_ENTRIES = 30
+            for shard, why in (("dense.npz", "feature 2 is infinite at token 37"),
+                               ("sparse.npz", "feature 1 is infinite at token 23")):
+                with self.assertRaises(feature_index.ShardError) as caught:
+                    feature_index.build([self.store["names"][0], folder / shard], folder / "index.npz",
+                                        vocabulary=[f"w{i}" for i in range(V)], partition_tokens=32, progress=False)
+                self.assertEqual((caught.exception.shard, caught.exception.why), (str(folder / shard), why))
+                self.assertFalse((folder / "index.npz").exists())
+        finally:
+            feature_index.CHUNK_ENTRIES = saved
+
+    def test_the_cells_nest_and_bound_the_bins(self):
+        # For any max: f <= m <= 2f, count m 2**s reaches the max and (m - 1) does not, the max's
+        # cell is below the grid's cells, a cell of 2**s lies in cell k >> d of 2**(s + d), and
+        # edges rise to at most 1/f of the max above it.
+        rng = np.random.default_rng(5)
+        maxima = np.concatenate([rng.uniform(0, 1, 2000).astype(np.float32) * np.float32(10) ** rng.integers(-30, 30, 2000),
+                                 np.float32([1, 2, 0.5, 1e-38, 1e-45, 3.4e38, 10, 32, 96, 0])]).astype(np.float32)
+        fired = maxima > 0
+        for grid in (feature_index.histogram_grid(32), feature_index.band_grid(10), feature_index.band_grid(3),
+                     feature_index.band_grid(126), feature_index.Grid(1, 8)):
+            s = grid.exponents(maxima)
+            m = grid.units(maxima, s)
+            what = (grid.count, grid.fineness)
+            self.assertTrue(((m[fired] >= grid.fineness) & (m[fired] <= 2 * grid.fineness)).all(), what)
+            self.assertTrue((s[~fired] == feature_index.NO_GRID).all() and (m[~fired] == 0).all())
+            self.assertTrue((np.ldexp(m[fired].astype(np.float64) * grid.count, s[fired]) >= maxima[fired]).all())
+            self.assertTrue((np.ldexp((m[fired] - 1).astype(np.float64) * grid.count, s[fired]) < maxima[fired]).all())
+            k = feature_index.cells(maxima[fired], feature_index.scales(s[fired]))
+            self.assertTrue(((k >= 0) & (k < grid.cells)).all(), what)
+            if grid.count <= grid.fineness:  # the top part holds the max
+                self.assertTrue((grid.parts(maxima[fired], s[fired], k) == grid.count - 1).all(), what)
+            values = (maxima[fired] * rng.uniform(0, 1, fired.sum())).astype(np.float32)
+            values = values[values > 0]
+            s_values = grid.exponents(values)
+            for d in (1, 2, 7):
+                np.testing.assert_array_equal(feature_index.cells(values, feature_index.scales(s_values + d)),
+                                              feature_index.cells(values, feature_index.scales(s_values)) >> d)
+            normal = (maxima > 1e-30) & (maxima < 1e38)  # edges of float32's extremes round to 0 or overflow
+            edges = grid.edges(maxima[normal])
+            self.assertTrue((np.diff(edges, axis=1) > 0).all(), what)
+            top = maxima[normal].astype(np.float64)
+            self.assertTrue((edges[:, -1] >= top).all() and (edges[:, -1] <= top * (1 + 1 / grid.fineness)).all())
+
+    def test_band_samples_keep_what_a_window_inside_a_band_may_choose(self):
+        # An entry may be chosen for its band only when it is among the `limit` smallest
+        # priorities of the w = (f + 1) // 2 cells ending or starting at its cell: _band_samples
+        # keeps exactly those (by brute force here), whatever the block of features it is in.
+        rng = np.random.default_rng(9)
+        grid = feature_index.band_grid(10)
+        w, limit = (grid.fineness + 1) // 2, 3
+        saved = feature_index.WINDOW_FEATURES
+        try:
+            feature_index.WINDOW_FEATURES = 2
+            n = 4000
+            features = rng.integers(0, 5, n)
+            maxima = np.float32([1.0, 3.0, 0.5, 100.0, 2.0])
+            values = (maxima[features] * rng.uniform(0.001, 1, n) ** 3).astype(np.float32)
+            table = {"feature": features, "position": np.arange(n, dtype=np.int64), "value": values,
+                     "priority": rng.integers(0, 1 << 62, n).astype(np.uint64)}
+            kept, present, bars = feature_index._band_samples(dict(table), maxima, grid, limit)
+            cell = feature_index.cells(values, feature_index.scales(grid.exponents(maxima))[features])
+            expected = set()
+            for i in range(n):
+                for first in (cell[i] - w + 1, cell[i]):
+                    rivals = (features == features[i]) & (cell >= first) & (cell < first + w)
+                    if np.sum(table["priority"][rivals] < table["priority"][i]) < limit:
+                        expected.add(i)
+            self.assertEqual(sorted(kept["position"].tolist()), sorted(expected))
+            self.assertEqual(present.tolist(), [0, 1, 2, 3, 4])
+            for f in range(5):  # each cell's bar: the larger of its two windows' limit-th priority
+                for c in range(grid.cells):
+                    sides = []
+                    for first in (c - w + 1, c):
+                        inside = np.sort(table["priority"][(features == f) & (cell >= first) & (cell < first + w)])
+                        sides.append(int(inside[limit - 1]) if len(inside) >= limit else (1 << 64) - 1)
+                    self.assertEqual(int(bars[f, c]), max(sides), (f, c))
+        finally:
+            feature_index.WINDOW_FEATURES = saved
+
     def test_the_command_lines_exit_codes(self):
         names = self.store["names"]
         out = self.tmp / "codes.npz"
         for args in ([], ["build"], ["build", names[0]], ["build", names[0], "-o", out, "--top-k", "-1"],
                      ["build", names[0], "-o", out, "--features", "5:2"], ["build", names[0], "-o", out, "--bogus"],
-                     ["build", names[0], "-o", out, "--quantile-bands", "0"]):
+                     ["build", names[0], "-o", out, "--quantile-bands", "0"],
+                     ["build", names[0], "-o", out, "--histogram-bins", "257"]):
             result = run_cli(*args)
             self.assertEqual(result.returncode, 2, (args, result.stderr))
             self.assertIn("usage:", result.stderr)
@@ -463,15 +616,14 @@ class IndexTest(unittest.TestCase):
         table = {"group": rng.integers(0, 3, n), "priority": rng.integers(0, 4, n).astype(np.uint64) << np.uint64(62),
                  "position": rng.permutation(n).astype(np.int64), "feature": np.zeros(n, np.int64),
                  "value": np.ones(n, np.float32)}
-        for prefilter in (True, False):
-            kept = feature_index._select_sample(table, 5, prefilter)
-            expected = []
-            for group in range(3):
-                members = sorted((int(p), int(q)) for g, p, q in zip(table["group"], table["priority"],
-                                                                     table["position"]) if g == group)
-                expected += [(group, p, q) for p, q in members[:5]]
-            self.assertEqual(list(zip(kept["group"].tolist(), kept["priority"].tolist(), kept["position"].tolist())),
-                             expected)
+        kept = feature_index._select_sample(table, 5)
+        expected = []
+        for group in range(3):
+            members = sorted((int(p), int(q)) for g, p, q in zip(table["group"], table["priority"],
+                                                                 table["position"]) if g == group)
+            expected += [(group, p, q) for p, q in members[:5]]
+        self.assertEqual(list(zip(kept["group"].tolist(), kept["priority"].tolist(), kept["position"].tolist())),
+                         expected)
 
     def test_text_tokens_make_the_vocabulary(self):
         folder = self.tmp / "text"

@@ -18,17 +18,18 @@ through np.load(mmap_mode="r"), an .npz's stored members at their offsets in the
 through its header: memory-mapped, or a block of rows read from the file); a compressed .npz member
 cannot be, and its shard is read whole, as one partition.
 
-The work runs on Dask: each shard is cut into partitions (up to 4M tokens, fewer when a partition's
-activations would pass 1 GB as stored), each partition a task, read block by block (CHUNK_ENTRIES
-activations, NumPy over all features at once, so that a task's memory does not grow with its
-partition), whose summary merges with the others' in a tree (fan-in 4). Pass 1 reduces every
-feature's max and firing count, pass 2 (the bands and histogram bins known from the max) the
-histogram, top-k and the band and random samples (a first sweep over the partition bins, a second
-keeps only the entries that can be chosen, then cut exactly); then the chosen contexts' windows are
-cut from the shards. By default on Dask's local threaded scheduler;
-``--scheduler ADDRESS`` runs the tasks on a dask.distributed cluster (its workers need this package
-importable and the shards at the same paths). The result does not depend on the scheduler nor on
-the partitioning: every choice is a total order (ties broken by corpus position).
+The work runs on Dask: each shard is cut into partitions (up to 16M tokens, fewer when a
+partition's activations would pass 4 GB as stored, or to give each core two), each partition a
+task that reads it once, block by block (CHUNK_ENTRIES activations, NumPy over all features at
+once, so that a task's memory does not grow with its partition), into a summary (_Summary) that
+merges with the others' in a tree (fan-in 4): max, the histogram's cell counts, top-k, band
+candidates per cell and random samples, each cell grid following the feature's max (Grid: cells
+of powers of two, coarsened as the max grows), so that the shards are read once and the bins and
+bands are cut from the cells at the end. Then the chosen contexts' windows are cut from the
+shards. By default on Dask's local threaded scheduler; ``--scheduler ADDRESS`` runs the tasks on a
+dask.distributed cluster (its workers need this package importable and the shards at the same
+paths). The result does not depend on the scheduler nor on the partitioning: every choice is a
+total order (ties broken by corpus position).
 
 Errors: a shard that cannot be read stops the build with ``tokenheat.index: error: SHARD: why`` and
 exit status 1 (other errors likewise, without a shard), bad options with status 2. INDEX is written
@@ -54,9 +55,12 @@ import zipfile
 import numpy as np
 
 FORMAT = "tokenheat-feature-index-1"
-PARTITION_TOKENS = 1 << 22           # at most, a partition (read block by block: memory does not grow with it)
-PARTITION_BYTES = 1 << 30            # of activations as stored, at most, a partition (unless one token is more)
+PARTITION_TOKENS = 1 << 24           # at most, a partition (read block by block: memory does not grow with it)
+PARTITION_BYTES = 1 << 32            # of activations as stored, at most, a partition (unless one token is more)
+PARTITION_LEAST = 1 << 20            # tokens a partition has at least when cut for the cores (below)
 CHUNK_ENTRIES = 1 << 17              # activations a task works on at once (a block of a partition's rows)
+SETTLE_ENTRIES = 1 << 20             # entries a summary takes in (past the bars) before it cuts them
+FLUSH_ENTRIES = 1 << 22              # activations a summary bins at once into its histogram's cells
 WINDOW_TASK_CONTEXTS = 1024          # contexts a window task cuts
 WINDOW_BATCH = 256                   # window tasks run at once (their results held until placed)
 FAN_IN = 4                           # of the merge tree
@@ -562,13 +566,13 @@ def _feature_order(features, width):
 class _Blocks:
     """A partition's rows [start, stop) block by block (about CHUNK_ENTRIES activations a block).
     Iterating gives each block's firing entries as (the block's first row, features - lo, rows
-    within the block, values float32), each feature's in row order; `raw()` the blocks as read.
-    The readers are made once, so a task may go over its partition more than once. dedupe: a
-    sparse token may list a feature twice (pass 1 found one in the partition), which is summed;
-    else the entries are taken as listed."""
+    within the block, values float32), each feature's in row order (a sparse token that lists a
+    feature twice: summed); `raw()` the blocks as read; `max_index`, after iterating, the largest
+    feature index listed (sparse). The readers are made once, so a task may go over its partition
+    more than once."""
 
-    def __init__(self, shard, start, stop, lo, hi, dedupe=True):
-        self.shard, self.start, self.stop, self.lo, self.hi, self.dedupe = shard, start, stop, lo, hi, dedupe
+    def __init__(self, shard, start, stop, lo, hi):
+        self.shard, self.start, self.stop, self.lo, self.hi = shard, start, stop, lo, hi
         self.readers = []
         try:
             if shard.dense is not None:
@@ -583,6 +587,7 @@ class _Blocks:
             raise
         self.step = max(1, CHUNK_ENTRIES // max(1, width))
         self.every_row = np.zeros(0, np.int64)  # a block's row of each entry, when every entry fires
+        self.max_index = -1
 
     def close(self):
         for reader in self.readers:
@@ -613,11 +618,14 @@ class _Blocks:
                 yield a, flat % width, flat // width, block.reshape(-1)[flat]
                 continue
             indices, values = block
-            if self.dedupe:
+            nonzero = values != 0
+            self.max_index = max(self.max_index, int(np.max(indices, where=nonzero & (indices >= 0), initial=-1)))
+            k = max(indices.shape[1], 1)
+            valid = _index_mask(indices, lo, hi) & nonzero
+            if k > 1 and _listed_twice(indices, valid):
                 yield (a,) + _sparse_sorted(indices, values, lo, hi, None if hi is None else hi - lo)[:3]
                 continue
-            k = max(indices.shape[1], 1)
-            firing = _index_mask(indices, lo, hi) & (values > 0)
+            firing = valid & (values > 0)
             if firing.all():  # every entry fires (a top-k SAE's, say): no gathers
                 if len(self.every_row) != firing.size:
                     self.every_row = np.arange(firing.size, dtype=np.int64) // k
@@ -649,11 +657,10 @@ def _guard(function):
     return guarded
 
 
-# [SECTION] Pass 1: max and firing count per feature; the tokens' range and text
+# [SECTION] The pass: every statistic and sample in one read of the shards
 
 def _shard_facts(shard, count=0):
-    return {"tokens": count, "min_id": None, "max_id": None, "strings": None, "max_index": -1, "infinite": None,
-            "duplicates": []}
+    return {"tokens": count, "min_id": None, "max_id": None, "strings": None, "max_index": -1, "infinite": None}
 
 
 def _listed_twice(indices, valid):
@@ -695,94 +702,6 @@ def _segment_max(maxima, features, values):
     maxima[present] = np.maximum(maxima[present], np.maximum.reduceat(values, firsts))
 
 
-def _add_counts(fires, pending):
-    """fires + the count of each feature listed in the pending arrays (emptied)."""
-    if pending:
-        counts = np.bincount(np.concatenate(pending), minlength=len(fires))
-        pending.clear()
-        fires = _pad(fires, len(counts)) + counts
-    return fires
-
-
-@_guard
-def _pass1(shard, start, stop, lo, hi, _shared):
-    """Block by block: dense, the columns' max and count; sparse, whether a token lists a feature
-    twice (then summed: _sparse_sorted), each feature's running max and count. Records whether a
-    token of the partition lists a feature twice (pass 2 then sums them; else it need not look)."""
-    facts = _shard_facts(shard, stop - start)
-    if shard.ids is not None and stop > start:
-        source = shard.ids.open() if isinstance(shard.ids, _Array) else np.asarray(shard.ids)
-        ids = np.asarray(source[start:stop])
-        facts["min_id"], facts["max_id"] = int(ids.min()), int(ids.max())
-    elif shard.strings is not None:
-        facts["strings"] = np.unique(shard.token_strings(start, stop))
-    width = (hi - lo) if hi is not None else 0
-    maxima, fires = np.zeros(width, np.float32), np.zeros(width, np.int64)
-    infinite = None  # (feature, row from start): the lowest feature with an infinite max, its first such row
-    with _Blocks(shard, start, stop, lo, hi) as blocks:
-        if shard.dense is not None:
-            for a, block in blocks.raw():
-                firing = block > 0
-                top = np.max(block, axis=0, initial=0, where=firing).astype(np.float32)
-                np.maximum(maxima, top, out=maxima)
-                fires += np.count_nonzero(firing, axis=0)
-                if np.isinf(top).any():
-                    feature = int(np.flatnonzero(np.isinf(top))[0])
-                    if infinite is None or feature < infinite[0]:
-                        infinite = (feature, None)
-            if infinite is not None:  # its first infinite row, of either sign, in the partition
-                for a, block in blocks.raw():
-                    found = np.flatnonzero(np.isinf(block[:, infinite[0]]))
-                    if len(found):
-                        infinite = (infinite[0], a - start + int(found[0]))
-                        break
-        else:
-            pending, waiting = [], 0
-            for a, (indices, values) in blocks.raw():
-                k = indices.shape[1]
-                nonzero = values != 0
-                listed = nonzero & (indices >= 0)
-                facts["max_index"] = max(facts["max_index"], int(np.max(indices, where=listed, initial=-1)))
-                valid = _index_mask(indices, lo, hi) & nonzero
-                if k > 1 and _listed_twice(indices, valid):
-                    # Summed first (_sparse_sorted), then each feature's max and count by segment.
-                    facts["duplicates"] = [start]
-                    features, _, vals, _ = _sparse_sorted(indices, values, lo, hi, None if hi is None else width)
-                    if len(features) and features[-1] >= len(maxima):
-                        maxima, fires = _pad(maxima, int(features[-1]) + 1), _pad(fires, int(features[-1]) + 1)
-                    _segment_max(maxima, features, vals)
-                    pending.append(features)
-                else:
-                    firing = valid & (values > 0)
-                    if firing.all():
-                        features, vals = indices.reshape(-1).astype(np.int64), values.reshape(-1)
-                    else:
-                        flat = np.flatnonzero(firing)
-                        features, vals = indices.reshape(-1)[flat].astype(np.int64), values.reshape(-1)[flat]
-                    if lo:
-                        features -= lo
-                    if hi is None and len(features) and int(features.max()) >= len(maxima):
-                        grown = int(features.max()) + 1
-                        maxima, fires = _pad(maxima, grown), _pad(fires, grown)
-                    _running_max(maxima, features, vals)
-                    pending.append(features)
-                waiting += len(pending[-1])
-                if waiting >= 1 << 20:
-                    fires, waiting = _add_counts(fires, pending), 0
-            fires = _add_counts(fires, pending)
-            if len(maxima) and np.isinf(maxima).any():  # the lowest such feature's first infinite row
-                feature = int(np.flatnonzero(np.isinf(maxima))[0])
-                for a, (indices, values) in blocks.raw():
-                    features, rows, vals, _ = _sparse_sorted(indices, values, lo, hi, None if hi is None else width)
-                    found = rows[(features == feature) & np.isinf(vals)]
-                    if len(found):
-                        infinite = (feature, a - start + int(found[0]))
-                        break
-    if infinite is not None:
-        facts["infinite"] = (start + infinite[1], lo + infinite[0])
-    return {"max": maxima, "fires": fires, "shards": {shard.index: facts}}
-
-
 def _release_memory():
     """Hands the heap's free memory back to the system (glibc's malloc_trim), where there is one: a
     stage's freed blocks would otherwise stay in the process' resident size through the next."""
@@ -794,100 +713,113 @@ def _release_memory():
 
 
 def _pad(array, length):
-    return array if len(array) >= length else np.concatenate((array, np.zeros(length - len(array), array.dtype)))
+    if len(array) >= length:
+        return array
+    return np.concatenate((array, np.zeros((length - len(array),) + array.shape[1:], array.dtype)))
 
 
-def _merge1(parts):
-    width = max(len(part["max"]) for part in parts)
-    maxima = functools.reduce(np.maximum, (_pad(part["max"], width) for part in parts))
-    fires = sum(_pad(part["fires"], width) for part in parts)
-    shards = {}
-    for part in parts:
-        for index, facts in part["shards"].items():
-            if index not in shards:
-                shards[index] = dict(facts)
-                continue
-            merged = shards[index]
-            merged["tokens"] += facts["tokens"]
-            for key, pick in (("min_id", min), ("max_id", max)):
-                if facts[key] is not None:
-                    merged[key] = facts[key] if merged[key] is None else pick(merged[key], facts[key])
-            if facts["strings"] is not None:
-                merged["strings"] = facts["strings"] if merged["strings"] is None else \
-                    np.union1d(merged["strings"], facts["strings"])
-            merged["max_index"] = max(merged["max_index"], facts["max_index"])
-            if facts["infinite"] is not None and (merged["infinite"] is None or facts["infinite"] < merged["infinite"]):
-                merged["infinite"] = facts["infinite"]
-            merged["duplicates"] = merged["duplicates"] + facts["duplicates"]
-    return {"max": maxima, "fires": fires, "shards": shards}
+# The grids (docs/feature-index.md: Bins and bands). Bins and bands are equal parts of (0, count x
+# unit], the unit the smallest multiple m of a cell width 2**s with count x unit >= max, 2**s the
+# power of two in (max / (2 count f), max / (count f)] for the grid's fineness f: m is f to 2f, and
+# the last edge less than count / (f count) = 1/f of the max above it; for bands f is at least the
+# band count (up to 32), so that the top band holds the max. A value's cell (k 2**s, (k + 1) 2**s]
+# does not depend on m, and a larger max only makes the cells coarser by whole powers of two (cell
+# k of 2**s lies in cell k >> d of 2**(s + d)): a partition counts and samples per cell of its own
+# max, and a merge coarsens to the merged max, so the one pass needs neither the dataset's max nor a
+# second read. Only the bins' and bands' grouping of cells (m) waits for the end.
+
+NO_GRID = -(1 << 20)            # the cell exponent of a feature that never fires
 
 
-# [SECTION] Pass 2: histogram, top-k, band and random samples
+class Grid:
+    """count equal parts of (0, max], rounded up to whole cells of a power of two: per feature."""
 
-def edges(maxima, count):
-    """float32 [F, count + 1]: edges[f, b] = float32(float64(max[f]) * b / count)."""
-    return (np.asarray(maxima, np.float64)[:, None] * np.arange(count + 1, dtype=np.float64) / count).astype(np.float32)
+    def __init__(self, count, fineness):
+        self.count, self.fineness = count, fineness
+        self.cells = 2 * count * fineness + 1  # a feature's values lie in cells below: max / 2**s <= 2 count f
 
-
-def _bins(values, features, edge_table):
-    """The bin b of each value with edges[f, b] < value <= edges[f, b + 1] (value in (0, max])."""
-    count = edge_table.shape[1] - 1
-    top = edge_table[features, count].astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        guess = np.ceil(values.astype(np.float64) * count / top) - 1
-    bins = np.clip(np.nan_to_num(guess, nan=0, posinf=count - 1, neginf=0), 0, count - 1).astype(np.int64)
-    while True:
-        low = (values <= edge_table[features, bins]) & (bins > 0)
-        high = (values > edge_table[features, bins + 1]) & (bins < count - 1)
-        if not (low.any() or high.any()):
-            return bins
-        bins = bins - low + high
-
-
-class _Binner:
-    """_bins, fast: a value's bin is floor(value * (count / max)) (float32) wherever that product is
-    farther than `tolerance` from an integer, a margin over its rounding and the edges' rounding
-    to float32 together (both below 2**-22 count); the few others (and a max so small that
-    count / max overflows: NaN) go through _bins' comparisons with the edges."""
-
-    def __init__(self, maxima, count):
+    def exponents(self, maxima):
+        """int64 s per feature (frexp: exact): 2**s in (max / (2 count f), max / (count f)]."""
         maxima = np.asarray(maxima, np.float64)
-        with np.errstate(over="ignore"):
-            scale = np.where(maxima > 0, count / np.where(maxima > 0, maxima, 1), 0).astype(np.float32)
-        self.scale = np.where(np.isfinite(scale), scale, np.float32(np.nan))
-        self.table = edges(maxima, count)
-        self.tolerance = 4e-6 * (count + 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            _, exponent = np.frexp(maxima / (self.count * self.fineness))
+        return np.where(maxima > 0, exponent.astype(np.int64) - 1, NO_GRID)
 
-    def __call__(self, features, values):
-        if self.tolerance > 0.25:
-            return _bins(values, features, self.table)
-        scaled = values * self.scale[features]
-        floor = np.floor(scaled)
-        fraction = scaled - floor
-        fraction -= np.float32(0.5)
-        near = ~(np.abs(fraction, out=fraction) <= np.float32(0.5 - self.tolerance))
-        with np.errstate(invalid="ignore"):  # NaN (scale overflowed) casts to anything: corrected below
-            bins = floor.astype(np.int64)
-        if near.any():
-            at = np.flatnonzero(near)
-            bins[at] = self.correct(values[at], features[at], bins[at])
-        return bins
+    def units(self, maxima, exponents):
+        """m per feature, the smallest with count m 2**s >= max (0 for a feature that never fires)."""
+        maxima = np.asarray(maxima, np.float64)
+        fired = maxima > 0
+        width = np.ldexp(1.0, np.where(fired, exponents, 0)) * self.count
+        m = np.ceil(maxima / width)
+        m += m * width < maxima              # products of small integers and powers of two: exact
+        m -= (m > 1) & ((m - 1) * width >= maxima)
+        return np.where(fired, m, 0).astype(np.int64)
 
-    def correct(self, values, features, bins):
-        """The bins of `values` from guesses, moved until edges[b] < value <= edges[b + 1] (_bins' loop)."""
-        count = self.table.shape[1] - 1
-        bins = np.clip(bins, 0, count - 1)
-        flat = self.table.reshape(-1)
-        base = features * (count + 1) + bins
-        while True:
-            low = (values <= flat[base]) & (bins > 0)
-            high = (values > flat[base + 1]) & (bins < count - 1)
-            if not (low.any() or high.any()):
-                return bins
-            step = high.astype(np.int64) - low
-            bins += step
-            base += step
+    def parts(self, maxima, exponents, cell_index):
+        """The bin or band of each cell index (of its feature's exponent): cell // m."""
+        return cell_index // np.maximum(self.units(maxima, exponents), 1)
 
+    def edges(self, maxima):
+        """float32 [F, count + 1]: edges[f, b] = b x m x 2**s, all 0 for a feature that never fires."""
+        exponents = self.exponents(maxima)
+        m = self.units(maxima, exponents)
+        unit = np.ldexp(m.astype(np.float64), np.where(m > 0, exponents, 0))
+        return (unit[:, None] * np.arange(self.count + 1, dtype=np.float64)).astype(np.float32)
+
+
+def histogram_grid(bins):
+    return Grid(bins, 8)
+
+
+def band_grid(bands):
+    return Grid(bands, min(max(8, bands), 32))
+
+
+def scales(exponents):
+    """2**-s per feature (float64; 0 for one that never fires): a value times it is exact."""
+    return np.where(exponents != NO_GRID, np.ldexp(1.0, -np.where(exponents != NO_GRID, exponents, 0)), 0.0)
+
+
+def cells(values, scale):
+    """The cell k of each positive value, for its feature's scale 2**-s: k 2**s < value <= (k + 1) 2**s."""
+    scaled = values.astype(np.float64)
+    scaled *= scale
+    np.ceil(scaled, out=scaled)
+    scaled -= 1
+    return scaled.astype(np.int64)
+
+
+def _coarsen(counts, old, new):
+    """Cell counts [F, C] of exponents old, as of exponents new >= old (rows that never fired are 0)."""
+    rows = np.flatnonzero((new > old) & (old != NO_GRID))
+    if not len(rows):
+        return counts
+    width = counts.shape[1]
+    shift = np.minimum(new[rows] - old[rows], 62)
+    target = (np.arange(width, dtype=np.int64)[None, :] >> shift[:, None]) + (np.arange(len(rows)) * width)[:, None]
+    counts = counts.copy() if not counts.flags.writeable else counts
+    counts[rows] = np.bincount(target.reshape(-1), weights=counts[rows].reshape(-1),
+                               minlength=len(rows) * width).astype(np.int64).reshape(len(rows), width)
+    return counts
+
+
+def _coarsen_bars(bars, old, new):
+    """Bars [F, C] (the per_band-th smallest priority a cell keeps, _ALL while it keeps fewer) of
+    exponents old, as of exponents new >= old: a coarse cell's is the smallest of its cells' (it
+    keeps at least what any of them keeps, so its own can only be lower: a bar to pass, never one
+    that turns away what it will keep)."""
+    rows = np.flatnonzero((new > old) & (old != NO_GRID))
+    if not len(rows):
+        return
+    width = bars.shape[1]
+    shift = np.minimum(new[rows] - old[rows], 62)
+    target = (np.arange(width, dtype=np.int64)[None, :] >> shift[:, None]) + (np.arange(len(rows)) * width)[:, None]
+    coarse = np.full(len(rows) * width, _ALL)
+    np.minimum.at(coarse, target.reshape(-1), bars[rows].reshape(-1))
+    bars[rows] = coarse.reshape(len(rows), width)
+
+
+# Selections: each a total order, so that any partitioning and merge order choose alike.
 
 def _value_key(features, values):
     """uint64 ordering by feature, then by value, highest first (the bits of a positive float32
@@ -927,23 +859,12 @@ def _select_top(table, limit, in_position_order=False):
     return _take(table, kept)
 
 
-def _select_sample(table, limit, prefilter=True):
+def _select_sample(table, limit):
     """The table's entries cut to each group's `limit` smallest priorities (ties by position);
-    sorted by group, priority, position. The prefilter first drops entries whose priority is above
-    a bound each group keeps enough under (priorities are uniform), without changing the result."""
+    sorted by group, priority, position."""
     groups = table["group"]
     if limit == 0 or len(groups) == 0:
         return _take(table, np.zeros(0, np.int64))
-    if prefilter and len(groups) > 8 * limit:
-        counts = np.bincount(groups)
-        share = 4.0 * limit / np.maximum(counts, 1)
-        keep_all = share >= 0.5
-        bound = np.where(keep_all, 0, share * 2.0 ** 64).astype(np.uint64)
-        survive = keep_all[groups] | (table["priority"] < bound[groups])
-        enough = np.bincount(groups[survive], minlength=len(counts)) >= np.minimum(limit, counts)
-        survive |= ~enough[groups]
-        table = _take(table, np.flatnonzero(survive))
-        groups = table["group"]
     # One sort on the group and the priority's high bits; equal keys (rare: 2**-40 a pair at worst)
     # sort again on everything.
     group_bits = max(int(groups.max()).bit_length(), 1)
@@ -984,190 +905,298 @@ def _priorities(keyed, positions):
 
 
 _ALL = np.uint64(0xFFFFFFFFFFFFFFFF)
+_COLUMNS = {"top": {"feature": np.int64, "position": np.int64, "value": np.float32},
+            "bands": {"feature": np.int64, "position": np.int64, "value": np.float32, "priority": np.uint64},
+            "random": {"feature": np.int64, "position": np.int64, "priority": np.uint64}}
 
 
-def _sample_bounds(counts, limit):
-    """Per group of about `counts` firing entries (at least), a priority bound (kept: priority <=
-    bound) that leaves about limit + 5 sqrt(limit) + 15 of them (priorities are uniform), or every
-    one (_ALL) in a small group. Fewer than `limit` under it happens about once in 10**9 groups,
-    for which the pass reads the partition again (_pass2)."""
-    expect = limit + 5 * math.sqrt(limit) + 15
-    share = expect / np.maximum(counts, 1).astype(np.float64)
-    bound = np.full(len(counts), _ALL, np.uint64)
-    cut = share < 0.5
-    bound[cut] = (share[cut] * 2.0 ** 64).astype(np.uint64)
-    return bound
-
-
-def _refine(table, limit, bound, group_count):
-    """A table of entries kept under `bound` cut, in memory, to about limit + 2 sqrt(limit) + 3 a
-    group by a tighter bound (a group that would keep fewer than `limit` keeps all of its), so
-    that _select_sample sorts fewer; its choice is the same."""
-    groups = table["group"]
-    counts = np.bincount(groups, minlength=group_count)
-    share = (limit + 2 * math.sqrt(limit) + 3) / np.maximum(counts, 1)
-    cut = share < 0.5
-    if not cut.any():
-        return table
-    tight = np.full(group_count, _ALL, np.uint64)
-    tight[cut] = (bound[cut].astype(np.float64) * share[cut]).astype(np.uint64)
-    survive = table["priority"] <= tight[groups]
-    enough = np.bincount(groups[survive], minlength=group_count) >= np.minimum(limit, counts)
-    survive |= ~enough[groups]
-    return _take(table, np.flatnonzero(survive))
-
-
-def _band_floor(histogram, hist_table, band_table):
-    """Per feature and band, the firing entries of the histogram's bins that lie inside the band
-    (a lower bound on the band's count)."""
-    inner = np.zeros((len(histogram), band_table.shape[1] - 1), np.int64)
-    for b in range(band_table.shape[1] - 1):
-        inside = (hist_table[:, :-1] >= band_table[:, b:b + 1]) & (hist_table[:, 1:] <= band_table[:, b + 1:b + 2])
-        inner[:, b] = np.where(inside, histogram, 0).sum(axis=1)
-    return inner.reshape(-1)
-
-
-def _top_floors(histogram, edge_table, limit):
-    """Per feature, a value that its `limit` highest in the partition are above: the lower edge of
-    the highest bin that, with the bins above it, holds `limit` (0, keeping all, for a feature
-    firing fewer times). A value is above edges[c] exactly when its bin is c or higher."""
-    tail = np.cumsum(histogram[:, ::-1], axis=1)[:, ::-1]
-    cut = np.maximum(np.count_nonzero(tail >= limit, axis=1) - 1, 0)
-    return edge_table[np.arange(len(edge_table)), cut]
-
-
-_SAMPLE_KEYS = {"feature": np.int64, "position": np.int64, "value": np.float32, "group": np.int64,
-                "priority": np.uint64}
-
-
-def _table(parts, keys):
-    """The parts (a list of tables, emptied as it goes, so that a column is let go once joined) as one."""
+def _joined(parts, kind):
+    """Tables (a list, emptied as it goes, so that a column is let go once joined) as one."""
     if not parts:
-        return {key: np.zeros(0, _SAMPLE_KEYS[key]) for key in keys}
-    table = {key: np.concatenate([part.pop(key) for part in parts]) for key in list(parts[0])}
+        return {key: np.zeros(0, dtype) for key, dtype in _COLUMNS[kind].items()}
+    table = {key: np.concatenate([part.pop(key) for part in parts]) for key in _COLUMNS[kind]}
     parts.clear()
     return table
 
 
+def _sampled(table, limit):
+    """_select_sample, with each group's bar: the priority its entries must be below to be chosen
+    now (_ALL while it holds fewer than limit)."""
+    chosen = _select_sample(table, limit)
+    groups = chosen["group"]
+    if not len(groups):
+        return chosen, groups, np.zeros(0, np.uint64)
+    last = np.flatnonzero(np.append(groups[1:] != groups[:-1], True))
+    full = np.diff(np.append(-1, last)) >= limit
+    return chosen, groups[last[full]], chosen["priority"][last[full]]
+
+
+WINDOW_FEATURES = 512                # features whose band cells' windows are reduced at once
+
+
+def _band_samples(table, maxima, grid, limit):
+    """The band entries that may still be chosen, and each cell's bar, by the cells of maxima.
+
+    A band is at least f = grid.fineness cells wide, so for an entry in cell c one of the windows
+    of w = (f + 1) // 2 cells [c - w + 1, c] and [c, c + w - 1] lies inside its band, whatever the
+    dataset's max makes of the bands: it can be chosen only when it is among the `limit` smallest
+    priorities of one of them (here, hence among everything's). Its cell's bar is the larger of the
+    two windows' limit-th priorities. Returns the table grouped by cell (feature x cells + cell, by
+    priority) and the bars of its features' cells: (features, bars [features, cells])."""
+    features = table["feature"]
+    table["group"] = features * grid.cells + cells(table["value"], scales(grid.exponents(maxima))[features])
+    chosen = _select_sample(table, limit)
+    groups, features = chosen["group"], chosen["feature"]
+    if not len(groups):
+        return chosen, np.zeros(0, np.int64), np.zeros((0, grid.cells), np.uint64)
+    # Grouped by cell, so by feature: each feature's entries are one run.
+    firsts = np.flatnonzero(np.concatenate(([True], groups[1:] != groups[:-1])))
+    ranks = np.arange(len(groups)) - np.repeat(firsts, np.diff(np.append(firsts, len(groups))))
+    feature_starts = np.flatnonzero(np.concatenate(([True], features[1:] != features[:-1])))
+    present = features[feature_starts]
+    row = np.repeat(np.arange(len(present)), np.diff(np.append(feature_starts, len(features))))
+    cell = groups - features * grid.cells
+    bars = np.empty((len(present), grid.cells), np.uint64)
+    w = (grid.fineness + 1) // 2
+    keep = np.empty(len(groups), bool)
+    for begin in range(0, len(present), WINDOW_FEATURES):
+        end = min(begin + WINDOW_FEATURES, len(present))
+        inside = slice(feature_starts[begin], feature_starts[end] if end < len(present) else len(features))
+        # Each cell's smallest priorities (sorted), padded by w - 1 empty cells a side; then the
+        # limit smallest of the windows of 2, 3 ... w cells ending at each cell, each from the one
+        # before and the cell (the smallest of a sorted list against another reversed, sorted).
+        smallest = np.full((end - begin, grid.cells + 2 * (w - 1), limit), _ALL)
+        smallest[row[inside] - begin, cell[inside] + w - 1, ranks[inside]] = chosen["priority"][inside]
+        window = smallest
+        for j in range(1, w):  # window[:, i] holds cells i .. i + j - 1; with cell i + j
+            window = np.minimum(window[:, :-1], smallest[:, j:j + window.shape[1] - 1, ::-1])
+            window.sort(axis=2)
+        kth = window[:, :, limit - 1]                                    # window [c - w + 1 + i, c + i]
+        bar = np.maximum(kth[:, :grid.cells], kth[:, w - 1:])              # i = 0 (left) and w - 1 (right)
+        bars[begin:end] = bar
+        keep[inside] = chosen["priority"][inside] <= bar[row[inside] - begin, cell[inside]]
+    return _take(chosen, np.flatnonzero(keep)), present, bars
+
+
+class _Summary:
+    """What the pass keeps of a stretch of the corpus, mergeable with the others': per feature the
+    max, firing count by cell (the histogram's), the top-k, the band samples that may be chosen
+    (_band_samples) and the random samples. Entries are added in position order; each kind keeps a
+    running bar (the k-th value of the top kept, a band cell's bar, the k-th priority of the random
+    samples) that later entries must pass, so a block adds little once the bars stand, and `settle`
+    cuts what passed. Cells follow the running max: the histogram's are counted at each flush with
+    the max as it is then (what was counted before coarsened to it), the bands' when what was kept
+    is cut."""
+
+    def __init__(self, width, settings, lo):
+        self.settings, self.lo = settings, lo
+        self.histogram_grid, self.band_grid = histogram_grid(settings["histogram_bins"]), band_grid(settings["bands"])
+        self.width = 0
+        self.maxima = np.zeros(0, np.float32)
+        self.histogram = np.zeros((0, self.histogram_grid.cells), np.int64)
+        self.counted = np.zeros(0, np.int64)  # the histogram's exponents
+        self.floor = np.zeros(0, np.float32)
+        self.band_bars = np.zeros((0, self.band_grid.cells), np.uint64)
+        self.random_bars = np.zeros(0, np.uint64)
+        self.band_keyed, self.random_keyed = np.zeros(0, np.uint64), np.zeros(0, np.uint64)
+        self.kept = {"top": [], "bands": [], "random": []}
+        self.pending_bins, self.waiting_bins, self.waiting, self.kept_entries = [], 0, 0, 0
+        self._grow(width)
+
+    def _grow(self, width):
+        if width <= self.width:
+            return
+        seed, more = self.settings["seed"], width - self.width
+        self.maxima, self.floor, self.histogram = _pad(self.maxima, width), _pad(self.floor, width), \
+            _pad(self.histogram, width)
+        self.counted = np.concatenate((self.counted, np.full(more, NO_GRID)))
+        self.band_bars = np.concatenate((self.band_bars, np.full((more, self.band_bars.shape[1]), _ALL)))
+        self.random_bars = np.concatenate((self.random_bars, np.full(more, _ALL)))
+        ids = self.lo + np.arange(width, dtype=np.int64)
+        self.band_keyed, self.random_keyed = _keyed(2 * seed, ids), _keyed(2 * seed + 1, ids)
+        self.width = width
+
+    def _flush_bins(self):
+        if self.pending_bins:
+            exponents = self.histogram_grid.exponents(self.maxima)
+            self.histogram = _coarsen(self.histogram, self.counted, exponents)
+            self.counted = exponents
+            features = np.concatenate([f for f, _ in self.pending_bins])
+            keys = cells(np.concatenate([v for _, v in self.pending_bins]), scales(exponents)[features])
+            keys += features * self.histogram.shape[1]
+            self.histogram += np.bincount(keys, minlength=self.histogram.size).reshape(self.histogram.shape)
+            self.pending_bins.clear()
+        self.waiting_bins = 0
+
+    def add(self, features, positions, values):
+        """Firing entries (features - lo, corpus positions, float32 values > 0, finite), in position order."""
+        if not len(features):
+            return
+        if int(features.max()) >= self.width:
+            self._grow(int(features.max()) + 1)
+        settings = self.settings
+        before = self.band_grid.exponents(self.maxima)
+        _running_max(self.maxima, features, values)
+        band_exponents = self.band_grid.exponents(self.maxima)
+        _coarsen_bars(self.band_bars, before, band_exponents)
+        self.pending_bins.append((features, values))
+        self.waiting_bins += len(features)
+        if self.waiting_bins >= FLUSH_ENTRIES:
+            self._flush_bins()
+
+        if settings["top_k"]:
+            at = np.flatnonzero(values > self.floor[features])
+            self.kept["top"].append({"feature": features[at], "position": positions[at], "value": values[at]})
+            self.waiting += len(at)
+        if settings["per_band"]:
+            band_cells = cells(values, scales(band_exponents)[features])
+            priority = _priorities(self.band_keyed[features], positions)
+            at = np.flatnonzero(priority < self.band_bars[features, band_cells])
+            self.kept["bands"].append({"feature": features[at], "position": positions[at], "value": values[at],
+                                       "priority": priority[at]})
+            self.waiting += len(at)
+        if settings["random"]:
+            priority = _priorities(self.random_keyed[features], positions)
+            at = np.flatnonzero(priority < self.random_bars[features])
+            self.kept["random"].append({"feature": features[at], "position": positions[at],
+                                        "priority": priority[at]})
+            self.waiting += len(at)
+        if self.waiting >= max(SETTLE_ENTRIES, self.kept_entries):
+            self.settle()
+
+    def settle(self):
+        """Cuts what was kept to the selections, and raises the bars to them."""
+        settings, kept = self.settings, self.kept
+        self.kept_entries = 0
+        if settings["top_k"]:
+            top = _select_top(_joined(kept["top"], "top"), settings["top_k"], in_position_order=True)
+            features = top["feature"]
+            if len(features):
+                last = np.flatnonzero(np.append(features[1:] != features[:-1], True))
+                full = np.diff(np.append(-1, last)) >= settings["top_k"]
+                self.floor[features[last[full]]] = top["value"][last[full]]
+            kept["top"].append(top)
+            self.kept_entries += len(features)
+        if settings["per_band"]:
+            chosen, present, bars = _band_samples(_joined(kept["bands"], "bands"), self.maxima, self.band_grid,
+                                                  settings["per_band"])
+            self.band_bars[present] = bars
+            kept["bands"].append(chosen)
+            self.kept_entries += len(chosen["feature"])
+        if settings["random"]:
+            table = _joined(kept["random"], "random")
+            table["group"] = table["feature"]
+            chosen, groups, bars = _sampled(table, settings["random"])
+            self.random_bars[groups] = bars
+            kept["random"].append(chosen)
+            self.kept_entries += len(chosen["feature"])
+        self.waiting = 0
+
+    def result(self):
+        self._flush_bins()
+        self.settle()
+        return {"max": self.maxima, "histogram": self.histogram,
+                "top": _joined(self.kept["top"], "top"), "bands": _joined(self.kept["bands"], "bands"),
+                "random": _joined(self.kept["random"], "random")}
+
+
 @_guard
-def _pass2(shard, start, stop, lo, hi, shared):
-    """Two sweeps over the partition, block by block. The first bins every firing entry into the
-    histogram (and, where its bins are too coarse to bound the bands' counts, into the bands too).
-    The second keeps the entries that can be in the partition's top-k (above the bin the
-    partition's histogram says holds its k-th) and, by the priority hash, those under a bound each
-    band and feature keeps enough under; a group that kept too few (about once in 10**9) gets its
-    other entries from a third sweep. The kept ones are then cut exactly (_select_top,
-    _select_sample), as a merge cuts them. Memory: a block, and what is kept (per feature about
-    top-k and, per band and for random, the samples + 5 sqrt(samples) + 15), whatever the
-    partition's size."""
-    maxima, settings = shared["max"], shared["settings"]
-    duplicates = shared.get("duplicates")
-    dedupe = duplicates is None or (shard.index, start) in duplicates
-    count = hi - lo
-    bins, bands, seed = settings["histogram_bins"], settings["bands"], settings["seed"]
-    top_k, per_band, random = settings["top_k"], settings["per_band"], settings["random"]
-    hist_bins, band_bins = _Binner(maxima, bins), _Binner(maxima, bands)
-    count_bands = per_band > 0 and bins < 2 * bands
-    histogram = np.zeros(count * bins, np.int64)
-    band_counts = np.zeros(count * bands, np.int64) if count_bands else None
-    pending, waiting = ([], []), 0
-    flush_at = max(1 << 20, 2 * count * bins)
-
-    def flush():
-        if pending[0]:
-            histogram[:] += np.bincount(np.concatenate(pending[0]), minlength=count * bins)
-        if pending[1]:
-            band_counts[:] += np.bincount(np.concatenate(pending[1]), minlength=count * bands)
-        pending[0].clear()
-        pending[1].clear()
-        return 0
-
-    tops, band_parts, random_parts = [], [], []
-    with _Blocks(shard, start, stop, lo, hi, dedupe) as blocks:
-        for _, features, _, values in blocks:
-            pending[0].append(features * bins + hist_bins(features, values))
-            if count_bands:
-                pending[1].append(features * bands + band_bins(features, values))
-            waiting += len(features)
-            if waiting >= flush_at:
-                waiting = flush()
-        flush()
-        histogram = histogram.reshape(count, bins)
-        fires = histogram.sum(axis=1)
-        floors = _top_floors(histogram, hist_bins.table, top_k).astype(np.float32) if top_k else None
-        if per_band and not count_bands:
-            band_counts = _band_floor(histogram, hist_bins.table, band_bins.table)
-        band_bound = _sample_bounds(band_counts, per_band) if per_band else None
-        random_bound = _sample_bounds(fires, random) if random else None
-        feature_ids = lo + np.arange(count, dtype=np.int64)
-        band_keyed, random_keyed = _keyed(2 * seed, feature_ids), _keyed(2 * seed + 1, feature_ids)
-
-        def sweep(band_wanted=None, random_wanted=None):
-            """The entries under the bounds (and above the top floors); or, given the groups wanted
-            (bools), those groups' entries over their bounds."""
-            first = band_wanted is None and random_wanted is None
-            for a, features, rows, values in blocks:
-                positions = rows + (shard.offset + a)
-                if first and top_k:
-                    at = np.flatnonzero(values > floors[features])
-                    tops.append({"feature": features[at], "position": positions[at], "value": values[at]})
-                for limit, wanted, bound, keyed, parts, banded in (
-                        (per_band, band_wanted, band_bound, band_keyed, band_parts, True),
-                        (random, random_wanted, random_bound, random_keyed, random_parts, False)):
-                    if limit == 0 or (not first and (wanted is None or not wanted.any())):
-                        continue
-                    if banded:
-                        groups = features * bands + band_bins(features, values)
-                    else:
-                        groups = features
-                    if first:
-                        priority = _priorities(keyed[features], positions)
-                        at = np.flatnonzero(priority <= bound[groups])
-                        priority = priority[at]
-                    else:
-                        at = np.flatnonzero(wanted[groups])
-                        priority = _priorities(keyed[features[at]], positions[at])
-                        over = np.flatnonzero(priority > bound[groups[at]])
-                        at, priority = at[over], priority[over]
-                    parts.append({"group": groups[at], "priority": priority, "position": positions[at]})
-
-        sweep()
-        short = []
-        for limit, parts, bound, group_count in ((per_band, band_parts, band_bound, count * bands),
-                                                 (random, random_parts, random_bound, count)):
-            if limit == 0:
-                short.append(None)
-                continue
-            kept = np.bincount(np.concatenate([part["group"] for part in parts] + [np.zeros(0, np.int64)]),
-                               minlength=group_count)
-            short.append((kept < limit) & (bound != _ALL))
-        if any(s is not None and s.any() for s in short):
-            sweep(*short)
-
-    top = _select_top(_table(tops, ("feature", "position", "value")), top_k, in_position_order=True)
-    samples = []
-    for limit, parts, bound, group_count, per_feature in ((per_band, band_parts, band_bound, count * bands, bands),
-                                                          (random, random_parts, random_bound, count, 1)):
-        chosen = _table(parts, ("group", "priority", "position"))
-        if limit:
-            chosen = _select_sample(_refine(chosen, limit, bound, group_count), limit, False)
-        chosen["feature"] = chosen["group"] // per_feature
-        samples.append(chosen)
-    return {"histogram": histogram, "top": top, "bands": samples[0], "random": samples[1]}
+def _summarise(shard, start, stop, lo, hi, shared):
+    """The partition's summary (_Summary) and facts, block by block: memory is a block and the
+    summary, whatever the partition's size."""
+    facts = _shard_facts(shard, stop - start)
+    if shard.ids is not None and stop > start:
+        source = shard.ids.open() if isinstance(shard.ids, _Array) else np.asarray(shard.ids)
+        ids = np.asarray(source[start:stop])
+        facts["min_id"], facts["max_id"] = int(ids.min()), int(ids.max())
+    elif shard.strings is not None:
+        facts["strings"] = np.unique(shard.token_strings(start, stop))
+    summary = _Summary((hi - lo) if hi is not None else 0, shared["settings"], lo)
+    with _Blocks(shard, start, stop, lo, hi) as blocks:
+        for a, features, rows, values in blocks:
+            positions = rows + (shard.offset + a)
+            infinite = np.isinf(values)
+            if infinite.any():  # the build stops on it; the first one is named
+                at = np.flatnonzero(infinite)
+                first = at[np.lexsort((features[at], rows[at]))[0]]
+                found = (a + int(rows[first]), lo + int(features[first]))  # the token within its shard
+                if facts["infinite"] is None or found < facts["infinite"]:
+                    facts["infinite"] = found
+                keep = ~infinite
+                features, positions, values = features[keep], positions[keep], values[keep]
+            summary.add(features, positions, values)
+        facts["max_index"] = blocks.max_index
+    part = summary.result()
+    part["shards"] = {shard.index: facts}
+    return part
 
 
-def _concatenate(tables):
-    return {key: np.concatenate([table[key] for table in tables]) for key in tables[0]}
+def _merge_facts(shards, more):
+    for index, facts in more.items():
+        if index not in shards:
+            shards[index] = dict(facts)
+            continue
+        merged = shards[index]
+        merged["tokens"] += facts["tokens"]
+        for key, pick in (("min_id", min), ("max_id", max)):
+            if facts[key] is not None:
+                merged[key] = facts[key] if merged[key] is None else pick(merged[key], facts[key])
+        if facts["strings"] is not None:
+            merged["strings"] = facts["strings"] if merged["strings"] is None else \
+                np.union1d(merged["strings"], facts["strings"])
+        merged["max_index"] = max(merged["max_index"], facts["max_index"])
+        if facts["infinite"] is not None and (merged["infinite"] is None or facts["infinite"] < merged["infinite"]):
+            merged["infinite"] = facts["infinite"]
 
 
-def _merge2(settings, parts):
-    """Parts in corpus order (the merge tree keeps the partitions' order): equal values of a
-    feature's top stay in position order through a stable sort."""
-    return {"histogram": sum(part["histogram"] for part in parts),
-            "top": _select_top(_concatenate([part["top"] for part in parts]), settings["top_k"],
+def _merge(settings, parts):
+    """Summaries in corpus order (the merge tree keeps the partitions' order: equal values of a
+    feature's top stay in position order through a stable sort), as one: the max of the maxima,
+    each histogram coarsened to the merged max's cells and added, the samples cut again by the
+    merged cells."""
+    width = max(len(part["max"]) for part in parts)
+    maxima = functools.reduce(np.maximum, (_pad(part["max"], width) for part in parts))
+    bins = histogram_grid(settings["histogram_bins"])
+    exponents = bins.exponents(maxima)
+    histogram = np.zeros((width, bins.cells), np.int64)
+    for part in parts:
+        histogram += _coarsen(_pad(part.pop("histogram"), width), bins.exponents(_pad(part["max"], width)), exponents)
+    shards = {}
+    for part in parts:
+        _merge_facts(shards, part["shards"])
+    bands = _joined([part["bands"] for part in parts], "bands")
+    if settings["per_band"]:
+        bands = _band_samples(bands, maxima, band_grid(settings["bands"]), settings["per_band"])[0]
+    random = _joined([part["random"] for part in parts], "random")
+    random["group"] = random["feature"]
+    return {"max": maxima, "histogram": histogram, "shards": shards,
+            "top": _select_top(_joined([part["top"] for part in parts], "top"), settings["top_k"],
                                in_position_order=True),
-            "bands": _select_sample(_concatenate([part["bands"] for part in parts]), settings["per_band"], False),
-            "random": _select_sample(_concatenate([part["random"] for part in parts]), settings["random"], False)}
+            "bands": bands, "random": _select_sample(random, settings["random"])}
+
+
+def _finish(summary, settings, count):
+    """The merged summary's histogram by its bins and samples by their bands, for the features
+    [0, count): histogram int64 [count, bins], bands (grouped feature x bands + band) and random
+    (grouped by feature) in selection order, top."""
+    bins, bands = histogram_grid(settings["histogram_bins"]), band_grid(settings["bands"])
+    maxima = _pad(summary["max"], count)[:count]
+    cell_counts = _pad(summary["histogram"], count)[:count]
+    exponents = bins.exponents(maxima)
+    fired = np.flatnonzero(maxima > 0)
+    # A cell's values are at most the max <= bins x unit: its bin is within the feature's, and the
+    # cells past it are empty.
+    part = bins.parts(maxima[fired, None], exponents[fired, None], np.arange(bins.cells)[None, :])
+    histogram = np.bincount((part + (fired * bins.count)[:, None]).reshape(-1), weights=cell_counts[fired].reshape(-1),
+                            minlength=(count + 1) * bins.count).astype(np.int64)[:count * bins.count]
+    table = summary["bands"]
+    features = table["feature"]
+    exponents = bands.exponents(maxima)
+    table["group"] = features * bands.count + bands.parts(maxima[features], exponents[features],
+                                                          cells(table["value"], scales(exponents)[features]))
+    table = _select_sample(table, settings["per_band"])
+    return {"max": maxima, "histogram": histogram.reshape(count, bins.count), "top": summary["top"], "bands": table,
+            "random": summary["random"]}
 
 
 # [SECTION] Windows: the chosen contexts' tokens and values
@@ -1435,13 +1464,13 @@ def _expand(patterns):
     return shards
 
 
-def _partitions(shard, lo, hi, partition_tokens):
+def _partitions(shard, lo, hi, partition_tokens, most):
     if shard.tokens == 0:
         return [(0, 0)]
     if not shard.mappable:
         return [(0, shard.tokens)]
     if partition_tokens is None:  # as large as allowed, the shard cut evenly
-        largest = max(1, min(PARTITION_TOKENS, PARTITION_BYTES // max(1, shard.row_bytes())))
+        largest = max(1, min(PARTITION_TOKENS, most, PARTITION_BYTES // max(1, shard.row_bytes())))
         partition_tokens = -(-shard.tokens // -(-shard.tokens // largest))
     return [(start, min(start + partition_tokens, shard.tokens)) for start in range(0, shard.tokens, partition_tokens)]
 
@@ -1483,7 +1512,7 @@ def build(shards, output, *, top_k=20, bands=10, per_band=5, random=10, context=
     features: (A, B) or "A:B", the dictionary's features A to B - 1 (default all); vocabulary: a
     file (one token a line, or tokenizer.json) or a list of strings; scheduler: None for Dask's
     local threaded scheduler, or a dask.distributed scheduler's address; partition_tokens: tokens a
-    partition (default: up to 1M, fewer when wide); progress: a stream for progress lines (default
+    partition (default: up to 16M, fewer when wide or to give each core two); progress: a stream for progress lines (default
     sys.stderr), or False. Returns output. Raises ShardError naming a shard that cannot be read,
     BuildError for other failures, ValueError for bad options; INDEX is then left as it was."""
     for name, value, least in (("top_k", top_k, 0), ("bands", bands, 1), ("per_band", per_band, 0),
@@ -1493,6 +1522,8 @@ def build(shards, output, *, top_k=20, bands=10, per_band=5, random=10, context=
             raise ValueError(f"{name} must be an integer >= {least}, not {value!r}")
     if bands > 126:
         raise ValueError("bands must be at most 126 (context_group is int8)")
+    if histogram_bins > 256:
+        raise ValueError("histogram_bins must be at most 256 (a summary counts 16 cells a bin for every feature)")
     if seed >= 1 << 62:
         raise ValueError("seed must be below 2**62")
     lo, hi = parse_features(features) if features is not None else (0, None)
@@ -1569,16 +1600,20 @@ def build(shards, output, *, top_k=20, bands=10, per_band=5, random=10, context=
 
     runner = _DistributedRunner(scheduler) if scheduler else _LocalRunner()
     try:
-        # Pass 1
+        # The pass. Partitions are large (each begins with its bars down, so it passes more of its
+        # first entries than of its last), but at least two a core where the corpus allows.
         tasks, task_shards, task_tokens = [], [], []
+        most = max(PARTITION_LEAST, -(-tokens_total // (2 * (os.cpu_count() or 1))))
         for shard in opened:
-            for start, stop in _partitions(shard, lo, hi, partition_tokens):
+            for start, stop in _partitions(shard, lo, hi, partition_tokens, most):
                 tasks.append((shard, start, stop, lo, hi))
                 task_shards.append(shard.index)
                 task_tokens.append(stop - start)
-        report.start("pass 1/2", task_shards, task_tokens, "tokens")
-        first = runner.run("pass1", _pass1, tasks, None, _merge1, report.done)
+        report.start("pass", task_shards, task_tokens, "tokens")
+        first = runner.run("pass", _summarise, tasks, {"settings": settings}, functools.partial(_merge, settings),
+                           report.done)
         report.finish()
+        _release_memory()
 
         for shard in opened:
             facts = first["shards"][shard.index]
@@ -1613,17 +1648,10 @@ def build(shards, output, *, top_k=20, bands=10, per_band=5, random=10, context=
                 raise ValueError(f"--features {lo}:: the shards have {total} features")
             hi = total
         count = hi - lo
-        maxima = _pad(first["max"], count)[:count]
-        fires = _pad(first["fires"], count)[:count]
-
-        # Pass 2
-        tasks = [(shard, start, stop, lo, hi) for shard, start, stop, _, _ in tasks]
-        report.start("pass 2/2", task_shards, task_tokens, "tokens")
-        duplicates = {(index, start) for index, facts in first["shards"].items() for start in facts["duplicates"]}
-        second = runner.run("pass2", _pass2, tasks, {"max": maxima, "settings": settings, "duplicates": duplicates},
-                            functools.partial(_merge2, settings), report.done)
-        report.finish()
-        _release_memory()
+        second = _finish(first, settings, count)
+        del first
+        maxima = second["max"]
+        fires = second["histogram"].sum(axis=1)
 
         # The contexts' slots: top, then each band's, then random; each group's from its start.
         width = context + 1 + context // 4
@@ -1729,9 +1757,9 @@ def build(shards, output, *, top_k=20, bands=10, per_band=5, random=10, context=
         "max": maxima.astype(np.float32),
         "density": fires / tokens_total if tokens_total else np.zeros(count, np.float64),
         "fires": fires.astype(np.int64),
-        "histogram_edges": edges(maxima, histogram_bins),
+        "histogram_edges": histogram_grid(histogram_bins).edges(maxima),
         "histogram_counts": second["histogram"].astype(np.int64),
-        "band_edges": edges(maxima, bands),
+        "band_edges": band_grid(bands).edges(maxima),
         "context_group": context_group,
         "context_rank": context_rank,
         "context_position": context_position,
@@ -1785,7 +1813,7 @@ def main(argv=None):
     command.add_argument("-o", "--output", required=True, metavar="INDEX", help="the index to write (.npz)")
     command.add_argument("--top-k", type=_count(0), default=20, metavar="K", help="top activations a feature (20)")
     command.add_argument("--quantile-bands", type=_count(1), default=10, metavar="B",
-                         help="equal bands of (0, max] sampled (10)")
+                         help="equal bands from 0 to the max sampled (10)")
     command.add_argument("--per-band", type=_count(0), default=5, metavar="N", help="samples a band (5)")
     command.add_argument("--random", type=_count(0), default=10, metavar="R",
                          help="random firing samples a feature (10)")
@@ -1793,7 +1821,7 @@ def main(argv=None):
                          help="tokens before the sampled one (32; context // 4 after)")
     command.add_argument("--features", type=_features_option, metavar="A:B", help="features A to B - 1 (all)")
     command.add_argument("--histogram-bins", type=_count(1), default=32, metavar="H",
-                         help="histogram bins over (0, max] (32)")
+                         help="histogram bins from 0 to the max (32)")
     command.add_argument("--seed", type=_count(0), default=0, metavar="S", help="the samples' hash seed (0)")
     command.add_argument("--scheduler", metavar="ADDRESS",
                          help="a dask.distributed scheduler (tcp://HOST:8786); default: local threads")
@@ -1801,6 +1829,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.quantile_bands > 126:
         parser.error("argument --quantile-bands: at most 126")
+    if args.histogram_bins > 256:
+        parser.error("argument --histogram-bins: at most 256")
     if args.seed >= 1 << 62:
         parser.error("argument --seed: below 2**62")
     try:
