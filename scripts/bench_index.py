@@ -15,7 +15,7 @@
    (the shards' bytes / 1e9), generate_s, build_s, tokens_per_s (tokens / build_s), peak_rss_mb
    (bytes / 1e6) and index_mb (bytes / 1e6).
 
-The store is read from the page cache when it fits in memory (the build reads it twice, then the
+The store is read from the page cache when it fits in memory (the build reads it once, then the
 chosen windows); a store larger than memory is read from disk. Timings depend on the machine's
 other load: stderr says the load average before and after.
 """
