@@ -1,7 +1,8 @@
 // Background and glyphs of a token piece in one pass: the colours arrive per token from the
 // vertex shader; here only the glyph coverage is looked up, per pixel. The constants shared with
 // C++ (k...Flag, kMarkerBit, kCellsTextureWidth, kMarkerCoverage, kNotch) are declared in the
-// prefix BuildProgram puts before this file, generated from src/layout/shader_constants.hpp.
+// prefix BuildProgram puts before this file, generated from src/layout/shader_constants.hpp;
+// value_colour.glsl (uPalette, the hatching) follows them.
 in vec2 vLocal;
 flat in vec3 vBackground;
 flat in vec3 vText;
@@ -17,16 +18,14 @@ uniform usampler2D uCells;    // display cells, kCellsTextureWidth per row: atla
 uniform sampler2D uAtlas;     // R8 glyph coverage, slots of uCellSize laid out uSlotsPerRow a row
 uniform vec2 uCellSize;
 uniform int uSlotsPerRow;
-uniform sampler1D uPalette;   // the same texture the vertex shader colours tokens from
 
 out vec4 fragColour;
 
 void main() {
   vec3 background = vBackground;
   if ((vFlags & kNoValueFlag) != 0u) {
-    // "No value": diagonal grey hatching, a pattern no palette produces.
-    float stripe = mod(floor((gl_FragCoord.x + gl_FragCoord.y) / 3.0), 2.0);
-    background = mix(vec3(0.80), vec3(0.62), stripe);
+    // "No value": hatched (value_colour.glsl).
+    background = NoValueHatch(gl_FragCoord.xy);
   }
 #ifdef TH_PALETTE_RAMPS
   // Compiled only into the program that draws legends: llvmpipe runs a branch for every pixel
@@ -35,7 +34,7 @@ void main() {
     // A legend's gradient: the first pixel column is the palette's low end, the last its high
     // end, sampled as the vertex shader samples a token's colour.
     float t = clamp((vLocal.x - 0.5) / max(vBoxSize.x - 1.0, 1.0), 0.0, 1.0);
-    background = texture(uPalette, t).rgb;
+    background = PaletteColour(t);
   }
 #endif
 

@@ -4,7 +4,7 @@
 // every pixel: the mapping (uniforms) and the palette (a texture) change without any per-token
 // work on the CPU. The constants shared with C++ (k...Flag, kLinear, kLog, kBuckets,
 // kMaxThresholds) are declared in the prefix BuildProgram puts before this file, generated from
-// src/layout/shader_constants.hpp.
+// src/layout/shader_constants.hpp, and value_colour.glsl follows them.
 layout(location = 0) in uvec4 aCell;       // column, row, cells, flags
 layout(location = 1) in float aValue;      // raw channel value
 layout(location = 2) in uint aFirstCell;   // index of the piece's first display cell
@@ -16,16 +16,7 @@ uniform vec2 uCellSize;      // cell width, cell height
 uniform float uLinePitch;    // cell height + gap between lines
 uniform float uTokenGap;     // canvas pixels left between neighbouring boxes
 
-// The resolved ValueMapping (src/core/value_mapping.hpp): MapValue is mirrored below.
-uniform int uMode;             // kLinear, kLog or kBuckets
-uniform float uLow;
-uniform float uHigh;
-uniform float uGamma;
-uniform float uThresholds[kMaxThresholds];
-uniform int uThresholdCount;
-uniform sampler1D uPalette;    // 256 entries: linear filtering, nearest for categorical palettes
-uniform int uPaletteStops;
-uniform bool uCategorical;
+// The mapping's uniforms, MapValue and PaletteColour come from value_colour.glsl.
 uniform bool uUnderline;          // a second channel is drawn as an underline
 uniform float uUnderlineLow;      // its linear range
 uniform float uUnderlineHigh;
@@ -44,33 +35,6 @@ flat out vec3 vUnderlineColour;
 flat out float vUnderlineThickness;  // pixels, 0 for none
 
 const float kMaxUnderline = 4.0;  // pixels: the second channel's maximum draws this thick
-
-// Mirrors th::MapValue: returns t in [0, 1] and sets clipped.
-float MapValue(float x, out int clipped) {
-  clipped = 0;
-  if (uMode == kBuckets) {
-    int bucket = 0;
-    for (int i = 0; i < uThresholdCount; ++i) bucket += x >= uThresholds[i] ? 1 : 0;
-    if (uCategorical) return (float(min(bucket, uPaletteStops - 1)) + 0.5) / float(uPaletteStops);
-    return uThresholdCount > 0 ? float(bucket) / float(uThresholdCount) : 0.5;
-  }
-  float lo = uLow;
-  float hi = uHigh;
-  float v = x;
-  clipped = x < lo ? -1 : (x > hi ? 1 : 0);
-  if (uMode == kLog) {
-    if (x <= 0.0 || lo <= 0.0 || hi <= 0.0) {
-      clipped = x <= 0.0 ? -1 : clipped;
-      return 0.0;
-    }
-    lo = log(lo);
-    hi = log(hi);
-    v = log(x);
-  }
-  // Never NaN when hi == lo; halving first keeps hi - lo finite for ranges as wide as +-FLT_MAX.
-  float t = hi > lo ? clamp((0.5 * v - 0.5 * lo) / (0.5 * hi - 0.5 * lo), 0.0, 1.0) : 0.5;
-  return uGamma != 1.0 ? pow(t, uGamma) : t;
-}
 
 float Linear(float c) {
   return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
@@ -107,9 +71,7 @@ void main() {
     int clipped;
     float t = MapValue(aValue, clipped);
     vClipped = clipped;
-    // Entry i of the palette's table is exact at the centre of its slice, (i + 0.5) / 256, where
-    // matplotlib looks it up for t in [i/256, (i+1)/256) (th::Palette::At).
-    vBackground = texture(uPalette, t).rgb;
+    vBackground = PaletteColour(t);
     vText = ContrastingText(vBackground);
   }
   // The second channel: thickness and colour both grow with its value (min-max of its range).

@@ -116,8 +116,9 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args) {
     CheckGenerate(line);
     return line;
   }
-  const int sources = int{line.demo} + int{line.view.input.has_value()} + int{line.synthetic_tokens.has_value()};
-  if (sources > 1) throw UsageError("give one of --demo, --synthetic N or an input file");
+  const int sources = int{line.demo} + int{line.view.input.has_value()} + int{line.synthetic_tokens.has_value()} +
+                      int{line.synthetic_cjk.has_value()};
+  if (sources > 1) throw UsageError("give one of --demo, --synthetic N, --synthetic-cjk N or an input file");
   if (line.command != Command::kView && sources == 0 && !(line.command == Command::kBench && line.listen))
     throw UsageError(std::string(line.command == Command::kRender ? "render"
                                  : line.command == Command::kInfo ? "info"
@@ -200,7 +201,7 @@ Usage:
   tokenheat render (INPUT | --demo) -o OUT.(png|svg|html) [view options] [render options]
   tokenheat render (INPUT | --demo) --all-sequences --out-dir DIR [--format png|svg|html] [...]
   tokenheat info (INPUT | --demo) [--json]
-  tokenheat bench (INPUT | --demo | --synthetic N) [view options] [--width PX] [--height PX] [--frames N]
+  tokenheat bench (INPUT | --demo | --synthetic N | --synthetic-cjk N) [view options] [--width PX] [--height PX] [--frames N]
   tokenheat generate N -o OUT.npz [--sequences S] [--attention [--layers L] [--heads H]]
   tokenheat --help | --version
 

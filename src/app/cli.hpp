@@ -96,6 +96,7 @@ struct CommandLine {
   std::string jump_option;                // that option and its value as given, for its error
   std::vector<std::string> given;         // every --option on the command line (saved settings yield)
   std::optional<uint64_t> synthetic_tokens;  // bench --synthetic N, generate N: a synthetic document
+  std::optional<uint32_t> synthetic_cjk;     // bench --synthetic-cjk N: N distinct CJK characters
   uint64_t sequences = 1;                    // generate --sequences S: rows of N / S tokens
   bool generate_attention = false;           // generate --attention: synthetic attention patterns too
   uint32_t attention_layers = 12;            // generate --layers L (with --attention)

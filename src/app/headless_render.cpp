@@ -168,6 +168,7 @@ RenderedImage RenderSequenceImage(const RenderRequest& request) {
         end_line >= line_count ? image.height : image.padding + static_cast<int>(end_line) * pitch;
     renderer.SetLayout(lines.Layout(first_line, band_lines));  // resolves the band's glyphs
     image.dropped_glyphs += atlas.DroppedInLayout();
+    image.placeholder_glyphs += renderer.PendingGlyphs();
     if (!request.keep_pixels) continue;
     target.Resize(image.width, band_bottom - band_top);
     target.Bind();

@@ -68,6 +68,7 @@ struct RenderedImage {
   int twin_left = 0;          // side by side: where the shuffled half starts (0: no twin)
   size_t missing_glyphs = 0;  // distinct characters drawn as the missing-glyph box
   size_t dropped_glyphs = 0;  // glyphs not drawn because the atlas was full (0 unless a bug)
+  size_t placeholder_glyphs = 0;  // cells drawn as a glyph not rasterised yet (0: render has no budget)
   size_t atlas_bytes = 0;     // the glyph atlas's pixel memory at its largest
 };
 

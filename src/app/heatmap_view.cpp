@@ -25,6 +25,16 @@ void HeatmapView::SetAtlas(std::unique_ptr<GlyphAtlas> atlas) {
   }
 }
 
+void HeatmapView::SetGlyphBudget(std::optional<double> ms) {
+  m_glyph_budget_ms = ms;
+  for (Pane* pane : {&m_main, m_twin.get()})
+    if (pane != nullptr) pane->renderer.SetGlyphBudget(ms);
+}
+
+size_t HeatmapView::PendingGlyphs() const {
+  return m_main.renderer.PendingGlyphs() + (m_twin ? m_twin->renderer.PendingGlyphs() : 0);
+}
+
 void HeatmapView::SetFont(const std::string& font) {
   auto atlas = std::make_unique<GlyphAtlas>(font, m_atlas->PixelSize());
   m_font = font;
@@ -51,7 +61,10 @@ void HeatmapView::Render(Session& session, int width, int height, bool keep_end_
   }
   RenderPane(m_main, session, session.Visible(), false, width, height);
   if (const VisibleLayout* twin = session.VisibleTwin()) {
-    if (!m_twin) m_twin = std::make_unique<Pane>(*m_atlas);
+    if (!m_twin) {
+      m_twin = std::make_unique<Pane>(*m_atlas);
+      m_twin->renderer.SetGlyphBudget(m_glyph_budget_ms);
+    }
     RenderPane(*m_twin, session, *twin, false, width, height);
   } else {
     m_twin.reset();
@@ -65,6 +78,8 @@ void HeatmapView::RenderPane(Pane& pane, const Session& session, const VisibleLa
     pane.renderer.SetLayout(layout);
     pane.uploaded_layout = revision;
     pane.uploaded_stacked = stacked;
+  } else if (pane.renderer.PendingGlyphs() > 0) {
+    pane.renderer.ResolveGlyphs(layout);  // the glyphs an earlier frame had no time for
   }
   if (session.PaletteRevision() != pane.uploaded_palette) {
     pane.renderer.SetPalette(session.CurrentPalette());

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,13 @@ class HeatmapView {
   uintptr_t TwinTextureId() const { return m_twin ? m_twin->target.TextureId() : 0; }
   std::vector<uint8_t> ReadPixels() const { return m_main.target.ReadPixels(); }
   const GlyphAtlas& Atlas() const { return *m_atlas; }
+  // How long one frame may spend rasterising glyphs it has not drawn before (the viewer's and
+  // bench's frames: kFrameGlyphBudgetMs); cells past it show GlyphAtlas::kPlaceholderSlot, and
+  // the next frames rasterise them while PendingGlyphs() says so (the viewer keeps drawing).
+  // None, the default (tests, screenshots): every glyph in the frame that first shows it.
+  void SetGlyphBudget(std::optional<double> ms);
+  size_t PendingGlyphs() const;
+  static constexpr double kFrameGlyphBudgetMs = 4.0;
   // Bytes sent to the GPU since creation (instances, cells, palette texels, atlas), and by the
   // last layout upload alone.
   size_t UploadedBytesTotal() const { return m_main.renderer.UploadedBytesTotal(); }
@@ -69,6 +77,7 @@ class HeatmapView {
   std::unique_ptr<GlyphAtlas> m_atlas;
   Pane m_main;
   std::unique_ptr<Pane> m_twin;
+  std::optional<double> m_glyph_budget_ms;
 };
 
 }  // namespace th::app

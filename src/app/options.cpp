@@ -475,6 +475,10 @@ std::vector<OptionSpec> MakeOptions() {
       {.name = "--synthetic", .value = "N", .section = S::kBench, .commands = kBench,
        .help = "a generated document of N tokens instead of INPUT (no download needed)",
        .read = Whole<&CommandLine::synthetic_tokens, 1, 1'000'000'000>},
+      {.name = "--synthetic-cjk", .value = "N", .section = S::kBench, .commands = kBench,
+       .help = "a generated document of N distinct CJK characters, 1..20992, each once (every\n"
+               "page mostly glyphs not drawn before) instead of INPUT",
+       .read = Whole<&CommandLine::synthetic_cjk, 1, 20'992>},
       {.name = "--width", .value = "PX", .section = S::kBench, .commands = kBench,
        .help = "frame width, 64..16384 (default 1920)", .read = Whole<&ViewOptions::width, 64, 16384>},
       {.name = "--height", .value = "PX", .section = S::kBench, .commands = kBench,

@@ -269,6 +269,7 @@ int RunViewer(const CommandLine& parsed) {
   ui::NoteDocumentGlyphs(session.Doc());
 
   HeatmapView heatmap(line.view.font, session.Settings().font_size);
+  heatmap.SetGlyphBudget(HeatmapView::kFrameGlyphBudgetMs);  // a page of new text never stalls a frame
   ui::FrameContext context;
   context.heatmap_texture = heatmap.TextureId();
   context.font = heatmap.Font();
@@ -441,8 +442,9 @@ int RunViewer(const CommandLine& parsed) {
       glide.Follow(session, scroll_before, now);  // a dragged scrollbar follows the mouse at once
     }
     if (glide.Step(session, now)) active_frames = kFramesAfterEvent;
-    // Statistics, wrapping and search matches arrive from background threads: keep drawing.
-    if (session.StatisticsPending() || session.WrappingPending() || session.Search().Pending())
+    // Statistics, the overview, wrapping and search matches arrive from background threads: keep drawing.
+    if (session.StatisticsPending() || session.OverviewPending() || session.WrappingPending() ||
+        session.Search().Pending())
       active_frames = kFramesAfterEvent;
     // The Files panel's Export and a script's: the panel shows what it wrote or why it could not;
     // a script step that cannot write stops the script.
@@ -492,7 +494,13 @@ int RunViewer(const CommandLine& parsed) {
       // Following a growing sequence: its end stays in view, until the view is scrolled elsewhere
       // (and again once it is scrolled back to the end).
       if (server && session.ScrollPixels() != rendered_scroll) follow_tail = session.ScrollPixels() >= session.MaxScroll();
+      // A frame that becomes a screenshot draws every glyph; others leave what exceeds their budget
+      // to the next frames, which are drawn while any is pending.
+      const bool shot_frame = (script && script->PendingScreenshot()) ||
+                              (line.frames && !scripted && frames_left == 1 && line.screenshot);
+      heatmap.SetGlyphBudget(shot_frame ? std::nullopt : std::optional(HeatmapView::kFrameGlyphBudgetMs));
       heatmap.Render(session, context.heatmap_width, context.heatmap_height, server && follow_tail);
+      if (heatmap.PendingGlyphs() > 0) active_frames = kFramesAfterEvent;
       rendered_scroll = session.ScrollPixels();
       if (server) {
         if (session.ScrollPixels() >= session.MaxScroll()) context.stream.new_tokens = 0;

@@ -6,11 +6,36 @@
 // the work reads must outlive the task.
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <future>
 #include <stop_token>
 #include <thread>
 
 namespace th {
+
+// Where work started early waits until its owner lets it go (so that, say, a frame is drawn
+// before the background passes over a billion values take the cores): Wait returns true once
+// Open() was called, false when the work was asked to stop first.
+class StartGate {
+ public:
+  void Open() {
+    {
+      std::lock_guard lock(m_mutex);
+      m_open = true;
+    }
+    m_opened.notify_all();
+  }
+  bool Wait(std::stop_token stop) {
+    std::unique_lock lock(m_mutex);
+    return m_opened.wait(lock, stop, [&] { return m_open; });
+  }
+
+ private:
+  std::mutex m_mutex;
+  std::condition_variable_any m_opened;
+  bool m_open = false;
+};
 
 template <typename T>
 class BackgroundTask {

@@ -1,7 +1,11 @@
 #include "core/synthetic_document.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <string>
+
+#include "core/utf8.hpp"
 
 namespace th {
 
@@ -54,6 +58,38 @@ Document MakeSyntheticDocument(uint64_t tokens) {
   document.source = "<synthetic " + std::to_string(tokens) + ">";
   Sequence& sequence = document.sequences.emplace_back();
   sequence.name = "synthetic";
+  sequence.SetTableTokens(IdColumn(std::move(ids)), std::move(table));
+  sequence.channels.push_back({"value", ValueColumn(std::move(values))});
+  return document;
+}
+
+Document MakeSyntheticCjkDocument(uint32_t characters) {
+  const uint64_t n = std::clamp<uint32_t>(characters, 1, kSyntheticCjkMax);
+  // A step coprime with n visits every character once.
+  const uint64_t step = n % 7919 == 0 ? 7907 : 7919;
+  constexpr int kLengths[] = {1, 2, 1, 3, 2};
+  auto table = std::make_shared<TokenTable>();
+  table->text.Append("\n");  // id 0
+  std::vector<int32_t> ids;
+  std::vector<float> values;
+  uint64_t next = 0;  // characters placed
+  for (uint64_t t = 0; next < n; ++t) {
+    if (t % 64 == 63) {
+      ids.push_back(0);
+    } else {
+      std::string text;
+      for (int i = 0; i < kLengths[t % 5] && next < n; ++i, ++next)
+        AppendUtf8(text, static_cast<char32_t>(0x4E00 + next * step % n));
+      ids.push_back(static_cast<int32_t>(table->text.Size()));
+      table->text.Append(text);
+    }
+    values.push_back(static_cast<float>(0.8 * std::sin(static_cast<double>(t) * 0.05) +
+                                        static_cast<double>(t * 2654435761u % 1000) / 5000.0));
+  }
+  Document document;
+  document.source = "<synthetic CJK " + std::to_string(n) + ">";
+  Sequence& sequence = document.sequences.emplace_back();
+  sequence.name = "synthetic CJK";
   sequence.SetTableTokens(IdColumn(std::move(ids)), std::move(table));
   sequence.channels.push_back({"value", ValueColumn(std::move(values))});
   return document;

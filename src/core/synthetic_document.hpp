@@ -17,6 +17,14 @@ namespace th {
 // jumps have something to find). About one token in 48 is a newline.
 Document MakeSyntheticDocument(uint64_t tokens);
 
+// One sequence "synthetic CJK" holding `characters` distinct CJK ideographs (U+4E00 on, at most
+// kSyntheticCjkMax), each once, in a scrambled order (character k is U+4E00 + k * 7919 mod N),
+// as tokens of 1, 2, 1, 3 and 2 of them in turn, every 64th token a newline, with one channel
+// "value" (a wave plus a sawtooth). The glyph atlas's worst case: nearly every character of a
+// page is one it has not drawn (bench --synthetic-cjk N).
+Document MakeSyntheticCjkDocument(uint32_t characters);
+inline constexpr uint32_t kSyntheticCjkMax = 20'992;  // U+4E00..U+9FFF
+
 inline constexpr uint64_t kSyntheticSpikeEvery = 1'000'003;
 inline constexpr float kSyntheticSpike = 40.0f;
 

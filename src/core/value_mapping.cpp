@@ -8,6 +8,7 @@
 #include <cmath>
 #include <random>
 #include <stdexcept>
+#include <thread>
 #include <utility>
 
 namespace th {
@@ -113,18 +114,20 @@ std::vector<float> SortedFinite(std::span<const float> values, const std::stop_t
 
 // Peels values off the sorted ends, farthest from the median first: the distances come in
 // descending order, d1 >= d2 >= ..., and the k peeled values stand apart when d_k > K * d_k+1.
-ScopeSummary::OutlierSplit FindOutliers(const std::vector<float>& sorted, double median) {
+// sorted(i) is the i-th smallest of n values; only the most + 2 at either end are read.
+template <class Sorted>
+ScopeSummary::OutlierSplit FindOutliers(size_t n, Sorted sorted, double median) {
   ScopeSummary::OutlierSplit split;
-  if (sorted.size() < 3) return split;
-  const size_t most = std::max<size_t>(sorted.size() / 100, 1);
-  const float farthest = median - sorted.front() > sorted.back() - median ? sorted.front() : sorted.back();
-  size_t first = 0, last = sorted.size() - 1;  // the rest: sorted[first..last]
+  if (n < 3) return split;
+  const size_t most = std::max<size_t>(n / 100, 1);
+  const float farthest = median - sorted(0) > sorted(n - 1) - median ? sorted(0) : sorted(n - 1);
+  size_t first = 0, last = n - 1;  // the rest: sorted[first..last]
   double previous = 0.0;                       // the last peeled value's distance
   for (size_t peeled = 0; peeled <= most; ++peeled) {
-    const double below = median - sorted[first], above = sorted[last] - median;
+    const double below = median - sorted(first), above = sorted(last) - median;
     const double distance = std::max(below, above);
     if (peeled > 0 && distance > 0.0 && previous > kOutlierRatio * distance)
-      split = {peeled, median, distance, previous / distance, sorted[first], sorted[last], farthest};
+      split = {peeled, median, distance, previous / distance, sorted(first), sorted(last), farthest};
     previous = distance;
     if (below > above) ++first;
     else --last;
@@ -134,38 +137,254 @@ ScopeSummary::OutlierSplit FindOutliers(const std::vector<float>& sorted, double
 
 }  // namespace
 
+namespace {
+
+// One pass's sums of a span: squares summed about the span's first value, so a large common
+// offset does not cancel.
+struct BoundsPass {
+  size_t count = 0, non_finite = 0, non_positive = 0;
+  float lo = INFINITY, hi = -INFINITY, smallest_positive = INFINITY;
+  double shift = 0.0, sum = 0.0, squares = 0.0;
+
+  void Run(std::span<const float> values) {
+    for (const float v : values) {
+      if (!std::isfinite(v)) {
+        ++non_finite;
+        continue;
+      }
+      if (count++ == 0) shift = v;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+      if (v > 0.0f) smallest_positive = std::min(smallest_positive, v);
+      else ++non_positive;
+      const double d = v - shift;
+      sum += d;
+      squares += d * d;
+    }
+  }
+  // The same in four independent lanes and without branches on the values (a value without a
+  // number adds nothing but to non_finite): for the parallel pass of a huge scope, bound by
+  // memory rather than by the sums' dependency chains or by mispredicted signs. Its sums may
+  // differ from Run's in the last bits.
+  void RunLanes(std::span<const float> values) {
+    const auto finite = [](float v) { return (std::bit_cast<uint32_t>(v) & 0x7F800000u) != 0x7F800000u; };
+    size_t i = 0;
+    while (i < values.size() && !finite(values[i])) ++i, ++non_finite;
+    if (i == values.size()) return;
+    shift = values[i];
+    constexpr int kLanes = 4;
+    double sums[kLanes] = {}, squared[kLanes] = {};
+    float lows[kLanes], highs[kLanes], positives[kLanes];
+    size_t finites[kLanes] = {}, non_positives[kLanes] = {};
+    for (int lane = 0; lane < kLanes; ++lane) lows[lane] = positives[lane] = INFINITY, highs[lane] = -INFINITY;
+    const auto add = [&](int lane, float v) {
+      const bool f = finite(v);
+      const double d = f ? static_cast<double>(v) - shift : 0.0;
+      sums[lane] += d;
+      squared[lane] += d * d;
+      lows[lane] = std::min(lows[lane], f ? v : INFINITY);
+      highs[lane] = std::max(highs[lane], f ? v : -INFINITY);
+      positives[lane] = std::min(positives[lane], f && v > 0.0f ? v : INFINITY);
+      finites[lane] += f;
+      non_positives[lane] += f && v <= 0.0f;
+    };
+    for (; i + kLanes <= values.size(); i += kLanes)
+      for (int lane = 0; lane < kLanes; ++lane) add(lane, values[i + lane]);
+    for (int lane = 0; i < values.size(); ++i, ++lane) add(lane, values[i]);
+    for (int lane = 0; lane < kLanes; ++lane) {
+      sum += sums[lane];
+      squares += squared[lane];
+      lo = std::min(lo, lows[lane]);
+      hi = std::max(hi, highs[lane]);
+      smallest_positive = std::min(smallest_positive, positives[lane]);
+      count += finites[lane];
+      non_positive += non_positives[lane];
+    }
+    non_finite = values.size() - count;  // a fresh pass: count is this span's
+  }
+
+  // Adds another span's pass, its sums moved to this one's shift.
+  void Merge(const BoundsPass& other) {
+    if (other.count > 0 && count == 0) shift = other.shift;
+    const double delta = other.shift - shift, n = static_cast<double>(other.count);
+    sum += other.sum + n * delta;
+    squares += other.squares + 2.0 * delta * other.sum + n * delta * delta;
+    count += other.count;
+    non_finite += other.non_finite;
+    non_positive += other.non_positive;
+    lo = std::min(lo, other.lo);
+    hi = std::max(hi, other.hi);
+    smallest_positive = std::min(smallest_positive, other.smallest_positive);
+  }
+};
+
+// From this many values on, Bounds splits its pass between two threads (a billion values: the
+// first frame's one pass over 4 GB in about half the time). Below, one thread, as before.
+constexpr size_t kParallelBounds = size_t{1} << 26;
+
+}  // namespace
+
 ScopeSummary ScopeSummary::Bounds(std::span<const float> values) {
   ScopeSummary summary;
-  float lo = INFINITY, hi = -INFINITY, smallest_positive = INFINITY;
-  // The squares are summed about the first value, so a large common offset does not cancel.
-  double shift = 0.0, sum = 0.0, squares = 0.0;
-  for (const float v : values) {
-    if (!std::isfinite(v)) {
-      ++summary.m_non_finite;
-      continue;
-    }
-    if (summary.m_count++ == 0) shift = v;
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
-    if (v > 0.0f) smallest_positive = std::min(smallest_positive, v);
-    else ++summary.m_non_positive;
-    const double d = v - shift;
-    sum += d;
-    squares += d * d;
+  BoundsPass pass;
+  if (values.size() >= kParallelBounds) {
+    const size_t half = values.size() / 2;
+    BoundsPass second;
+    std::thread other([&] { second.RunLanes(values.subspan(half)); });
+    pass.RunLanes(values.first(half));
+    other.join();
+    pass.Merge(second);
+  } else {
+    pass.Run(values);
   }
+  summary.m_non_finite = pass.non_finite;
+  summary.m_count = pass.count;
+  summary.m_non_positive = pass.non_positive;
   if (summary.m_count == 0) return summary;
   const auto n = static_cast<double>(summary.m_count);
-  summary.m_min = lo;
-  summary.m_max = hi;
-  summary.m_smallest_positive = std::isfinite(smallest_positive) ? smallest_positive : 0.0f;
-  summary.m_mean = shift + sum / n;
-  summary.m_std = std::sqrt(std::max(squares / n - (sum / n) * (sum / n), 0.0));
+  summary.m_min = pass.lo;
+  summary.m_max = pass.hi;
+  summary.m_smallest_positive = std::isfinite(pass.smallest_positive) ? pass.smallest_positive : 0.0f;
+  summary.m_mean = pass.shift + pass.sum / n;
+  summary.m_std = std::sqrt(std::max(pass.squares / n - (pass.sum / n) * (pass.sum / n), 0.0));
   return summary;
 }
 
-ScopeSummary::ScopeSummary(std::span<const float> values, std::stop_token stop)
-    : m_sorted(SortedFinite(values, stop)) {
+ScopeSummary::ScopeSummary(std::span<const float> values, std::stop_token stop) {
+  if (values.size() >= kExactValues) {
+    *this = Streamed(values, stop);
+    return;
+  }
+  m_sorted = SortedFinite(values, stop);
   SummariseSorted(values.size() - m_sorted.size());
+}
+
+// [SECTION] The streamed summary of a huge scope
+
+struct ScopeSummary::Coarse {
+  static constexpr int kLowBits = 12;  // a bucket: 4,096 consecutive floats
+  static constexpr size_t kBuckets = size_t{1} << (32 - kLowBits);
+  std::vector<uint64_t> below;  // [b]: finite values in buckets before b; kBuckets + 1 entries
+  std::vector<float> low;       // the smallest values, ascending
+  std::vector<float> high;      // the largest values, ascending
+  size_t count = 0;
+  float min = 0.0f, max = 0.0f;
+
+  static float KeyValue(uint32_t key) {
+    constexpr uint32_t kSign = 0x80000000u;
+    return std::bit_cast<float>((key & kSign) ? key & ~kSign : ~key);
+  }
+  // The values bucket b can hold, inside the scope's [min, max].
+  std::pair<double, double> Span(size_t b) const {
+    const auto first = static_cast<uint32_t>(b << kLowBits);
+    return {std::max(KeyValue(first), min), std::min(KeyValue(first | ((1u << kLowBits) - 1)), max)};
+  }
+  double InBucket(size_t b) const { return static_cast<double>(below[b + 1] - below[b]); }
+  double KthValue(size_t k) const {
+    if (k < low.size()) return low[k];
+    if (k >= count - high.size()) return high[k - (count - high.size())];
+    const auto b = static_cast<size_t>(std::upper_bound(below.begin(), below.end(), uint64_t{k}) - below.begin()) - 1;
+    const auto [lo, hi] = Span(b);
+    const double at = lo + (hi - lo) * ((static_cast<double>(k - below[b]) + 0.5) / InBucket(b));
+    return std::clamp<double>(at, low.empty() ? min : low.back(), high.empty() ? max : high.front());
+  }
+  // Values < value (strict: values <= value).
+  double Below(float value, bool strict) const {
+    // Every value below (at most) `value` is in the low tail, or every one above it in the high.
+    if (!low.empty() && (strict ? value <= low.back() : value < low.back()))
+      return static_cast<double>((strict ? std::lower_bound(low.begin(), low.end(), value)
+                                         : std::upper_bound(low.begin(), low.end(), value)) - low.begin());
+    if (!high.empty() && (strict ? value > high.front() : value >= high.front()))
+      return static_cast<double>(count) -
+             static_cast<double>(high.end() - (strict ? std::lower_bound(high.begin(), high.end(), value)
+                                                      : std::upper_bound(high.begin(), high.end(), value)));
+    if (!(value >= min)) return 0.0;
+    if (value > max || (!strict && value == max)) return static_cast<double>(count);
+    const size_t b = OrderKey(value) >> kLowBits;
+    const auto [lo, hi] = Span(b);
+    const double share = hi > lo ? std::clamp((value - lo) / (hi - lo), 0.0, 1.0) : (strict ? 0.0 : 1.0);
+    return std::clamp(static_cast<double>(below[b]) + share * InBucket(b), static_cast<double>(low.size()),
+                      static_cast<double>(count - high.size()));
+  }
+};
+
+namespace {
+
+// The `keep` smallest values (by key, keys at most `bound`) of those offered, kept in a buffer
+// trimmed to them whenever it doubles: O(1) a value, whatever their order.
+class SmallestKept {
+ public:
+  SmallestKept(size_t keep, uint32_t bound) : m_keep(keep), m_bound(bound) {}
+  void Offer(float value, uint32_t key) {
+    if (key > m_bound) return;
+    if (m_values.capacity() == 0) m_values.reserve(2 * m_keep + 1024);
+    m_values.push_back(value);
+    if (m_values.size() >= 2 * m_keep + 1024) Trim();
+  }
+  std::vector<float> Take() {
+    Trim();
+    std::sort(m_values.begin(), m_values.end());
+    m_values.shrink_to_fit();
+    return std::move(m_values);
+  }
+
+ private:
+  void Trim() {
+    if (m_values.size() <= m_keep) return;
+    std::nth_element(m_values.begin(), m_values.begin() + static_cast<std::ptrdiff_t>(m_keep - 1), m_values.end());
+    m_values.resize(m_keep);
+    // A value equal to the largest kept changes nothing: only smaller ones are taken from now on.
+    m_bound = std::min(m_bound, OrderKey(*std::max_element(m_values.begin(), m_values.end())) - 1);
+  }
+  size_t m_keep;
+  uint32_t m_bound;
+  std::vector<float> m_values;
+};
+
+}  // namespace
+
+ScopeSummary ScopeSummary::Streamed(std::span<const float> values, std::stop_token stop, const ScopeSummary* bounds) {
+  ScopeSummary summary = bounds ? *bounds : Bounds(values);
+  summary.m_has_order = true;
+  if (summary.m_count == 0) return summary;
+  auto coarse = std::make_shared<Coarse>();
+  coarse->count = summary.m_count;
+  coarse->min = summary.m_min;
+  coarse->max = summary.m_max;
+  constexpr size_t kStride = size_t{1} << 24;  // values between stop checks
+  // Pass 1: the buckets.
+  std::vector<uint64_t>& below = coarse->below;
+  below.assign(Coarse::kBuckets + 1, 0);
+  for (size_t at = 0; at < values.size(); at += kStride) {
+    if (stop.stop_requested()) return {};
+    for (const float v : values.subspan(at, std::min(kStride, values.size() - at)))
+      if (std::isfinite(v)) ++below[(OrderKey(v) >> Coarse::kLowBits) + 1];
+  }
+  for (size_t b = 1; b < below.size(); ++b) below[b] += below[b - 1];
+  // Pass 2: the tails, taken from the buckets that reach `keep` values from either end.
+  const size_t n = summary.m_count;
+  const size_t keep = std::min(n, n / 100 + 2);
+  const auto low_bucket = static_cast<size_t>(std::lower_bound(below.begin() + 1, below.end(), uint64_t{keep}) - below.begin()) - 1;
+  const auto high_bucket = static_cast<size_t>(std::upper_bound(below.begin(), below.end(), uint64_t{n - keep}) - below.begin()) - 1;
+  SmallestKept low(keep, static_cast<uint32_t>(((low_bucket + 1) << Coarse::kLowBits) - 1));
+  SmallestKept high(keep, ~static_cast<uint32_t>(high_bucket << Coarse::kLowBits));  // on ~key: largest first
+  for (size_t at = 0; at < values.size(); at += kStride) {
+    if (stop.stop_requested()) return {};
+    for (const float v : values.subspan(at, std::min(kStride, values.size() - at))) {
+      if (!std::isfinite(v)) continue;
+      const uint32_t key = OrderKey(v);
+      low.Offer(v, key);
+      high.Offer(-v, ~key);  // -v: the buffer keeps its smallest, the largest v
+    }
+  }
+  coarse->low = low.Take();
+  coarse->high = high.Take();
+  for (float& v : coarse->high) v = -v;
+  std::reverse(coarse->high.begin(), coarse->high.end());
+  summary.m_coarse = std::move(coarse);
+  summary.m_outliers =
+      FindOutliers(n, [&](size_t i) { return static_cast<float>(summary.OrderStatistic(i)); }, summary.Median());
+  return summary;
 }
 
 ScopeSummary ScopeSummary::Extended(ScopeSummary previous, std::span<const float> appended) {
@@ -191,7 +410,7 @@ void ScopeSummary::SummariseSorted(size_t non_finite) {
   const auto positive = std::upper_bound(m_sorted.begin(), m_sorted.end(), 0.0f);
   m_smallest_positive = positive == m_sorted.end() ? 0.0f : *positive;
   m_non_positive = static_cast<size_t>(positive - m_sorted.begin());
-  m_outliers = FindOutliers(m_sorted, Median());
+  m_outliers = FindOutliers(m_sorted.size(), [&](size_t i) { return m_sorted[i]; }, Median());
   m_mean = sum / static_cast<double>(m_sorted.size());
   double squares = 0.0;
   for (const float v : m_sorted) squares += (v - m_mean) * (v - m_mean);
@@ -235,15 +454,69 @@ double InterpolatedPercentile(float p, size_t n, OrderStatistic at) {
 
 }  // namespace
 
+double ScopeSummary::OrderStatistic(size_t k) const { return m_coarse ? m_coarse->KthValue(k) : m_sorted[k]; }
+
+double ScopeSummary::CountBelowFractional(float value) const {
+  if (m_coarse) return m_coarse->Below(value, true);
+  return static_cast<double>(std::lower_bound(m_sorted.begin(), m_sorted.end(), value) - m_sorted.begin());
+}
+
+double ScopeSummary::CountAboveFractional(float value) const {
+  if (m_coarse) return static_cast<double>(m_count) - m_coarse->Below(value, false);
+  return static_cast<double>(m_sorted.end() - std::upper_bound(m_sorted.begin(), m_sorted.end(), value));
+}
+
+namespace {
+
+// The k-th smallest (from 0) of n distances, given how many are at most d (monotone in d): the
+// smallest d in [0, most] where that count passes k, by bisection.
+template <class AtMost>
+double BisectedOrderStatistic(size_t k, double most, AtMost at_most) {
+  double lo = 0.0, hi = most;
+  if (at_most(lo) >= static_cast<double>(k) + 1.0) return lo;
+  for (int step = 0; step < 64 && hi > lo; ++step) {
+    const double mid = 0.5 * (lo + hi);
+    if (mid <= lo || mid >= hi) break;
+    (at_most(mid) >= static_cast<double>(k) + 1.0 ? hi : lo) = mid;
+  }
+  return hi;
+}
+
+// The same over the non-negative floats up to `most`, bisecting their bit patterns (which order
+// them): exact to the float, down to the subnormals.
+template <class AtMost>
+float BisectedFloatOrderStatistic(size_t k, float most, AtMost at_most) {
+  uint32_t lo = 0, hi = std::bit_cast<uint32_t>(most);  // the answer is in [lo, hi]
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    if (at_most(static_cast<double>(std::bit_cast<float>(mid))) >= static_cast<double>(k) + 1.0) hi = mid;
+    else lo = mid + 1;
+  }
+  return std::bit_cast<float>(lo);
+}
+
+}  // namespace
+
 float ScopeSummary::Percentile(float p) const {
   if (!m_has_order) return NAN;
-  if (m_sorted.empty()) return 0.0f;
-  return static_cast<float>(InterpolatedPercentile(p, m_sorted.size(), [&](size_t k) { return m_sorted[k]; }));
+  if (m_count == 0) return 0.0f;
+  return static_cast<float>(InterpolatedPercentile(p, m_count, [&](size_t k) { return OrderStatistic(k); }));
 }
 
 float ScopeSummary::AbsPercentile(float p) const {
   if (!m_has_order) return NAN;
-  if (m_sorted.empty()) return 0.0f;
+  if (m_count == 0) return 0.0f;
+  if (m_coarse) {
+    // |x| <= d: the values in [-d, d].
+    const auto n = static_cast<double>(m_count);
+    const auto at_most = [&](double d) {
+      const auto f = static_cast<float>(d);
+      return n - CountBelowFractional(-f) - CountAboveFractional(f);
+    };
+    return static_cast<float>(InterpolatedPercentile(p, m_count, [&](size_t k) {
+      return k + 1 == m_count ? MaxAbs() : BisectedFloatOrderStatistic(k, MaxAbs(), at_most);
+    }));
+  }
   const float* first = m_sorted.data();
   const float* last = first + m_sorted.size();
   const float* zero = std::lower_bound(first, last, 0.0f);
@@ -254,6 +527,21 @@ float ScopeSummary::AbsPercentile(float p) const {
 
 float ScopeSummary::AbsLogPercentile(float p) const {
   if (!m_has_order) return NAN;
+  if (m_coarse) {
+    if (m_count <= m_non_positive || !(m_smallest_positive > 0.0f)) return 0.0f;
+    // |log x| <= d: the values in [exp(-d), exp(d)].
+    const double most = std::max(std::log(static_cast<double>(m_max)), -std::log(double{m_smallest_positive}));
+    const auto at_most = [&](double d) {
+      return static_cast<double>(m_count) - CountAboveFractional(static_cast<float>(std::exp(d))) -
+             CountBelowFractional(static_cast<float>(std::exp(-d)));
+    };
+    // The largest is known exactly; below it, a value's bucket may span many powers of e only
+    // among the subnormals.
+    const size_t n = m_count - m_non_positive;
+    return static_cast<float>(InterpolatedPercentile(p, n, [&](size_t k) {
+      return k + 1 == n ? std::max(most, 0.0) : BisectedOrderStatistic(k, std::max(most, 0.0), at_most);
+    }));
+  }
   const float* last = m_sorted.data() + m_sorted.size();
   const float* first = std::upper_bound(m_sorted.data(), last, 0.0f);
   if (first == last) return 0.0f;
@@ -265,17 +553,31 @@ float ScopeSummary::AbsLogPercentile(float p) const {
 }
 
 size_t ScopeSummary::CountBelow(float value) const {
-  return static_cast<size_t>(std::lower_bound(m_sorted.begin(), m_sorted.end(), value) - m_sorted.begin());
+  return static_cast<size_t>(std::llround(CountBelowFractional(value)));
 }
 
 size_t ScopeSummary::CountAbove(float value) const {
-  return static_cast<size_t>(m_sorted.end() - std::upper_bound(m_sorted.begin(), m_sorted.end(), value));
+  return static_cast<size_t>(std::llround(CountAboveFractional(value)));
 }
 
 
 std::vector<size_t> ScopeSummary::Histogram(float lo, float hi, size_t bins) const {
   std::vector<size_t> counts(bins, 0);
   if (bins == 0 || !(hi > lo)) return counts;
+  if (m_coarse) {
+    // Bin i holds [edge i, edge i + 1), the last one hi too.
+    double before = CountBelowFractional(lo);
+    for (size_t bin = 0; bin < bins; ++bin) {
+      const double after = bin + 1 < bins
+                               ? CountBelowFractional(static_cast<float>(lo + (static_cast<double>(hi) - lo) *
+                                                                                  static_cast<double>(bin + 1) /
+                                                                                  static_cast<double>(bins)))
+                               : static_cast<double>(m_count) - CountAboveFractional(hi);
+      counts[bin] = static_cast<size_t>(std::max<long long>(std::llround(after) - std::llround(before), 0));
+      before = after;
+    }
+    return counts;
+  }
   const auto first = std::lower_bound(m_sorted.begin(), m_sorted.end(), lo);
   const auto last = std::upper_bound(m_sorted.begin(), m_sorted.end(), hi);
   const double scale = static_cast<double>(bins) / (static_cast<double>(hi) - lo);

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stop_token>
@@ -82,11 +83,26 @@ std::optional<MappedValue> MapValue(const ValueMapping& mapping, float x, size_t
 // Statistics of the finite values in a scope, with a sorted copy for percentiles, medians and
 // clipped counts in O(log n). Built when the scope's values change, never per frame. A long
 // scope first gets Bounds() (one pass, no copy) and its sorted summary from a background thread.
+// A scope of kExactValues or more keeps no sorted copy (4 bytes a value: 4 GB at a billion) but
+// a streamed summary (Streamed): counts in 2^20 buckets of the values' order (each bucket a run
+// of 4,096 consecutive floats, so its values agree to 2^-11 of their magnitude) and the exact
+// values of the 1% (+2) smallest and largest. Percentiles and counts that fall in those tails are
+// exact, as are the outliers (which FindOutliers looks for among that 1%); the others are
+// interpolated inside their bucket: a percentile is off by less than its bucket's width (relative
+// 2^-11, 0.05%), a count by less than the number of values in the bucket of the value asked about.
 class ScopeSummary {
  public:
+  // Scopes from this many values on get the streamed summary instead of a sorted copy.
+  static constexpr size_t kExactValues = size_t{1} << 27;
+
   ScopeSummary() = default;
-  // Sorted: every statistic. A stop request abandons the sort (the result is then not used).
+  // Sorted: every statistic (streamed from kExactValues values on). A stop request abandons the
+  // work (the result is then not used).
   explicit ScopeSummary(std::span<const float> values, std::stop_token stop = {});
+  // The streamed summary whatever the size (three passes over the values, two given their
+  // Bounds(); about 8 MB plus 8% of their size in tails): what a scope of kExactValues or more gets.
+  static ScopeSummary Streamed(std::span<const float> values, std::stop_token stop = {},
+                               const ScopeSummary* bounds = nullptr);
   // One pass and no copy: counts, min, max, mean, standard deviation and the smallest positive
   // value, without the order statistics (HasOrder() is false until the sorted summary replaces it).
   static ScopeSummary Bounds(std::span<const float> values);
@@ -98,6 +114,8 @@ class ScopeSummary {
   // Percentiles, the median, clipped counts, the histogram and the outliers are known. When not,
   // they answer NaN, 0, zeros and no outliers.
   bool HasOrder() const { return m_has_order; }
+  // Every order statistic is exact (a sorted copy; false for a streamed summary, see above).
+  bool Exact() const { return m_has_order && !m_coarse; }
   size_t Count() const { return m_count; }
   size_t NonFinite() const { return m_non_finite; }
   float Min() const { return m_min; }
@@ -138,8 +156,15 @@ class ScopeSummary {
  private:
   // Everything else from m_sorted (finite values in order) and the count of the others.
   void SummariseSorted(size_t non_finite);
+  // The k-th smallest finite value (from 0), exact or from its bucket.
+  double OrderStatistic(size_t k) const;
+  // Values below (above) `value`, with the fraction a streamed summary interpolates.
+  double CountBelowFractional(float value) const;
+  double CountAboveFractional(float value) const;
 
+  struct Coarse;  // the streamed summary's buckets and tails
   std::vector<float> m_sorted;
+  std::shared_ptr<const Coarse> m_coarse;
   bool m_has_order = false;
   size_t m_count = 0;
   size_t m_non_finite = 0;

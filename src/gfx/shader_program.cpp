@@ -46,9 +46,12 @@ std::string InfoLog(GLuint object, bool is_program) {
   return std::string(log.data());
 }
 
-Shader Compile(GLenum stage, std::string_view source, std::string_view defines, std::string_view name) {
+Shader Compile(GLenum stage, std::string_view source, std::string_view defines, std::string_view library,
+               std::string_view name) {
   Shader shader(glCreateShader(stage));
-  const std::string full = ShaderPrefix(defines) + std::string(source);
+  std::string full = ShaderPrefix(defines);
+  if (!library.empty()) full += "#line 1 1\n" + std::string(library) + "\n#line 1 0\n";
+  full += source;
   const char* text = full.c_str();
   glShaderSource(shader.Name(), 1, &text, nullptr);
   glCompileShader(shader.Name());
@@ -81,9 +84,9 @@ std::string ShaderPrefix(std::string_view defines) {
 }
 
 Program BuildProgram(std::string_view vertex_source, std::string_view fragment_source,
-                     std::string_view name, std::string_view defines) {
-  const Shader vertex = Compile(GL_VERTEX_SHADER, vertex_source, defines, name);
-  const Shader fragment = Compile(GL_FRAGMENT_SHADER, fragment_source, defines, name);
+                     std::string_view name, std::string_view defines, std::string_view library) {
+  const Shader vertex = Compile(GL_VERTEX_SHADER, vertex_source, defines, library, name);
+  const Shader fragment = Compile(GL_FRAGMENT_SHADER, fragment_source, defines, library, name);
   Program program(glCreateProgram());
   glAttachShader(program.Name(), vertex.Name());
   glAttachShader(program.Name(), fragment.Name());

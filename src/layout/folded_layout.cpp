@@ -1,6 +1,7 @@
 #include "layout/folded_layout.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <vector>
 
@@ -74,6 +75,46 @@ VisibleLayout LayoutFoldedLines(const Sequence& sequence, const LineIndex& index
   // One run of blank cells, as wide as the widest block, shared by every block.
   layout.cells.assign(std::max<uint32_t>(widest, 1), static_cast<uint32_t>(U' '));
   return layout;
+}
+
+bool FoldedValueGrid(const VisibleLayout& layout, FoldedGrid& grid) {
+  grid.width = 0;
+  grid.height = 0;
+  grid.texels.clear();
+  const std::vector<TokenInstance>& blocks = layout.instances;
+  if (blocks.empty()) return false;
+  uint32_t width = 0;
+  size_t rows = layout.line_count;
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    const TokenInstance& block = blocks[i];
+    if (!(block.flags & kFoldedBlockFlag)) return false;
+    if (i > 0 && (block.row < blocks[i - 1].row ||
+                  (block.row == blocks[i - 1].row && block.column < blocks[i - 1].column + blocks[i - 1].cells)))
+      return false;
+    width = std::max<uint32_t>(width, uint32_t{block.column} + block.cells);
+    rows = std::max<size_t>(rows, size_t{block.row} + 1);
+  }
+  grid.width = std::max<uint32_t>(width, 1);
+  grid.height = static_cast<uint32_t>(rows);
+  grid.texels.resize(size_t{grid.width} * grid.height);
+  const float canvas = std::bit_cast<float>(kFoldedCanvasBits);
+  // Row by row, each texel written once: the blocks of a row, canvas between and after them.
+  size_t next = 0;
+  for (uint32_t row = 0; row < grid.height; ++row) {
+    float* const line = grid.texels.data() + size_t{row} * grid.width;
+    uint32_t filled = 0;
+    for (; next < blocks.size() && blocks[next].row == row; ++next) {
+      const TokenInstance& block = blocks[next];
+      const float texel = (block.flags & kUnmeasuredFlag) ? canvas
+                          : (block.flags & kNoValueFlag)  ? NAN
+                                                          : block.value;
+      std::fill(line + filled, line + block.column, canvas);
+      std::fill(line + block.column, line + block.column + block.cells, texel);
+      filled = uint32_t{block.column} + block.cells;
+    }
+    std::fill(line + filled, line + grid.width, canvas);
+  }
+  return true;
 }
 
 }  // namespace th

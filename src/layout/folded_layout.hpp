@@ -7,7 +7,9 @@
 // tokens' widths, and the instances are at most one per bucket of each visible line.
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
+#include <vector>
 
 #include "core/document.hpp"
 #include "layout/line_index.hpp"
@@ -27,5 +29,23 @@ namespace th {
 VisibleLayout LayoutFoldedLines(const Sequence& sequence, const LineIndex& index, std::span<const float> values,
                                 size_t first_line, size_t line_count, int fold_cells, Reduction reduction,
                                 TokenText text = TokenText::kDecoded);
+
+// The folded picture as an image of raw values, drawn by one fragment pass (gfx's
+// HeatmapRenderer uploads it as an R32F texture; shaders/folded.frag colours it), so that drawing
+// costs the same whatever the number of blocks: one texel per cell column of each laid-out line,
+// holding the value of the block over that cell (its reduction, mapped to a colour per pixel),
+// NaN for a block without a value (hatched), and kFoldedCanvasBits for the canvas: past a line's
+// end and blocks of unmeasured tokens. Built again only when the layout changes; a recolour
+// changes uniforms and the palette alone.
+inline constexpr uint32_t kFoldedCanvasBits = 0x7F800000u;  // +Inf; also the float exponent mask
+struct FoldedGrid {
+  uint32_t width = 0;         // cells: the end of the longest line's last block
+  uint32_t height = 0;        // lines: the layout's line_count
+  std::vector<float> texels;  // width * height, row-major from the layout's first line
+};
+// Fills grid (reusing its storage) from a layout LayoutFoldedLines made. Returns false, leaving
+// grid empty, for any other layout: one without instances, or holding an instance that is not a
+// folded block, or not ordered by (row, column).
+bool FoldedValueGrid(const VisibleLayout& layout, FoldedGrid& grid);
 
 }  // namespace th

@@ -1,6 +1,6 @@
 #pragma once
-// The numbers the shaders (shaders/token.vert, token.frag) share with C++, each defined once in
-// C++. kShaderConstants names them for GLSL: BuildProgram (gfx/shader_program.cpp) declares every
+// The numbers the shaders (shaders/*.vert, *.frag, value_colour.glsl) share with C++, each defined
+// once in C++. kShaderConstants names them for GLSL: BuildProgram (gfx/shader_program.cpp) declares every
 // row as a GLSL const in the prefix of every shader, after its #version line, so the shaders
 // declare none of them by hand. A new shared constant: define it in C++ (here, or next to the
 // code that uses it) and add one row to kShaderConstants; the shaders then see it by that name.
@@ -16,6 +16,7 @@
 
 #include "core/value_mapping.hpp"
 #include "layout/display_cells.hpp"
+#include "layout/folded_layout.hpp"
 #include "layout/visible_layout.hpp"
 
 namespace th {
@@ -64,6 +65,8 @@ inline constexpr std::array kShaderConstants{
     ShaderConstant{"kMaxThresholds", static_cast<int32_t>(kMaxThresholds)},
     ShaderConstant{"kNotch", static_cast<float>(kNotchPixels)},
     ShaderConstant{"kMarkerCoverage", kMarkerCoverage},
+    // The folded grid's canvas texel (folded_layout.hpp), +Inf, whose bits are also the exponent mask.
+    ShaderConstant{"kFoldedCanvasBits", kFoldedCanvasBits},
 };
 
 namespace shader_constants_detail {

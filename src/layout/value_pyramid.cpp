@@ -47,9 +47,20 @@ float SpanStats::Reduced(Reduction reduction) const {
   return std::fabs(max) >= std::fabs(min) ? max : min;
 }
 
-ValuePyramid::ValuePyramid(std::span<const float> values) : m_values(values) {
-  std::vector<SpanStats> level((values.size() + kLeafTokens - 1) / kLeafTokens);
-  for (size_t i = 0; i < values.size(); ++i) level[i / kLeafTokens].Add(values[i]);
+uint64_t ValuePyramid::LeafTokensFor(uint64_t tokens) {
+  uint64_t leaf = kLeafTokens;
+  while (tokens / leaf > kMostLeaves) leaf *= 2;
+  return leaf;
+}
+
+ValuePyramid::ValuePyramid(std::span<const float> values, std::stop_token stop, uint64_t leaf_tokens)
+    : m_values(values), m_leaf(leaf_tokens > 0 ? leaf_tokens : LeafTokensFor(values.size())) {
+  std::vector<SpanStats> level((values.size() + m_leaf - 1) / m_leaf);
+  for (size_t block = 0; block < level.size(); ++block) {
+    if (block % 65536 == 0 && stop.stop_requested()) return;
+    const size_t end = std::min<size_t>((block + 1) * m_leaf, values.size());
+    for (size_t i = block * m_leaf; i < end; ++i) level[block].Add(values[i]);
+  }
   while (level.size() > 1) {
     std::vector<SpanStats> parent((level.size() + 1) / 2);
     for (size_t i = 0; i < level.size(); ++i) parent[i / 2].Merge(level[i]);
@@ -66,13 +77,13 @@ void ValuePyramid::Extend(std::span<const float> values) {
     return;
   }
   m_values = values;
-  size_t first = before / kLeafTokens;  // the first block that holds a new value
+  size_t first = before / m_leaf;  // the first block that holds a new value
   std::vector<SpanStats>& leaves = m_levels[0];
-  leaves.resize((values.size() + kLeafTokens - 1) / kLeafTokens);
+  leaves.resize((values.size() + m_leaf - 1) / m_leaf);
   for (size_t block = first; block < leaves.size(); ++block) {
     leaves[block] = {};
-    const size_t end = std::min<size_t>((block + 1) * kLeafTokens, values.size());
-    for (size_t i = block * kLeafTokens; i < end; ++i) leaves[block].Add(values[i]);
+    const size_t end = std::min<size_t>((block + 1) * m_leaf, values.size());
+    for (size_t i = block * m_leaf; i < end; ++i) leaves[block].Add(values[i]);
   }
   for (size_t level = 0; m_levels[level].size() > 1; ++level) {
     if (level + 1 == m_levels.size()) m_levels.emplace_back();
@@ -93,11 +104,11 @@ float ValuePyramid::Reduce(uint64_t begin, uint64_t end, Reduction reduction) co
   SpanStats stats;
   // Tokens outside whole leaf blocks one by one, then blocks bottom-up as in a segment tree:
   // an odd block at either end is taken at its level, the rest are merged one level up.
-  while (begin < end && begin % kLeafTokens != 0) stats.Add(m_values[begin++]);
-  while (end > begin && end % kLeafTokens != 0 && end != m_values.size()) stats.Add(m_values[--end]);
+  while (begin < end && begin % m_leaf != 0) stats.Add(m_values[begin++]);
+  while (end > begin && end % m_leaf != 0 && end != m_values.size()) stats.Add(m_values[--end]);
   // Now begin is aligned and end is aligned or the document's end (its last block may be short).
-  uint64_t first = begin / kLeafTokens;
-  uint64_t last = begin < end ? (end + kLeafTokens - 1) / kLeafTokens : first;
+  uint64_t first = begin / m_leaf;
+  uint64_t last = begin < end ? (end + m_leaf - 1) / m_leaf : first;
   for (size_t level = 0; first < last && level < m_levels.size(); ++level) {
     if (first & 1) stats.Merge(m_levels[level][first++]);
     if (last & 1) stats.Merge(m_levels[level][--last]);
@@ -117,8 +128,8 @@ std::vector<float> ValuePyramid::Rows(size_t rows, Reduction reduction) const {
 std::optional<uint64_t> ValuePyramid::NextAbove(uint64_t token, float threshold) const {
   const std::vector<SpanStats>& blocks = m_levels.front();
   for (uint64_t i = token + 1; i < m_values.size();) {
-    if (i % kLeafTokens == 0 && !(blocks[i / kLeafTokens].max > threshold)) {
-      i += kLeafTokens;
+    if (i % m_leaf == 0 && !(blocks[i / m_leaf].max > threshold)) {
+      i += m_leaf;
       continue;
     }
     if (m_values[i] > threshold) return i;

@@ -8,6 +8,7 @@
 #include <limits>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,11 +39,18 @@ struct SpanStats {
 
 class ValuePyramid {
  public:
-  static constexpr uint64_t kLeafTokens = 64;  // tokens per first-level block
+  static constexpr uint64_t kLeafTokens = 64;  // tokens per first-level block, up to kMostLeaves blocks
+  // Past kMostLeaves * kLeafTokens tokens (128M) the blocks double until there are at most this
+  // many, so the pyramid stays under about 100 MB (a billion tokens: blocks of 512).
+  static constexpr uint64_t kMostLeaves = uint64_t{1} << 21;
+  static uint64_t LeafTokensFor(uint64_t tokens);
 
   ValuePyramid() = default;
-  // O(n) time, about 0.75 bytes per token. values are borrowed: they must outlive the pyramid.
-  explicit ValuePyramid(std::span<const float> values);
+  // O(n) time, about 0.75 bytes per token (48 bytes per first-level block). values are borrowed:
+  // they must outlive the pyramid. A stop request abandons the build (the result is then not used).
+  // leaf_tokens: blocks of that many tokens (a power of two of at least kLeafTokens) instead of
+  // LeafTokensFor(values.size()).
+  explicit ValuePyramid(std::span<const float> values, std::stop_token stop = {}, uint64_t leaf_tokens = 0);
   // The values grew (a live stream appended to them; the earlier ones unchanged, though they may
   // have moved): only the blocks that hold new values are reduced again, O(new + levels).
   void Extend(std::span<const float> values);
@@ -53,7 +61,8 @@ class ValuePyramid {
   // The document as `rows` values, row r reducing tokens [r * n / rows, (r + 1) * n / rows).
   std::vector<float> Rows(size_t rows, Reduction reduction) const;
   // The first token after `token` whose value is above the threshold, skipping whole blocks
-  // whose maximum is not: O(n / kLeafTokens) at worst.
+  // whose maximum is not: O(n / LeafTokens()) at worst.
+  uint64_t LeafTokens() const { return m_leaf; }
   std::optional<uint64_t> NextAbove(uint64_t token, float threshold) const;
   // The row (of `rows`) that shows the token, and the first token a row shows.
   static size_t RowOfToken(uint64_t token, uint64_t tokens, size_t rows);
@@ -61,7 +70,8 @@ class ValuePyramid {
 
  private:
   std::span<const float> m_values;
-  std::vector<std::vector<SpanStats>> m_levels;  // level k: blocks of kLeafTokens << k tokens
+  uint64_t m_leaf = kLeafTokens;
+  std::vector<std::vector<SpanStats>> m_levels;  // level k: blocks of m_leaf << k tokens
 };
 
 }  // namespace th

@@ -35,6 +35,7 @@ void Session::EditDocument(const std::function<void(Document&)>& edit, Edit kind
   // What reads the document stops before it changes.
   m_search.Stop();
   m_summary_task = {};
+  m_pyramid_task = {};
   if (kind == Edit::kAny) {
     m_viewport.Reset();
     ++m_text_revision;
@@ -71,7 +72,7 @@ void Session::ValuesGrew(size_t before) {
   }
   // Statistics in order are extended by the new values alone; without order yet (a long sequence
   // whose sort runs in the background) they are made again as for any change.
-  if (m_summary.HasOrder()) {
+  if (m_summary.Exact() && values.size() < ScopeSummary::kExactValues) {
     m_summary = ScopeSummary::Extended(std::move(m_summary), values.subspan(before));
     SummaryChanged();
   } else {
@@ -287,6 +288,7 @@ bool Session::AddDerivedChannel(const std::string& expression) {
   const auto parsed = ParseChannelExpression(CurrentSequence(), expression);
   if (!parsed) return false;
   m_summary_task = {};  // it may read a channel of the vector that grows (the wrapping reads no channel)
+  m_pyramid_task = {};
   th::AddDerivedChannel(m_document, expression);
   SelectChannel(CurrentSequence().FindChannel(expression));
   // Differences are signed comparisons: zero in the middle of a diverging palette. A ratio is
@@ -336,6 +338,7 @@ void Session::SetSideBySide(bool on) {
 
 void Session::ValuesChanged() {
   m_summary_task = {};  // it reads the values about to change
+  m_pyramid_task = {};
   m_default_reason.clear();  // it described the previous values
   m_last_jump.reset();       // a token of the previous values
   ++m_values_revision;
@@ -371,6 +374,14 @@ void Session::ValuesChanged() {
     m_underline_mapping.high = summary.Max();
   }
   RecomputeSummary();
+  if (const std::span<const float> values = CurrentValues(); values.size() >= kBackgroundTokens) {
+    // The span stays valid while the task runs: the values change only after this function (or
+    // what else replaces them) has stopped it.
+    m_pyramid_task = BackgroundTask<ValuePyramid>([values, gate = Gate()](std::stop_token stop) {
+      if (!gate->Wait(stop)) return ValuePyramid();
+      return ValuePyramid(values, stop);
+    });
+  }
 }
 
 void Session::RecomputeSummary() {
@@ -420,8 +431,12 @@ void Session::RecomputeSummary() {
     // this function) has stopped it, and gathered values move with the task.
     m_summary = ScopeSummary::Bounds(values);
     m_summary_task = BackgroundTask<ScopeSummary>(
-        [values, owned = std::move(gathered)](std::stop_token stop) {
-          return ScopeSummary(owned.empty() ? values : std::span<const float>(owned), stop);
+        [values, owned = std::move(gathered), bounds = m_summary, gate = Gate()](std::stop_token stop) {
+          if (!gate->Wait(stop)) return ScopeSummary();
+          const std::span<const float> scope = owned.empty() ? values : std::span<const float>(owned);
+          // A huge scope's streamed summary starts from the bounds just found.
+          return scope.size() >= ScopeSummary::kExactValues ? ScopeSummary::Streamed(scope, stop, &bounds)
+                                                            : ScopeSummary(scope, stop);
         });
   }
   SummaryChanged();
@@ -435,16 +450,34 @@ void Session::SummaryChanged() {
 void Session::StopBackgroundWork() {
   m_search.Stop();
   m_summary_task = {};
+  m_pyramid_task = {};
   m_viewport.Reset();
 }
 
+std::shared_ptr<StartGate> Session::Gate() {
+  if (!m_gate) {
+    m_gate = std::make_shared<StartGate>();
+    m_gate_after_layout = false;
+  }
+  return m_gate;
+}
+
+void Session::OpenGate() {
+  if (!m_gate) return;
+  m_gate->Open();
+  m_gate.reset();
+}
+
 void Session::PollBackgroundWork() {
+  if (m_gate_after_layout) OpenGate();
   TakeBackgroundWork(false);
   if (const auto token = m_search.Poll(CurrentSequence(), m_settings.sequence, m_settings.token_text)) ShowToken(*token);
 }
 
 void Session::FinishBackgroundWork() {
-  while (m_summary_task.Running() || m_viewport.WrappingPending()) TakeBackgroundWork(true);
+  OpenGate();
+  while (m_summary_task.Running() || m_pyramid_task.Running() || m_viewport.WrappingPending())
+    TakeBackgroundWork(true);
 }
 
 void Session::TakeBackgroundWork(bool wait) {
@@ -452,6 +485,7 @@ void Session::TakeBackgroundWork(bool wait) {
     m_summary = m_summary_task.Take();
     SummaryChanged();
   }
+  if (m_pyramid_task.Running() && (wait || m_pyramid_task.Ready())) TakePyramid();
   m_viewport.TakeWrapping(wait);
 }
 
@@ -468,6 +502,7 @@ void Session::UpdateLayout(int viewport_width, int viewport_height, GridGeometry
         return LayoutRange(lines, first_line, line_count, false, fold_cells);
       });
   if (laid_out && m_settings.mapping.scope == RangeScope::kVisible) RecomputeSummary();
+  if (m_gate) m_gate_after_layout = true;
 }
 
 VisibleLayout Session::LayoutRange(const LineIndex& lines, size_t first_line, size_t line_count, bool twin,
@@ -513,15 +548,37 @@ uint64_t Session::JumpOrigin() const {
   return top;
 }
 
+void Session::TakePyramid() {
+  m_pyramid = ValuePyramid();  // the old one goes before the new one is moved in
+  m_pyramid = m_pyramid_task.Take();
+  m_pyramid_revision = m_values_revision;
+}
+
 const ValuePyramid& Session::Pyramid() {
+  if (m_pyramid_task.Running()) {  // started for the current values
+    OpenGate();
+    TakePyramid();
+  }
   if (m_pyramid_revision != m_values_revision) {
+    m_pyramid = ValuePyramid();
     m_pyramid = ValuePyramid(CurrentValues());
     m_pyramid_revision = m_values_revision;
   }
   return m_pyramid;
 }
 
+bool Session::HasFiniteValue() {
+  const RangeScope scope = m_settings.mapping.scope;
+  // The summary is of the values drawn in these scopes; its count needs no order.
+  if (scope == RangeScope::kSequence || scope == RangeScope::kManual) return m_summary.Count() > 0;
+  if (CurrentValues().empty()) return false;
+  const ValuePyramid& pyramid = Pyramid();
+  return !std::isnan(pyramid.Reduce(0, pyramid.Size(), Reduction::kMax));
+}
+
 const std::vector<float>& Session::OverviewRows(size_t rows) {
+  static const std::vector<float> kNone;
+  if (m_pyramid_task.Running() && !m_pyramid_task.Ready()) return kNone;
   const OverviewStamp stamp{m_values_revision, m_settings.overview};
   if (m_overview_rows.size() != rows || m_overview_stamp != stamp) {
     m_overview_rows = Pyramid().Rows(rows, m_settings.overview);

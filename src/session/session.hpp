@@ -178,6 +178,11 @@ class Session {
   // neither; UpdateLayout picks up what they finished.
   static constexpr size_t kBackgroundTokens = Viewport::kBackgroundTokens;
   bool StatisticsPending() const { return m_summary_task.Running(); }
+  // The overview's pyramid of a sequence of kBackgroundTokens or more is built in the background
+  // too: OverviewRows is empty until it arrives (a jump by value waits for it).
+  bool OverviewPending() const { return m_pyramid_task.Running(); }
+  // Whether any value drawn is finite, without waiting for background work.
+  bool HasFiniteValue();
   bool WrappingPending() const { return m_viewport.WrappingPending(); }
   // The share of the sequence the wrapping in progress has reached, in [0, 1].
   double WrappedShare() const { return m_viewport.WrappedShare(CurrentSequence().TokenCount()); }
@@ -229,10 +234,12 @@ class Session {
   uint64_t JumpOrigin() const;
 
   // [Overview and jumps] Reductions of CurrentValues() over token ranges, for the overview strip
-  // and threshold jumps: built on first use after the values change (O(n)), never per frame.
+  // and threshold jumps: built on first use after the values change (O(n)), never per frame; for
+  // a long sequence on a background thread from the change on (this waits for it).
   const ValuePyramid& Pyramid();
   // The sequence as `rows` values for the overview strip (ValuePyramid::Rows with the chosen
   // reduction, max-abs by default), cached until the values, the reduction or the row count change.
+  // Empty while the pyramid is built in the background (OverviewPending).
   const std::vector<float>& OverviewRows(size_t rows);
   void SetOverviewReduction(Reduction reduction);
 
@@ -303,6 +310,15 @@ class Session {
   };
   ValuePyramid m_pyramid;
   uint64_t m_pyramid_revision = 0;         // the values revision m_pyramid reduces
+  BackgroundTask<ValuePyramid> m_pyramid_task;  // the pyramid of the current values, being built
+  void TakePyramid();                      // the task's pyramid as m_pyramid
+  // The statistics and the pyramid of a long sequence start once the view has been laid out
+  // after they were asked for, so that the frame in front is not slowed by passes over the whole
+  // sequence on the same cores; waiting for them (FinishBackgroundWork, Pyramid) opens it at once.
+  std::shared_ptr<StartGate> m_gate;
+  bool m_gate_after_layout = false;  // UpdateLayout ran since m_gate was made: the next poll opens it
+  std::shared_ptr<StartGate> Gate();  // the gate background work started now waits at
+  void OpenGate();
   std::vector<float> m_overview_rows;
   OverviewStamp m_overview_stamp;
   StackedView m_stacked;

@@ -3,12 +3,15 @@
 #include <fribidi.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstring>
 #include <functional>
 
 #include "text/font_source.hpp"
+
+#include FT_OUTLINE_H
 
 namespace th {
 namespace {
@@ -136,9 +139,17 @@ GlyphAtlas::~GlyphAtlas() = default;
 
 const std::string& GlyphAtlas::PrimaryFontPath() const { return m_fonts->PrimaryPath(); }
 
-void GlyphAtlas::BeginLayout() {
+void GlyphAtlas::BeginLayout(std::optional<double> budget_ms) {
   ++m_layout;
   m_dropped = 0;
+  ContinueLayout(budget_ms);
+}
+
+void GlyphAtlas::ContinueLayout(std::optional<double> budget_ms) {
+  m_pending = 0;
+  m_budget_ms = budget_ms;
+  m_spent_ms = 0.0;
+  m_rasterised_in_layout = 0;
 }
 
 void GlyphAtlas::Clear() {
@@ -149,9 +160,27 @@ std::pair<int, int> GlyphAtlas::DirtyRows() const {
   return {static_cast<int>(m_dirty_first) * m_cell_height, static_cast<int>(m_dirty_end) * m_cell_height};
 }
 
-void GlyphAtlas::ClearDirtyRows() { m_dirty_first = m_dirty_end = 0; }
+std::vector<std::pair<int, int>> GlyphAtlas::DirtyRowRuns() const {
+  std::vector<std::pair<int, int>> runs;
+  for (size_t row = m_dirty_first; row < m_dirty_end; ++row) {
+    if (!m_dirty_rows[row]) continue;
+    const int top = static_cast<int>(row) * m_cell_height;
+    if (!runs.empty() && runs.back().second == top)
+      runs.back().second += m_cell_height;
+    else
+      runs.emplace_back(top, top + m_cell_height);
+  }
+  return runs;
+}
+
+void GlyphAtlas::ClearDirtyRows() {
+  for (size_t row = m_dirty_first; row < m_dirty_end; ++row) m_dirty_rows[row] = false;
+  m_dirty_first = m_dirty_end = 0;
+}
 
 void GlyphAtlas::MarkDirty(size_t row) {
+  if (m_dirty_rows.size() <= row) m_dirty_rows.resize(row + 1, false);
+  m_dirty_rows[row] = true;
   if (m_dirty_first == m_dirty_end) {
     m_dirty_first = row;
     m_dirty_end = row + 1;
@@ -169,12 +198,22 @@ uint32_t GlyphAtlas::SlotFor(std::u32string_view cluster, int cells) {
     m_rows[it->second / kSlotsPerRow].last_use = m_layout;
     return it->second;
   }
+  // Over the layout's budget: a placeholder now, the glyph when a later layout asks again. No
+  // slot is taken for it, so nothing is evicted for a glyph that is not drawn.
+  if (m_budget_ms && m_rasterised_in_layout > 0 && m_spent_ms >= *m_budget_ms) {
+    ++m_pending;
+    return kPlaceholderSlot;
+  }
   const std::optional<uint32_t> slot = Allocate(key.cells);
   if (!slot) {
     ++m_dropped;
     return kBlankSlot;
   }
+  const auto start = std::chrono::steady_clock::now();
   Rasterise(cluster, *slot, key.cells);
+  m_spent_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  ++m_rasterised;
+  ++m_rasterised_in_layout;
   Row& row = m_rows[*slot / kSlotsPerRow];
   row.keys.push_back(key);
   m_slots.emplace(std::move(key), *slot);
@@ -257,6 +296,7 @@ void GlyphAtlas::Rasterise(std::u32string_view cluster, uint32_t slot, int cells
   // Measure the shaped cluster: its advance and how far its ink reaches above and below the
   // baseline, to scale it into the cells without clipping (tall stacked marks, wide conjuncts).
   bool missing = false;
+  bool last_loaded = false;  // the glyph slot holds the last glyph's outline, untransformed
   FT_Pos advance = 0, top = 0, bottom = 0;
   for (unsigned i = 0; i < count; ++i) {
     if (infos[i].codepoint == 0) {
@@ -264,7 +304,8 @@ void GlyphAtlas::Rasterise(std::u32string_view cluster, uint32_t slot, int cells
       m_missing.insert(cluster[infos[i].cluster]);
     }
     advance += positions[i].x_advance;
-    if (FT_Load_Glyph(face, infos[i].codepoint, kLoadFlags) != 0) continue;
+    last_loaded = FT_Load_Glyph(face, infos[i].codepoint, kLoadFlags) == 0;
+    if (!last_loaded) continue;
     const FT_Glyph_Metrics& metrics = face->glyph->metrics;
     top = std::max(top, positions[i].y_offset + metrics.horiBearingY);
     bottom = std::min(bottom, positions[i].y_offset + metrics.horiBearingY - metrics.height);
@@ -325,7 +366,13 @@ void GlyphAtlas::Rasterise(std::u32string_view cluster, uint32_t slot, int cells
       pen = base_pen = row_start(advance - first_row_advance);
       baseline = row_baseline(1);
     }
-    if (FT_Load_Glyph(face, infos[i].codepoint, kLoadFlags | FT_LOAD_RENDER) == 0) {
+    // A cluster of one glyph (most of them: a letter, an ideograph) is still loaded from the
+    // measuring pass: its outline is transformed and rendered as FT_LOAD_RENDER under
+    // FT_Set_Transform would, without loading and hinting it a second time.
+    const bool reuse = count == 1 && last_loaded && face->glyph->format == FT_GLYPH_FORMAT_OUTLINE;
+    if (reuse && (matrix.xx != 0x10000 || matrix.yy != 0x10000)) FT_Outline_Transform(&face->glyph->outline, &matrix);
+    if (reuse ? FT_Render_Glyph(face->glyph, static_cast<FT_Render_Mode>(FT_LOAD_TARGET_MODE(kLoadFlags))) == 0
+              : FT_Load_Glyph(face, infos[i].codepoint, kLoadFlags | FT_LOAD_RENDER) == 0) {
       const FT_GlyphSlot glyph = face->glyph;
       // A mark the font has no anchor for on this base (a monospace font's marks on U+25CC) is
       // left after the base, where its ink, drawn inside a cell of its own, would be clipped;

@@ -31,6 +31,10 @@ class FontSource;
 class GlyphAtlas {
  public:
   static constexpr uint32_t kBlankSlot = 0;  // spaces and empty cells; never evicted
+  // What a cluster not rasterised yet shows: an empty cell, so the token's box keeps its colour
+  // (the value) and its text appears a frame or a few later; never the missing-glyph box, which
+  // says that no font has a character.
+  static constexpr uint32_t kPlaceholderSlot = kBlankSlot;
   static constexpr int kSlotsPerRow = 64;
   static constexpr int kMaxHeight = 4096;    // pixels; within every GL 3.3 driver's texture limit
 
@@ -56,8 +60,16 @@ class GlyphAtlas {
   int Baseline() const { return m_baseline; }       // from the top of a cell
 
   // Starts a new layout: the slots that SlotFor hands out from now until the next call are in
-  // use and never evicted before it.
-  void BeginLayout();
+  // use and never evicted before it. budget_ms: how long SlotFor may spend rasterising new
+  // clusters for this layout (the viewer gives each frame a few milliseconds); a cluster not
+  // rasterised within it gets kPlaceholderSlot (counted by PendingInLayout) and is rasterised
+  // when a later layout asks for it again. The first new cluster of a layout is always
+  // rasterised, so every layout makes progress. Without a budget (render, exports, screenshots)
+  // every cluster is rasterised and no placeholder is ever handed out.
+  void BeginLayout(std::optional<double> budget_ms = std::nullopt);
+  // Goes on with the current layout (its slots stay in use) with a new budget: for asking again
+  // for the clusters it got placeholders for, and only those.
+  void ContinueLayout(std::optional<double> budget_ms);
   // Forgets every glyph (for a layout whose glyphs did not fit beside the ones in use).
   void Clear();
 
@@ -65,7 +77,8 @@ class GlyphAtlas {
   // shaped and rasterised on first use through fallback fonts where the primary font lacks a
   // character, and the font's missing-glyph box where no font has it. Glyphs are centred in
   // their cells and scaled down, never clipped, when they do not fit. Returns kBlankSlot for
-  // spaces, and when every slot is in use by the current layout (counted by DroppedInLayout).
+  // spaces, and when every slot is in use by the current layout (counted by DroppedInLayout);
+  // kPlaceholderSlot for a new cluster once the layout's budget is spent (PendingInLayout).
   uint32_t SlotFor(std::u32string_view cluster, int cells);
   uint32_t SlotFor(char32_t cp) { return SlotFor(std::u32string_view(&cp, 1), 1); }
 
@@ -80,12 +93,21 @@ class GlyphAtlas {
   uint64_t Generation() const { return m_generation; }
   // Pixel rows [first, end) changed since ClearDirtyRows(); first == end when none did.
   std::pair<int, int> DirtyRows() const;
+  // The same rows as runs of adjacent changed rows of slots, in pixel rows [first, end): after
+  // evictions scattered over a full atlas, far fewer bytes than DirtyRows()' span.
+  std::vector<std::pair<int, int>> DirtyRowRuns() const;
   void ClearDirtyRows();
 
   int MaxRows() const { return m_max_rows; }
   size_t MaxBytes() const { return static_cast<size_t>(Width()) * m_max_rows * m_cell_height; }
   size_t EvictedRowCount() const { return m_evicted_rows; }
   size_t DroppedInLayout() const { return m_dropped; }  // since BeginLayout()
+  // Clusters given kPlaceholderSlot since BeginLayout() or ContinueLayout() (once per request: a
+  // cluster asked for twice counts twice), and the milliseconds spent rasterising since then.
+  size_t PendingInLayout() const { return m_pending; }
+  double RasterisedMsInLayout() const { return m_spent_ms; }
+  // Clusters rasterised since creation (for benches and tests).
+  size_t RasterisedCount() const { return m_rasterised; }
 
   // How many distinct code points were drawn as the missing-glyph box (no font has them).
   size_t MissingGlyphCount() const { return m_missing.size(); }
@@ -128,8 +150,14 @@ class GlyphAtlas {
   uint64_t m_generation = 0;
   size_t m_dirty_first = 0;  // rows of slots
   size_t m_dirty_end = 0;
+  std::vector<bool> m_dirty_rows;  // by row of slots, inside [m_dirty_first, m_dirty_end)
   size_t m_evicted_rows = 0;
   size_t m_dropped = 0;
+  size_t m_pending = 0;
+  std::optional<double> m_budget_ms;
+  double m_spent_ms = 0.0;
+  size_t m_rasterised = 0;
+  size_t m_rasterised_in_layout = 0;
   std::vector<uint8_t> m_pixels;
   std::vector<Row> m_rows;
   std::unordered_map<Key, uint32_t, KeyHash> m_slots;

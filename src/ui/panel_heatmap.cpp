@@ -438,8 +438,7 @@ std::string EmptyViewReason(Session& session) {
   const auto sequence = static_cast<uint32_t>(session.Settings().sequence);
   if (session.CurrentSequence().TokenCount() == 0)
     return DescribeEmptyPart(session.Doc(), {EmptyPart::Kind::kNoTokens, sequence, {}});
-  const ValuePyramid& pyramid = session.Pyramid();
-  if (!session.CurrentValues().empty() && !std::isnan(pyramid.Reduce(0, pyramid.Size(), Reduction::kMax))) return {};
+  if (session.HasFiniteValue()) return {};
   if (!channel && session.Source().kind != ValueSourceSpec::Kind::kChannel)
     return "no finite value of " + session.ValueLabel() + " in sequence " + std::to_string(sequence);
   if (!channel) return DescribeEmptyPart(session.Doc(), {EmptyPart::Kind::kNoSuchChannel, sequence, {}});

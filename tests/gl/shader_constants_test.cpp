@@ -6,6 +6,7 @@
 #include <bit>
 #include <charconv>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <string>
@@ -86,6 +87,7 @@ const std::vector<Expected>& ExpectedConstants() {
       {"kMaxThresholds", static_cast<int32_t>(kMaxThresholds)},
       {"kNotch", static_cast<float>(kNotchPixels)},
       {"kMarkerCoverage", kMarkerCoverage},
+      {"kFoldedCanvasBits", std::bit_cast<uint32_t>(std::numeric_limits<float>::infinity())},
   };
   return expected;
 }
@@ -136,7 +138,10 @@ TEST(ShaderPrefixTest, DeclaresEachSharedConstantOnceWithItsCppValue) {
 // The shaders declare none of the shared constants themselves (GLSL would reject the second
 // declaration anyway) and do not write their values by hand where a name exists.
 TEST(ShaderPrefixTest, ShadersDoNotDeclareSharedConstants) {
-  for (const std::string_view source : {std::string_view(shaders::token_vert), std::string_view(shaders::token_frag)}) {
+  for (const std::string_view source :
+       {std::string_view(shaders::token_vert), std::string_view(shaders::token_frag),
+        std::string_view(shaders::value_colour_glsl), std::string_view(shaders::folded_vert),
+        std::string_view(shaders::folded_frag)}) {
     for (const ShaderConstant& constant : kShaderConstants)
       EXPECT_EQ(source.find(std::string(" ") + std::string(constant.name) + " ="), std::string_view::npos)
           << constant.name;
@@ -145,11 +150,50 @@ TEST(ShaderPrefixTest, ShadersDoNotDeclareSharedConstants) {
   }
 }
 
+// The value-to-colour code is written once, in value_colour.glsl, and both programs that colour
+// values (the instanced boxes and the zoomed-out grid) get it from there.
+TEST(ShaderPrefixTest, TheMappingIsWrittenOnceForEveryProgram) {
+  const std::string_view library = shaders::value_colour_glsl;
+  for (const char* definition : {"float MapValue(", "vec3 PaletteColour(", "vec3 NoValueHatch(", "uniform float uLow;"}) {
+    SCOPED_TRACE(definition);
+    EXPECT_NE(library.find(definition), std::string_view::npos);
+    for (const std::string_view source :
+         {std::string_view(shaders::token_vert), std::string_view(shaders::token_frag),
+          std::string_view(shaders::folded_vert), std::string_view(shaders::folded_frag)})
+      EXPECT_EQ(source.find(definition), std::string_view::npos);
+  }
+  EXPECT_NE(std::string_view(shaders::token_vert).find("MapValue("), std::string_view::npos);
+  EXPECT_NE(std::string_view(shaders::folded_frag).find("MapValue("), std::string_view::npos);
+  EXPECT_NE(std::string_view(shaders::token_frag).find("NoValueHatch("), std::string_view::npos);
+  EXPECT_NE(std::string_view(shaders::folded_frag).find("NoValueHatch("), std::string_view::npos);
+}
+
+TEST_F(ShaderConstantsTest, TheFoldedProgramCompilesAndLinksWithTheLibrary) {
+  gl::Program program;
+  ASSERT_NO_THROW(program = gl::BuildProgram(shaders::folded_vert, shaders::folded_frag, "folded", "",
+                                             shaders::value_colour_glsl));
+  for (const char* uniform : {"uGrid", "uRect", "uMode", "uThresholds", "uPalette", "uCanvas"})
+    EXPECT_GE(glGetUniformLocation(program.Name(), uniform), 0) << uniform;
+  // The variants the renderer builds, one a mapping mode, with gamma or without: the mode and
+  // gamma are then constants, not uniforms.
+  for (const char* mode : {"kLinear", "kLog", "kBuckets"})
+    for (const char* gamma : {"", "#define TH_GAMMA_ONE\n"}) {
+      SCOPED_TRACE(std::string(mode) + " " + gamma);
+      const std::string defines = std::string("#define TH_MAPPING_MODE ") + mode + "\n" + gamma;
+      ASSERT_NO_THROW(program = gl::BuildProgram(shaders::folded_vert, shaders::folded_frag, "folded", defines,
+                                                 shaders::value_colour_glsl));
+      EXPECT_EQ(glGetUniformLocation(program.Name(), "uMode"), -1);
+      EXPECT_EQ(glGetUniformLocation(program.Name(), "uGamma") >= 0, *gamma == '\0' && std::string(mode) != "kBuckets");
+    }
+  gl::CheckErrors("TheFoldedProgramCompilesAndLinksWithTheLibrary");
+}
+
 TEST_F(ShaderConstantsTest, BothShadersCompileAndLinkWithThePrefix) {
   for (const char* defines : {"", "#define TH_PALETTE_RAMPS\n"}) {
     SCOPED_TRACE(defines);
     gl::Program program;
-    ASSERT_NO_THROW(program = gl::BuildProgram(shaders::token_vert, shaders::token_frag, "token", defines));
+    ASSERT_NO_THROW(program = gl::BuildProgram(shaders::token_vert, shaders::token_frag, "token", defines,
+                                               shaders::value_colour_glsl));
     // The thresholds array is as long as C++ fills it.
     GLint uniforms = 0;
     glGetProgramiv(program.Name(), GL_ACTIVE_UNIFORMS, &uniforms);
@@ -248,6 +292,15 @@ TEST_F(ShaderConstantsTest, CompileErrorsNameTheSourceFilesLine) {
   } catch (const gl::GlError& error) {
     const std::string message = error.what();
     EXPECT_TRUE(message.find(":3(") != std::string::npos || message.find("(3)") != std::string::npos) << message;
+  }
+  // With a library before it, the stage's own lines keep their numbers.
+  try {
+    gl::BuildProgram(vertex, "out vec4 colour;\nvoid main() { colour = vec4(1.0); }\n", "broken", "",
+                     "float Unused1() { return 1.0; }\nfloat Unused2() { return 2.0; }\n");
+    FAIL() << "the shader compiled";
+  } catch (const gl::GlError& error) {
+    const std::string message = error.what();
+    EXPECT_TRUE(message.find("0:3(") != std::string::npos || message.find("(3)") != std::string::npos) << message;
   }
 }
 

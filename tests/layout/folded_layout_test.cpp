@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <map>
 #include <random>
@@ -221,6 +222,77 @@ TEST(FoldedLayout, FoldedGeometryHasCellsOfOneToThreePixels) {
   EXPECT_EQ(GridGeometry::Folded(1).LinePitch(), 1);
   EXPECT_EQ(GridGeometry::Folded(2).FoldCells(), 3);
   EXPECT_EQ(GridGeometry{}.FoldCells(), 0);
+}
+
+// The grid the renderer draws a folded layout from: every cell of every laid-out line holds its
+// block's value, NaN where the block has none, and the canvas (+Inf) past the line's end and over
+// blocks of unmeasured tokens.
+TEST(FoldedValueGrid, EachCellHoldsItsBlocksValueNoValueOrCanvas) {
+  Sequence sequence = RandomText(3000, 11);
+  std::vector<uint8_t> flags(sequence.TokenCount(), 0);
+  for (uint64_t t = 0; t < sequence.TokenCount(); ++t)
+    if (sequence.Token(t) == " " && t % 3 == 0) flags[t] = kTokenUnmeasured;
+  sequence.SetFlags(flags);
+  const std::vector<float> values = RandomValues(sequence.TokenCount(), 12);
+  const LineIndex index = LineIndex::Build(sequence, 83);
+  const float canvas = std::bit_cast<float>(kFoldedCanvasBits);
+  EXPECT_TRUE(std::isinf(canvas) && canvas > 0.0f);
+  FoldedGrid grid;
+  for (const int fold_cells : {1, 3}) {
+    const VisibleLayout folded = LayoutFoldedLines(sequence, index, values, 7, 40, fold_cells, Reduction::kMaxAbs);
+    ASSERT_TRUE(FoldedValueGrid(folded, grid));
+    EXPECT_EQ(grid.height, 40u);
+    ASSERT_EQ(grid.texels.size(), size_t{grid.width} * grid.height);
+    uint32_t widest = 0;
+    // What every cell must hold, painted block by block.
+    std::vector<float> expected(grid.texels.size(), canvas);
+    size_t unmeasured = 0, missing = 0;
+    for (const TokenInstance& block : folded.instances) {
+      widest = std::max<uint32_t>(widest, uint32_t{block.column} + block.cells);
+      float texel = block.value;
+      if (block.flags & kUnmeasuredFlag) {
+        texel = canvas;
+        ++unmeasured;
+      } else if (block.flags & kNoValueFlag) {
+        texel = NAN;
+        ++missing;
+      }
+      for (uint32_t c = block.column; c < uint32_t{block.column} + block.cells; ++c)
+        expected[size_t{block.row} * grid.width + c] = texel;
+    }
+    EXPECT_EQ(grid.width, widest);
+    EXPECT_GT(unmeasured, 0u);
+    EXPECT_GT(missing, 0u);
+    for (size_t i = 0; i < expected.size(); ++i)
+      ASSERT_EQ(std::bit_cast<uint32_t>(grid.texels[i]) == std::bit_cast<uint32_t>(expected[i]) ||
+                    (std::isnan(grid.texels[i]) && std::isnan(expected[i])),
+                true)
+          << "row " << i / grid.width << " column " << i % grid.width << ": " << grid.texels[i] << " not "
+          << expected[i];
+    // Some line ends before the widest: canvas after it.
+    EXPECT_TRUE(std::any_of(grid.texels.begin(), grid.texels.end(), [](float v) { return std::isinf(v); }));
+  }
+}
+
+TEST(FoldedValueGrid, OnlyFoldedLayoutsHaveAGrid) {
+  const Sequence sequence = MakeSequence({"ab", "c", "d", "efgh", "i"});
+  const std::vector<float> values{1, 2, 3, 4, 5};
+  const LineIndex index = LineIndex::Build(sequence, 100);
+  FoldedGrid grid;
+  // The ordinary layout's boxes draw glyphs: they stay instances.
+  EXPECT_FALSE(FoldedValueGrid(LayoutLines(sequence, index, values, 0, 1), grid));
+  EXPECT_TRUE(grid.texels.empty());
+  VisibleLayout folded = LayoutFoldedLines(sequence, index, values, 0, 1, 3, Reduction::kMaxAbs);
+  ASSERT_TRUE(FoldedValueGrid(folded, grid));
+  EXPECT_EQ(grid.width, 9u);
+  EXPECT_EQ(grid.height, 1u);
+  // Tokens start at columns 0, 2, 3, 4 and 8: blocks [0, 3) of "ab" and "c" (max-abs 2),
+  // [3, 8) of "d" and "efgh" (4), [8, 9) of "i" (5).
+  EXPECT_EQ(grid.texels, (std::vector<float>{2, 2, 2, 4, 4, 4, 4, 4, 5}));
+  // A single box that is not a folded block (a caption's text, a legend) makes it a text layout.
+  folded.instances.push_back(TokenInstance{0, 5, 3, kPlainTextFlag, NAN, 0, NAN});
+  EXPECT_FALSE(FoldedValueGrid(folded, grid));
+  EXPECT_FALSE(FoldedValueGrid(VisibleLayout{}, grid));
 }
 
 }  // namespace

@@ -57,6 +57,8 @@ TEST(LongDocument, FirstScreenIsReadyAtOnceAndTheRestComesFromTheBackground) {
   EXPECT_FALSE(session.Summary().HasOrder());
   EXPECT_EQ(session.Summary().Max(), kSyntheticSpike);
   EXPECT_TRUE(std::isnan(session.Summary().Median()));
+  EXPECT_TRUE(session.OverviewPending());  // the overview's pyramid is built in the background
+  EXPECT_TRUE(session.HasFiniteValue());
 
   const GridGeometry geometry{8, 16, 2};
   session.UpdateLayout(800, 600, geometry);
@@ -78,6 +80,11 @@ TEST(LongDocument, FirstScreenIsReadyAtOnceAndTheRestComesFromTheBackground) {
   EXPECT_EQ(session.Lines().Line(whole.LineCount() - 1), whole.Line(whole.LineCount() - 1));
   EXPECT_TRUE(session.Summary().HasOrder());
   EXPECT_EQ(session.Summary().Median(), ScopeSummary(session.CurrentValues()).Median());
+  // The overview's pyramid came from the background too: the same rows as one built here.
+  EXPECT_FALSE(session.OverviewPending());
+  EXPECT_EQ(session.OverviewRows(1000), ValuePyramid(session.CurrentValues()).Rows(1000, Reduction::kMaxAbs));
+  EXPECT_EQ(session.OverviewRows(1000)[ValuePyramid::RowOfToken(kSyntheticSpikeEvery - 1, kTokens, 1000)],
+            kSyntheticSpike);
 
   // A narrower view re-wraps in the background; the previous wrapping stays in view meanwhile,
   // and the top token stays at the top.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -47,6 +48,35 @@ TEST(ValuePyramid, EveryRangeMatchesAScan) {
         }
       }
     }
+  }
+}
+
+// A billion tokens get blocks of 512 (the pyramid under about 100 MB); up to 128M, blocks of 64.
+TEST(ValuePyramid, LongSequencesGetLargerBlocksWithTheSameReductions) {
+  EXPECT_EQ(ValuePyramid::LeafTokensFor(100'000'000), 64u);
+  EXPECT_EQ(ValuePyramid::LeafTokensFor(uint64_t{1} << 27), 64u);
+  EXPECT_EQ(ValuePyramid::LeafTokensFor(1'000'000'000), 512u);
+  EXPECT_LE(ValuePyramid::LeafTokensFor(5'000'000'000) * ValuePyramid::kMostLeaves, 2 * uint64_t{5'000'000'000});
+  const std::vector<float> values = RandomValues(70'001, 5);
+  const ValuePyramid pyramid(values, {}, 512);
+  ASSERT_EQ(pyramid.LeafTokens(), 512u);
+  std::mt19937 random(2);
+  for (int trial = 0; trial < 300; ++trial) {
+    uint64_t begin = std::uniform_int_distribution<uint64_t>(0, values.size())(random);
+    uint64_t end = std::uniform_int_distribution<uint64_t>(0, values.size())(random);
+    if (begin > end) std::swap(begin, end);
+    for (const Reduction reduction : {Reduction::kMaxAbs, Reduction::kMax, Reduction::kMin, Reduction::kMean}) {
+      const float expected = Reference(values, begin, end, reduction);
+      const float got = pyramid.Reduce(begin, end, reduction);
+      if (std::isnan(expected)) EXPECT_TRUE(std::isnan(got));
+      else EXPECT_NEAR(got, expected, 1e-5f) << "[" << begin << ", " << end << ")";
+    }
+    // The next value above a threshold, as a scan finds it.
+    const float threshold = 2.5f;
+    std::optional<uint64_t> expected;
+    for (uint64_t i = begin + 1; i < values.size() && !expected; ++i)
+      if (values[i] > threshold) expected = i;
+    EXPECT_EQ(pyramid.NextAbove(begin, threshold), expected) << begin;
   }
 }
 

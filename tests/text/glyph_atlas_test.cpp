@@ -207,5 +207,56 @@ TEST(FontSourceTest, NothingFoundForACodePointNoFontHas) {
   EXPECT_FALSE(fonts.Find(kNoFontHasIt).has_value());
 }
 
+// A layout's rasterising budget (the viewer's frames): what does not fit is a placeholder now and
+// the real glyph when a later layout asks again; without a budget nothing waits.
+TEST(GlyphAtlasBudgetTest, OverBudgetClustersArePlaceholdersUntilALaterLayout) {
+  const std::u32string text = U"ABCDE";
+  GlyphAtlas whole("monospace", 16);
+  whole.BeginLayout();
+  std::vector<uint32_t> expected;
+  for (const char32_t cp : text) expected.push_back(whole.SlotFor(cp));
+  EXPECT_EQ(whole.PendingInLayout(), 0u);
+
+  GlyphAtlas atlas("monospace", 16);
+  std::vector<uint32_t> slots(text.size());
+  const auto layout = [&] {
+    atlas.BeginLayout(1e-6);  // a nanosecond: the first new cluster of a layout, no more
+    for (size_t i = 0; i < text.size(); ++i) slots[i] = atlas.SlotFor(text[i]);
+  };
+  layout();
+  EXPECT_NE(slots[0], GlyphAtlas::kPlaceholderSlot);
+  for (size_t i = 1; i < text.size(); ++i) EXPECT_EQ(slots[i], GlyphAtlas::kPlaceholderSlot) << i;
+  EXPECT_EQ(atlas.PendingInLayout(), text.size() - 1);
+  EXPECT_EQ(atlas.RasterisedCount(), 1u);
+  EXPECT_EQ(InkedCount(SlotPixels(atlas, GlyphAtlas::kPlaceholderSlot)), 0) << "a placeholder is an empty cell";
+  for (size_t pending = text.size() - 1; pending > 0; --pending) {
+    const uint32_t first = slots[0];
+    layout();
+    EXPECT_EQ(slots[0], first) << "a glyph drawn before is found, not drawn again";
+    EXPECT_EQ(atlas.PendingInLayout(), pending - 1);
+  }
+  EXPECT_EQ(atlas.RasterisedCount(), text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    ASSERT_NE(slots[i], GlyphAtlas::kPlaceholderSlot) << i;
+    EXPECT_EQ(SlotPixels(atlas, slots[i]), SlotPixels(whole, expected[i])) << i;
+  }
+}
+
+TEST(GlyphAtlasBudgetTest, KnownGlyphsAndSpacesCostNoBudget) {
+  GlyphAtlas atlas("monospace", 16);
+  atlas.BeginLayout();
+  const uint32_t a = atlas.SlotFor(U'A');
+  atlas.BeginLayout(1e-6);
+  EXPECT_EQ(atlas.SlotFor(U' '), GlyphAtlas::kBlankSlot);
+  EXPECT_EQ(atlas.SlotFor(U'A'), a);
+  EXPECT_NE(atlas.SlotFor(U'B'), GlyphAtlas::kPlaceholderSlot) << "the layout's first new glyph";
+  EXPECT_EQ(atlas.SlotFor(U'C'), GlyphAtlas::kPlaceholderSlot);
+  EXPECT_EQ(atlas.PendingInLayout(), 1u);
+  atlas.BeginLayout();  // no budget again: everything
+  EXPECT_NE(atlas.SlotFor(U'C'), GlyphAtlas::kPlaceholderSlot);
+  EXPECT_NE(atlas.SlotFor(U'D'), GlyphAtlas::kPlaceholderSlot);
+  EXPECT_EQ(atlas.PendingInLayout(), 0u);
+}
+
 }  // namespace
 }  // namespace th

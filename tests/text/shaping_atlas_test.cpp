@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -145,6 +147,40 @@ TEST(ShapingAtlas, DirtyRowsCoverNewGlyphs) {
   EXPECT_EQ(atlas.DirtyRows().first, atlas.DirtyRows().second);
   atlas.SlotFor(U"x", 1);
   EXPECT_EQ(atlas.DirtyRows(), std::make_pair(0, atlas.CellHeight()));
+}
+
+TEST(ShapingAtlas, DirtyRowRunsAreTheChangedRowsOnly) {
+  GlyphAtlas atlas("monospace", 16, 3);
+  atlas.BeginLayout();
+  // Three full rows: 31 wide glyphs beside the blank slot, then 32 and 32.
+  for (int i = 0; i < 31 + 32 + 32; ++i) atlas.SlotFor(std::u32string(1, U'\u4E00' + i), 2);
+  atlas.ClearDirtyRows();
+  EXPECT_TRUE(atlas.DirtyRowRuns().empty());
+  // A new layout that keeps the glyphs of rows 0 and 2: the new glyph evicts row 1, only it.
+  atlas.BeginLayout();
+  atlas.SlotFor(U"\u4E00", 2);
+  atlas.SlotFor(std::u32string(1, U'\u4E00' + 31 + 32 + 1), 2);
+  const uint32_t slot = atlas.SlotFor(U"\u9000", 2);
+  EXPECT_EQ(slot / GlyphAtlas::kSlotsPerRow, 1u);
+  const int h = atlas.CellHeight();
+  EXPECT_EQ(atlas.DirtyRowRuns(), (std::vector<std::pair<int, int>>{{h, 2 * h}}));
+  EXPECT_EQ(atlas.DirtyRows(), std::make_pair(h, 2 * h));
+}
+
+TEST(ShapingAtlas, ContinuingALayoutKeepsItsSlotsInUse) {
+  // One row: a layout's glyphs there are not evicted when the same layout, continued, asks for
+  // more than fit; a new layout may evict them.
+  GlyphAtlas atlas("monospace", 16, 1);
+  atlas.BeginLayout(1e-6);
+  const uint32_t first = atlas.SlotFor(U"\u4E00", 2);
+  EXPECT_EQ(atlas.SlotFor(U"\u4E01", 2), GlyphAtlas::kPlaceholderSlot);
+  for (int i = 0; i < 40; ++i) {
+    atlas.ContinueLayout(std::nullopt);
+    atlas.SlotFor(std::u32string(1, U'\u4E10' + i), 2);
+  }
+  EXPECT_GT(atlas.DroppedInLayout(), 0u);
+  EXPECT_EQ(atlas.EvictedRowCount(), 0u);
+  EXPECT_EQ(atlas.SlotFor(U"\u4E00", 2), first);
 }
 
 }  // namespace
