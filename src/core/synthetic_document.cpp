@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/utf8.hpp"
 
@@ -27,6 +30,18 @@ uint64_t Mix(uint64_t x) {
   x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
   x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
   return x ^ (x >> 31);
+}
+
+// A document of one sequence of ids into the table, coloured by one channel, "value".
+Document OneSequenceDocument(std::string source, std::string name, std::vector<int32_t> ids,
+                             std::shared_ptr<TokenTable> table, std::vector<float> values) {
+  Document document;
+  document.source = std::move(source);
+  Sequence& sequence = document.sequences.emplace_back();
+  sequence.name = std::move(name);
+  sequence.SetTableTokens(IdColumn(std::move(ids)), std::move(table));
+  sequence.channels.push_back({"value", ValueColumn(std::move(values))});
+  return document;
 }
 
 }  // namespace
@@ -54,13 +69,8 @@ Document MakeSyntheticDocument(uint64_t tokens) {
     ids[i] = SyntheticTokenId(i);
     values[i] = SyntheticValue(i);
   }
-  Document document;
-  document.source = "<synthetic " + std::to_string(tokens) + ">";
-  Sequence& sequence = document.sequences.emplace_back();
-  sequence.name = "synthetic";
-  sequence.SetTableTokens(IdColumn(std::move(ids)), std::move(table));
-  sequence.channels.push_back({"value", ValueColumn(std::move(values))});
-  return document;
+  return OneSequenceDocument("<synthetic " + std::to_string(tokens) + ">", "synthetic", std::move(ids),
+                             std::move(table), std::move(values));
 }
 
 Document MakeSyntheticCjkDocument(uint32_t characters) {
@@ -86,13 +96,8 @@ Document MakeSyntheticCjkDocument(uint32_t characters) {
     values.push_back(static_cast<float>(0.8 * std::sin(static_cast<double>(t) * 0.05) +
                                         static_cast<double>(t * 2654435761u % 1000) / 5000.0));
   }
-  Document document;
-  document.source = "<synthetic CJK " + std::to_string(n) + ">";
-  Sequence& sequence = document.sequences.emplace_back();
-  sequence.name = "synthetic CJK";
-  sequence.SetTableTokens(IdColumn(std::move(ids)), std::move(table));
-  sequence.channels.push_back({"value", ValueColumn(std::move(values))});
-  return document;
+  return OneSequenceDocument("<synthetic CJK " + std::to_string(n) + ">", "synthetic CJK", std::move(ids),
+                             std::move(table), std::move(values));
 }
 
 }  // namespace th
