@@ -156,10 +156,6 @@ void GlyphAtlas::Clear() {
   for (size_t row = 0; row < m_rows.size(); ++row) ClearRow(row);
 }
 
-std::pair<int, int> GlyphAtlas::DirtyRows() const {
-  return {static_cast<int>(m_dirty_first) * m_cell_height, static_cast<int>(m_dirty_end) * m_cell_height};
-}
-
 std::vector<std::pair<int, int>> GlyphAtlas::DirtyRowRuns() const {
   std::vector<std::pair<int, int>> runs;
   for (size_t row = m_dirty_first; row < m_dirty_end; ++row) {

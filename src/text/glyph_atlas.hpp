@@ -4,7 +4,7 @@
 // once, with FreeType, across `cells` adjacent slots of CellWidth() x CellHeight() pixels in one
 // row of the atlas, with the baseline already applied, so the fragment shader copies slot texels
 // without any per-glyph metrics: cell k of a unit shows slot + k. No GL here: the renderer
-// uploads DirtyRows() of Pixels() whenever Generation() changes.
+// uploads DirtyRowRuns() of Pixels() whenever Generation() changes.
 //
 // Memory is bounded: the atlas grows a row of kSlotsPerRow slots at a time up to MaxRows(), at
 // most kMaxHeight pixels (so at most MaxBytes() = Width() x kMaxHeight bytes: 2.6 MB at 16 px,
@@ -91,10 +91,9 @@ class GlyphAtlas {
   int Height() const { return static_cast<int>(m_rows.size()) * m_cell_height; }
   const std::vector<uint8_t>& Pixels() const { return m_pixels; }  // R8 coverage, Width()*Height()
   uint64_t Generation() const { return m_generation; }
-  // Pixel rows [first, end) changed since ClearDirtyRows(); first == end when none did.
-  std::pair<int, int> DirtyRows() const;
-  // The same rows as runs of adjacent changed rows of slots, in pixel rows [first, end): after
-  // evictions scattered over a full atlas, far fewer bytes than DirtyRows()' span.
+  // The pixel rows changed since ClearDirtyRows(), as runs of adjacent changed rows of slots,
+  // each [first, end) (after evictions scattered over a full atlas, far fewer bytes than the span
+  // from the first to the last); none when nothing changed.
   std::vector<std::pair<int, int>> DirtyRowRuns() const;
   void ClearDirtyRows();
 
