@@ -8,8 +8,9 @@
 #include <cmath>
 #include <random>
 #include <stdexcept>
-#include <thread>
 #include <utility>
+
+#include "core/halves_in_parallel.hpp"
 
 namespace th {
 
@@ -218,21 +219,15 @@ struct BoundsPass {
   }
 };
 
-// From this many values on, Bounds splits its pass between two threads (a billion values: the
-// first frame's one pass over 4 GB in about half the time). Below, one thread, as before.
-constexpr size_t kParallelBounds = size_t{1} << 26;
 
 }  // namespace
 
 ScopeSummary ScopeSummary::Bounds(std::span<const float> values) {
   ScopeSummary summary;
   BoundsPass pass;
-  if (values.size() >= kParallelBounds) {
-    const size_t half = values.size() / 2;
+  if (values.size() >= kHalvesInParallel) {  // a billion values: the first frame's pass in about half the time
     BoundsPass second;
-    std::thread other([&] { second.RunLanes(values.subspan(half)); });
-    pass.RunLanes(values.first(half));
-    other.join();
+    RunHalvesInParallel(values, [&](int half, std::span<const float> part) { (half ? second : pass).RunLanes(part); });
     pass.Merge(second);
   } else {
     pass.Run(values);

@@ -12,12 +12,12 @@
 #include <filesystem>
 #include <limits>
 #include <optional>
-#include <thread>
 #include <utility>
 
 #include "core/attention.hpp"
 #include "core/feature_dictionary.hpp"
 #include "core/feature_index.hpp"
+#include "core/halves_in_parallel.hpp"
 #include "core/utf8.hpp"
 
 namespace th {
@@ -473,7 +473,7 @@ class DocumentBuilder {
 
   // The smallest and largest id, in eight independent lanes (no chain of dependent compares).
   static std::pair<int32_t, int32_t> IdRange(std::span<const int32_t> ids) {
-    constexpr size_t kLanes = 8;  // independent minima and maxima: no chain of dependent compares
+    constexpr size_t kLanes = 8;
     int32_t lows[kLanes], highs[kLanes];
     std::fill(lows, lows + kLanes, std::numeric_limits<int32_t>::max());
     std::fill(highs, highs + kLanes, std::numeric_limits<int32_t>::min());
@@ -494,11 +494,8 @@ class DocumentBuilder {
     if (ids.empty()) return true;
     // A billion ids (4 GB) on two threads: half the time to the first frame.
     std::pair<int32_t, int32_t> range, second;
-    if (ids.size() >= (size_t{1} << 26)) {
-      const size_t half = ids.size() / 2;
-      std::thread other([&] { second = IdRange(ids.subspan(half)); });
-      range = IdRange(ids.first(half));
-      other.join();
+    if (ids.size() >= kHalvesInParallel) {
+      RunHalvesInParallel(ids, [&](int half, std::span<const int32_t> part) { (half ? second : range) = IdRange(part); });
       range = {std::min(range.first, second.first), std::max(range.second, second.second)};
     } else {
       range = IdRange(ids);
