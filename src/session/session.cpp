@@ -572,6 +572,9 @@ bool Session::HasFiniteValue() {
   // The summary is of the values drawn in these scopes; its count needs no order.
   if (scope == RangeScope::kSequence || scope == RangeScope::kManual) return m_summary.Count() > 0;
   if (CurrentValues().empty()) return false;
+  // A long sequence's pyramid is still being built: not known yet, and the panel asking each
+  // frame must not wait for it (Pyramid() would).
+  if (OverviewPending()) return true;
   const ValuePyramid& pyramid = Pyramid();
   return !std::isnan(pyramid.Reduce(0, pyramid.Size(), Reduction::kMax));
 }
