@@ -9,6 +9,8 @@
 namespace th {
 
 std::string MatchFontFile(const std::string& pattern) {
+  const FontconfigUse fontconfig;
+  if (!fontconfig.Loaded()) throw FontError("font \"" + pattern + "\": fontconfig cannot load its configuration");
   const auto destroy = [](FcPattern* p) { FcPatternDestroy(p); };
   std::unique_ptr<FcPattern, decltype(destroy)> query(FcNameParse(reinterpret_cast<const FcChar8*>(pattern.c_str())),
                                                       destroy);

@@ -3,6 +3,7 @@
 #include <hb-ft.h>
 
 #include <algorithm>
+#include <mutex>
 
 namespace th {
 namespace {
@@ -38,7 +39,22 @@ bool FaceCovers(FT_Face face, std::u32string_view text) {
   return true;
 }
 
+std::mutex g_fontconfig_mutex;
+int g_fontconfig_users = 0;  // FontconfigUse objects with Loaded()
+
 }  // namespace
+
+FontconfigUse::FontconfigUse() {
+  const std::lock_guard lock(g_fontconfig_mutex);
+  m_loaded = g_fontconfig_users > 0 || FcInit();
+  if (m_loaded) ++g_fontconfig_users;
+}
+
+FontconfigUse::~FontconfigUse() {
+  if (!m_loaded) return;
+  const std::lock_guard lock(g_fontconfig_mutex);
+  if (--g_fontconfig_users == 0) FcFini();
+}
 
 FontSource::FontSource(const std::string& family, int pixel_size) : m_pixel_size(pixel_size) {
   const auto fail = [&family](const std::string& why) {
@@ -47,7 +63,7 @@ FontSource::FontSource(const std::string& family, int pixel_size) : m_pixel_size
   if (pixel_size < 1) {
     throw fail("pixel size " + std::to_string(pixel_size) + " is not positive");
   }
-  if (!FcInit()) throw fail("fontconfig cannot load its configuration");
+  if (!m_fontconfig.Loaded()) throw fail("fontconfig cannot load its configuration");
 
   m_pattern.reset(FcNameParse(FcString(family)));
   if (!m_pattern) throw fail("not a valid fontconfig pattern");
