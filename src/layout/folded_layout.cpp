@@ -41,12 +41,8 @@ VisibleLayout LayoutFoldedLines(const Sequence& sequence, const LineIndex& index
     bool open = false;
     for (uint64_t t = begin.token; t < end.token || (t == end.token && end.cell > 0); ++t) {
       // The piece of the token on this line, in whole units.
-      DisplayUnitReader reader = pieces.Read(t, sequence.Token(t, text), begin, end);
-      uint32_t cells = 0;
-      for (DisplayUnit unit; reader.Next(unit);) cells += unit.cells;
+      const auto [cells, piece_byte_begin, piece_byte_end] = pieces.Measure(t, sequence.Token(t, text), begin, end);
       if (cells == 0) continue;
-      const auto piece_byte_begin = static_cast<uint32_t>(reader.ByteBegin());
-      const auto piece_byte_end = static_cast<uint32_t>(reader.ByteEnd());
       if (open && column / bucket_cells == layout.instances.back().column / bucket_cells) {
         ++layout.merged_tokens.back();
         layout.byte_end.back() = piece_byte_end;
@@ -80,22 +76,28 @@ VisibleLayout LayoutFoldedLines(const Sequence& sequence, const LineIndex& index
 bool FoldedValueGrid(const VisibleLayout& layout, FoldedGrid& grid) {
   grid.width = 0;
   grid.height = 0;
-  grid.texels.clear();
   const std::vector<TokenInstance>& blocks = layout.instances;
-  if (blocks.empty()) return false;
+  if (blocks.empty()) {
+    grid.texels.clear();
+    return false;
+  }
   uint32_t width = 0;
   size_t rows = layout.line_count;
   for (size_t i = 0; i < blocks.size(); ++i) {
     const TokenInstance& block = blocks[i];
-    if (!(block.flags & kFoldedBlockFlag)) return false;
-    if (i > 0 && (block.row < blocks[i - 1].row ||
-                  (block.row == blocks[i - 1].row && block.column < blocks[i - 1].column + blocks[i - 1].cells)))
+    if (!(block.flags & kFoldedBlockFlag) ||
+        (i > 0 && (block.row < blocks[i - 1].row ||
+                   (block.row == blocks[i - 1].row && block.column < blocks[i - 1].column + blocks[i - 1].cells)))) {
+      grid.texels.clear();
       return false;
+    }
     width = std::max<uint32_t>(width, uint32_t{block.column} + block.cells);
     rows = std::max<size_t>(rows, size_t{block.row} + 1);
   }
   grid.width = std::max<uint32_t>(width, 1);
   grid.height = static_cast<uint32_t>(rows);
+  // Every texel is written below: the storage is reused as it is (resizing after a clear would
+  // zero megabytes a frame first).
   grid.texels.resize(size_t{grid.width} * grid.height);
   const float canvas = std::bit_cast<float>(kFoldedCanvasBits);
   // Row by row, each texel written once: the blocks of a row, canvas between and after them.

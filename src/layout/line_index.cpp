@@ -185,6 +185,21 @@ DisplayUnitReader LinePieceReader::Read(uint64_t token, std::string_view text, c
   return DisplayUnitReader(text, m_only_whitespace, byte_begin, byte_end);
 }
 
+LinePieceReader::PieceWidth LinePieceReader::Measure(uint64_t token, std::string_view text,
+                                                    const LineStart& line_begin, const LineStart& line_end) {
+  const size_t byte_end = std::min<size_t>(token == line_end.token ? line_end.byte : text.size(), text.size());
+  const size_t byte_begin = std::min<size_t>(token == line_begin.token ? line_begin.byte : 0, byte_end);
+  const std::string_view piece = text.substr(byte_begin, byte_end - byte_begin);
+  if (std::all_of(piece.begin(), piece.end(), [](char c) { return c >= 0x20 && c <= 0x7E; }))
+    return {static_cast<uint32_t>(piece.size()), static_cast<uint32_t>(byte_begin), static_cast<uint32_t>(byte_end)};
+  DisplayUnitReader reader = Read(token, text, line_begin, line_end);
+  PieceWidth width;
+  for (DisplayUnit unit; reader.Next(unit);) width.cells += unit.cells;
+  width.byte_begin = static_cast<uint32_t>(reader.ByteBegin());
+  width.byte_end = static_cast<uint32_t>(reader.ByteEnd());
+  return width;
+}
+
 // [SECTION] The index
 
 LineIndex::LineIndex(int columns, uint64_t token_count) : m_columns(std::max(columns, 1)), m_token_count(token_count) {}

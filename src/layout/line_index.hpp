@@ -91,6 +91,15 @@ class LinePieceReader {
   // The units of token `token`, whose text is `text`, on the line that starts at line_begin and
   // ends at line_end (LineIndex::Line and LineEnd). The index must have been built from this text.
   DisplayUnitReader Read(uint64_t token, std::string_view text, const LineStart& line_begin, const LineStart& line_end);
+  // The same piece's width in cells and its bytes in the token, for the zoomed-out view, which
+  // needs no units: printable ASCII (a cell a byte, whitespace-only tokens' spaces included) is
+  // counted without decoding, anything else is read unit by unit.
+  struct PieceWidth {
+    uint32_t cells = 0;
+    uint32_t byte_begin = 0;
+    uint32_t byte_end = 0;
+  };
+  PieceWidth Measure(uint64_t token, std::string_view text, const LineStart& line_begin, const LineStart& line_end);
 
  private:
   // Whether the last token read is only whitespace, which needs its whole text: a token on many

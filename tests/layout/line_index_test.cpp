@@ -144,6 +144,32 @@ TEST(LineIndex, ManyChunksOfLinesAreSearchedAcrossChunks) {
   EXPECT_EQ(index.LineEnd(65'535), (LineStart{65'536, 0}));
 }
 
+// The zoomed-out view measures pieces without reading their units when they are printable ASCII:
+// every piece of every line, split tokens, whitespace-only tokens and other scripts among them,
+// has the width and bytes that reading its units gives.
+TEST(LinePieceReader, MeasureGivesTheWidthAndBytesOfThePiecesUnits) {
+  const Sequence sequence = MakeSequence({"Hello", " world", "   ", "\t", "naïve", " 漢字", "a\u0301b", "\n",
+                                          "averyveryverylongtokenthatsplits", " ~!@#$%^&*()_+{}|:\"<>?", "x\x7f",
+                                          "é", " ", "\xff\xfe", "end"});
+  const LineIndex index = LineIndex::Build(sequence, 9);
+  LinePieceReader measured, read;
+  size_t pieces = 0;
+  for (size_t line = 0; line < index.LineCount(); ++line) {
+    const LineStart begin = index.Line(line), end = index.LineEnd(line);
+    for (uint64_t t = begin.token; t < end.token || (t == end.token && end.cell > 0); ++t) {
+      DisplayUnitReader reader = read.Read(t, sequence.Token(t), begin, end);
+      uint32_t cells = 0;
+      for (DisplayUnit unit; reader.Next(unit);) cells += unit.cells;
+      const LinePieceReader::PieceWidth width = measured.Measure(t, sequence.Token(t), begin, end);
+      EXPECT_EQ(width.cells, cells) << "token " << t << " on line " << line;
+      EXPECT_EQ(width.byte_begin, reader.ByteBegin()) << "token " << t << " on line " << line;
+      EXPECT_EQ(width.byte_end, reader.ByteEnd()) << "token " << t << " on line " << line;
+      ++pieces;
+    }
+  }
+  EXPECT_GT(pieces, sequence.TokenCount());  // some tokens were split across lines
+}
+
 TEST(LineIndex, EmptySequenceHasOneEmptyLine) {
   const Sequence sequence;
   const LineIndex index = LineIndex::Build(sequence, 10);
