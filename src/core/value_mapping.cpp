@@ -4,6 +4,7 @@
 #include <bit>
 #include <cfloat>
 #include <cstdint>
+#include <cstring>
 #include <charconv>
 #include <cmath>
 #include <random>
@@ -163,43 +164,95 @@ struct BoundsPass {
       squares += d * d;
     }
   }
-  // The same in four independent lanes and without branches on the values (a value without a
-  // number adds nothing but to non_finite): for the parallel pass of a huge scope, bound by
-  // memory rather than by the sums' dependency chains or by mispredicted signs. Its sums may
-  // differ from Run's in the last bits.
+  // The same for the parallel pass of a huge scope (a billion values before the first frame), in
+  // vectors of four floats (GCC's and Clang's vector extensions: SSE2 on any x86-64, NEON on
+  // arm64) and without branches on the values (a value without a number adds nothing but to
+  // non_finite), about three times as fast as double lanes. Each block of kBlock values sums its
+  // differences in float about the mean so far (the first block is summed in double), never
+  // about a far-off value (a sequence's first token, every 1,024 tokens), which would cost float
+  // its precision, and the blocks' sums are moved to the pass's shift in double. Its sums may differ
+  // from Run's by 1e-5 of the standard deviation; a block whose float sums overflow (differences
+  // beyond about 1e19) is summed again in double.
   void RunLanes(std::span<const float> values) {
+    using Floats = float __attribute__((vector_size(16)));
+    using Ints = int32_t __attribute__((vector_size(16)));
+    constexpr size_t kWidth = 4, kBlock = 1024;
+    const auto select = [](Ints mask, Floats a, Floats b) { return Floats(Ints(mask & Ints(a)) | Ints(~mask & Ints(b))); };
     const auto finite = [](float v) { return (std::bit_cast<uint32_t>(v) & 0x7F800000u) != 0x7F800000u; };
     size_t i = 0;
-    while (i < values.size() && !finite(values[i])) ++i, ++non_finite;
-    if (i == values.size()) return;
+    while (i < values.size() && !finite(values[i])) ++i;
+    if (i == values.size()) {
+      non_finite = values.size();
+      return;
+    }
     shift = values[i];
-    constexpr int kLanes = 4;
-    double sums[kLanes] = {}, squared[kLanes] = {};
-    float lows[kLanes], highs[kLanes], positives[kLanes];
-    size_t finites[kLanes] = {}, non_positives[kLanes] = {};
-    for (int lane = 0; lane < kLanes; ++lane) lows[lane] = positives[lane] = INFINITY, highs[lane] = -INFINITY;
-    const auto add = [&](int lane, float v) {
-      const bool f = finite(v);
-      const double d = f ? static_cast<double>(v) - shift : 0.0;
-      sums[lane] += d;
-      squared[lane] += d * d;
-      lows[lane] = std::min(lows[lane], f ? v : INFINITY);
-      highs[lane] = std::max(highs[lane], f ? v : -INFINITY);
-      positives[lane] = std::min(positives[lane], f && v > 0.0f ? v : INFINITY);
-      finites[lane] += f;
-      non_positives[lane] += f && v <= 0.0f;
+    const Floats infinities = {INFINITY, INFINITY, INFINITY, INFINITY};
+    const Ints exponent = {0x7F800000, 0x7F800000, 0x7F800000, 0x7F800000}, zero = {};
+    Floats lows = infinities, highs = -infinities, positives = infinities;
+    const auto add_in_double = [&](float v) {
+      if (!finite(v)) return;
+      const double d = static_cast<double>(v) - shift;
+      sum += d;
+      squares += d * d;
+      ++count;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+      if (v > 0.0f) smallest_positive = std::min(smallest_positive, v);
+      else ++non_positive;
     };
-    for (; i + kLanes <= values.size(); i += kLanes)
-      for (int lane = 0; lane < kLanes; ++lane) add(lane, values[i + lane]);
-    for (int lane = 0; i < values.size(); ++i, ++lane) add(lane, values[i]);
-    for (int lane = 0; lane < kLanes; ++lane) {
-      sum += sums[lane];
-      squares += squared[lane];
+    // The first block in double: the mean so far is then known for the next one.
+    for (const size_t head_end = std::min(values.size(), i + kBlock); i < head_end; ++i) add_in_double(values[i]);
+    while (i < values.size()) {
+      const size_t n = std::min(kBlock, values.size() - i), whole = n / kWidth * kWidth;
+      const float* const block = values.data() + i;
+      const float block_shift = static_cast<float>(shift + sum / static_cast<double>(count));
+      const Floats shifts = {block_shift, block_shift, block_shift, block_shift};
+      Floats sums = {}, squared = {};
+      Ints finites = {}, positive_counts = {};
+      for (size_t j = 0; j < whole; j += kWidth) {
+        Floats v;
+        std::memcpy(&v, block + j, sizeof v);
+        const Ints bits = Ints(v);
+        const Ints is_finite = (bits & exponent) != exponent;  // -1 where finite, else 0
+        const Ints is_positive = is_finite & (bits > zero);
+        const Floats d = select(is_finite, v - shifts, Floats{});
+        sums += d;
+        squared += d * d;
+        lows = select(is_finite & (v < lows), v, lows);
+        highs = select(is_finite & (v > highs), v, highs);
+        positives = select(is_positive & (v < positives), v, positives);
+        finites -= is_finite;
+        positive_counts -= is_positive;
+      }
+      double block_sum = 0.0, block_squares = 0.0;
+      size_t block_count = 0;
+      for (size_t lane = 0; lane < kWidth; ++lane) {
+        block_sum += sums[lane];
+        block_squares += squared[lane];
+        block_count += static_cast<size_t>(finites[lane]);
+        non_positive += static_cast<size_t>(finites[lane] - positive_counts[lane]);
+      }
+      if (!std::isfinite(block_sum) || !std::isfinite(block_squares)) {
+        block_sum = block_squares = 0.0;
+        for (size_t j = 0; j < whole; ++j) {
+          if (!finite(block[j])) continue;
+          const double d = static_cast<double>(block[j]) - block_shift;
+          block_sum += d;
+          block_squares += d * d;
+        }
+      }
+      // The block's sums about block_shift, moved to the pass's shift.
+      const double delta = static_cast<double>(block_shift) - shift, block_n = static_cast<double>(block_count);
+      sum += block_sum + block_n * delta;
+      squares += block_squares + 2.0 * delta * block_sum + block_n * delta * delta;
+      count += block_count;
+      for (size_t j = whole; j < n; ++j) add_in_double(block[j]);
+      i += n;
+    }
+    for (size_t lane = 0; lane < kWidth; ++lane) {
       lo = std::min(lo, lows[lane]);
       hi = std::max(hi, highs[lane]);
       smallest_positive = std::min(smallest_positive, positives[lane]);
-      count += finites[lane];
-      non_positive += non_positives[lane];
     }
     non_finite = values.size() - count;  // a fresh pass: count is this span's
   }

@@ -1,9 +1,11 @@
 #include "core/value_mapping.hpp"
+#include "core/halves_in_parallel.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <random>
 #include <stdexcept>
@@ -261,6 +263,58 @@ TEST(ScopeSummary, BoundsKnowEverythingButTheOrder) {
   const ValueMapping mapping = ResolveMapping(spec, bounds);
   EXPECT_EQ(mapping.low, -1.0f);
   EXPECT_EQ(mapping.high, 3.0f);
+}
+
+// A scope as large as a billion-token document's (from kHalvesInParallel values on) is bounded
+// by the parallel, vectorised pass: its counts and extremes are exact and its moments those of a
+// pass in double: for values about a large common offset, with a spike every 1,024 values (a
+// sequence's first token) and without, and for values so far apart that squaring their
+// differences in float overflows.
+TEST(ScopeSummary, BoundsOfAHugeScopeAreThoseOfAPassInDouble) {
+  const size_t n = kHalvesInParallel + 1003;  // halves and blocks end mid-vector
+  std::vector<float> values(n);
+  for (const auto& [spread, spikes] : {std::pair{1.0f, false}, std::pair{1.0f, true}, std::pair{1e30f, false}}) {
+    std::mt19937 random(21);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    for (float& v : values) v = 1000.0f + spread * normal(random);
+    if (spikes)
+      for (size_t k = 3; k < n; k += 1024) values[k] = 3e5f;
+    // Not numbers first (the shift is the first finite value), and here and there.
+    values[0] = NAN;
+    values[1] = -INFINITY;
+    for (size_t k = 2; k < n; k += 1'000'003) values[k] = (k % 2) ? INFINITY : NAN;
+    values[n / 3] = 0.0f;
+    values[n / 3 + 1] = -0.0f;
+    values[n / 2] = -5e4f;
+    values[n - 1] = std::numeric_limits<float>::denorm_min();
+    size_t count = 0, non_positive = 0;
+    float lo = INFINITY, hi = -INFINITY, smallest_positive = INFINITY;
+    double sum = 0.0;
+    for (const float v : values) {
+      if (!std::isfinite(v)) continue;
+      ++count;
+      sum += v;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+      if (v > 0.0f) smallest_positive = std::min(smallest_positive, v);
+      else ++non_positive;
+    }
+    const double mean = sum / static_cast<double>(count);
+    double squares = 0.0;
+    for (const float v : values)
+      if (std::isfinite(v)) squares += (v - mean) * (v - mean);
+    const double std_dev = std::sqrt(squares / static_cast<double>(count));
+
+    const ScopeSummary bounds = ScopeSummary::Bounds(values);
+    EXPECT_EQ(bounds.Count(), count) << spread;
+    EXPECT_EQ(bounds.NonFinite(), n - count) << spread;
+    EXPECT_EQ(bounds.NonPositive(), non_positive) << spread;
+    EXPECT_EQ(bounds.Min(), lo) << spread;
+    EXPECT_EQ(bounds.Max(), hi) << spread;
+    EXPECT_EQ(bounds.SmallestPositive(), smallest_positive) << spread;
+    EXPECT_NEAR(bounds.Mean(), mean, 1e-5 * std_dev) << spread << (spikes ? " with spikes" : "");
+    EXPECT_NEAR(bounds.StdDev(), std_dev, 1e-5 * std_dev) << spread << (spikes ? " with spikes" : "");
+  }
 }
 
 TEST(ResolveMapping, EachKindOverAScope) {
