@@ -3,18 +3,29 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <thread>
 #include <vector>
 
 #include "layout/display_cells.hpp"
 
 namespace th {
 
-VisibleLayout LayoutFoldedLines(const Sequence& sequence, const LineIndex& index, std::span<const float> values,
-                                size_t first_line, size_t line_count, int fold_cells, Reduction reduction,
-                                TokenText text) {
+namespace {
+
+// From this many tokens in view (a 1080p screen holds about 100,000 at text size 2 and 400,000
+// at size 1), the lines are laid out, and the grid filled, in two halves on two threads: the
+// rasteriser's threads wait for both, so the second core would otherwise be idle.
+constexpr uint64_t kTokensForTwoThreads = uint64_t{1} << 15;
+constexpr size_t kTexelsForTwoThreads = size_t{1} << 20;
+
+// LayoutFoldedLines for lines [first_line, first_line + line_count), which must lie in the
+// index, their rows numbered from first_row.
+VisibleLayout LayoutFoldedRange(const Sequence& sequence, const LineIndex& index, std::span<const float> values,
+                                size_t first_line, size_t line_count, size_t first_row, int fold_cells,
+                                Reduction reduction, TokenText text) {
   VisibleLayout layout;
-  layout.first_line = std::min(first_line, index.LineCount());
-  layout.line_count = std::min(line_count, index.LineCount() - layout.first_line);
+  layout.first_line = first_line;
+  layout.line_count = line_count;
   const auto bucket_cells = static_cast<uint32_t>(std::max(fold_cells, 1));
   LinePieceReader pieces;
   uint32_t widest = 0;
@@ -33,8 +44,8 @@ VisibleLayout LayoutFoldedLines(const Sequence& sequence, const LineIndex& index
     widest = std::max(widest, block_end - block.column);
   };
 
-  for (size_t row = 0; row < layout.line_count; ++row) {
-    const size_t line = layout.first_line + row;
+  for (size_t row = first_row; row < first_row + layout.line_count; ++row) {
+    const size_t line = layout.first_line + row - first_row;
     const LineStart begin = index.Line(line);
     const LineStart end = index.LineEnd(line);
     uint32_t column = 0;
@@ -73,6 +84,41 @@ VisibleLayout LayoutFoldedLines(const Sequence& sequence, const LineIndex& index
   return layout;
 }
 
+template <typename T>
+void Append(std::vector<T>& to, const std::vector<T>& from) {
+  to.insert(to.end(), from.begin(), from.end());
+}
+
+}  // namespace
+
+VisibleLayout LayoutFoldedLines(const Sequence& sequence, const LineIndex& index, std::span<const float> values,
+                                size_t first_line, size_t line_count, int fold_cells, Reduction reduction,
+                                TokenText text) {
+  first_line = std::min(first_line, index.LineCount());
+  line_count = std::min(line_count, index.LineCount() - first_line);
+  const uint64_t tokens =
+      line_count == 0 ? 0 : index.LineEnd(first_line + line_count - 1).token - index.Line(first_line).token;
+  if (line_count < 2 || tokens < kTokensForTwoThreads)
+    return LayoutFoldedRange(sequence, index, values, first_line, line_count, 0, fold_cells, reduction, text);
+  const size_t half = line_count / 2;
+  VisibleLayout second;
+  std::thread other([&] {
+    second = LayoutFoldedRange(sequence, index, values, first_line + half, line_count - half, half, fold_cells,
+                               reduction, text);
+  });
+  VisibleLayout layout =
+      LayoutFoldedRange(sequence, index, values, first_line, half, 0, fold_cells, reduction, text);
+  other.join();
+  layout.line_count = line_count;
+  Append(layout.instances, second.instances);
+  Append(layout.tokens, second.tokens);
+  Append(layout.merged_tokens, second.merged_tokens);
+  Append(layout.byte_begin, second.byte_begin);
+  Append(layout.byte_end, second.byte_end);
+  if (second.cells.size() > layout.cells.size()) layout.cells = std::move(second.cells);
+  return layout;
+}
+
 bool FoldedValueGrid(const VisibleLayout& layout, FoldedGrid& grid) {
   grid.width = 0;
   grid.height = 0;
@@ -100,21 +146,35 @@ bool FoldedValueGrid(const VisibleLayout& layout, FoldedGrid& grid) {
   // zero megabytes a frame first).
   grid.texels.resize(size_t{grid.width} * grid.height);
   const float canvas = std::bit_cast<float>(kFoldedCanvasBits);
-  // Row by row, each texel written once: the blocks of a row, canvas between and after them.
-  size_t next = 0;
-  for (uint32_t row = 0; row < grid.height; ++row) {
-    float* const line = grid.texels.data() + size_t{row} * grid.width;
-    uint32_t filled = 0;
-    for (; next < blocks.size() && blocks[next].row == row; ++next) {
-      const TokenInstance& block = blocks[next];
-      const float texel = (block.flags & kUnmeasuredFlag) ? canvas
-                          : (block.flags & kNoValueFlag)  ? NAN
-                                                          : block.value;
-      std::fill(line + filled, line + block.column, canvas);
-      std::fill(line + block.column, line + block.column + block.cells, texel);
-      filled = uint32_t{block.column} + block.cells;
+  // Rows [first_row, end_row) from their first block, each texel written once: the blocks of a
+  // row, canvas between and after them.
+  const auto fill_rows = [&grid, &blocks, canvas](uint32_t first_row, uint32_t end_row) {
+    size_t next = static_cast<size_t>(
+        std::lower_bound(blocks.begin(), blocks.end(), first_row,
+                         [](const TokenInstance& block, uint32_t row) { return block.row < row; }) -
+        blocks.begin());
+    for (uint32_t row = first_row; row < end_row; ++row) {
+      float* const line = grid.texels.data() + size_t{row} * grid.width;
+      uint32_t filled = 0;
+      for (; next < blocks.size() && blocks[next].row == row; ++next) {
+        const TokenInstance& block = blocks[next];
+        const float texel = (block.flags & kUnmeasuredFlag) ? canvas
+                            : (block.flags & kNoValueFlag)  ? NAN
+                                                            : block.value;
+        std::fill(line + filled, line + block.column, canvas);
+        std::fill(line + block.column, line + block.column + block.cells, texel);
+        filled = uint32_t{block.column} + block.cells;
+      }
+      std::fill(line + filled, line + grid.width, canvas);
     }
-    std::fill(line + filled, line + grid.width, canvas);
+  };
+  if (grid.texels.size() < kTexelsForTwoThreads) {
+    fill_rows(0, grid.height);
+  } else {
+    const uint32_t half = grid.height / 2;
+    std::thread other([&] { fill_rows(half, grid.height); });
+    fill_rows(0, half);
+    other.join();
   }
   return true;
 }

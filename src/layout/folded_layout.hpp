@@ -4,7 +4,8 @@
 // blocks instead: the tokens whose first cell falls in the same bucket of a few pixels merge into
 // one box without glyphs, whose value is their reduction (max-abs by default, as the overview
 // strip's, so a single spike survives the folding). The work is one pass over the visible
-// tokens' widths, and the instances are at most one per bucket of each visible line.
+// tokens' widths (a screen of many tokens in two halves on two threads), and the instances are
+// at most one per bucket of each visible line.
 
 #include <cstddef>
 #include <cstdint>

@@ -7,6 +7,8 @@
 #include <bit>
 #include <cmath>
 #include <map>
+#include <tuple>
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -278,6 +280,60 @@ TEST(FoldedValueGrid, EachCellHoldsItsBlocksValueNoValueOrCanvas) {
     // Some line ends before the widest: canvas after it.
     EXPECT_TRUE(std::any_of(grid.texels.begin(), grid.texels.end(), [](float v) { return std::isinf(v); }));
   }
+}
+
+// A screen of many tokens is laid out in two halves on two threads, and its grid filled so: the
+// result is the lines laid out one at a time, one after the other, and each row of the grid is
+// its row's blocks.
+TEST(LayoutFoldedLines, AScreenOfManyTokensIsTheLinesLaidOutOneByOne) {
+  Sequence sequence = RandomText(120'000, 31);
+  const std::vector<float> values = RandomValues(sequence.TokenCount(), 32);
+  const LineIndex index = LineIndex::Build(sequence, 997);
+  const size_t first_line = 5, line_count = 2800;
+  const VisibleLayout folded =
+      LayoutFoldedLines(sequence, index, values, first_line, line_count, 3, Reduction::kMaxAbs);
+  ASSERT_GT(folded.tokens.back() - folded.tokens.front(), uint64_t{1} << 15);  // the two-thread path
+  EXPECT_EQ(folded.first_line, first_line);
+  EXPECT_EQ(folded.line_count, line_count);
+  size_t at = 0;
+  size_t widest = 0;
+  for (size_t row = 0; row < line_count; ++row) {
+    const VisibleLayout line =
+        LayoutFoldedLines(sequence, index, values, first_line + row, 1, 3, Reduction::kMaxAbs);
+    widest = std::max(widest, line.cells.size());
+    for (size_t i = 0; i < line.instances.size(); ++i, ++at) {
+      ASSERT_LT(at, folded.instances.size());
+      TokenInstance expected = line.instances[i];
+      expected.row = static_cast<uint16_t>(row);
+      const TokenInstance& block = folded.instances[at];
+      ASSERT_EQ(std::tie(block.row, block.column, block.cells, block.flags),
+                std::tie(expected.row, expected.column, expected.cells, expected.flags))
+          << "line " << row << " block " << i;
+      ASSERT_EQ(std::bit_cast<uint32_t>(block.value), std::bit_cast<uint32_t>(expected.value)) << "line " << row;
+      ASSERT_EQ(folded.tokens[at], line.tokens[i]);
+      ASSERT_EQ(folded.merged_tokens[at], line.merged_tokens[i]);
+      ASSERT_EQ(folded.byte_begin[at], line.byte_begin[i]);
+      ASSERT_EQ(folded.byte_end[at], line.byte_end[i]);
+    }
+  }
+  EXPECT_EQ(at, folded.instances.size());
+  EXPECT_EQ(folded.cells.size(), widest);
+
+  FoldedGrid grid;
+  ASSERT_TRUE(FoldedValueGrid(folded, grid));
+  ASSERT_GE(grid.texels.size(), size_t{1} << 20);  // filled on two threads
+  const float canvas = std::bit_cast<float>(kFoldedCanvasBits);
+  std::vector<float> expected(grid.texels.size(), canvas);
+  for (const TokenInstance& block : folded.instances) {
+    const float texel = (block.flags & kUnmeasuredFlag) ? canvas : (block.flags & kNoValueFlag) ? NAN : block.value;
+    std::fill_n(expected.begin() + static_cast<std::ptrdiff_t>(size_t{block.row} * grid.width + block.column),
+                block.cells, texel);
+  }
+  for (size_t i = 0; i < expected.size(); ++i)
+    ASSERT_EQ(std::bit_cast<uint32_t>(grid.texels[i]) == std::bit_cast<uint32_t>(expected[i]) ||
+                  (std::isnan(grid.texels[i]) && std::isnan(expected[i])),
+              true)
+        << "row " << i / grid.width << " column " << i % grid.width;
 }
 
 TEST(FoldedValueGrid, OnlyFoldedLayoutsHaveAGrid) {
