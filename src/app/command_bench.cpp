@@ -304,7 +304,7 @@ int RunBench(const CommandLine& line) {
   const double anon_mb = StatusMegabytes("RssAnon");
   const double file_mb = StatusMegabytes("RssFile");
   const double anon_peak_mb = anon_peak.Megabytes();
-  const double mapped_mb = line.synthetic_tokens ? 0.0 : MappedMegabytes(line.view.input);
+  const double mapped_mb = MappedMegabytes(line.view.input);  // 0 for a generated document
   std::printf("peak memory   %.1f MB, %.1f MB beyond the %.1f MB of the input's mappings; own (anonymous) at most %.1f MB\n",
               peak_rss_mb, peak_rss_mb - mapped_mb, mapped_mb, anon_peak_mb);
   std::printf("at the end    %.1f MB own, %.1f MB of mapped files\n", anon_mb, file_mb);

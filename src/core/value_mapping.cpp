@@ -137,10 +137,6 @@ ScopeSummary::OutlierSplit FindOutliers(size_t n, Sorted sorted, double median) 
   return split;
 }
 
-}  // namespace
-
-namespace {
-
 // One pass's sums of a span: squares summed about the span's first value, so a large common
 // offset does not cancel.
 struct BoundsPass {
@@ -271,7 +267,6 @@ struct BoundsPass {
     smallest_positive = std::min(smallest_positive, other.smallest_positive);
   }
 };
-
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 #include "gfx/heatmap_renderer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -17,6 +18,11 @@ namespace {
 
 enum TextureUnit : GLint { kPaletteUnit = 0, kCellsUnit = 1, kAtlasUnit = 2, kUnderlinePaletteUnit = 3, kGridUnit = 4 };
 
+// The canvas colour as GL takes it, from 0 to 1.
+std::array<float, 3> CanvasColour(const HeatmapDrawParams& params) {
+  return {params.canvas.r / 255.0f, params.canvas.g / 255.0f, params.canvas.b / 255.0f};
+}
+
 void SetSamplerFilter(GLenum target, GLint filter) {
   glTexParameteri(target, GL_TEXTURE_MIN_FILTER, filter);
   glTexParameteri(target, GL_TEXTURE_MAG_FILTER, filter);
@@ -25,6 +31,22 @@ void SetSamplerFilter(GLenum target, GLint filter) {
 }
 
 }  // namespace
+
+HeatmapRenderer::FrameUniforms HeatmapRenderer::FindFrameUniforms(const Program& program) {
+  return {UniformLocation(program, "uViewportSize"), UniformLocation(program, "uOrigin"),
+          UniformLocation(program, "uCellSize"), UniformLocation(program, "uLinePitch"),
+          UniformLocation(program, "uCanvas")};
+}
+
+void HeatmapRenderer::SetFrameUniforms(const FrameUniforms& uniforms, const HeatmapDrawParams& params) {
+  const GridGeometry& g = params.geometry;
+  glUniform2f(uniforms.viewport_size, static_cast<float>(params.viewport_width),
+              static_cast<float>(params.viewport_height));
+  glUniform2f(uniforms.origin, params.origin_x, params.origin_y);
+  glUniform2f(uniforms.cell_size, static_cast<float>(g.cell_width), static_cast<float>(g.cell_height));
+  glUniform1f(uniforms.line_pitch, static_cast<float>(g.LinePitch()));
+  glUniform3fv(uniforms.canvas, 1, CanvasColour(params).data());
+}
 
 HeatmapRenderer::MappingUniforms HeatmapRenderer::FindMappingUniforms(const Program& program, bool required) {
   const auto uniform = [&](const char* name) {
@@ -53,13 +75,11 @@ HeatmapRenderer::TokenProgram HeatmapRenderer::BuildTokenProgram(bool palette_ra
                                   palette_ramps ? "#define TH_PALETTE_RAMPS\n" : "", shaders::value_colour_glsl),
                      {}};
   const auto uniform = [&](const char* name) { return UniformLocation(built.program, name); };
-  built.uniforms = {uniform("uViewportSize"),     uniform("uOrigin"),
-                    uniform("uCellSize"),         uniform("uLinePitch"),
-                    uniform("uTokenGap"),         FindMappingUniforms(built.program),
-                    uniform("uCells"),            uniform("uAtlas"),
-                    uniform("uSlotsPerRow"),      uniform("uUnderline"),
-                    uniform("uUnderlineLow"),     uniform("uUnderlineHigh"),
-                    uniform("uUnderlinePalette"), uniform("uCanvas")};
+  built.uniforms = {FindFrameUniforms(built.program), uniform("uTokenGap"),
+                    FindMappingUniforms(built.program), uniform("uCells"),
+                    uniform("uAtlas"),                  uniform("uSlotsPerRow"),
+                    uniform("uUnderline"),              uniform("uUnderlineLow"),
+                    uniform("uUnderlineHigh"),          uniform("uUnderlinePalette")};
   return built;
 }
 
@@ -71,15 +91,10 @@ HeatmapRenderer::FoldedProgram HeatmapRenderer::BuildFoldedProgram(ShaderMapping
       std::string("#define TH_MAPPING_MODE ") + mode_name + "\n" + (gamma_one ? "#define TH_GAMMA_ONE\n" : "");
   FoldedProgram built{
       BuildProgram(shaders::folded_vert, shaders::folded_frag, "folded", defines, shaders::value_colour_glsl),
-      {}, {}, {}, {}, {}, {}, {}, {}};
-  const auto uniform = [&](const char* name) { return UniformLocation(built.program, name); };
-  built.viewport_size = uniform("uViewportSize");
-  built.rect = uniform("uRect");
-  built.origin = uniform("uOrigin");
-  built.cell_size = uniform("uCellSize");
-  built.line_pitch = uniform("uLinePitch");
-  built.canvas = uniform("uCanvas");
-  built.grid = uniform("uGrid");
+      {}, {}, {}, {}};
+  built.frame = FindFrameUniforms(built.program);
+  built.rect = UniformLocation(built.program, "uRect");
+  built.grid = UniformLocation(built.program, "uGrid");
   built.mapping = FindMappingUniforms(built.program, false);
   return built;
 }
@@ -342,7 +357,8 @@ void HeatmapRenderer::Draw(const HeatmapDrawParams& params) {
   glDisable(GL_DEPTH_TEST);
   glDisable(GL_SCISSOR_TEST);
   glDisable(GL_CULL_FACE);
-  glClearColor(params.canvas.r / 255.0f, params.canvas.g / 255.0f, params.canvas.b / 255.0f, 1.0f);
+  const std::array<float, 3> canvas = CanvasColour(params);
+  glClearColor(canvas[0], canvas[1], canvas[2], 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   if (m_folded) {
     DrawFoldedGrid(params);
@@ -353,12 +369,7 @@ void HeatmapRenderer::Draw(const HeatmapDrawParams& params) {
   const TokenProgram& token_program = m_layout_has_ramps ? *m_ramp_program : m_text_program;
   const Uniforms& uniforms = token_program.uniforms;
   glUseProgram(token_program.program.Name());
-  glUniform2f(uniforms.viewport_size, static_cast<float>(params.viewport_width),
-              static_cast<float>(params.viewport_height));
-  glUniform2f(uniforms.origin, params.origin_x, params.origin_y);
-  glUniform2f(uniforms.cell_size, static_cast<float>(params.geometry.cell_width),
-              static_cast<float>(params.geometry.cell_height));
-  glUniform1f(uniforms.line_pitch, static_cast<float>(params.geometry.LinePitch()));
+  SetFrameUniforms(uniforms.frame, params);
   glUniform1f(uniforms.token_gap, static_cast<float>(params.geometry.token_gap));
   SetMappingUniforms(uniforms.mapping, params.mapping);
   glUniform1i(uniforms.cells, kCellsUnit);
@@ -368,7 +379,6 @@ void HeatmapRenderer::Draw(const HeatmapDrawParams& params) {
   glUniform1f(uniforms.underline_low, params.underline ? params.underline->low : 0.0f);
   glUniform1f(uniforms.underline_high, params.underline ? params.underline->high : 1.0f);
   glUniform1i(uniforms.underline_palette, kUnderlinePaletteUnit);
-  glUniform3f(uniforms.canvas, params.canvas.r / 255.0f, params.canvas.g / 255.0f, params.canvas.b / 255.0f);
   glActiveTexture(GL_TEXTURE0 + kUnderlinePaletteUnit);
   glBindTexture(GL_TEXTURE_1D, m_underline_palette.Name());
   glActiveTexture(GL_TEXTURE0 + kPaletteUnit);
@@ -394,17 +404,12 @@ void HeatmapRenderer::DrawFoldedGrid(const HeatmapDrawParams& params) {
   const FoldedProgram& folded = *program;
   const GridGeometry& g = params.geometry;
   glUseProgram(folded.program.Name());
-  glUniform2f(folded.viewport_size, static_cast<float>(params.viewport_width),
-              static_cast<float>(params.viewport_height));
+  SetFrameUniforms(folded.frame, params);
   // The boxes the instances would have drawn span rows of cell_height at line_pitch: the quad
   // covers them all, the gaps between lines included (canvas, per pixel).
   glUniform4f(folded.rect, params.origin_x, params.origin_y,
               static_cast<float>(m_grid.width) * static_cast<float>(g.cell_width),
               static_cast<float>(m_grid.height) * static_cast<float>(g.LinePitch()));
-  glUniform2f(folded.origin, params.origin_x, params.origin_y);
-  glUniform2f(folded.cell_size, static_cast<float>(g.cell_width), static_cast<float>(g.cell_height));
-  glUniform1f(folded.line_pitch, static_cast<float>(g.LinePitch()));
-  glUniform3f(folded.canvas, params.canvas.r / 255.0f, params.canvas.g / 255.0f, params.canvas.b / 255.0f);
   glUniform1i(folded.grid, kGridUnit);
   SetMappingUniforms(folded.mapping, params.mapping);
   glActiveTexture(GL_TEXTURE0 + kPaletteUnit);

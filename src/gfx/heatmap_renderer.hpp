@@ -72,11 +72,19 @@ class HeatmapRenderer {
   // required: throw when one is missing; else -1 for those a specialised program compiled out.
   static MappingUniforms FindMappingUniforms(const Program& program, bool required = true);
   void SetMappingUniforms(const MappingUniforms& uniforms, const ValueMapping& mapping) const;
+  // What both programs place cells on the frame with: the viewport, the grid's origin, the cell
+  // size and line pitch, and the canvas colour.
+  struct FrameUniforms {
+    GLint viewport_size, origin, cell_size, line_pitch, canvas;
+  };
+  static FrameUniforms FindFrameUniforms(const Program& program);
+  static void SetFrameUniforms(const FrameUniforms& uniforms, const HeatmapDrawParams& params);
   // The token program and its uniform locations; one variant also draws palette ramps.
   struct Uniforms {
-    GLint viewport_size, origin, cell_size, line_pitch, token_gap;
+    FrameUniforms frame;
+    GLint token_gap;
     MappingUniforms mapping;
-    GLint cells, atlas, slots_per_row, underline, underline_low, underline_high, underline_palette, canvas;
+    GLint cells, atlas, slots_per_row, underline, underline_low, underline_high, underline_palette;
   };
   struct TokenProgram {
     Program program;
@@ -86,7 +94,8 @@ class HeatmapRenderer {
   // The zoomed-out grid's program (folded.vert, folded.frag) and its uniforms besides the mapping's.
   struct FoldedProgram {
     Program program;
-    GLint viewport_size, rect, origin, cell_size, line_pitch, canvas, grid;
+    FrameUniforms frame;
+    GLint rect, grid;
     MappingUniforms mapping;
   };
   // One program a mapping mode, with and without gamma (value_colour.glsl's TH_MAPPING_MODE,

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
-#include <thread>
 #include <vector>
 
+#include "core/halves_in_parallel.hpp"
 #include "layout/display_cells.hpp"
 
 namespace th {
@@ -13,8 +13,9 @@ namespace th {
 namespace {
 
 // From this many tokens in view (a 1080p screen holds about 100,000 at text size 2 and 400,000
-// at size 1), the lines are laid out, and the grid filled, in two halves on two threads: the
-// rasteriser's threads wait for both, so the second core would otherwise be idle.
+// at size 1), the lines are laid out, and the grid filled, in two halves on two threads
+// (RunBothInParallel): the rasteriser's threads wait for both, so the second core would
+// otherwise be idle.
 constexpr uint64_t kTokensForTwoThreads = uint64_t{1} << 15;
 constexpr size_t kTexelsForTwoThreads = size_t{1} << 20;
 
@@ -101,14 +102,13 @@ VisibleLayout LayoutFoldedLines(const Sequence& sequence, const LineIndex& index
   if (line_count < 2 || tokens < kTokensForTwoThreads)
     return LayoutFoldedRange(sequence, index, values, first_line, line_count, 0, fold_cells, reduction, text);
   const size_t half = line_count / 2;
-  VisibleLayout second;
-  std::thread other([&] {
-    second = LayoutFoldedRange(sequence, index, values, first_line + half, line_count - half, half, fold_cells,
-                               reduction, text);
-  });
-  VisibleLayout layout =
-      LayoutFoldedRange(sequence, index, values, first_line, half, 0, fold_cells, reduction, text);
-  other.join();
+  VisibleLayout layout, second;
+  RunBothInParallel(
+      [&] { layout = LayoutFoldedRange(sequence, index, values, first_line, half, 0, fold_cells, reduction, text); },
+      [&] {
+        second = LayoutFoldedRange(sequence, index, values, first_line + half, line_count - half, half, fold_cells,
+                                   reduction, text);
+      });
   layout.line_count = line_count;
   Append(layout.instances, second.instances);
   Append(layout.tokens, second.tokens);
@@ -172,9 +172,7 @@ bool FoldedValueGrid(const VisibleLayout& layout, FoldedGrid& grid) {
     fill_rows(0, grid.height);
   } else {
     const uint32_t half = grid.height / 2;
-    std::thread other([&] { fill_rows(half, grid.height); });
-    fill_rows(0, half);
-    other.join();
+    RunBothInParallel([&] { fill_rows(0, half); }, [&] { fill_rows(half, grid.height); });
   }
   return true;
 }

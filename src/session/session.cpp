@@ -34,8 +34,7 @@ void Session::ReplaceDocument(Document document) {
 void Session::EditDocument(const std::function<void(Document&)>& edit, Edit kind) {
   // What reads the document stops before it changes.
   m_search.Stop();
-  m_summary_task = {};
-  m_pyramid_task = {};
+  StopValueTasks();
   if (kind == Edit::kAny) {
     m_viewport.Reset();
     ++m_text_revision;
@@ -287,8 +286,7 @@ bool Session::AddDerivedChannel(const std::string& expression) {
   }
   const auto parsed = ParseChannelExpression(CurrentSequence(), expression);
   if (!parsed) return false;
-  m_summary_task = {};  // it may read a channel of the vector that grows (the wrapping reads no channel)
-  m_pyramid_task = {};
+  StopValueTasks();  // they may read a channel of the vector that grows (the wrapping reads no channel)
   th::AddDerivedChannel(m_document, expression);
   SelectChannel(CurrentSequence().FindChannel(expression));
   // Differences are signed comparisons: zero in the middle of a diverging palette. A ratio is
@@ -337,8 +335,7 @@ void Session::SetSideBySide(bool on) {
 }
 
 void Session::ValuesChanged() {
-  m_summary_task = {};  // it reads the values about to change
-  m_pyramid_task = {};
+  StopValueTasks();  // they read the values about to change
   m_default_reason.clear();  // it described the previous values
   m_last_jump.reset();       // a token of the previous values
   ++m_values_revision;
@@ -449,9 +446,13 @@ void Session::SummaryChanged() {
 
 void Session::StopBackgroundWork() {
   m_search.Stop();
+  StopValueTasks();
+  m_viewport.Reset();
+}
+
+void Session::StopValueTasks() {
   m_summary_task = {};
   m_pyramid_task = {};
-  m_viewport.Reset();
 }
 
 std::shared_ptr<StartGate> Session::Gate() {

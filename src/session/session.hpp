@@ -273,6 +273,8 @@ class Session {
   void TakeBackgroundWork(bool wait);  // what finished, or with wait, the next of each
   // Stops what reads the document before it changes, and starts the view over.
   void StopBackgroundWork();
+  // Stops the background tasks that read the values (the statistics, the overview's pyramid).
+  void StopValueTasks();
 
   Document m_document;
   ViewSettings m_settings;
