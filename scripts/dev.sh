@@ -29,6 +29,7 @@ PACKAGES=(
   python3-torch python3-venv  # the Python bridge's tests: real tensors, and pip installs into a venv
   python3-dask python3-distributed  # the feature index build (python3 -m tokenheat.index), local and on a cluster
   clang-14 libclang-rt-14-dev  # libFuzzer for the fuzz stage of the test command
+  python3-fonttools  # fonts made by a test: a GSUB ligature for an emoji sequence
   help2man desktop-file-utils  # the installed man page (made from --help), and the check of the .desktop file
 )
 

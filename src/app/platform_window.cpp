@@ -7,6 +7,7 @@
 #include <atomic>
 #include <csignal>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iterator>
 #include <stdexcept>
@@ -158,10 +159,10 @@ void PlatformWindow::SetPanelTextSize(int pixels) {
   BuildUiFont();
 }
 
-bool PlatformWindow::AddFallbackGlyphs(const std::vector<char32_t>& code_points) {
+bool PlatformWindow::AddFallbackGlyphs(const std::vector<ui::NeededGlyph>& glyphs) {
   size_t added = 0;
-  for (const char32_t cp : code_points) {
-    if (cp > kLastImGuiChar || m_font_stats.fallback_glyphs + added >= kMaxFallbackGlyphs) continue;
+  for (const ui::NeededGlyph& glyph : glyphs) {
+    if (m_font_stats.fallback_glyphs + added >= kMaxFallbackGlyphs) break;
     if (!m_fallback_fonts) {
       try {
         m_fallback_fonts = std::make_unique<FallbackFonts>(kUiFontPattern);
@@ -169,12 +170,16 @@ bool PlatformWindow::AddFallbackGlyphs(const std::vector<char32_t>& code_points)
         return false;  // no fontconfig font at all: ImGui's built-in font has nothing to add to
       }
     }
-    const std::optional<FontFace> face = m_fallback_fonts->FaceFor(cp);
+    const std::optional<FontFace> face = m_fallback_fonts->FaceFor(glyph.code_point);
     if (!face) continue;  // no installed font has it: it stays U+FFFD
     auto group = std::find_if(m_fallback_glyphs.begin(), m_fallback_glyphs.end(),
-                              [&](const FallbackGlyphs& glyphs) { return glyphs.face == *face; });
-    if (group == m_fallback_glyphs.end()) group = m_fallback_glyphs.insert(group, FallbackGlyphs{*face, {}, {}});
-    group->code_points.push_back(cp);
+                              [&](const FallbackGlyphs& fallback) { return fallback.face == *face; });
+    if (group == m_fallback_glyphs.end()) {
+      group = m_fallback_glyphs.emplace(group);
+      group->face = *face;
+    }
+    if (glyph.code_point > kLastImGuiChar) group->wide.push_back(glyph);
+    else group->code_points.push_back(glyph.code_point);
     ++added;
   }
   if (added == 0) return false;
@@ -209,17 +214,55 @@ void PlatformWindow::BuildUiFont() {
     config.SizePixels = m_ui_font_pixels;
     io.Fonts->AddFontDefault(&config);
   }
+  ImFont* font = io.Fonts->Fonts[0];
+  // Glyphs beyond U+FFFF, each in a rectangle of the atlas under its stand-in, with the
+  // rectangle's index: their pixels are written once the atlas is packed.
+  std::vector<std::pair<int, const GlyphBitmap*>> wide_rects;
   for (FallbackGlyphs& glyphs : m_fallback_glyphs) {
-    glyphs.ranges.clear();
-    for (const char32_t cp : glyphs.code_points)
-      glyphs.ranges.insert(glyphs.ranges.end(), 2, static_cast<uint16_t>(cp));  // the range cp..cp
-    glyphs.ranges.push_back(0);
-    ImFontConfig config;
-    config.MergeMode = true;
-    config.FontNo = glyphs.face.index;
-    add_font(FontFileData(glyphs.face.path), config, glyphs.ranges.data());
+    if (!glyphs.code_points.empty()) {
+      glyphs.ranges.clear();
+      for (const char32_t cp : glyphs.code_points)
+        glyphs.ranges.insert(glyphs.ranges.end(), 2, static_cast<uint16_t>(cp));  // the range cp..cp
+      glyphs.ranges.push_back(0);
+      ImFontConfig config;
+      config.MergeMode = true;
+      config.FontNo = glyphs.face.index;
+      add_font(FontFileData(glyphs.face.path), config, glyphs.ranges.data());
+    }
+    if (glyphs.wide.empty()) continue;
+    if (glyphs.wide_pixels != m_ui_font_pixels || glyphs.wide_bitmaps.size() != glyphs.wide.size()) {
+      std::vector<char32_t> code_points;
+      for (const ui::NeededGlyph& glyph : glyphs.wide) code_points.push_back(glyph.code_point);
+      glyphs.wide_bitmaps = RasteriseGlyphs(glyphs.face, code_points, m_ui_font_pixels);
+      glyphs.wide_pixels = m_ui_font_pixels;
+    }
+    for (size_t i = 0; i < glyphs.wide.size(); ++i) {
+      if (!glyphs.wide_bitmaps[i]) continue;  // the face has no outline for it: it stays U+FFFD
+      const GlyphBitmap& bitmap = *glyphs.wide_bitmaps[i];
+      // The vertical offset needs the font's ascent, known once built: it is set below.
+      const int rect = io.Fonts->AddCustomRectFontGlyph(font, glyphs.wide[i].drawn_as, std::max(bitmap.width, 1),
+                                                        std::max(bitmap.height, 1), std::round(bitmap.advance),
+                                                        ImVec2(static_cast<float>(bitmap.left), 0.0f));
+      wide_rects.emplace_back(rect, &bitmap);
+    }
   }
   io.Fonts->Build();
+  if (!wide_rects.empty()) {
+    unsigned char* pixels = nullptr;
+    int atlas_width = 0;
+    io.Fonts->GetTexDataAsAlpha8(&pixels, &atlas_width, nullptr);
+    // ImGui places its own glyphs from the rounded ascent (the top of the line) down.
+    const float baseline = std::round(font->Ascent);
+    for (const auto& [rect_index, bitmap] : wide_rects) {
+      const ImFontAtlasCustomRect& rect = *io.Fonts->GetCustomRectByIndex(rect_index);
+      for (int row = 0; row < bitmap->height; ++row)
+        std::copy_n(bitmap->coverage.data() + static_cast<size_t>(row) * bitmap->width, bitmap->width,
+                    pixels + static_cast<size_t>(rect.Y + row) * atlas_width + rect.X);
+      ImFontGlyph& glyph = font->Glyphs[font->IndexLookup[rect.GlyphID]];
+      glyph.Y0 = baseline - static_cast<float>(bitmap->top);
+      glyph.Y1 = glyph.Y0 + static_cast<float>(rect.Height);
+    }
+  }
   if (uploaded) {
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();

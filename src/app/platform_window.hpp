@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "text/font_match.hpp"
+#include "ui/missing_glyphs.hpp"
 
 struct GLFWwindow;
 struct ImGuiStyle;
@@ -75,11 +76,12 @@ class PlatformWindow {
   // paddings and spacings grow with it. Call between frames; nothing happens when neither the
   // size nor the content scale (the window moved to another monitor) changed.
   void SetPanelTextSize(int pixels);
-  // Makes the panels' font draw these characters (ImGui has 16-bit characters: those above
-  // U+FFFF are skipped): each comes from the face fontconfig's fallback list for the UI font gives
-  // it, as the heatmap finds its glyphs, merged into the font atlas, which is rasterised and
-  // uploaded again. Call between frames, with each character once. True when the atlas changed.
-  bool AddFallbackGlyphs(const std::vector<char32_t>& code_points);
+  // Makes the panels' font draw these characters: each comes from the face fontconfig's fallback
+  // list for the UI font gives it, as the heatmap finds its glyphs, merged into the font atlas,
+  // which is rasterised and uploaded again. A character beyond U+FFFF, which ImGui cannot load, is
+  // rasterised here with FreeType at ImGui's scale for that face and put in the atlas as its
+  // stand-in's glyph. Call between frames, with each character once. True when the atlas changed.
+  bool AddFallbackGlyphs(const std::vector<ui::NeededGlyph>& glyphs);
   const UiFontStats& FontStats() const { return m_font_stats; }
   int FramebufferWidth() const;
   int FramebufferHeight() const;
@@ -94,11 +96,15 @@ class PlatformWindow {
   std::vector<std::string> TakeDroppedPaths();
 
  private:
-  // Characters from one fallback face, and the glyph ranges ImGui reads them from while it builds.
+  // Characters from one fallback face: those ImGui loads itself, with the glyph ranges it reads
+  // them from while it builds, and those beyond U+FFFF, rasterised here at m_ui_font_pixels.
   struct FallbackGlyphs {
     FontFace face;
     std::vector<char32_t> code_points;
     std::vector<uint16_t> ranges;  // ImWchar pairs, 0-terminated
+    std::vector<ui::NeededGlyph> wide;
+    std::vector<std::optional<GlyphBitmap>> wide_bitmaps;  // of `wide`, at wide_pixels
+    float wide_pixels = 0.0f;
   };
   static void CountEvent(GLFWwindow* window);
   // Rebuilds the font atlas at m_ui_font_pixels with the base font and every fallback face, and

@@ -3,9 +3,12 @@
 // pattern's font lacks, for code that needs paths (the ImGui UI font) without pulling FreeType or
 // fontconfig headers in.
 
+#include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 namespace th {
 
@@ -38,5 +41,24 @@ class FallbackFonts {
  private:
   std::unique_ptr<FontSource> m_source;
 };
+
+// One character's glyph as ImGui's font atlas holds one: one-channel coverage placed from the pen
+// position on the baseline.
+struct GlyphBitmap {
+  int width = 0;
+  int height = 0;
+  int left = 0;  // from the pen position to the bitmap's left column
+  int top = 0;   // from the baseline up to the bitmap's top row
+  float advance = 0.0f;
+  std::vector<uint8_t> coverage;  // width x height, top row first
+};
+
+// Rasterises code points from one face at the scale ImGui gives a font of `line_pixels` (the
+// face's ascent to descent spans line_pixels, as stb_truetype sizes it), so that they match the
+// characters ImGui rasterises itself from the same face: for the characters beyond 16 bits, which
+// ImGui 1.86 cannot load. An entry is nullopt where the face lacks the code point or has no
+// outline for it; every entry is when the face cannot be opened.
+std::vector<std::optional<GlyphBitmap>> RasteriseGlyphs(const FontFace& face, std::span<const char32_t> code_points,
+                                                        float line_pixels);
 
 }  // namespace th

@@ -1,7 +1,7 @@
 #include "ui/missing_glyphs.hpp"
 
 #include <algorithm>
-#include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "core/document.hpp"
@@ -14,11 +14,16 @@ namespace th::ui {
 namespace {
 
 constexpr char32_t kLastImGuiChar = 0xFFFF;  // ImWchar is 16 bits in Debian's ImGui
+constexpr char32_t kFirstStandIn = 0xE000;   // the BMP's private use area
+constexpr char32_t kLastStandIn = 0xF8FF;
 constexpr size_t kScannedNames = 10000;      // sequence names a document's scan looks at
+
+bool IsStandIn(char32_t cp) { return cp >= kFirstStandIn && cp <= kLastStandIn; }
 
 struct MissingGlyphs {
   std::vector<bool> reported = std::vector<bool>(kLastImGuiChar + 1);
-  std::vector<char32_t> pending;
+  std::unordered_map<char32_t, char16_t> stand_ins;  // characters beyond U+FFFF, given out in order
+  std::vector<NeededGlyph> pending;
 };
 
 MissingGlyphs& State() {
@@ -26,27 +31,66 @@ MissingGlyphs& State() {
   return state;
 }
 
+// The stand-in of a character beyond U+FFFF, given on first use; U+FFFD once none is left.
+char32_t StandInFor(MissingGlyphs& state, char32_t cp) {
+  if (const auto it = state.stand_ins.find(cp); it != state.stand_ins.end()) return it->second;
+  const size_t given = state.stand_ins.size();
+  if (given > kLastStandIn - kFirstStandIn) return kReplacementChar;
+  const auto stand_in = static_cast<char16_t>(kFirstStandIn + given);
+  state.stand_ins.emplace(cp, stand_in);
+  return stand_in;
+}
+
+// Notes the characters of text (as ImGui will be given it) that the font lacks.
+void NoteShown(const ImFont& font, MissingGlyphs& state, std::string_view text) {
+  ForEachCodePoint(text, [&](char32_t cp) {
+    // ASCII is always in the base font and control characters (C0, C1) are never drawn; the text's
+    // own private-use characters are drawn as U+FFFD.
+    if (cp < 0xA0 || IsStandIn(cp)) return;
+    if (cp > kLastImGuiChar) {
+      if (state.stand_ins.contains(cp)) return;
+      const char32_t stand_in = StandInFor(state, cp);
+      if (stand_in != kReplacementChar) state.pending.push_back({cp, static_cast<uint16_t>(stand_in)});
+      return;
+    }
+    if (state.reported[cp] || font.FindGlyphNoFallback(static_cast<ImWchar>(cp)) != nullptr) return;
+    state.reported[cp] = true;
+    state.pending.push_back({cp, static_cast<uint16_t>(cp)});
+  });
+}
+
+const ImFont* UiFont() {
+  const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  return atlas->Fonts.empty() ? nullptr : atlas->Fonts[0];  // fallback faces are merged into it
+}
+
 }  // namespace
 
-void NoteGlyphsNeeded(std::string_view utf8) {
-  ImFontAtlas* atlas = ImGui::GetIO().Fonts;
-  if (atlas->Fonts.empty()) return;
-  const ImFont* font = atlas->Fonts[0];  // fallback faces are merged into it
+std::string PanelText(std::string_view utf8) {
+  std::string shown = VisualOrder(utf8);
   MissingGlyphs& state = State();
-  const auto note = [&](std::string_view text) {
-    ForEachCodePoint(text, [&](char32_t cp) {
-      // ASCII is always in the base font and control characters (C0, C1) are never drawn; ImGui
-      // cannot draw characters beyond 16 bits, whatever the font.
-      if (cp < 0xA0 || cp > kLastImGuiChar || state.reported[cp]) return;
-      if (font->FindGlyphNoFallback(static_cast<ImWchar>(cp)) != nullptr) return;
-      state.reported[cp] = true;
-      state.pending.push_back(cp);
-    });
-  };
-  note(utf8);
+  if (const ImFont* font = UiFont()) NoteShown(*font, state, shown);
+  // Only text with a character of three bytes or more can hold one to replace.
+  if (std::none_of(shown.begin(), shown.end(), [](char c) { return static_cast<unsigned char>(c) >= 0xE0; }))
+    return shown;
+  std::string drawn;
+  drawn.reserve(shown.size());
+  ForEachCodePoint(shown, [&](char32_t cp) {
+    if (cp > kLastImGuiChar) cp = StandInFor(state, cp);
+    else if (IsStandIn(cp)) cp = kReplacementChar;
+    AppendUtf8(drawn, cp);
+  });
+  return drawn;
+}
+
+void NoteGlyphsNeeded(std::string_view utf8) {
+  const ImFont* font = UiFont();
+  if (font == nullptr) return;
+  MissingGlyphs& state = State();
+  NoteShown(*font, state, utf8);
   // The panels draw right-to-left text in display order, Arabic as its joined presentation forms
   // (U+FB50..U+FEFF), which are other characters than the text's own.
-  if (const std::string shown = VisualOrder(utf8); shown != utf8) note(shown);
+  if (const std::string shown = VisualOrder(utf8); shown != utf8) NoteShown(*font, state, shown);
 }
 
 void NoteDocumentGlyphs(const Document& document) {
@@ -67,6 +111,6 @@ void NoteDocumentGlyphs(const Document& document) {
   }
 }
 
-std::vector<char32_t> TakeMissingGlyphs() { return std::exchange(State().pending, {}); }
+std::vector<NeededGlyph> TakeMissingGlyphs() { return std::exchange(State().pending, {}); }
 
 }  // namespace th::ui

@@ -13,7 +13,6 @@
 #include "ui/missing_glyphs.hpp"
 #include "ui/panels.hpp"
 #include "ui/source_view.hpp"
-#include "ui/visual_order.hpp"
 
 namespace th::ui {
 
@@ -37,10 +36,10 @@ void DrawChannelTools(Session& session, DataPanelState& state) {
   const Sequence& sequence = session.CurrentSequence();
   const std::string underline = session.Settings().underline.value_or("");
   ImGui::SetNextItemWidth(-ScaledPx(70.0f));
-  if (ImGui::BeginCombo("underline", underline.empty() ? "(none)" : VisualOrder(underline).c_str())) {
+  if (ImGui::BeginCombo("underline", underline.empty() ? "(none)" : PanelText(underline).c_str())) {
     if (ImGui::Selectable("(none)", underline.empty())) session.SetUnderline(std::nullopt);
     for (const Channel& channel : sequence.channels)
-      if (ImGui::Selectable(VisualOrder(channel.name).c_str(), channel.name == underline)) session.SetUnderline(channel.name);
+      if (ImGui::Selectable(PanelText(channel.name).c_str(), channel.name == underline)) session.SetUnderline(channel.name);
     ImGui::EndCombo();
   }
 
@@ -104,7 +103,7 @@ void DrawSequenceList(Session& session) {
         const uint32_t i = listed[static_cast<size_t>(row)];
         const SequenceSummary& summary = list.Summaries()[i];
         ImGui::PushID(static_cast<int>(i));
-        if (ImGui::Selectable(VisualOrder(document.sequences[i].name).c_str(), static_cast<int>(i) == session.Settings().sequence)) {
+        if (ImGui::Selectable(PanelText(document.sequences[i].name).c_str(), static_cast<int>(i) == session.Settings().sequence)) {
           session.SelectSequence(static_cast<int>(i));
           if (stacked) list.ScrollToSequence(i);
         }
@@ -146,10 +145,10 @@ void DrawChannelPicker(Session& session, DataPanelState& state) {
   const Sequence& sequence = session.CurrentSequence();
   const Channel* current = session.CurrentChannel();
   ImGui::SetNextItemWidth(-1.0f);
-  if (ImGui::BeginCombo("##channel", current ? VisualOrder(current->name).c_str() : "(none)")) {
+  if (ImGui::BeginCombo("##channel", current ? PanelText(current->name).c_str() : "(none)")) {
     for (int i = 0; i < static_cast<int>(sequence.channels.size()); ++i) {
       ImGui::PushID(i);  // the label is the name as shown, which two names may share
-      if (ImGui::Selectable(VisualOrder(sequence.channels[i].name).c_str(), current && i == session.Settings().channel)) {
+      if (ImGui::Selectable(PanelText(sequence.channels[i].name).c_str(), current && i == session.Settings().channel)) {
         const Kind before = session.Source().kind;
         session.SelectChannel(i);
         KindChanged(session, before);
@@ -224,8 +223,7 @@ void DrawAttentionPicker(Session& session, DataPanelState& state) {
     changed = true;
   }
   if (spec.source_token < sequence.TokenCount()) {
-    const std::string text = VisualOrder(VisibleWhitespace(sequence.Token(spec.source_token).substr(0, 60)));
-    NoteGlyphsNeeded(text);
+    const std::string text = PanelText(VisibleWhitespace(sequence.Token(spec.source_token).substr(0, 60)));
     ImGui::TextDisabled("source \"%s\": click a token, or Left/Right", text.c_str());
   }
   if (changed) ShowSource(session, state, spec);
@@ -245,8 +243,7 @@ void DrawFeaturePicker(Session& session, DataPanelState& state) {
   ImGui::SameLine();
   ImGui::TextDisabled("of %u", dictionary.Features());
   if (const std::string_view name = dictionary.Name(spec.feature); !name.empty()) {
-    const std::string shown = VisualOrder(name);
-    NoteGlyphsNeeded(shown);
+    const std::string shown = PanelText(name);
     ImGui::TextWrapped("%s", shown.c_str());
   }
   ImGui::SetNextItemWidth(-1.0f);
@@ -271,8 +268,7 @@ void DrawFeaturePicker(Session& session, DataPanelState& state) {
     while (clipper.Step()) {
       for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
         const uint32_t match = matches[static_cast<size_t>(row)];
-        const std::string item = std::to_string(match) + "  " + VisualOrder(dictionary.Name(match));
-        NoteGlyphsNeeded(item);
+        const std::string item = std::to_string(match) + "  " + PanelText(dictionary.Name(match));
         ImGui::PushID(static_cast<int>(match));
         if (ImGui::Selectable(item.c_str(), match == spec.feature)) {
           spec.feature = match;

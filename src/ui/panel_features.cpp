@@ -10,8 +10,8 @@
 #include "core/utf8.hpp"
 #include "imgui.h"
 #include "session/feature_browser.hpp"
+#include "ui/missing_glyphs.hpp"
 #include "ui/panels.hpp"
-#include "ui/visual_order.hpp"
 
 namespace th::ui {
 
@@ -102,7 +102,7 @@ void DrawFeaturesPanel(Session& session, FeaturesPanelState& state) {
       for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
         const size_t row = state.rows[static_cast<size_t>(i)];
         const std::string label = index->Label(row);
-        const std::string name = std::to_string(index->FeatureId(row)) + (label.empty() ? "" : "  " + VisualOrder(label));
+        const std::string name = std::to_string(index->FeatureId(row)) + (label.empty() ? "" : "  " + PanelText(label));
         ImGui::PushID(static_cast<int>(row));
         if (ImGui::Selectable(name.c_str(), row == shown) && row != shown) ShowIndexFeature(session, row);
         ImGui::SameLine(ImGui::GetContentRegionAvail().x - ScaledPx(90.0f));
@@ -118,7 +118,7 @@ void DrawFeaturesPanel(Session& session, FeaturesPanelState& state) {
   if (state.rows.empty()) ImGui::TextDisabled("no feature has that number or label");
   const std::string label = index->Label(shown);
   ImGui::TextWrapped("feature %lld%s: max %.4g, fires on %.3g%% of tokens (%s)", static_cast<long long>(index->FeatureId(shown)),
-                     label.empty() ? "" : (" (" + VisualOrder(label) + ")").c_str(), static_cast<double>(index->Max(shown)),
+                     label.empty() ? "" : (" (" + PanelText(label) + ")").c_str(), static_cast<double>(index->Max(shown)),
                      index->Density(shown) * 100.0, GroupThousands(static_cast<uint64_t>(std::max<int64_t>(index->Fires(shown), 0))).c_str());
   DrawHistogram(*index, shown);
 }

@@ -30,13 +30,12 @@ void DrawBrowser(FrameContext& context) {
   FolderListing& listing = context.files.listing;
   if (context.browse_folder.empty()) context.browse_folder = std::filesystem::current_path().string();
   if (listing.folder != context.browse_folder) ReadListing(listing, context.browse_folder);
-  ImGui::TextDisabled("%s", context.browse_folder.c_str());
+  ImGui::TextDisabled("%s", PanelText(context.browse_folder).c_str());
   if (!ImGui::BeginListBox("##browser", ImVec2(-1.0f, 8.0f * ImGui::GetTextLineHeightWithSpacing()))) return;
   std::string next_folder;
   if (ImGui::Selectable("../")) next_folder = std::filesystem::path(context.browse_folder).parent_path().string();
   for (const auto& entry : listing.entries) {
-    const std::string name = entry.path().filename().string() + (entry.is_directory() ? "/" : "");
-    NoteGlyphsNeeded(name);
+    const std::string name = PanelText(entry.path().filename().string() + (entry.is_directory() ? "/" : ""));
     if (!ImGui::Selectable(name.c_str())) continue;
     if (entry.is_directory())
       next_folder = entry.path().string();
@@ -72,9 +71,8 @@ void DrawFilesPanel(FrameContext& context) {
     ImGui::TextUnformatted("Recent");
     for (const std::string& file : context.recent_files) {
       ImGui::PushID(file.c_str());
-      NoteGlyphsNeeded(file);
-      if (ImGui::Selectable(std::filesystem::path(file).filename().string().c_str())) RequestOpen(context, file);
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", file.c_str());
+      if (ImGui::Selectable(PanelText(std::filesystem::path(file).filename().string()).c_str())) RequestOpen(context, file);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", PanelText(file).c_str());
       ImGui::PopID();
     }
     ImGui::Spacing();

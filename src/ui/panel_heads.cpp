@@ -18,7 +18,6 @@
 #include "ui/missing_glyphs.hpp"
 #include "ui/panels.hpp"
 #include "ui/source_view.hpp"
-#include "ui/visual_order.hpp"
 
 namespace th::ui {
 
@@ -46,11 +45,10 @@ const Session::HeadRows* Rows(Session& session) {
 std::string Title(const Session& session) {
   const ValueSourceSpec& spec = session.Source();
   const Sequence& sequence = session.CurrentSequence();
-  std::string text = VisualOrder(VisibleWhitespace(sequence.Token(spec.source_token).substr(0, 40)));
-  NoteGlyphsNeeded(text);
+  std::string text = PanelText(VisibleWhitespace(sequence.Token(spec.source_token).substr(0, 40)));
   std::string title = std::string("Heads: attention ") + (spec.direction == AttentionDirection::kFrom ? "from" : "to") +
                       " token " + std::to_string(spec.source_token) + " \"" + text + "\"";
-  if (session.Settings().stacked) title += " of " + VisualOrder(sequence.name);
+  if (session.Settings().stacked) title += " of " + PanelText(sequence.name);
   return title;
 }
 
@@ -101,12 +99,10 @@ void DrawHeadTooltip(const Session& session, const Session::HeadRows& rows, cons
                                    rows.tokens);
   ImGui::BeginTooltip();
   const std::string label = HeadLabel(patterns, cell.layer, cell.head);
-  NoteGlyphsNeeded(label);
-  ImGui::Text("%s (layer %u, head %u)", VisualOrder(label).c_str(), cell.layer, cell.head);
+  ImGui::Text("%s (layer %u, head %u)", PanelText(label).c_str(), cell.layer, cell.head);
   if (const std::optional<RowPeak> peak = PeakOf(row)) {
     const std::string text =
-        VisualOrder(VisibleWhitespace(session.CurrentSequence().Token(peak->token).substr(0, 40)));
-    NoteGlyphsNeeded(text);
+        PanelText(VisibleWhitespace(session.CurrentSequence().Token(peak->token).substr(0, 40)));
     ImGui::Text("max %.4f at token %llu \"%s\"", static_cast<double>(peak->value),
                 static_cast<unsigned long long>(peak->token), text.c_str());
   } else {
@@ -184,8 +180,7 @@ void DrawHeadGrid(Session& session, DataPanelState& state) {
       if (strip.x > clip_max.x || strip.x + geometry.thumb_width < clip_min.x) continue;
       const bool shown = is_shown(cell);
       // The label, cut to the thumbnail's width.
-      const std::string label = VisualOrder(HeadLabel(patterns, layer, head));
-      NoteGlyphsNeeded(label);
+      const std::string label = PanelText(HeadLabel(patterns, layer, head));
       draw->PushClipRect(ImVec2(strip.x, row_top), ImVec2(strip.x + geometry.thumb_width, strip.y), true);
       draw->AddText(ImVec2(strip.x, row_top), shown || under == cell ? text : dim, label.c_str());
       draw->PopClipRect();

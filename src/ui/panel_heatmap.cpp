@@ -24,7 +24,6 @@
 #include "ui/missing_glyphs.hpp"
 #include "ui/panels.hpp"
 #include "ui/source_view.hpp"
-#include "ui/visual_order.hpp"
 
 namespace th::ui {
 
@@ -265,8 +264,7 @@ void DrawTopFeatures(const Sequence& sequence, uint64_t token, bool menu_offered
   ImGui::TextUnformatted(menu_offered ? "top features (right-click to show one):" : "top features:");
   if (!ImGui::BeginTable("##top_features", 3, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoHostExtendX)) return;
   for (const FeatureActivation& entry : top) {
-    const std::string name = VisualOrder(Preview(dictionary->Name(entry.feature), 60));
-    NoteGlyphsNeeded(name);
+    const std::string name = PanelText(Preview(dictionary->Name(entry.feature), 60));
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     ImGui::TextDisabled("%u", entry.feature);
@@ -290,19 +288,15 @@ void DrawTokenTooltip(Session& session, const Sequence& sequence, const VisibleL
   const bool stacked = session.Settings().stacked;
   const std::string_view raw = sequence.RawToken(token);
   const std::string_view raw_shown = Preview(raw, kPreviewBytes);
-  // Token text as ImGui can draw it: whitespace made visible, right-to-left runs in display order.
-  const std::string shown_text = VisualOrder(VisibleWhitespace(shown));
-  const std::string raw_text = VisualOrder(VisibleWhitespace(raw_shown));
+  // Token text as ImGui can draw it: whitespace made visible, right-to-left runs in display order,
+  // characters the panels' font lacks brought from fallback fonts from the next frame on.
+  const std::string shown_text = PanelText(VisibleWhitespace(shown));
+  const std::string raw_text = PanelText(VisibleWhitespace(raw_shown));
   const std::vector<TopKEntry> top_k = sequence.TopK(token, session.Settings().token_text);
   std::vector<std::string> top_k_text;
-  for (const TopKEntry& entry : top_k) top_k_text.push_back(VisualOrder(VisibleWhitespace(entry.token)));
-  // Characters the panels' font lacks come from fallback fonts from the next frame on.
-  for (const std::string_view needed : {std::string_view(shown_text), std::string_view(raw_text),
-                                        std::string_view(sequence.name)})
-    NoteGlyphsNeeded(needed);
-  for (const std::string& entry : top_k_text) NoteGlyphsNeeded(entry);
+  for (const TopKEntry& entry : top_k) top_k_text.push_back(PanelText(VisibleWhitespace(entry.token)));
   ImGui::BeginTooltip();
-  if (stacked) ImGui::TextDisabled("%s", VisualOrder(sequence.name).c_str());
+  if (stacked) ImGui::TextDisabled("%s", PanelText(sequence.name).c_str());
   ImGui::Text("\"%s\"%s%s", shown_text.c_str(), shown.size() < text.size() ? "..." : "",
               sequence.Flags(token) & kTokenSpecial ? "  (special token)" : "");
   if (shown.size() < text.size()) ImGui::TextDisabled("%zu bytes", text.size());
@@ -330,7 +324,7 @@ void DrawTokenTooltip(Session& session, const Sequence& sequence, const VisibleL
   if (sequence.channels.size() > 1) {
     ImGui::Separator();
     for (const Channel& other : sequence.channels)
-      ImGui::Text("%s: %.6g", VisualOrder(other.name).c_str(), other.values[token]);
+      ImGui::Text("%s: %.6g", PanelText(other.name).c_str(), other.values[token]);
   }
   // Predictions read like the tokens: decoded, or the tokenizer's strings with "Raw tokens" on.
   if (!top_k.empty()) {
@@ -357,8 +351,7 @@ void DrawBlockTooltip(const Session& session, const Sequence& sequence, const Vi
   const std::string whole = BoxText(sequence, layout, instance_index);
   const std::string_view text = Preview(whole, kPreviewBytes);
   const bool cut = text.size() < whole.size();
-  const std::string shown_text = VisualOrder(VisibleWhitespace(text));
-  NoteGlyphsNeeded(shown_text);
+  const std::string shown_text = PanelText(VisibleWhitespace(text));
   ImGui::BeginTooltip();
   if (first == last)
     ImGui::Text("token %llu", static_cast<unsigned long long>(first));
@@ -409,8 +402,7 @@ void HandleStackedHover(Session& session, double x, double y) {
   if (!hit) return;
   const Sequence& sequence = session.Doc().sequences[hit->sequence];
   if (hit->header) {
-    NoteGlyphsNeeded(sequence.name);
-    ImGui::SetTooltip("%s: click to open it as running text", VisualOrder(sequence.name).c_str());
+    ImGui::SetTooltip("%s: click to open it as running text", PanelText(sequence.name).c_str());
     if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
       session.SelectSequence(static_cast<int>(hit->sequence));
       session.SetStacked(false);
@@ -536,15 +528,13 @@ void DrawFeatureMenu(Session& session, FrameContext& context) {
     ImGui::EndPopup();
     return;
   }
-  const std::string text = VisualOrder(VisibleWhitespace(Preview(sequence.Token(token), 40)));
-  NoteGlyphsNeeded(text);
+  const std::string text = PanelText(VisibleWhitespace(Preview(sequence.Token(token), 40)));
   ImGui::TextDisabled("token %llu \"%s\": show a feature", static_cast<unsigned long long>(token), text.c_str());
   ImGui::Separator();
   const std::vector<FeatureActivation> top = dictionary->TopFeatures(token, kMenuFeatures);
   if (top.empty()) ImGui::TextDisabled("no active feature");
   for (const FeatureActivation& entry : top) {
-    const std::string name = VisualOrder(Preview(dictionary->Name(entry.feature), 60));
-    NoteGlyphsNeeded(name);
+    const std::string name = PanelText(Preview(dictionary->Name(entry.feature), 60));
     char value[32];
     std::snprintf(value, sizeof value, "%.4g", static_cast<double>(entry.value));
     const std::string item = std::to_string(entry.feature) + (name.empty() ? "" : "  " + name) + "   " + value;

@@ -7,8 +7,9 @@
 - Ctrl+wheel and Ctrl+minus over a side panel change the heatmap's text size;
 - the dark theme's histogram is not a white slab, and the gamma slider's value is written beside
   the slider, not under its grab;
-- a Korean token's tooltip draws its Hangul from a fallback font: its pixels differ from the same
-  tooltip over U+FFFD replacement characters, and the panel font reports the merged face.
+- a Korean token's tooltip draws its Hangul from a fallback font, and an emoji token's its emoji
+  (beyond U+FFFF): their pixels differ from the same tooltip over U+FFFD replacement characters,
+  and the panel font reports the merged faces.
 
     check_window_ui.py TOKENHEAT WORKDIR
 """
@@ -293,10 +294,15 @@ def ink(rows, box):
     return [(x, y) for y in range(top, bottom) for x in range(left, right) if sum(rows[y][x]) < 3 * 110]
 
 
-def check_korean_tooltip(binary, workdir):
-    """The tooltip of a Korean token over the heatmap: its first line is the token in quotes."""
+def check_fallback_tooltips(binary, workdir):
+    """The tooltip of a Korean token, and of a token of emoji and a mathematical letter (beyond
+    U+FFFF, which ImGui 1.86's 16-bit characters cannot hold), over the heatmap: the first line is
+    the token in quotes, in glyphs from fallback fonts, not the U+FFFD boxes of a token of
+    replacement characters."""
+    texts = {"korean": "\ud55c\uad6d\uc5b4 ", "wide": "\U0001F600\U0001F680\U0001D465 ",
+             "replacement": "\ufffd\ufffd\ufffd "}
     shots, states = {}, {}
-    for name, text in (("korean", "\ud55c\uad6d\uc5b4 "), ("replacement", "\ufffd\ufffd\ufffd ")):
+    for name, text in texts.items():
         document = os.path.join(workdir, name + ".json")
         with open(document, "w", encoding="utf-8") as out:
             json.dump({"tokens": [text] * 600, "values": [float(i % 7) for i in range(600)]}, out, ensure_ascii=False)
@@ -309,20 +315,23 @@ def check_korean_tooltip(binary, workdir):
             screen.close()
         shots[name] = os.path.join(workdir, name + ".png")
         shutil.copy(os.path.join(workdir, "shot.png"), shots[name])
-    font = states["korean"]["panel_font"]
-    check(font["fallback_glyphs"] >= 3 and font["fallback_faces"] >= 1, "no fallback face merged: %r" % font)
+    for name in ("korean", "wide"):
+        font = states[name]["panel_font"]
+        check(font["fallback_glyphs"] >= 3 and font["fallback_faces"] >= 1, "%s: no fallback face merged: %r" % (name, font))
+        print("panel font for the %s token:" % name, font)
     check(states["replacement"]["panel_font"]["fallback_glyphs"] == 0, "U+FFFD needs no fallback")
-    print("panel font:", font)
     # ImGui puts the tooltip below right of the pointer; its first line holds the quoted token.
     box = (700, 300, 860, 340)
-    _, _, korean = png_pixels(shots["korean"])
     _, _, replacement = png_pixels(shots["replacement"])
-    korean_ink, replacement_ink = set(ink(korean, box)), set(ink(replacement, box))
-    check(len(korean_ink) > 60, "no glyph strokes in the Korean tooltip: %d pixels" % len(korean_ink))
-    differing = len(korean_ink ^ replacement_ink)
-    check(differing > len(korean_ink) // 2,
-          "the Korean tooltip looks like the U+FFFD one: %d of %d ink pixels differ" % (differing, len(korean_ink)))
-    print("korean tooltip ok: %d ink pixels, %d differ from U+FFFD's" % (len(korean_ink), differing))
+    replacement_ink = set(ink(replacement, box))
+    for name in ("korean", "wide"):
+        _, _, shot = png_pixels(shots[name])
+        shot_ink = set(ink(shot, box))
+        check(len(shot_ink) > 60, "no glyph strokes in the %s tooltip: %d pixels" % (name, len(shot_ink)))
+        differing = len(shot_ink ^ replacement_ink)
+        check(differing > len(shot_ink) // 2,
+              "the %s tooltip looks like the U+FFFD one: %d of %d ink pixels differ" % (name, differing, len(shot_ink)))
+        print("%s tooltip ok: %d ink pixels, %d differ from U+FFFD's" % (name, len(shot_ink), differing))
 
 
 def main():
@@ -334,7 +343,7 @@ def main():
     check_dark_histogram(binary, workdir)
     check_hidpi(binary, workdir)
     check_zoom_over_panel(binary, workdir)
-    check_korean_tooltip(binary, workdir)
+    check_fallback_tooltips(binary, workdir)
 
 
 if __name__ == "__main__":
