@@ -230,38 +230,40 @@ void PlatformWindow::BuildUiFont() {
       add_font(FontFileData(glyphs.face.path), config, glyphs.ranges.data());
     }
     if (glyphs.wide.empty()) continue;
-    if (glyphs.wide_pixels != m_ui_font_pixels || glyphs.wide_bitmaps.size() != glyphs.wide.size()) {
+    if (glyphs.wide_pixels != m_ui_font_pixels) glyphs.wide_bitmaps.clear();  // a new size: all again
+    if (glyphs.wide_bitmaps.size() < glyphs.wide.size()) {
       std::vector<char32_t> code_points;
-      for (const ui::NeededGlyph& glyph : glyphs.wide) code_points.push_back(glyph.code_point);
-      glyphs.wide_bitmaps = RasteriseGlyphs(glyphs.face, code_points, m_ui_font_pixels);
+      for (size_t i = glyphs.wide_bitmaps.size(); i < glyphs.wide.size(); ++i) code_points.push_back(glyphs.wide[i].code_point);
+      for (std::optional<GlyphBitmap>& bitmap : RasteriseGlyphs(glyphs.face, code_points, m_ui_font_pixels))
+        glyphs.wide_bitmaps.push_back(std::move(bitmap));
       glyphs.wide_pixels = m_ui_font_pixels;
     }
     for (size_t i = 0; i < glyphs.wide.size(); ++i) {
       if (!glyphs.wide_bitmaps[i]) continue;  // the face has no outline for it: it stays U+FFFD
       const GlyphBitmap& bitmap = *glyphs.wide_bitmaps[i];
+      // A blank pixel around the bitmap, as ImGui pads its own glyphs: the panels' text lands on
+      // fractional positions and is sampled linearly, which would bleed in a neighbour's edge.
       // The vertical offset needs the font's ascent, known once built: it is set below.
-      const int rect = io.Fonts->AddCustomRectFontGlyph(font, glyphs.wide[i].drawn_as, std::max(bitmap.width, 1),
-                                                        std::max(bitmap.height, 1), std::round(bitmap.advance),
-                                                        ImVec2(static_cast<float>(bitmap.left), 0.0f));
+      const int rect = io.Fonts->AddCustomRectFontGlyph(font, glyphs.wide[i].drawn_as, bitmap.width + 2, bitmap.height + 2,
+                                                        std::round(bitmap.advance),
+                                                        ImVec2(static_cast<float>(bitmap.left - 1), 0.0f));
       wide_rects.emplace_back(rect, &bitmap);
     }
   }
-  io.Fonts->Build();
-  if (!wide_rects.empty()) {
-    unsigned char* pixels = nullptr;
-    int atlas_width = 0;
-    io.Fonts->GetTexDataAsAlpha8(&pixels, &atlas_width, nullptr);
-    // ImGui places its own glyphs from the rounded ascent (the top of the line) down.
-    const float baseline = std::round(font->Ascent);
-    for (const auto& [rect_index, bitmap] : wide_rects) {
-      const ImFontAtlasCustomRect& rect = *io.Fonts->GetCustomRectByIndex(rect_index);
-      for (int row = 0; row < bitmap->height; ++row)
-        std::copy_n(bitmap->coverage.data() + static_cast<size_t>(row) * bitmap->width, bitmap->width,
-                    pixels + static_cast<size_t>(rect.Y + row) * atlas_width + rect.X);
-      ImFontGlyph& glyph = font->Glyphs[font->IndexLookup[rect.GlyphID]];
-      glyph.Y0 = baseline - static_cast<float>(bitmap->top);
-      glyph.Y1 = glyph.Y0 + static_cast<float>(rect.Height);
-    }
+  unsigned char* pixels = nullptr;
+  int atlas_width = 0;
+  if (io.Fonts->Build()) io.Fonts->GetTexDataAsAlpha8(&pixels, &atlas_width, nullptr);
+  // ImGui places its own glyphs from the rounded ascent (the top of the line) down.
+  const float baseline = std::round(font->Ascent);
+  for (const auto& [rect_index, bitmap] : wide_rects) {
+    const ImFontAtlasCustomRect& rect = *io.Fonts->GetCustomRectByIndex(rect_index);
+    if (pixels == nullptr || !rect.IsPacked()) break;  // no atlas to draw into: they stay U+FFFD
+    for (int row = 0; row < bitmap->height; ++row)
+      std::copy_n(bitmap->coverage.data() + static_cast<size_t>(row) * bitmap->width, bitmap->width,
+                  pixels + static_cast<size_t>(rect.Y + 1 + row) * atlas_width + rect.X + 1);
+    ImFontGlyph& glyph = font->Glyphs[font->IndexLookup[rect.GlyphID]];
+    glyph.Y0 = baseline - static_cast<float>(bitmap->top + 1);
+    glyph.Y1 = glyph.Y0 + static_cast<float>(rect.Height);
   }
   if (uploaded) {
     ImGui_ImplOpenGL3_DestroyFontsTexture();

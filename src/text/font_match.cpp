@@ -69,7 +69,7 @@ std::vector<std::optional<GlyphBitmap>> RasteriseGlyphs(const FontFace& font_fac
   if (FT_Set_Char_Size(face, 0, std::max<FT_F26Dot6>(em, 64), 72, 72) != 0) return glyphs;
   for (size_t i = 0; i < code_points.size(); ++i) {
     const FT_UInt index = FT_Get_Char_Index(face, code_points[i]);
-    if (index == 0 || FT_Load_Glyph(face, index, FT_LOAD_TARGET_LIGHT) != 0 ||
+    if (index == 0 || FT_Load_Glyph(face, index, FT_LOAD_TARGET_LIGHT | FT_LOAD_NO_BITMAP) != 0 ||
         face->glyph->format != FT_GLYPH_FORMAT_OUTLINE || FT_Render_Glyph(face->glyph, FT_RENDER_MODE_NORMAL) != 0)
       continue;
     const FT_Bitmap& bitmap = face->glyph->bitmap;

@@ -10,6 +10,7 @@
 
 #include "imgui.h"
 #include "session/legend.hpp"
+#include "ui/missing_glyphs.hpp"
 #include "ui/panels.hpp"
 
 namespace th::ui {
@@ -75,7 +76,7 @@ struct Arrangement {
 Arrangement Arrange(const Session& session, float width) {
   const float label_y = ScaledPx(kBarHeight + kLabelGap);
   const float line = ImGui::GetTextLineHeight();
-  const std::string words = MappingWords(session);
+  const std::string words = PanelText(MappingWords(session));
   const float key_width = ImGui::CalcTextSize(ShuffledText(session).c_str()).x + ScaledPx(kSwatchWidth + kSwatchGap) +
                           ImGui::CalcTextSize(KeyText(session).c_str()).x;
   const float beside = ScaledPx(kBarWidth + kWordsGap);
@@ -117,7 +118,7 @@ void DrawColourBar(const Session& session) {
   // The mapping in words.
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
-  const std::string words = MappingWords(session);
+  const std::string words = PanelText(MappingWords(session));
   draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(start.x + arrangement.words.x, start.y + arrangement.words.y),
                 text, words.c_str(), nullptr, arrangement.wrap_width);
 

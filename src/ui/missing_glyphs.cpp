@@ -31,13 +31,15 @@ MissingGlyphs& State() {
   return state;
 }
 
-// The stand-in of a character beyond U+FFFF, given on first use; U+FFFD once none is left.
+// The stand-in of a character beyond U+FFFF, given (and its glyph asked for) on first use; U+FFFD
+// once none is left.
 char32_t StandInFor(MissingGlyphs& state, char32_t cp) {
   if (const auto it = state.stand_ins.find(cp); it != state.stand_ins.end()) return it->second;
   const size_t given = state.stand_ins.size();
   if (given > kLastStandIn - kFirstStandIn) return kReplacementChar;
   const auto stand_in = static_cast<char16_t>(kFirstStandIn + given);
   state.stand_ins.emplace(cp, stand_in);
+  state.pending.push_back({cp, stand_in});
   return stand_in;
 }
 
@@ -48,9 +50,7 @@ void NoteShown(const ImFont& font, MissingGlyphs& state, std::string_view text) 
     // own private-use characters are drawn as U+FFFD.
     if (cp < 0xA0 || IsStandIn(cp)) return;
     if (cp > kLastImGuiChar) {
-      if (state.stand_ins.contains(cp)) return;
-      const char32_t stand_in = StandInFor(state, cp);
-      if (stand_in != kReplacementChar) state.pending.push_back({cp, static_cast<uint16_t>(stand_in)});
+      StandInFor(state, cp);
       return;
     }
     if (state.reported[cp] || font.FindGlyphNoFallback(static_cast<ImWchar>(cp)) != nullptr) return;

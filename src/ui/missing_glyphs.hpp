@@ -20,10 +20,11 @@ struct Document;
 
 namespace th::ui {
 
-// Text as the panels draw it: in display order (VisualOrder), its characters noted as needed
-// (NoteGlyphsNeeded), and each character beyond U+FFFF replaced by its stand-in (U+FFFD once
-// the private use area's 6,400 stand-ins are all given out). Private-use characters of the text
-// itself are drawn as U+FFFD: ImGui would draw another character's glyph for them.
+// Text as the panels draw it: in display order (VisualOrder), the characters of that order which
+// the UI font lacks noted, and each character beyond U+FFFF replaced by its stand-in (U+FFFD
+// once the private use area's 6,400 stand-ins are all given out). The text's own characters of
+// the private use area U+E000..U+F8FF are drawn as U+FFFD: ImGui would draw another character's
+// glyph for them.
 std::string PanelText(std::string_view utf8);
 // Notes the characters of text the panels draw (or are about to) that the UI font lacks, and
 // those of its display order. Cheap enough for every frame's tooltip: a table look-up per

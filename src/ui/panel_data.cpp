@@ -167,11 +167,11 @@ bool IndexOrReductionCombo(const char* id, const char* what, IndexOrReduction& c
                                   ? label(choice.index)
                                   : ToString(choice) + " of " + what + "s";
   bool changed = false;
-  if (ImGui::BeginCombo(id, preview.c_str())) {
+  if (ImGui::BeginCombo(id, PanelText(preview).c_str())) {
     for (uint32_t i = 0; i < count; ++i) {
       ImGui::PushID(static_cast<int>(i));
       const bool selected = choice.kind == IndexOrReduction::Kind::kIndex && choice.index == i;
-      if (ImGui::Selectable(label(i).c_str(), selected)) choice = {IndexOrReduction::Kind::kIndex, i}, changed = true;
+      if (ImGui::Selectable(PanelText(label(i)).c_str(), selected)) choice = {IndexOrReduction::Kind::kIndex, i}, changed = true;
       ImGui::PopID();
     }
     for (const IndexOrReduction reduction : {IndexOrReduction::Mean(), IndexOrReduction::Max()}) {
@@ -327,7 +327,7 @@ void DrawValueSource(Session& session, DataPanelState& state) {
   }
   if (!state.source_error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, kErrorColour);
-    ImGui::TextWrapped("%s", state.source_error.c_str());
+    ImGui::TextWrapped("%s", PanelText(state.source_error).c_str());
     ImGui::PopStyleColor();
   }
 }
@@ -346,7 +346,7 @@ std::string ShowSource(Session& session, DataPanelState& state, const ValueSourc
 
 void DrawDataPanel(Session& session, FrameContext& context) {
   const Document& document = session.Doc();
-  ImGui::TextDisabled("%s", document.source.c_str());
+  ImGui::TextDisabled("%s", PanelText(document.source).c_str());
 
   DataPanelState& state = context.data;
   ImGui::SetNextItemWidth(-ScaledPx(70.0f));
@@ -356,12 +356,12 @@ void DrawDataPanel(Session& session, FrameContext& context) {
   if (ImGui::Button("Open") || submitted) RequestOpen(context, state.path);
   if (!context.open_error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.2f, 0.2f, 1.0f));
-    ImGui::TextWrapped("%s", context.open_error.c_str());
+    ImGui::TextWrapped("%s", PanelText(context.open_error).c_str());
     ImGui::PopStyleColor();
   }
   if (!context.open_note.empty()) ImGui::TextDisabled("%s", context.open_note.c_str());
   // What the file holds that was not read (an array of another shape...): said, not hidden.
-  for (const std::string& warning : document.warnings) ImGui::TextWrapped("not read: %s", warning.c_str());
+  for (const std::string& warning : document.warnings) ImGui::TextWrapped("not read: %s", PanelText(warning).c_str());
 
   ImGui::Spacing();
   DrawSequenceList(session);

@@ -59,7 +59,7 @@ void DrawExport(FrameContext& context) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ScaledPx(80.0f));
   ImGui::SliderInt("scale", &context.export_scale, 1, 4);
-  if (!context.export_message.empty()) ImGui::TextWrapped("%s", context.export_message.c_str());
+  if (!context.export_message.empty()) ImGui::TextWrapped("%s", PanelText(context.export_message).c_str());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "imgui.h"
+#include "ui/missing_glyphs.hpp"
 #include "ui/panels.hpp"
 
 namespace th::ui {
@@ -16,10 +17,10 @@ void DrawFontPanel(Session& session, FrameContext& context) {
                                                   kPatternSize, ImGuiInputTextFlags_EnterReturnsTrue);
   ImGui::SameLine();
   if (ImGui::Button("Apply") || submitted) context.font = pattern;
-  ImGui::TextDisabled("%s", context.font_file.c_str());
+  ImGui::TextDisabled("%s", PanelText(context.font_file).c_str());
   if (!context.font_error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.2f, 0.2f, 1.0f));
-    ImGui::TextWrapped("%s", context.font_error.c_str());
+    ImGui::TextWrapped("%s", PanelText(context.font_error).c_str());
     ImGui::PopStyleColor();
   }
   int size = session.Settings().font_size;

@@ -222,7 +222,7 @@ void DrawHeadTable(Session& session, uint64_t token) {
                       [](const auto& a, const auto& b) { return a.first > b.first; });
     if (count == 0) ImGui::TextDisabled("  masked in every head");
     for (size_t i = 0; i < count; ++i)
-      ImGui::Text("  %-10s %.4f", HeadLabel(patterns, ranked[i].second / rows.heads, ranked[i].second % rows.heads).c_str(),
+      ImGui::Text("  %-10s %.4f", PanelText(HeadLabel(patterns, ranked[i].second / rows.heads, ranked[i].second % rows.heads)).c_str(),
                   static_cast<double>(ranked[i].first));
     return;
   }
@@ -313,7 +313,7 @@ void DrawTokenTooltip(Session& session, const Sequence& sequence, const VisibleL
     drawn += " (" + GranularityName(settings.granularity) + " " + AggregateName(settings.aggregate) + ")";
   if (!stacked && settings.shuffle_seed && (!settings.side_by_side || &layout != &session.Visible()))
     drawn += " (shuffled)";
-  ImGui::Text("%s: %.6g", drawn.c_str(), value);
+  ImGui::Text("%s: %.6g", PanelText(drawn).c_str(), value);
   const Palette& palette = session.CurrentPalette();
   if (const auto mapped = MapValue(session.Mapping(), value, palette.stops.size(),
                                    palette.kind == PaletteKind::kCategorical))
@@ -361,7 +361,7 @@ void DrawBlockTooltip(const Session& session, const Sequence& sequence, const Vi
   ImGui::Text("\"%s\"%s", shown_text.c_str(), cut ? "..." : "");
   ImGui::Separator();
   ImGui::Text("%s of %s: %.6g", ReductionName(session.Settings().overview).c_str(),
-              session.ValueLabel().c_str(), value);
+              PanelText(session.ValueLabel()).c_str(), value);
   const Palette& palette = session.CurrentPalette();
   if (const auto mapped = MapValue(session.Mapping(), value, palette.stops.size(),
                                    palette.kind == PaletteKind::kCategorical))
@@ -453,6 +453,7 @@ void DrawEmptyBanner(Session& session, const FrameContext::Stream& stream, const
                                    (session.Settings().stacked ? " (V: one sequence as running text)."
                                                                : " (N / P: the next / previous sequence).");
   body[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(body[0])));  // "sequence 3 ..." begins it
+  body = PanelText(body);  // it names channels and sequences
   const float margin = ScaledPx(16.0f), padding = ScaledPx(12.0f);
   const float width = std::min(area.GetWidth() - 2.0f * margin, ScaledPx(640.0f));
   if (width <= 2.0f * padding) return;

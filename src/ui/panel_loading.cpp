@@ -6,6 +6,7 @@
 #include <string>
 
 #include "imgui.h"
+#include "ui/missing_glyphs.hpp"
 #include "ui/panels.hpp"
 
 namespace th::ui {
@@ -30,7 +31,7 @@ void DrawLoadingBar(FrameContext& context) {
   ImGui::Begin("##loading", nullptr,
                ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize);
-  ImGui::Text("Loading %s", std::filesystem::path(loading.path).filename().string().c_str());
+  ImGui::Text("Loading %s", PanelText(std::filesystem::path(loading.path).filename().string()).c_str());
   const float fraction = loading.bytes_total > 0
                              ? static_cast<float>(static_cast<double>(loading.bytes_done) / static_cast<double>(loading.bytes_total))
                              : 0.0f;

@@ -13,6 +13,7 @@
 
 #include "imgui.h"
 #include "layout/navigation.hpp"
+#include "ui/missing_glyphs.hpp"
 #include "ui/panels.hpp"
 
 namespace th::ui {
@@ -147,7 +148,7 @@ void DrawNavigatePanel(Session& session, NavigatePanelState& state, bool focus_s
   if (entered) GoToMatch(session, !ImGui::GetIO().KeyShift);
   ImGui::SameLine();
   DrawSearchStatus(session);
-  if (!state.message.empty()) ImGui::TextWrapped("%s", state.message.c_str());
+  if (!state.message.empty()) ImGui::TextWrapped("%s", PanelText(state.message).c_str());
 }
 
 bool HandleSearchKeys(Session& session, FrameContext& context) {

@@ -9,6 +9,7 @@
 
 #include "core/palette_registry.hpp"
 #include "imgui.h"
+#include "ui/missing_glyphs.hpp"
 #include "ui/panels.hpp"
 
 namespace th::ui {
@@ -220,7 +221,7 @@ void DrawStatistics(Session& session, const RangePanelState& state) {
   // The legends' warnings, wrapped: the panel is narrow and a cut-off warning says nothing.
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.85f, 0.4f, 0.0f, 1.0f));
   for (const std::string& warning : MappingWarnings(session.Mapping(), summary, session.CurrentPalette()))
-    ImGui::TextWrapped("%s", warning.c_str());
+    ImGui::TextWrapped("%s", PanelText(warning).c_str());
   ImGui::PopStyleColor();
   if (RangeReachesOutliers(session.Mapping(), summary)) {
     if (ImGui::SmallButton("use percentile 1..99")) {

@@ -9,7 +9,9 @@
 
 namespace th::ui {
 
-std::string VisualOrder(std::string_view utf8) {
+namespace {
+
+std::string LineInVisualOrder(std::string_view utf8) {
   std::vector<FriBidiChar> logical;
   ForEachCodePoint(utf8, [&](char32_t cp) { logical.push_back(cp); });
   if (std::none_of(logical.begin(), logical.end(),
@@ -24,6 +26,20 @@ std::string VisualOrder(std::string_view utf8) {
   for (const FriBidiChar cp : visual)
     if (cp != FRIBIDI_CHAR_FILL) AppendUtf8(shown, cp);  // FILL: the second letter of a ligature
   return shown;
+}
+
+}  // namespace
+
+std::string VisualOrder(std::string_view utf8) {
+  // A newline ends a paragraph (UAX #9): each line is ordered on its own, and lines keep their order.
+  std::string shown;
+  for (size_t begin = 0;;) {
+    const size_t end = std::min(utf8.find('\n', begin), utf8.size());
+    shown += LineInVisualOrder(utf8.substr(begin, end - begin));
+    if (end == utf8.size()) return shown;
+    shown += '\n';
+    begin = end + 1;
+  }
 }
 
 }  // namespace th::ui

@@ -9,7 +9,8 @@
 
 namespace th::ui {
 
-// utf8 in display order; text without a right-to-left character comes back unchanged.
+// utf8 in display order, each line on its own; text without a right-to-left character comes back
+// unchanged.
 std::string VisualOrder(std::string_view utf8);
 
 }  // namespace th::ui

@@ -118,6 +118,9 @@ def main():
                   '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
                   '  <dir>%s</dir>\n  <cachedir>%s</cachedir>\n</fontconfig>\n' % (fonts, os.path.join(workdir, "cache")))
     env = dict(os.environ, FONTCONFIG_FILE=config)
+    for family, file in (("Tokenheat Ligature Test", "ligatures.ttf"), ("Tokenheat No Ligature Test", "no-ligatures.ttf")):
+        matched = subprocess.run(["fc-match", "-f", "%{file}", family], env=env, capture_output=True, text=True).stdout
+        check(matched == os.path.join(fonts, file), "fontconfig matches %s for %r, not the test's font" % (matched, family))
 
     with_ligatures = render(binary, workdir, env, "Tokenheat Ligature Test", "ligatures")
     without = render(binary, workdir, env, "Tokenheat No Ligature Test", "no-ligatures")

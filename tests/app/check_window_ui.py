@@ -294,6 +294,40 @@ def ink(rows, box):
     return [(x, y) for y in range(top, bottom) for x in range(left, right) if sum(rows[y][x]) < 3 * 110]
 
 
+def grey(p):
+    return max(p) - min(p) <= 4 and 120 <= p[0] <= 200
+
+
+def grey_run_rows(rows, x0, y0, length=100):
+    """The rows below y0 holding `length` grey pixels in a row from about x0 on: a tooltip's top
+    border and its separators (ImGui's light theme draws both grey on the near-white popup)."""
+    found = []
+    for y in range(y0, min(y0 + 120, len(rows))):
+        run = 0
+        for x in range(x0, min(x0 + 200, len(rows[y]))):
+            run = run + 1 if grey(rows[y][x]) else 0
+            if run >= length:
+                found.append((y, x - run + 1))
+                break
+    return found
+
+
+def tooltip_first_line(rows, pointer_x, pointer_y):
+    """The box (left, top, right, bottom) of the first line of the tooltip ImGui shows below right of
+    the pointer: inside its border, above its first separator."""
+    lines = grey_run_rows(rows, pointer_x, pointer_y)
+    check(len(lines) >= 2, "no tooltip with a separator below right of the pointer: %r" % lines)
+    (top, _), (separator, separator_start) = lines[0], lines[1]
+    # The left border: the first column grey from the top border down to the separator.
+    left = next((x for x in range(pointer_x, pointer_x + 100) if all(grey(rows[y][x]) for y in range(top, separator))),
+                None)
+    check(left is not None, "no left border of the tooltip")
+    right = separator_start  # the separator's end: the tooltip's inner width
+    while right < len(rows[separator]) and grey(rows[separator][right]):
+        right += 1
+    return (left + 1, top + 1, right, separator)
+
+
 def check_fallback_tooltips(binary, workdir):
     """The tooltip of a Korean token, and of a token of emoji and a mathematical letter (beyond
     U+FFFF, which ImGui 1.86's 16-bit characters cannot hold), over the heatmap: the first line is
@@ -320,18 +354,28 @@ def check_fallback_tooltips(binary, workdir):
         check(font["fallback_glyphs"] >= 3 and font["fallback_faces"] >= 1, "%s: no fallback face merged: %r" % (name, font))
         print("panel font for the %s token:" % name, font)
     check(states["replacement"]["panel_font"]["fallback_glyphs"] == 0, "U+FFFD needs no fallback")
-    # ImGui puts the tooltip below right of the pointer; its first line holds the quoted token.
-    box = (700, 300, 860, 340)
     _, _, replacement = png_pixels(shots["replacement"])
+    box = tooltip_first_line(replacement, 700, 300)
+    print("the tooltip's first line:", box)
     replacement_ink = set(ink(replacement, box))
+    rows_of = {}
     for name in ("korean", "wide"):
         _, _, shot = png_pixels(shots[name])
+        check(tooltip_first_line(shot, 700, 300) == box, "%s: the tooltip is elsewhere" % name)
         shot_ink = set(ink(shot, box))
-        check(len(shot_ink) > 60, "no glyph strokes in the %s tooltip: %d pixels" % (name, len(shot_ink)))
+        check(len(shot_ink) > 50, "no glyph strokes in the %s tooltip: %d pixels" % (name, len(shot_ink)))
         differing = len(shot_ink ^ replacement_ink)
         check(differing > len(shot_ink) // 2,
               "the %s tooltip looks like the U+FFFD one: %d of %d ink pixels differ" % (name, differing, len(shot_ink)))
-        print("%s tooltip ok: %d ink pixels, %d differ from U+FFFD's" % (name, len(shot_ink), differing))
+        rows_of[name] = sorted(y for _, y in shot_ink)
+        print("%s tooltip ok: %d ink pixels, %d differ from U+FFFD's, rows %d..%d"
+              % (name, len(shot_ink), differing, rows_of[name][0], rows_of[name][-1]))
+    # The emoji, put in the atlas by hand, sit on the line as the Hangul ImGui placed itself: their
+    # ink's middle row within a few pixels of the Hangul's, about as tall.
+    middle = {name: (rows[0] + rows[-1]) / 2 for name, rows in rows_of.items()}
+    height = {name: rows[-1] - rows[0] + 1 for name, rows in rows_of.items()}
+    check(abs(middle["wide"] - middle["korean"]) <= 4, "the emoji are off the line: middle rows %r" % middle)
+    check(0.6 * height["korean"] <= height["wide"] <= 1.6 * height["korean"], "the emoji's height is off: %r" % height)
 
 
 def main():

@@ -26,6 +26,12 @@ TEST(VisualOrder, HebrewReadsRightToLeftInsideALeftToRightLine) {
   EXPECT_EQ(VisualOrder("a \xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D b"), "a \xD7\x9D\xD7\x95\xD7\x9C\xD7\xA9 b");
 }
 
+// A newline ends a paragraph: each line is reversed on its own, and the lines keep their order.
+TEST(VisualOrder, EachLineIsOrderedOnItsOwn) {
+  EXPECT_EQ(VisualOrder("\xD7\x90\xD7\x91\nab\n\xD7\x92\xD7\x93"), "\xD7\x91\xD7\x90\nab\n\xD7\x93\xD7\x92");  // אב / ab / גד
+  EXPECT_EQ(VisualOrder("\n"), "\n");
+}
+
 TEST(VisualOrder, ArabicLettersJoinAndReverse) {
   // بحث (beh, hah, theh): drawn as final theh, medial hah, initial beh, left to right.
   EXPECT_EQ(VisualOrder("\xD8\xA8\xD8\xAD\xD8\xAB"), "\xEF\xBA\x9A\xEF\xBA\xA4\xEF\xBA\x91");
