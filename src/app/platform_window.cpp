@@ -38,7 +38,6 @@ constexpr const char* kUiFontPattern = "sans-serif";
 // rebuild of the atlas, and the atlas must stay one texture of sensible size even at a lecture
 // hall's text size on a HiDPI screen.
 constexpr size_t kMaxFallbackGlyphs = 4096;
-constexpr char32_t kLastImGuiChar = 0xFFFF;  // ImWchar is 16 bits in Debian's ImGui
 
 // The base font's characters: Latin, Greek, Cyrillic, punctuation, and the arrows, control
 // pictures and dotted box the tooltips use to show whitespace. Others come from fallback fonts.
@@ -156,6 +155,7 @@ void PlatformWindow::SetPanelTextSize(int pixels) {
   sized.ScaleAllSizes(scale);
   style = sized;
   m_ui_font_pixels = static_cast<float>(kPanelTextSize) * scale;
+  for (FallbackGlyphs& glyphs : m_fallback_glyphs) glyphs.wide_bitmaps.clear();  // rasterised again at the new size
   BuildUiFont();
 }
 
@@ -178,7 +178,7 @@ bool PlatformWindow::AddFallbackGlyphs(const std::vector<ui::NeededGlyph>& glyph
       group = m_fallback_glyphs.emplace(group);
       group->face = *face;
     }
-    if (glyph.code_point > kLastImGuiChar) group->wide.push_back(glyph);
+    if (glyph.StandsIn()) group->wide.push_back(glyph);
     else group->code_points.push_back(glyph.code_point);
     ++added;
   }
@@ -230,23 +230,18 @@ void PlatformWindow::BuildUiFont() {
       add_font(FontFileData(glyphs.face.path), config, glyphs.ranges.data());
     }
     if (glyphs.wide.empty()) continue;
-    if (glyphs.wide_pixels != m_ui_font_pixels) glyphs.wide_bitmaps.clear();  // a new size: all again
-    if (glyphs.wide_bitmaps.size() < glyphs.wide.size()) {
-      std::vector<char32_t> code_points;
-      for (size_t i = glyphs.wide_bitmaps.size(); i < glyphs.wide.size(); ++i) code_points.push_back(glyphs.wide[i].code_point);
-      for (std::optional<GlyphBitmap>& bitmap : RasteriseGlyphs(glyphs.face, code_points, m_ui_font_pixels))
-        glyphs.wide_bitmaps.push_back(std::move(bitmap));
-      glyphs.wide_pixels = m_ui_font_pixels;
-    }
+    while (glyphs.wide_bitmaps.size() < glyphs.wide.size())  // those added since the last build
+      glyphs.wide_bitmaps.push_back(m_fallback_fonts->Rasterise(glyphs.wide[glyphs.wide_bitmaps.size()].code_point,
+                                                                m_ui_font_pixels));
     for (size_t i = 0; i < glyphs.wide.size(); ++i) {
       if (!glyphs.wide_bitmaps[i]) continue;  // the face has no outline for it: it stays U+FFFD
       const GlyphBitmap& bitmap = *glyphs.wide_bitmaps[i];
       // A blank pixel around the bitmap, as ImGui pads its own glyphs: the panels' text lands on
       // fractional positions and is sampled linearly, which would bleed in a neighbour's edge.
       // The vertical offset needs the font's ascent, known once built: it is set below.
-      const int rect = io.Fonts->AddCustomRectFontGlyph(font, glyphs.wide[i].drawn_as, bitmap.width + 2, bitmap.height + 2,
-                                                        std::round(bitmap.advance),
-                                                        ImVec2(static_cast<float>(bitmap.left - 1), 0.0f));
+      const int rect =
+          io.Fonts->AddCustomRectFontGlyph(font, glyphs.wide[i].drawn_as, bitmap.width + 2, bitmap.height + 2,
+                                           std::round(bitmap.advance), ImVec2(static_cast<float>(bitmap.left - 1), 0.0f));
       wide_rects.emplace_back(rect, &bitmap);
     }
   }

@@ -79,8 +79,9 @@ class PlatformWindow {
   // Makes the panels' font draw these characters: each comes from the face fontconfig's fallback
   // list for the UI font gives it, as the heatmap finds its glyphs, merged into the font atlas,
   // which is rasterised and uploaded again. A character beyond U+FFFF, which ImGui cannot load, is
-  // rasterised here with FreeType at ImGui's scale for that face and put in the atlas as its
-  // stand-in's glyph. Call between frames, with each character once. True when the atlas changed.
+  // rasterised with FreeType (FallbackFonts::Rasterise) at ImGui's scale for its face and put in
+  // the atlas as its stand-in's glyph. Call between frames, with each character once. True when
+  // the atlas changed.
   bool AddFallbackGlyphs(const std::vector<ui::NeededGlyph>& glyphs);
   const UiFontStats& FontStats() const { return m_font_stats; }
   int FramebufferWidth() const;
@@ -97,14 +98,14 @@ class PlatformWindow {
 
  private:
   // Characters from one fallback face: those ImGui loads itself, with the glyph ranges it reads
-  // them from while it builds, and those beyond U+FFFF, rasterised here at m_ui_font_pixels.
+  // them from while it builds, and those beyond U+FFFF, rasterised by m_fallback_fonts at
+  // m_ui_font_pixels.
   struct FallbackGlyphs {
     FontFace face;
     std::vector<char32_t> code_points;
     std::vector<uint16_t> ranges;  // ImWchar pairs, 0-terminated
     std::vector<ui::NeededGlyph> wide;
-    std::vector<std::optional<GlyphBitmap>> wide_bitmaps;  // of `wide`, at wide_pixels
-    float wide_pixels = 0.0f;
+    std::vector<std::optional<GlyphBitmap>> wide_bitmaps;  // of `wide`, at m_ui_font_pixels
   };
   static void CountEvent(GLFWwindow* window);
   // Rebuilds the font atlas at m_ui_font_pixels with the base font and every fallback face, and

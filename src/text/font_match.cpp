@@ -1,8 +1,6 @@
 #include "text/font_match.hpp"
 
 #include <fontconfig/fontconfig.h>
-#include <ft2build.h>
-#include FT_FREETYPE_H
 
 #include <algorithm>
 #include <cmath>
@@ -47,46 +45,35 @@ std::optional<FontFace> FallbackFonts::FaceFor(char32_t cp) {
   return FontFace{file->first, file->second};
 }
 
-}  // namespace th
-
-namespace th {
-
-std::vector<std::optional<GlyphBitmap>> RasteriseGlyphs(const FontFace& font_face, std::span<const char32_t> code_points,
-                                                        float line_pixels) {
-  std::vector<std::optional<GlyphBitmap>> glyphs(code_points.size());
-  FT_Library library = nullptr;
-  if (FT_Init_FreeType(&library) != 0) return glyphs;
-  const std::unique_ptr<FT_LibraryRec_, decltype(&FT_Done_FreeType)> library_owner(library, FT_Done_FreeType);
-  FT_Face face = nullptr;
-  if (FT_New_Face(library, font_face.path.c_str(), font_face.index, &face) != 0) return glyphs;
-  const std::unique_ptr<FT_FaceRec_, decltype(&FT_Done_Face)> face_owner(face, FT_Done_Face);
+std::optional<GlyphBitmap> FallbackFonts::Rasterise(char32_t cp, float line_pixels) {
+  const std::optional<FontSource::GlyphSource> source = m_source->Find(cp);
+  if (!source) return std::nullopt;
+  // The source's faces only answer which face has a code point, whatever their size: this one
+  // is sized again for each glyph.
+  const FT_Face face = source->face;
   const int line_units = face->ascender - face->descender;
-  if (!FT_IS_SCALABLE(face) || line_units <= 0 || !(line_pixels > 0.0f)) return glyphs;
+  if (!FT_IS_SCALABLE(face) || line_units <= 0 || !(line_pixels > 0.0f)) return std::nullopt;
   // stb_truetype's ScaleForPixelHeight: line_pixels over the ascent-to-descent span, in pixels
   // per font unit; FreeType's size is the em in 26.6 points at 72 dpi (a point is a pixel).
   const double pixels_per_unit = static_cast<double>(line_pixels) / line_units;
   const auto em = static_cast<FT_F26Dot6>(std::lround(pixels_per_unit * face->units_per_EM * 64.0));
-  if (FT_Set_Char_Size(face, 0, std::max<FT_F26Dot6>(em, 64), 72, 72) != 0) return glyphs;
-  for (size_t i = 0; i < code_points.size(); ++i) {
-    const FT_UInt index = FT_Get_Char_Index(face, code_points[i]);
-    if (index == 0 || FT_Load_Glyph(face, index, FT_LOAD_TARGET_LIGHT | FT_LOAD_NO_BITMAP) != 0 ||
-        face->glyph->format != FT_GLYPH_FORMAT_OUTLINE || FT_Render_Glyph(face->glyph, FT_RENDER_MODE_NORMAL) != 0)
-      continue;
-    const FT_Bitmap& bitmap = face->glyph->bitmap;
-    if (bitmap.pixel_mode != FT_PIXEL_MODE_GRAY) continue;
-    GlyphBitmap glyph;
-    glyph.width = static_cast<int>(bitmap.width);
-    glyph.height = static_cast<int>(bitmap.rows);
-    glyph.left = face->glyph->bitmap_left;
-    glyph.top = face->glyph->bitmap_top;
-    glyph.advance = static_cast<float>(face->glyph->advance.x) / 64.0f;
-    glyph.coverage.resize(static_cast<size_t>(glyph.width) * glyph.height);
-    for (int row = 0; row < glyph.height; ++row)
-      std::memcpy(glyph.coverage.data() + static_cast<size_t>(row) * glyph.width,
-                  bitmap.buffer + static_cast<ptrdiff_t>(row) * bitmap.pitch, static_cast<size_t>(glyph.width));
-    glyphs[i] = std::move(glyph);
-  }
-  return glyphs;
+  if (FT_Set_Char_Size(face, 0, std::max<FT_F26Dot6>(em, 64), 72, 72) != 0 ||
+      FT_Load_Glyph(face, source->glyph_index, FT_LOAD_TARGET_LIGHT | FT_LOAD_NO_BITMAP) != 0 ||
+      face->glyph->format != FT_GLYPH_FORMAT_OUTLINE || FT_Render_Glyph(face->glyph, FT_RENDER_MODE_NORMAL) != 0)
+    return std::nullopt;
+  const FT_Bitmap& bitmap = face->glyph->bitmap;
+  if (bitmap.pixel_mode != FT_PIXEL_MODE_GRAY) return std::nullopt;
+  GlyphBitmap glyph;
+  glyph.width = static_cast<int>(bitmap.width);
+  glyph.height = static_cast<int>(bitmap.rows);
+  glyph.left = face->glyph->bitmap_left;
+  glyph.top = face->glyph->bitmap_top;
+  glyph.advance = static_cast<float>(face->glyph->advance.x) / 64.0f;
+  glyph.coverage.resize(static_cast<size_t>(glyph.width) * glyph.height);
+  for (int row = 0; row < glyph.height; ++row)
+    std::memcpy(glyph.coverage.data() + static_cast<size_t>(row) * glyph.width,
+                bitmap.buffer + static_cast<ptrdiff_t>(row) * bitmap.pitch, static_cast<size_t>(glyph.width));
+  return glyph;
 }
 
 }  // namespace th

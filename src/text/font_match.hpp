@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -27,21 +26,6 @@ struct FontFace {
 // The face each code point is drawn with for a pattern, chosen as the heatmap's glyph path
 // (FontSource) chooses: the pattern's own font when it has the code point, else the first font in
 // fontconfig's fallback order for the pattern that has it. Decisions are cached.
-class FallbackFonts {
- public:
-  // Throws FontError as FontSource does (no match, a file that cannot be opened).
-  explicit FallbackFonts(const std::string& pattern);
-  ~FallbackFonts();
-  FallbackFonts(const FallbackFonts&) = delete;
-  FallbackFonts& operator=(const FallbackFonts&) = delete;
-
-  // nullopt when no installed font has cp.
-  std::optional<FontFace> FaceFor(char32_t cp);
-
- private:
-  std::unique_ptr<FontSource> m_source;
-};
-
 // One character's glyph as ImGui's font atlas holds one: one-channel coverage placed from the pen
 // position on the baseline.
 struct GlyphBitmap {
@@ -53,12 +37,26 @@ struct GlyphBitmap {
   std::vector<uint8_t> coverage;  // width x height, top row first
 };
 
-// Rasterises code points from one face at the scale ImGui gives a font of `line_pixels` (the
-// face's ascent to descent spans line_pixels, as stb_truetype sizes it), so that they match the
-// characters ImGui rasterises itself from the same face: for the characters beyond 16 bits, which
-// ImGui 1.86 cannot load. An entry is nullopt where the face lacks the code point or has no
-// outline for it; every entry is when the face cannot be opened.
-std::vector<std::optional<GlyphBitmap>> RasteriseGlyphs(const FontFace& face, std::span<const char32_t> code_points,
-                                                        float line_pixels);
+class FallbackFonts {
+ public:
+  // Throws FontError as FontSource does (no match, a file that cannot be opened).
+  explicit FallbackFonts(const std::string& pattern);
+  ~FallbackFonts();
+  FallbackFonts(const FallbackFonts&) = delete;
+  FallbackFonts& operator=(const FallbackFonts&) = delete;
+
+  // nullopt when no installed font has cp.
+  std::optional<FontFace> FaceFor(char32_t cp);
+
+  // cp's glyph from the face FaceFor gives it, at the scale ImGui gives a font of `line_pixels`
+  // (the face's ascent to descent spans line_pixels, as stb_truetype sizes it), so that it
+  // matches the characters ImGui rasterises itself from the same face: for the characters beyond
+  // 16 bits, which ImGui 1.86 cannot load. nullopt where no face has cp or its face has no
+  // outline for it.
+  std::optional<GlyphBitmap> Rasterise(char32_t cp, float line_pixels);
+
+ private:
+  std::unique_ptr<FontSource> m_source;
+};
 
 }  // namespace th

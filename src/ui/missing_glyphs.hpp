@@ -40,6 +40,7 @@ inline constexpr size_t kDocumentScanBytes = size_t{1} << 20;
 struct NeededGlyph {
   char32_t code_point = 0;
   uint16_t drawn_as = 0;
+  bool StandsIn() const { return drawn_as != code_point; }  // ImGui cannot load code_point itself
   bool operator==(const NeededGlyph&) const = default;
 };
 // The characters noted since the last call; each character is reported once per run.
